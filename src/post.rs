@@ -1,0 +1,609 @@
+//! Stage 1 of the pipeline: files on disk → [`Post`]s.
+//!
+//! Finds post files under the posts folder, reads them with guards (size,
+//! encoding), splits the optional YAML front matter from the Markdown body and
+//! turns the raw front matter into a validated [`Post`]. It knows nothing about
+//! talks or output formats. A file that cannot be read becomes a
+//! [`Diagnostic`] with its path and line, never a panic or an abort.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+
+/// Extensions that are posts; everything else in the folder is ignored.
+const POST_EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
+
+/// Deepest YAML nesting accepted in front matter: real front matter is flat.
+const MAX_YAML_DEPTH: usize = 16;
+/// Most YAML nodes accepted in front matter: far above any real post, far
+/// below what an expanding "billion laughs" document needs.
+const MAX_YAML_NODES: usize = 10_000;
+
+/// One post, validated: what every later stage reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Post {
+    /// The file, as found under the posts folder (used in messages).
+    pub path: PathBuf,
+    /// Unique name used in URLs: last segment of `path`, else the file stem.
+    pub slug: String,
+    pub title: String,
+    /// Publication time: front matter `date`, else the file's modification time.
+    pub date: DateTime<Utc>,
+    pub summary: Option<String>,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    pub image: Option<String>,
+    /// Path of the post on the blog (`site_url` + this is its link).
+    pub url_path: String,
+    /// The author's own zone for the event (front matter `timezone`).
+    pub timezone: Option<Tz>,
+    pub location: Option<String>,
+    /// Markdown after the front matter, LF line ends.
+    pub body: String,
+    /// 1-based line number of the body's first line in the file.
+    pub body_line: usize,
+}
+
+/// Is this a file almanac reads as a post? Hidden files, editor swap and
+/// backup files and other extensions are not. The watcher uses this too, so
+/// both agree on what a post is.
+pub fn is_post_path(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name == "4913" {
+        return false;
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    matches!(ext, Some(e) if POST_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// Every post file under `root`, sorted, with a diagnostic for each entry
+/// that cannot be used (unreadable folder, link leading outside `root`).
+pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let canonical_root = root.canonicalize().ok();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                diags.push(Diagnostic::error(&path, 0, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.file_type().is_dir() || !is_post_path(path) {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            match (path.canonicalize(), &canonical_root) {
+                (Ok(target), Some(root)) if target.starts_with(root) && target.is_file() => {}
+                (Ok(target), _) if !target.is_file() => {
+                    diags.push(Diagnostic::error(path, 0, "symbolic link to something that is not a file; skipped"));
+                    continue;
+                }
+                _ => {
+                    diags.push(Diagnostic::error(
+                        path,
+                        0,
+                        "symbolic link leads outside the posts folder; skipped",
+                    ));
+                    continue;
+                }
+            }
+        }
+        files.push(path.to_path_buf());
+    }
+    (files, diags)
+}
+
+/// Reads and parses one post file.
+///
+/// # Errors
+/// A [`Diagnostic`] when the file is too large, not UTF-8, not a file, or its
+/// front matter is broken; warnings that still let it publish come back with
+/// the post.
+pub fn read(path: &Path, config: &Config) -> Result<(Post, Vec<Diagnostic>), Diagnostic> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error(path, 0, format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(path, 0, "not a regular file"));
+    }
+    if meta.len() > config.max_post_bytes {
+        return Err(Diagnostic::error(
+            path,
+            0,
+            format!(
+                "file is {} bytes, more than the limit of {} (max_post_bytes)",
+                meta.len(),
+                config.max_post_bytes
+            ),
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| Diagnostic::error(path, 0, format!("cannot read: {e}")))?;
+    let mtime = meta.modified().ok().map(DateTime::<Utc>::from);
+    parse(path, &bytes, mtime)
+}
+
+/// Parses a post from its bytes; `mtime` stands in for a missing date.
+///
+/// # Errors
+/// As [`read`].
+pub fn parse(
+    path: &Path,
+    bytes: &[u8],
+    mtime: Option<DateTime<Utc>>,
+) -> Result<(Post, Vec<Diagnostic>), Diagnostic> {
+    let text = decode(path, bytes)?;
+    let split = split_front_matter(&text).map_err(|(line, msg)| Diagnostic::error(path, line, msg))?;
+    let raw: RawFrontMatter = match split.yaml {
+        Some(yaml) if !yaml.trim().is_empty() => yaml_from_str(yaml).map_err(|(line, msg)| {
+            Diagnostic::error(path, line + split.yaml_line - 1, format!("front matter: {msg}"))
+        })?,
+        _ => RawFrontMatter::default(),
+    };
+    let mut warnings = Vec::new();
+    let key_line = |key: &str| split.key_line(key);
+
+    let title = match raw.title.as_ref().map(|t| t.trim().to_string()) {
+        Some(t) if !t.is_empty() => t,
+        _ => match first_heading(split.body) {
+            Some(h) => h,
+            None => {
+                let stem = file_stem(path);
+                warnings.push(Diagnostic::warning(
+                    path,
+                    1,
+                    format!("no title in front matter and no \"# \" heading; using \"{stem}\""),
+                ));
+                stem
+            }
+        },
+    };
+
+    let date = match raw.date.as_ref().map(Scalar::to_text) {
+        Some(text) => parse_post_date(&text).ok_or_else(|| {
+            Diagnostic::error(
+                path,
+                key_line("date"),
+                format!("date \"{text}\" is not a date (write it as 2024-03-19 or 2024-03-19T12:00:00Z)"),
+            )
+        })?,
+        None => {
+            let t = mtime.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+            warnings.push(Diagnostic::warning(
+                path,
+                1,
+                format!(
+                    "no date in front matter; using the file's modification time {}",
+                    t.format("%Y-%m-%dT%H:%M:%SZ")
+                ),
+            ));
+            t.with_nanosecond0()
+        }
+    };
+
+    let timezone = match raw.timezone.as_deref() {
+        Some(z) => Some(z.trim().parse::<Tz>().map_err(|_| {
+            Diagnostic::error(
+                path,
+                key_line("timezone"),
+                format!("timezone \"{z}\" is not an IANA time zone (for example \"Europe/Paris\")"),
+            )
+        })?),
+        None => None,
+    };
+
+    let url_path = raw
+        .path
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| if p.starts_with('/') { p.to_string() } else { format!("/{p}") });
+    let slug = slugify(
+        url_path
+            .as_deref()
+            .and_then(|p| p.trim_end_matches('/').rsplit('/').next())
+            .filter(|s| !s.is_empty())
+            .unwrap_or(&file_stem(path)),
+    );
+    let slug = if slug.is_empty() { "post".to_string() } else { slug };
+    let url_path = url_path.unwrap_or_else(|| format!("/{slug}"));
+
+    let mut authors = raw.author.into_vec();
+    authors.extend(raw.authors.into_vec());
+
+    let post = Post {
+        path: path.to_path_buf(),
+        slug,
+        title,
+        date,
+        summary: raw.og_summary.or(raw.summary).or(raw.description),
+        categories: raw.categories.into_vec(),
+        tags: raw.tags.into_vec(),
+        authors,
+        image: raw.og_image.or(raw.featured_image),
+        url_path,
+        timezone,
+        location: raw.location,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    };
+    Ok((post, warnings))
+}
+
+trait Nanos0 {
+    fn with_nanosecond0(self) -> Self;
+}
+
+impl Nanos0 for DateTime<Utc> {
+    /// Whole seconds, so a date from the file system prints the same way twice.
+    fn with_nanosecond0(self) -> Self {
+        Utc.timestamp_opt(self.timestamp(), 0).single().unwrap_or(self)
+    }
+}
+
+/// Bytes → text: strips a BOM, refuses what is not UTF-8 (naming the line of
+/// the first bad byte), and turns CRLF into LF without moving line numbers.
+fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        Diagnostic::error(
+            path,
+            line,
+            format!(
+                "not UTF-8 text (invalid byte at offset {}); save the file as UTF-8",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    if text.contains('\0') {
+        let at = text.find('\0').unwrap_or(0);
+        let line = 1 + text[..at].matches('\n').count();
+        return Err(Diagnostic::error(path, line, "binary file (contains NUL bytes)"));
+    }
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// A post cut in two: front matter (if any) and body.
+#[derive(Debug, PartialEq)]
+pub struct Split<'a> {
+    pub yaml: Option<&'a str>,
+    /// Line of the first YAML line (after the opening `---`).
+    pub yaml_line: usize,
+    pub body: &'a str,
+    pub body_line: usize,
+}
+
+impl Split<'_> {
+    /// Line of a top-level key in the front matter, for messages about its value.
+    fn key_line(&self, key: &str) -> usize {
+        self.yaml
+            .and_then(|y| {
+                y.lines()
+                    .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
+            })
+            .map_or(1, |i| self.yaml_line + i)
+    }
+}
+
+/// Splits `---` front matter from the body. A file without a first `---` line
+/// is all body.
+///
+/// # Errors
+/// `(line, message)` when the front matter is opened but never closed.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, String)> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return Ok(Split {
+            yaml: None,
+            yaml_line: 0,
+            body: text,
+            body_line: 1,
+        });
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    let mut line = 2;
+    for l in text[yaml_start..].split_inclusive('\n') {
+        let trimmed = l.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let body_start = offset + l.len();
+            return Ok(Split {
+                yaml: Some(&text[yaml_start..offset]),
+                yaml_line: 2,
+                body: &text[body_start.min(text.len())..],
+                body_line: line + 1,
+            });
+        }
+        offset += l.len();
+        line += 1;
+    }
+    Err((
+        1,
+        "front matter opened with \"---\" is never closed (did you forget the closing \"---\"?)"
+            .to_string(),
+    ))
+}
+
+/// Deserializes YAML with limits that refuse hostile documents (deep nesting,
+/// alias bombs) quickly. Errors come back as `(line within the YAML, message)`.
+pub fn yaml_from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (usize, String)> {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_YAML_DEPTH;
+    budget.max_nodes = MAX_YAML_NODES;
+    budget.max_aliases = 100;
+    budget.max_anchors = 100;
+    budget.max_total_scalar_bytes = 4 * 1024 * 1024;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.with_snippet = false;
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+        let line = e.location().map_or(1, |l| l.line() as usize).max(1);
+        let msg = e.to_string();
+        // The library appends its own "at line X column Y"; we give the line
+        // in the file instead.
+        let msg = match msg.find(" at line ") {
+            Some(i) => msg[..i].to_string(),
+            None => msg,
+        };
+        (line, msg.lines().next().unwrap_or("invalid YAML").to_string())
+    })
+}
+
+/// Front matter as written: every field optional, unknown keys ignored.
+#[derive(Debug, Default, Deserialize)]
+struct RawFrontMatter {
+    title: Option<String>,
+    date: Option<Scalar>,
+    path: Option<String>,
+    #[serde(rename = "ogSummary")]
+    og_summary: Option<String>,
+    summary: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    categories: Names,
+    #[serde(default)]
+    tags: Names,
+    #[serde(default)]
+    author: Names,
+    #[serde(default)]
+    authors: Names,
+    #[serde(rename = "ogImage")]
+    og_image: Option<String>,
+    featured_image: Option<String>,
+    timezone: Option<String>,
+    location: Option<String>,
+}
+
+/// A YAML scalar of any type (dates come unquoted, quoted, or as numbers).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl Scalar {
+    fn to_text(&self) -> String {
+        match self {
+            Scalar::Text(s) => s.trim().to_string(),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Float(f) => f.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// A name or a list of names (`tags: a` or `tags: [a, b]`), or a map of them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+enum Names {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<Scalar>),
+    Map(std::collections::BTreeMap<String, Scalar>),
+}
+
+impl Names {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Names::None => Vec::new(),
+            Names::One(s) => s
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+            Names::Many(v) => v.iter().map(Scalar::to_text).filter(|s| !s.is_empty()).collect(),
+            Names::Map(m) => m.get("name").map(Scalar::to_text).into_iter().collect(),
+        }
+    }
+}
+
+/// The front-matter date forms blogs use: RFC 3339 (with or without
+/// fraction or zone), `YYYY-MM-DD HH:MM[:SS]`, and a plain day (midnight UTC).
+pub fn parse_post_date(text: &str) -> Option<DateTime<Utc>> {
+    let t = text.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Some(d.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
+        if let Ok(d) = DateTime::parse_from_str(t, fmt) {
+            return Some(d.with_timezone(&Utc));
+        }
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(t, fmt) {
+            return Some(d.and_utc());
+        }
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+}
+
+/// Text of the first `# ` heading: the title of a post without front matter.
+fn first_heading(body: &str) -> Option<String> {
+    body.lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(|h| h.trim().trim_end_matches('#').trim().to_string())
+        .filter(|h| !h.is_empty())
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("post")
+        .to_string()
+}
+
+/// Lower-case, URL-safe: letters, digits, `-`, `_` and `.` kept, runs of
+/// anything else become one `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let s = out.trim_matches(|c| c == '-' || c == '.').to_string();
+    s.chars().take(120).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<(Post, Vec<Diagnostic>), Diagnostic> {
+        parse(Path::new("t.md"), text.as_bytes(), None)
+    }
+
+    #[test]
+    fn front_matter_is_split_with_line_numbers() {
+        let s = split_front_matter("---\ntitle: a\n---\nbody\n").unwrap();
+        assert_eq!(s.yaml, Some("title: a\n"));
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_line, 4);
+        let s = split_front_matter("# t\n").unwrap();
+        assert_eq!((s.yaml, s.body_line), (None, 1));
+        assert_eq!(split_front_matter("---\ntitle: a\n").unwrap_err().0, 1);
+        let s = split_front_matter("---\n---\n").unwrap();
+        assert_eq!((s.yaml, s.body), (Some(""), ""));
+    }
+
+    #[test]
+    fn reads_the_fields_blogs_use() {
+        let (post, warnings) = p("---\npath: '/blog/2024/x-y'\ndate: '2024-02-02T12:00:00.000Z'\ntitle: 'T'\nogSummary: S\ncategories:\n  - Community\ntimezone: Europe/Paris\nunknown: [1, 2]\n---\nbody").unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(post.slug, "x-y");
+        assert_eq!(post.url_path, "/blog/2024/x-y");
+        assert_eq!(post.title, "T");
+        assert_eq!(post.summary.as_deref(), Some("S"));
+        assert_eq!(post.categories, vec!["Community"]);
+        assert_eq!(post.timezone, Some(chrono_tz::Europe::Paris));
+        assert_eq!(post.date.to_rfc3339(), "2024-02-02T12:00:00+00:00");
+        assert_eq!(post.body_line, 11);
+    }
+
+    #[test]
+    fn title_from_heading_and_date_from_mtime() {
+        let (post, warnings) = p("\u{feff}# Episode 45\r\n\r\nbody\r\n").unwrap();
+        assert_eq!(post.title, "Episode 45");
+        assert_eq!(post.slug, "t");
+        assert_eq!(post.body, "# Episode 45\n\nbody\n");
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("modification time"));
+    }
+
+    #[test]
+    fn bad_input_is_reported_with_its_line() {
+        let e = p("---\ntitle: [unclosed\n---\n").unwrap_err();
+        assert!(e.is_error());
+        assert!(e.line >= 2, "{e}");
+        let e = parse(Path::new("t.md"), b"ok\n\xff\xfe", None).unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = p("---\ndate: someday\n---\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = p("---\ntimezone: Nowhere/Land\n---\n").unwrap_err();
+        assert!(e.message.contains("Nowhere/Land"));
+    }
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let mut doc = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
+            let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
+            doc.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        }
+        let text = format!("---\n{doc}title: x\n---\n");
+        let started = std::time::Instant::now();
+        let r = p(&text);
+        assert!(r.is_err(), "alias bomb accepted");
+        // Not a timing assertion on the code's speed: a guard that the test
+        // itself ends, so a regression shows up as a failure, not a hang.
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    }
+
+    #[test]
+    fn post_dates() {
+        for (t, want) in [
+            ("2024-02-02T12:00:00.000Z", "2024-02-02T12:00:00+00:00"),
+            ("2022-05-13T00:00:00.000+00:00", "2022-05-13T00:00:00+00:00"),
+            ("2022-10-10", "2022-10-10T00:00:00+00:00"),
+            ("2017-05-22 18:00:14", "2017-05-22T18:00:14+00:00"),
+        ] {
+            assert_eq!(parse_post_date(t).unwrap().to_rfc3339(), want, "{t}");
+        }
+        assert!(parse_post_date("soon").is_none());
+    }
+
+    #[test]
+    fn which_files_are_posts() {
+        for (name, want) in [
+            ("a.md", true),
+            ("a.markdown", true),
+            ("a.TXT", true),
+            (".a.md", false),
+            (".a.md.swp", false),
+            ("a.md~", false),
+            ("#a.md#", false),
+            ("4913", false),
+            ("a.html", false),
+        ] {
+            assert_eq!(is_post_path(Path::new(name)), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Cilium Talks at KubeCon!"), "cilium-talks-at-kubecon");
+        assert_eq!(slugify("../.."), "");
+    }
+}

@@ -1,0 +1,316 @@
+//! Stage 2 of the pipeline: a [`Post`] → its [`Talk`]s.
+//!
+//! `find` locates talk entries in the Markdown, `when` reads their date/time
+//! text, `resolve` settles year, zone and clock into UTC, and this module
+//! assembles the result (title, speakers, UID). Pure functions: no I/O, no
+//! clock. Problems come back as diagnostics with the line of the talk.
+
+pub mod find;
+pub mod resolve;
+pub mod when;
+pub mod zone;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::post::Post;
+pub use find::Candidate;
+pub use resolve::TalkZone;
+
+/// When a talk happens, in UTC and as written locally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct When {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub start_local: NaiveDateTime,
+    pub end_local: NaiveDateTime,
+    pub zone: TalkZone,
+    /// False when the post gave only a start (the end is the default duration).
+    pub has_end: bool,
+}
+
+/// A speaker and their organisation, as split from the link text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Speaker {
+    pub name: String,
+    pub org: Option<String>,
+}
+
+/// One talk, ready to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Talk {
+    /// Stable across rebuilds and edits of title, abstract and position.
+    pub uid: String,
+    /// File name (without `.ics`) of the talk's own calendar; stable like the UID.
+    pub slug: String,
+    pub title: String,
+    pub speakers: Vec<Speaker>,
+    pub url: String,
+    pub track: Option<String>,
+    /// Markdown of the description.
+    pub abstract_md: String,
+    pub when: When,
+    pub location: Option<String>,
+    /// 1-based line of the link in the post.
+    pub line: usize,
+}
+
+impl Talk {
+    /// `Jane Doe (Org), Joe Bloggs (Org2)`.
+    pub fn speakers_text(&self) -> String {
+        self.speakers
+            .iter()
+            .map(|s| match &s.org {
+                Some(o) => format!("{} ({o})", s.name),
+                None => s.name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Finds and resolves every talk of a post. Talks whose time cannot be
+/// settled are left out, each with an error naming its line.
+pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
+    let candidates = find::find(&post.body, post.body_line);
+    let mut diags = Vec::new();
+    if candidates.len() >= find::MAX_TALKS_PER_POST {
+        diags.push(Diagnostic::error(
+            &post.path,
+            candidates.last().map_or(0, |c| c.line),
+            format!("more than {} talks in one post; the rest are ignored", find::MAX_TALKS_PER_POST),
+        ));
+    }
+    let rule = config.rule_for(&post.slug, &post.title);
+    let iana = match (post.timezone, rule.and_then(|r| r.timezone)) {
+        (Some(tz), _) => Some((tz, resolve::ZoneSource::FrontMatter)),
+        (None, Some(tz)) => Some((tz, resolve::ZoneSource::Rule)),
+        (None, None) => None,
+    };
+    let zones = resolve::PostZones {
+        iana,
+        usual: usual_zone(&candidates),
+        default: config.timezone,
+        reference: post.date.date_naive(),
+        default_duration: config.default_duration,
+    };
+    let location = post
+        .location
+        .clone()
+        .or_else(|| rule.and_then(|r| r.location.clone()));
+
+    let mut seen_urls: HashMap<String, usize> = HashMap::new();
+    let mut talks = Vec::with_capacity(candidates.len());
+    for c in &candidates {
+        let key_url = normalize_url(&c.url);
+        let n = seen_urls.entry(key_url.clone()).or_insert(0);
+        *n += 1;
+        let occurrence = *n;
+        let (when, warnings) = match resolve::resolve(c, &zones) {
+            Ok(ok) => ok,
+            Err(message) => {
+                diags.push(Diagnostic::error(&post.path, c.time_line, format!("talk \"{}\": {message}", short(&c.text))));
+                continue;
+            }
+        };
+        for w in warnings {
+            diags.push(Diagnostic::warning(&post.path, c.time_line, w));
+        }
+        let (title, mut speakers) = split_title(&find::plain_inline(&c.text));
+        if speakers.is_empty() {
+            if let Some(by) = &c.byline {
+                speakers = parse_speakers(&find::plain_inline(by));
+            }
+        }
+        let digest = Sha256::digest(format!("{}\n{}\n{}", post.slug, key_url, occurrence).as_bytes());
+        let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+        talks.push(Talk {
+            uid: format!("{hex}@{}.almanac", post.slug),
+            slug: talk_slug(&key_url, &hex[..8]),
+            title: if title.is_empty() { "Untitled talk".to_string() } else { title },
+            speakers,
+            url: absolute_url(&c.url, &config.site_url),
+            track: c.track.clone(),
+            abstract_md: c.abstract_md.clone(),
+            when,
+            location: location.clone(),
+            line: c.line,
+        });
+    }
+    (talks, diags)
+}
+
+/// The zone most talks of the post write (ties: the first written).
+fn usual_zone(candidates: &[Candidate]) -> Option<zone::WrittenZone> {
+    let mut counts: Vec<(zone::WrittenZone, usize)> = Vec::new();
+    for c in candidates {
+        let z = c.found.time.and_then(|t| t.zone).or(c.found.date_zone);
+        if let Some(z) = z {
+            match counts.iter_mut().find(|(w, _)| *w == z) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((z, 1)),
+            }
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts.into_iter().find(|(_, n)| *n == best).map(|(z, _)| z)
+}
+
+/// The URL as the UID sees it: scheme and host lower-case, query, fragment
+/// and trailing slash dropped, so `?iframe=no` edits keep the UID.
+pub fn normalize_url(url: &str) -> String {
+    let u = url.trim();
+    let u = u.split(['#', '?']).next().unwrap_or(u);
+    let u = u.trim_end_matches('/');
+    match u.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            format!("{}://{}{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase(), path)
+        }
+        None => u.to_string(),
+    }
+}
+
+/// Readable talk file name: the URL's last path segment plus a hash.
+fn talk_slug(key_url: &str, hash: &str) -> String {
+    let after_host = key_url.split_once("://").map_or(key_url, |(_, r)| r);
+    let segment = after_host
+        .split('/')
+        .skip(1)
+        .filter(|s| !s.is_empty())
+        .max_by_key(|s| s.len().min(48))
+        .map(crate::post::slugify)
+        .unwrap_or_default();
+    let segment: String = segment.chars().take(48).collect();
+    let segment = segment.trim_end_matches(['-', '.']);
+    if segment.is_empty() {
+        hash.to_string()
+    } else {
+        format!("{segment}-{hash}")
+    }
+}
+
+/// Relative links resolved against the blog.
+pub fn absolute_url(url: &str, site_url: &str) -> String {
+    if url.contains("://") || url.starts_with("mailto:") {
+        url.to_string()
+    } else if url.starts_with('/') {
+        format!("{site_url}{url}")
+    } else {
+        format!("{site_url}/{url}")
+    }
+}
+
+fn short(text: &str) -> String {
+    let plain = find::plain_inline(text);
+    if plain.chars().count() > 60 {
+        format!("{}…", plain.chars().take(60).collect::<String>())
+    } else {
+        plain
+    }
+}
+
+/// Splits `Title - Speaker, Org & Speaker, Org` at the last ` - `.
+pub fn split_title(text: &str) -> (String, Vec<Speaker>) {
+    let text = text.trim();
+    for sep in [" - ", " – ", " — "] {
+        if let Some(i) = text.rfind(sep) {
+            let (title, who) = (&text[..i], &text[i + sep.len()..]);
+            let looks_like_names = who.chars().next().is_some_and(char::is_uppercase) && who.len() <= 300;
+            if !title.trim().is_empty() && looks_like_names {
+                return (title.trim().to_string(), parse_speakers(who));
+            }
+        }
+    }
+    (text.to_string(), Vec::new())
+}
+
+/// `A, Org & B, Org2; C` → speakers with organisations. A name without an
+/// organisation takes the next one written (`A & B, Org`: both at Org).
+pub fn parse_speakers(text: &str) -> Vec<Speaker> {
+    let groups: Vec<&str> = text
+        .split(['&', ';'])
+        .flat_map(|g| g.split(" and "))
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .collect();
+    let mut out: Vec<Speaker> = Vec::new();
+    for g in groups {
+        let mut parts = g.splitn(2, ',').map(str::trim);
+        let name = parts.next().unwrap_or("").to_string();
+        let org = parts.next().filter(|o| !o.is_empty()).map(String::from);
+        if !name.is_empty() {
+            out.push(Speaker { name, org });
+        }
+    }
+    let mut next_org: Option<String> = None;
+    for s in out.iter_mut().rev() {
+        match &s.org {
+            Some(o) => next_org = Some(o.clone()),
+            None => s.org = next_org.clone(),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn post(body: &str) -> Post {
+        let text = format!("---\npath: /blog/p\ndate: '2024-02-02T12:00:00Z'\ntitle: T\ntimezone: Europe/Paris\n---\n{body}");
+        crate::post::parse(Path::new("p.md"), text.as_bytes(), None).unwrap().0
+    }
+
+    #[test]
+    fn speakers_are_split() {
+        let (t, s) = split_title("Deep Dive - Jussi Mäki & Martynas Pumputis, Isovalent");
+        assert_eq!(t, "Deep Dive");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].org.as_deref(), Some("Isovalent"));
+        let (t, s) = split_title("Cilium Project Meeting");
+        assert_eq!((t.as_str(), s.len()), ("Cilium Project Meeting", 0));
+        let s = parse_speakers("A, Org1; B, Org2 & C, Org3");
+        assert_eq!(s.iter().map(|s| s.org.clone().unwrap()).collect::<Vec<_>>(), ["Org1", "Org2", "Org3"]);
+    }
+
+    #[test]
+    fn uid_survives_edits_of_title_abstract_and_position() {
+        let a = post("[Talk A - X, Y](https://s.sched.com/event/1A?iframe=no)\n\nTuesday, March 19, 2024, 09:00 - 09:10 CET\n\nOld abstract\n\n[Talk B](https://s.sched.com/event/2B)\n\nTuesday, March 19, 2024, 10:00 - 10:10 CET\n");
+        let b = post("[Talk B](https://s.sched.com/event/2B)\n\nTuesday, March 19, 2024, 10:00 - 10:10 CET\n\n[Renamed talk - X, Y](https://s.sched.com/event/1A)\n\nTuesday, March 19, 2024, 09:30 - 09:40 CET\n\nNew abstract\n");
+        let (ta, da) = extract(&a, &Config::default());
+        let (tb, _) = extract(&b, &Config::default());
+        assert!(da.is_empty(), "{da:?}");
+        assert_eq!(ta[0].uid, tb[1].uid);
+        assert_eq!(ta[0].slug, tb[1].slug);
+        assert_eq!(ta[1].uid, tb[0].uid);
+        assert_ne!(ta[0].uid, ta[1].uid);
+        assert_eq!(ta[0].when.start.to_rfc3339(), "2024-03-19T08:00:00+00:00");
+    }
+
+    #[test]
+    fn contradictions_are_errors_with_lines() {
+        let p = post("[A](u1)\n\nMonday, March 19, 2024, 09:00 - 09:10 CET\n\n[B](u2)\n\nTuesday, March 19, 2024, 25:00 - 26:00 CET\n\n[C](u3)\n\nTuesday, March 19, 2024, 09:00 - 09:10 CEST\n\n[D](u4)\n\nTuesday, March 19, 2024, 09:00 - 09:10 CET\n");
+        let (talks, diags) = extract(&p, &Config::default());
+        assert_eq!(talks.len(), 1);
+        let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].starts_with("p.md:9: error:"), "{}", errors[0]);
+        assert!(errors[0].contains("Tuesday"));
+        assert!(errors[1].contains("25:00"));
+        assert!(errors[2].contains("CEST"));
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(normalize_url("HTTPS://X.sched.com/event/1A/?iframe=no#x"), "https://x.sched.com/event/1A");
+        assert_eq!(talk_slug("https://x.sched.com/event/1ZJA8", "abcd"), "1zja8-abcd");
+        assert_eq!(talk_slug("https://kccncna2024.sched.com", "abcd"), "abcd");
+        assert_eq!(absolute_url("/a", "https://b.io"), "https://b.io/a");
+    }
+}

@@ -1,0 +1,144 @@
+//! Zone names as authors write them: abbreviations, generic US names, offsets.
+//!
+//! An abbreviation stands for a fixed offset (what the author saw on the
+//! schedule), never for a region: `CET` on a date in summer is still UTC+1.
+//! The one table of abbreviations lives here; `resolve` decides what to do
+//! when the written zone and the post's IANA zone disagree.
+
+use chrono_tz::Tz;
+
+/// A zone written in a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrittenZone {
+    /// An abbreviation with its fixed offset in seconds east of UTC.
+    Abbrev { name: &'static str, offset: i32 },
+    /// `ET`, `PT`…: a region whose offset follows daylight saving time.
+    Region { name: &'static str, tz: Tz },
+    /// `UTC+2`, `GMT-07:00`.
+    Offset(i32),
+}
+
+impl WrittenZone {
+    /// How the zone reads in messages.
+    pub fn label(&self) -> String {
+        match self {
+            WrittenZone::Abbrev { name, .. } | WrittenZone::Region { name, .. } => {
+                (*name).to_string()
+            }
+            WrittenZone::Offset(secs) => format_offset(*secs),
+        }
+    }
+}
+
+/// `UTC+02:00`, `UTC-05:30`.
+pub fn format_offset(secs: i32) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", a / 3600, a % 3600 / 60)
+}
+
+const H: i32 = 3600;
+
+/// Abbreviations and their offsets. Where one abbreviation means several
+/// zones, the reading used by English-language conference schedules wins
+/// (`CST` is US Central, `IST` is India).
+const ABBREVIATIONS: &[(&str, i32)] = &[
+    ("UTC", 0),
+    ("GMT", 0),
+    ("WET", 0),
+    ("WEST", H),
+    ("BST", H),
+    ("CET", H),
+    ("CEST", 2 * H),
+    ("EET", 2 * H),
+    ("EEST", 3 * H),
+    ("MSK", 3 * H),
+    ("SAST", 2 * H),
+    ("IST", 5 * H + 1800),
+    ("PKT", 5 * H),
+    ("WIB", 7 * H),
+    ("SGT", 8 * H),
+    ("HKT", 8 * H),
+    ("AWST", 8 * H),
+    ("JST", 9 * H),
+    ("KST", 9 * H),
+    ("ACST", 9 * H + 1800),
+    ("ACDT", 10 * H + 1800),
+    ("AEST", 10 * H),
+    ("AEDT", 11 * H),
+    ("NZST", 12 * H),
+    ("NZDT", 13 * H),
+    ("BRT", -3 * H),
+    ("ART", -3 * H),
+    ("AST", -4 * H),
+    ("ADT", -3 * H),
+    ("EST", -5 * H),
+    ("EDT", -4 * H),
+    ("CST", -6 * H),
+    ("CDT", -5 * H),
+    ("MST", -7 * H),
+    ("MDT", -6 * H),
+    ("PST", -8 * H),
+    ("PDT", -7 * H),
+    ("AKST", -9 * H),
+    ("AKDT", -8 * H),
+    ("HST", -10 * H),
+];
+
+/// Generic names that follow daylight saving time.
+const REGIONS: &[(&str, Tz)] = &[
+    ("ET", chrono_tz::America::New_York),
+    ("CT", chrono_tz::America::Chicago),
+    ("MT", chrono_tz::America::Denver),
+    ("PT", chrono_tz::America::Los_Angeles),
+];
+
+/// Reads a word as a zone. Only the upper-case spelling counts, so ordinary
+/// words ("art", "est") in titles never turn into zones.
+pub fn lookup(word: &str) -> Option<WrittenZone> {
+    if let Some(&(name, offset)) = ABBREVIATIONS.iter().find(|(n, _)| *n == word) {
+        return Some(WrittenZone::Abbrev { name, offset });
+    }
+    REGIONS
+        .iter()
+        .find(|(n, _)| *n == word)
+        .map(|&(name, tz)| WrittenZone::Region { name, tz })
+}
+
+/// Parses the part after `UTC`/`GMT`: `+2`, `-07:00`, `+0530`, `+5:30`.
+pub fn parse_offset(text: &str) -> Option<i32> {
+    let (sign, rest) = match text.chars().next()? {
+        '+' => (1, &text[1..]),
+        '-' => (-1, &text[1..]),
+        '\u{2212}' => (-1, &text['\u{2212}'.len_utf8()..]),
+        _ => return None,
+    };
+    let (h, m) = match rest.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if rest.len() == 4 => rest.split_at(2),
+        None => (rest, "0"),
+    };
+    let h: i32 = h.parse().ok()?;
+    let m: i32 = m.parse().ok()?;
+    if h > 14 || m > 59 || (rest.len() > 5) {
+        return None;
+    }
+    Some(sign * (h * H + m * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations_and_offsets() {
+        assert_eq!(lookup("CEST"), Some(WrittenZone::Abbrev { name: "CEST", offset: 7200 }));
+        assert_eq!(lookup("cest"), None);
+        assert!(matches!(lookup("ET"), Some(WrittenZone::Region { .. })));
+        assert_eq!(parse_offset("+2"), Some(7200));
+        assert_eq!(parse_offset("-07:00"), Some(-25200));
+        assert_eq!(parse_offset("+0530"), Some(19800));
+        assert_eq!(parse_offset("+99"), None);
+        assert_eq!(format_offset(-25200), "UTC-07:00");
+    }
+}

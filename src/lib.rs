@@ -18,6 +18,7 @@
 pub mod config;
 pub mod diag;
 mod error;
+pub mod event;
 pub mod post;
 pub mod talk;
 

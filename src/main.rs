@@ -1,1 +1,126 @@
-fn main() {}
+//! The `almanac` command: parses flags, loads the configuration, calls the
+//! library, and maps the outcome to an exit code (0 fine, 1 problems in
+//! posts, 2 cannot run).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use almanac::diag::Diagnostic;
+use almanac::{Config, event};
+
+#[derive(Parser)]
+#[command(name = "almanac", version, about = "Turns blog posts announcing conference talks into calendars and feeds, and keeps them published.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct Inputs {
+    /// Folder of posts (*.md, *.markdown, *.txt), read recursively.
+    #[arg(long, default_value = "seeds")]
+    posts: PathBuf,
+    /// Configuration file [default: almanac.yaml in the working directory, if present].
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check every post and print each problem as `path:line: error|warning: message`; writes nothing. Exits 1 if there is an error.
+    Check {
+        #[command(flatten)]
+        inputs: Inputs,
+    },
+    /// List every talk found, with its UTC start and end, as text or JSON; writes nothing.
+    List {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("almanac: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
+    match cli.command {
+        Command::Check { inputs } => {
+            let config = Config::load(inputs.config.as_deref())?;
+            let diags = check(&inputs, &config);
+            for d in &diags {
+                println!("{d}");
+            }
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            eprintln!("{} errors, {} warnings", errors, diags.len() - errors);
+            Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::List { inputs, format } => {
+            let config = Config::load(inputs.config.as_deref())?;
+            let (outcomes, diags) = event::load_dir(&inputs.posts, &config);
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            let (events, _) = event::publishable(&outcomes);
+            let mut rows = Vec::new();
+            for ev in events {
+                for t in &ev.talks {
+                    rows.push(serde_json::json!({
+                        "file": ev.post.path,
+                        "post": ev.post.slug,
+                        "line": t.line,
+                        "title": t.title,
+                        "speakers": t.speakers_text(),
+                        "start_utc": t.when.start.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                        "end_utc": t.when.has_end.then(|| t.when.end.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                        "uid": t.uid,
+                    }));
+                }
+            }
+            match format {
+                ListFormat::Json => println!("{}", serde_json::Value::Array(rows)),
+                ListFormat::Text => {
+                    for r in rows {
+                        println!(
+                            "{}:{}: {} – {} {}",
+                            r["file"].as_str().unwrap_or(""),
+                            r["line"],
+                            r["start_utc"].as_str().unwrap_or(""),
+                            r["end_utc"].as_str().unwrap_or("?"),
+                            r["title"].as_str().unwrap_or("")
+                        );
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Every problem in the posts, sorted by file and line.
+fn check(inputs: &Inputs, config: &Config) -> Vec<Diagnostic> {
+    let (outcomes, mut diags) = event::load_dir(&inputs.posts, config);
+    let (_, collisions) = event::publishable(&outcomes);
+    diags.extend(outcomes.into_iter().flat_map(|o| o.diagnostics));
+    diags.extend(collisions);
+    diags.sort();
+    diags
+}

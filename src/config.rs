@@ -35,9 +35,10 @@ pub struct Config {
     pub max_post_bytes: u64,
     /// How often calendar apps are asked to poll (`REFRESH-INTERVAL`).
     pub refresh_interval: chrono::Duration,
-    /// The all-talks calendar keeps talks that end at most this long before the
-    /// newest talk; older ones stay in their event's calendar.
-    pub all_talks_window: Option<chrono::Duration>,
+    /// The all-talks calendar keeps the newest this many talks (by start), so
+    /// it stays a size calendar apps accept; older talks stay in their
+    /// event's calendar. `None` keeps every talk.
+    pub all_talks_limit: Option<usize>,
     /// Pause after a file event before rebuilding, so editors' bursts collapse.
     pub debounce: Duration,
     /// How long a removed talk stays in calendars as `STATUS:CANCELLED`.
@@ -70,7 +71,7 @@ impl Default for Config {
             feed_limit: 50,
             max_post_bytes: 2 * 1024 * 1024,
             refresh_interval: chrono::Duration::hours(1),
-            all_talks_window: Some(chrono::Duration::days(366)),
+            all_talks_limit: Some(1000),
             debounce: Duration::from_millis(30),
             cancelled_retention: chrono::Duration::days(30),
             events: Vec::new(),
@@ -155,7 +156,7 @@ struct RawConfig {
     feed_limit: Option<usize>,
     max_post_bytes: Option<u64>,
     refresh_interval: Option<RawDuration>,
-    all_talks_window: Option<RawDuration>,
+    all_talks_limit: Option<usize>,
     debounce: Option<RawDuration>,
     cancelled_retention: Option<RawDuration>,
     #[serde(default)]
@@ -300,10 +301,10 @@ impl RawConfig {
                 Some(v) => positive("refresh_interval", v.to_chrono("refresh_interval")?)?,
                 None => d.refresh_interval,
             },
-            all_talks_window: match self.all_talks_window {
-                Some(RawDuration::Text(t)) if t.trim() == "unlimited" => None,
-                Some(v) => Some(positive("all_talks_window", v.to_chrono("all_talks_window")?)?),
-                None => d.all_talks_window,
+            all_talks_limit: match self.all_talks_limit {
+                Some(0) => None,
+                Some(n) => Some(n),
+                None => d.all_talks_limit,
             },
             debounce: match self.debounce {
                 Some(v) => v.to_std("debounce")?,

@@ -15,11 +15,15 @@
 //! [`diag`] carries the `path:line: message` problems every stage reports, and
 //! [`Error`] is the one error type for what stops a whole command.
 
+pub mod build;
 pub mod config;
 pub mod diag;
 mod error;
 pub mod event;
 pub mod post;
+pub mod publish;
+pub mod render;
+pub mod site;
 pub mod talk;
 
 pub use config::Config;

@@ -29,6 +29,14 @@ struct Inputs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write every calendar and feed once into the output folder, then print a summary.
+    Build {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Output folder; only changed files are written, stale ones removed.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
     /// Check every post and print each problem as `path:line: error|warning: message`; writes nothing. Exits 1 if there is an error.
     Check {
         #[command(flatten)]
@@ -63,6 +71,25 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
     match cli.command {
+        Command::Build { inputs, out } => {
+            let config = Config::load(inputs.config.as_deref())?;
+            let s = almanac::build::build(&inputs.posts, &out, &config)?;
+            for d in &s.diagnostics {
+                eprintln!("{d}");
+            }
+            println!(
+                "{} posts, {} talks, {} warnings, {} errors; {} files written, {} unchanged, {} removed in {}",
+                s.posts,
+                s.talks,
+                s.warnings(),
+                s.errors(),
+                s.report.written,
+                s.report.unchanged,
+                s.report.removed,
+                out.display()
+            );
+            Ok(if s.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
         Command::Check { inputs } => {
             let config = Config::load(inputs.config.as_deref())?;
             let diags = check(&inputs, &config);

@@ -1,0 +1,215 @@
+//! Posts → RSS 2.0, Atom 1.0 and JSON Feed 1.1, for feed readers.
+//!
+//! All three share [`FeedItem`]s built once: newest first (ties broken by
+//! slug, so the order never depends on file system order), full content as
+//! HTML with absolute links. No clock: Atom's `updated` is the newest post's
+//! date.
+
+use chrono::{DateTime, Utc};
+
+use super::markdown;
+use crate::config::Config;
+use crate::event::Event;
+
+/// One post as the feeds show it.
+#[derive(Debug, Clone)]
+pub struct FeedItem {
+    pub id: String,
+    pub link: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub content_html: String,
+    pub date: DateTime<Utc>,
+    pub authors: Vec<String>,
+    pub categories: Vec<String>,
+    pub image: Option<String>,
+}
+
+/// The newest `feed_limit` posts as feed items.
+pub fn items(events: &[&Event], config: &Config) -> Vec<FeedItem> {
+    let mut sorted: Vec<&&Event> = events.iter().collect();
+    sorted.sort_by(|a, b| b.post.date.cmp(&a.post.date).then_with(|| a.post.slug.cmp(&b.post.slug)));
+    sorted
+        .into_iter()
+        .take(config.feed_limit)
+        .map(|ev| item(ev, config))
+        .collect()
+}
+
+/// One post as a feed item (its HTML rendered here, once).
+pub fn item(ev: &Event, config: &Config) -> FeedItem {
+    let p = &ev.post;
+    let link = format!("{}{}", config.site_url, p.url_path);
+    let mut categories = p.categories.clone();
+    categories.extend(p.tags.iter().cloned());
+    FeedItem {
+        id: link.clone(),
+        content_html: markdown::to_html(&p.body, &config.site_url, &link),
+        link: link.clone(),
+        title: p.title.clone(),
+        summary: p.summary.clone(),
+        date: p.date,
+        authors: p.authors.clone(),
+        categories,
+        image: p.image.as_deref().map(|i| markdown::absolutize(i, &config.site_url, &link)),
+    }
+}
+
+fn updated(items: &[FeedItem]) -> DateTime<Utc> {
+    items.iter().map(|i| i.date).max().unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+/// RSS 2.0 with `atom:link rel="self"`, `content:encoded` and `dc:creator`.
+pub fn rss(items: &[FeedItem], config: &Config) -> String {
+    use rss::extension::atom::{AtomExtension, Link};
+    use rss::extension::dublincore::DublinCoreExtension;
+
+    let rss_items: Vec<rss::Item> = items
+        .iter()
+        .map(|i| {
+            let mut dc = DublinCoreExtension::default();
+            dc.set_creators(i.authors.clone());
+            let mut item = rss::Item::default();
+            item.set_title(i.title.clone());
+            item.set_link(i.link.clone());
+            item.set_guid(rss::Guid { value: i.link.clone(), permalink: true });
+            item.set_pub_date(i.date.to_rfc2822());
+            item.set_description(i.summary.clone().unwrap_or_else(|| i.title.clone()));
+            item.set_content(i.content_html.clone());
+            item.set_categories(
+                i.categories
+                    .iter()
+                    .map(|c| rss::Category { name: c.clone(), domain: None })
+                    .collect::<Vec<_>>(),
+            );
+            if !i.authors.is_empty() {
+                item.set_dublin_core_ext(dc);
+            }
+            item
+        })
+        .collect();
+    let mut self_link = Link::default();
+    self_link.set_href(format!("{}/rss.xml", config.public_url));
+    self_link.set_rel("self");
+    self_link.set_mime_type(Some("application/rss+xml".to_string()));
+    let mut atom = AtomExtension::default();
+    atom.set_links(vec![self_link]);
+    let mut channel = rss::Channel::default();
+    channel.set_title(config.title.clone());
+    channel.set_link(config.site_url.clone() + "/");
+    channel.set_description(config.description.clone());
+    channel.set_generator(Some(concat!("almanac ", env!("CARGO_PKG_VERSION")).to_string()));
+    if !items.is_empty() {
+        channel.set_last_build_date(Some(updated(items).to_rfc2822()));
+    }
+    channel.set_atom_ext(Some(atom));
+    channel.set_items(rss_items);
+    let mut ns = std::collections::BTreeMap::new();
+    ns.insert("content".to_string(), "http://purl.org/rss/1.0/modules/content/".to_string());
+    ns.insert("dc".to_string(), "http://purl.org/dc/elements/1.1/".to_string());
+    ns.insert("atom".to_string(), "http://www.w3.org/2005/Atom".to_string());
+    channel.set_namespaces(ns);
+    channel.to_string()
+}
+
+/// Atom 1.0 with stable ids, `updated` from the newest post and `xml:base`.
+pub fn atom(items: &[FeedItem], config: &Config) -> String {
+    use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text};
+
+    let person = |name: &str| Person { name: name.to_string(), ..Person::default() };
+    let link = |href: String, rel: &str, mime: Option<&str>| Link {
+        href,
+        rel: rel.to_string(),
+        mime_type: mime.map(str::to_string),
+        ..Link::default()
+    };
+    let entries: Vec<Entry> = items
+        .iter()
+        .map(|i| {
+            let mut e = Entry::default();
+            e.set_id(i.id.clone());
+            e.set_title(Text::plain(i.title.clone()));
+            e.set_updated(i.date.fixed_offset());
+            e.set_published(Some(i.date.fixed_offset()));
+            e.set_links(vec![link(i.link.clone(), "alternate", Some("text/html"))]);
+            if !i.authors.is_empty() {
+                e.set_authors(i.authors.iter().map(|a| person(a)).collect::<Vec<_>>());
+            }
+            if let Some(s) = &i.summary {
+                e.set_summary(Some(Text::plain(s.clone())));
+            }
+            let mut c = Content::default();
+            c.set_content_type(Some("html".to_string()));
+            c.set_value(Some(i.content_html.clone()));
+            e.set_content(Some(c));
+            e.set_categories(
+                i.categories
+                    .iter()
+                    .map(|t| Category { term: t.clone(), ..Category::default() })
+                    .collect::<Vec<_>>(),
+            );
+            e
+        })
+        .collect();
+    let mut feed = Feed::default();
+    feed.set_id(format!("{}/atom.xml", config.public_url));
+    feed.set_title(Text::plain(config.title.clone()));
+    feed.set_subtitle(Some(Text::plain(config.description.clone())));
+    feed.set_updated(updated(items).fixed_offset());
+    feed.set_authors(vec![person(&config.title)]);
+    feed.set_base(Some(format!("{}/", config.site_url)));
+    feed.set_links(vec![
+        link(format!("{}/atom.xml", config.public_url), "self", Some("application/atom+xml")),
+        link(format!("{}/", config.site_url), "alternate", Some("text/html")),
+    ]);
+    feed.set_generator(Some(Generator {
+        value: "almanac".to_string(),
+        version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        ..Generator::default()
+    }));
+    feed.set_entries(entries);
+    let mut out = feed.to_string();
+    if !out.starts_with("<?xml") {
+        out.insert_str(0, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    }
+    out
+}
+
+/// JSON Feed 1.1.
+pub fn json(items: &[FeedItem], config: &Config) -> String {
+    let items: Vec<serde_json::Value> = items
+        .iter()
+        .map(|i| {
+            let mut v = serde_json::json!({
+                "id": i.id,
+                "url": i.link,
+                "title": i.title,
+                "content_html": i.content_html,
+                "date_published": i.date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            });
+            if let Some(s) = &i.summary {
+                v["summary"] = serde_json::json!(s);
+            }
+            if !i.authors.is_empty() {
+                v["authors"] = i.authors.iter().map(|a| serde_json::json!({ "name": a })).collect();
+            }
+            if !i.categories.is_empty() {
+                v["tags"] = serde_json::json!(i.categories);
+            }
+            if let Some(img) = &i.image {
+                v["image"] = serde_json::json!(img);
+            }
+            v
+        })
+        .collect();
+    let feed = serde_json::json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": config.title,
+        "description": config.description,
+        "home_page_url": format!("{}/", config.site_url),
+        "feed_url": format!("{}/feed.json", config.public_url),
+        "authors": [{ "name": config.title }],
+        "items": items,
+    });
+    serde_json::to_string_pretty(&feed).unwrap_or_default() + "\n"
+}

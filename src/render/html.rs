@@ -1,0 +1,152 @@
+//! Events → the index page: plain HTML and CSS, no JavaScript.
+//!
+//! Lists events newest first; each with its talks grouped by day in the
+//! event's local time, and subscribe links that the common calendar apps
+//! accept (webcal, Google Calendar, Outlook). Feed discovery goes in `<head>`.
+
+use std::fmt::Write;
+
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use crate::config::Config;
+use crate::event::Event;
+use crate::talk::Talk;
+
+/// Writes HTML-escaped text.
+fn esc(out: &mut String, text: &str) {
+    // Writing into a String cannot fail.
+    let _ = escape_html(&mut *out, text);
+}
+
+fn esc_attr(out: &mut String, url: &str) {
+    let _ = escape_href(&mut *out, url);
+}
+
+/// `webcal://host/path` for `http(s)://host/path`.
+pub fn webcal(url: &str) -> String {
+    match url.split_once("://") {
+        Some((_, rest)) => format!("webcal://{rest}"),
+        None => url.to_string(),
+    }
+}
+
+/// Subscribe links for a calendar URL: (label, href).
+pub fn subscribe_links(url: &str, name: &str) -> Vec<(&'static str, String)> {
+    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    vec![
+        ("Apple / Thunderbird (webcal)", webcal(url)),
+        ("Google Calendar", format!("https://calendar.google.com/calendar/r?cid={}", enc(&webcal(url)))),
+        ("Outlook", format!("https://outlook.live.com/calendar/0/addfromweb?url={}&name={}", enc(url), enc(name))),
+    ]
+}
+
+const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:0 auto;padding:1rem;color:#1b1b1b;background:#fff}\
+h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2.5rem;border-top:1px solid #ddd;padding-top:1rem}h3{font-size:1rem;margin:1.2rem 0 .3rem}\
+ul{padding-left:1.2rem}li{margin:.35rem 0}.when{font-variant-numeric:tabular-nums;white-space:nowrap}.meta{color:#555;font-size:.9rem}\
+nav a,.subscribe a{display:inline-block;margin:.15rem .6rem .15rem 0}a{color:#0645ad}\
+@media (prefers-color-scheme:dark){body{background:#111;color:#eee}a{color:#8ab4f8}.meta{color:#aaa}h2{border-color:#333}}";
+
+/// The whole page.
+pub fn index(events: &[&Event], config: &Config) -> String {
+    let mut sorted: Vec<&&Event> = events.iter().filter(|e| !e.talks.is_empty()).collect();
+    sorted.sort_by(|a, b| {
+        let first = |e: &Event| e.talks.iter().map(|t| t.when.start).min();
+        first(b).cmp(&first(a)).then_with(|| a.post.slug.cmp(&b.post.slug))
+    });
+    let base = &config.public_url;
+    let mut o = String::with_capacity(64 * 1024);
+    o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    esc(&mut o, &config.title);
+    o.push_str("</title>\n");
+    for (kind, path, label) in [
+        ("application/rss+xml", "rss.xml", "RSS"),
+        ("application/atom+xml", "atom.xml", "Atom"),
+        ("application/feed+json", "feed.json", "JSON Feed"),
+    ] {
+        let _ = write!(o, "<link rel=\"alternate\" type=\"{kind}\" title=\"");
+        esc(&mut o, &format!("{} ({label})", config.title));
+        o.push_str("\" href=\"");
+        esc_attr(&mut o, &format!("{base}/{path}"));
+        o.push_str("\">\n");
+    }
+    let _ = write!(o, "<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>");
+    esc(&mut o, &config.title);
+    o.push_str("</h1>\n<p>");
+    esc(&mut o, &config.description);
+    o.push_str("</p>\n<nav><strong>All talks:</strong> ");
+    let all = format!("{base}/calendar.ics");
+    subscribe(&mut o, &all, &config.title);
+    o.push_str(" <a href=\"calendar.ics\">Download .ics</a><br><strong>Feeds:</strong> <a href=\"rss.xml\">RSS</a> <a href=\"atom.xml\">Atom</a> <a href=\"feed.json\">JSON Feed</a></nav>\n</header>\n<main>\n");
+    for ev in sorted {
+        event_section(&mut o, ev, config);
+    }
+    if events.iter().all(|e| e.talks.is_empty()) {
+        o.push_str("<p>No talks yet.</p>\n");
+    }
+    o.push_str("</main>\n</body>\n</html>\n");
+    o
+}
+
+fn subscribe(o: &mut String, url: &str, name: &str) {
+    o.push_str("<span class=\"subscribe\">");
+    for (label, href) in subscribe_links(url, name) {
+        o.push_str("<a href=\"");
+        esc_attr(o, &href);
+        o.push_str("\">");
+        esc(o, label);
+        o.push_str("</a>");
+    }
+    o.push_str("</span>");
+}
+
+fn event_section(o: &mut String, ev: &Event, config: &Config) {
+    let slug = &ev.post.slug;
+    let _ = write!(o, "<section id=\"{}\">\n<h2><a href=\"", slug);
+    esc_attr(o, &format!("{}{}", config.site_url, ev.post.url_path));
+    o.push_str("\">");
+    esc(o, &ev.post.title);
+    o.push_str("</a></h2>\n<p class=\"meta\">");
+    if let Some(loc) = ev.talks.first().and_then(|t| t.location.as_deref()) {
+        esc(o, loc);
+        o.push_str(" · ");
+    }
+    let _ = write!(o, "{} talks</p>\n<p>", ev.talks.len());
+    subscribe(o, &format!("{}/events/{slug}.ics", config.public_url), &ev.post.title);
+    let _ = write!(o, " <a href=\"events/{slug}.ics\">Download .ics</a></p>\n");
+    let mut talks: Vec<&Talk> = ev.talks.iter().collect();
+    talks.sort_by(|a, b| a.when.start.cmp(&b.when.start).then_with(|| a.line.cmp(&b.line)));
+    let mut day = None;
+    for t in talks {
+        let d = t.when.start_local.date();
+        if day != Some(d) {
+            if day.is_some() {
+                o.push_str("</ul>\n");
+            }
+            let _ = write!(o, "<h3>{}</h3>\n<ul>\n", d.format("%A, %B %-d, %Y"));
+            day = Some(d);
+        }
+        let _ = write!(
+            o,
+            "<li><span class=\"when\">{}–{} {}</span> <a href=\"",
+            t.when.start_local.format("%H:%M"),
+            t.when.end_local.format("%H:%M"),
+            t.when.zone.label(t.when.start)
+        );
+        esc_attr(o, &t.url);
+        o.push_str("\">");
+        esc(o, &t.title);
+        o.push_str("</a>");
+        let speakers = t.speakers_text();
+        if !speakers.is_empty() {
+            o.push_str(" <span class=\"meta\">");
+            esc(o, &speakers);
+            o.push_str("</span>");
+        }
+        let _ = write!(o, " <a class=\"meta\" href=\"events/{slug}/{}.ics\">.ics</a></li>\n", t.slug);
+    }
+    if day.is_some() {
+        o.push_str("</ul>\n");
+    }
+    o.push_str("</section>\n");
+}

@@ -1,0 +1,130 @@
+//! Content lines as RFC 5545 §3.1 wants them: TEXT escaped, folded at 75
+//! octets with CRLF + space, never inside a UTF-8 character or a `\x` escape.
+//!
+//! The `icalendar` crate escapes values but folds by characters in a way that
+//! can split an escape sequence, so its output is unfolded and folded again
+//! here; calendar headers are written with the same functions.
+
+/// Longest physical line, in octets, without its CRLF.
+const LIMIT: usize = 75;
+
+/// Escapes a TEXT value (RFC 5545 §3.3.11): backslash, `;`, `,`, newline.
+pub fn escape_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            // Other control characters are not allowed in TEXT.
+            c if c.is_control() && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Appends one logical line, folded, with CRLF.
+pub fn push_line(out: &mut String, line: &str) {
+    let mut len = 0;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        // An escape sequence is two characters that must stay together.
+        let mut unit = [c, '\0'];
+        let mut unit_len = c.len_utf8();
+        let mut n = 1;
+        if c == '\\' {
+            if let Some(&next) = chars.peek() {
+                chars.next();
+                unit[1] = next;
+                unit_len += next.len_utf8();
+                n = 2;
+            }
+        }
+        if len + unit_len > LIMIT {
+            out.push_str("\r\n ");
+            len = 1;
+        }
+        for u in &unit[..n] {
+            out.push(*u);
+        }
+        len += unit_len;
+    }
+    out.push_str("\r\n");
+}
+
+/// `NAME:value` with the value escaped as TEXT.
+pub fn push_text(out: &mut String, name: &str, value: &str) {
+    push_line(out, &format!("{name}:{}", escape_text(value)));
+}
+
+/// Undoes folding: every CRLF followed by one space or tab disappears.
+pub fn unfold(text: &str) -> String {
+    text.replace("\r\n ", "").replace("\r\n\t", "")
+}
+
+/// Re-folds a block of CRLF lines (unfolded first).
+pub fn refold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 40);
+    for line in unfold(text).split("\r\n").filter(|l| !l.is_empty()) {
+        push_line(&mut out, line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(s: &str) -> Vec<&str> {
+        s.split("\r\n").filter(|l| !l.is_empty()).collect()
+    }
+
+    #[test]
+    fn escaping() {
+        for (raw, want) in [
+            ("a,b;c\\d\ne", "a\\,b\\;c\\\\d\\ne"),
+            ("plain: colon", "plain: colon"),
+            ("cr\r\nlf", "cr\\nlf"),
+            ("bell\u{7}", "bell"),
+        ] {
+            assert_eq!(escape_text(raw), want, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn folds_at_75_octets_on_boundaries() {
+        let cases = [
+            "x".repeat(200),
+            "é".repeat(100),
+            format!("{}\\n{}", "a".repeat(73), "b".repeat(80)),
+            "⚡🚦".repeat(40),
+            format!("DESCRIPTION:{}", escape_text(&",;\\\n".repeat(50))),
+        ];
+        for line in cases {
+            let mut out = String::new();
+            push_line(&mut out, &line);
+            assert!(out.ends_with("\r\n"));
+            for (i, l) in lines(&out).iter().enumerate() {
+                assert!(l.len() <= 75, "line {i} is {} octets", l.len());
+                if i > 0 {
+                    assert!(l.starts_with(' '));
+                }
+                assert!(!l.ends_with('\\') || l.ends_with("\\\\"), "escape split: {l:?}");
+            }
+            assert_eq!(unfold(&out), format!("{line}\r\n"));
+        }
+    }
+
+    #[test]
+    fn exactly_75_is_not_folded() {
+        let mut out = String::new();
+        push_line(&mut out, &"y".repeat(75));
+        assert_eq!(lines(&out).len(), 1);
+        let mut out = String::new();
+        push_line(&mut out, &"y".repeat(76));
+        assert_eq!(lines(&out), vec!["y".repeat(75).as_str(), " y"]);
+    }
+}

@@ -1,0 +1,232 @@
+//! Talks → iCalendar (RFC 5545, RFC 7986), as calendar apps subscribe to it.
+//!
+//! Each talk's `VEVENT` is rendered once (with the `icalendar` crate, then
+//! folded by [`fold`]) and the same text is reused in the talk's own
+//! calendar, its event's calendar and the all-talks calendar. A calendar adds
+//! the header properties and one [`vtimezone`] per IANA zone its events use.
+
+pub mod fold;
+pub mod vtimezone;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Datelike, Utc};
+use chrono_tz::Tz;
+use icalendar::{CalendarDateTime, Component, EventLike};
+
+use crate::talk::{Talk, TalkZone};
+
+/// What a calendar says about itself.
+#[derive(Debug, Clone)]
+pub struct CalendarMeta {
+    pub name: String,
+    pub description: String,
+    /// Where this calendar is served (RFC 7986 `SOURCE`).
+    pub source: String,
+    pub refresh: chrono::Duration,
+}
+
+/// Subscriber-visible revision data of a talk (issue: calendars that change
+/// correctly). Without history, a talk is at sequence 0, stamped with its
+/// post's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Revision {
+    pub sequence: u32,
+    pub last_modified: DateTime<Utc>,
+    pub cancelled: bool,
+}
+
+/// A rendered `VEVENT` and what calendars need to know to include it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IcsEvent {
+    pub text: String,
+    pub tz: Option<Tz>,
+    pub year: i32,
+    pub start: DateTime<Utc>,
+}
+
+/// The talk as a folded `VEVENT` block.
+pub fn vevent(talk: &Talk, revision: Revision) -> IcsEvent {
+    let mut e = icalendar::Event::new();
+    e.uid(&talk.uid);
+    e.timestamp(revision.last_modified);
+    e.last_modified(revision.last_modified);
+    e.sequence(revision.sequence);
+    e.summary(&talk.title);
+    e.description(&description(talk));
+    e.url(&talk.url);
+    if let Some(loc) = &talk.location {
+        e.location(loc);
+    }
+    if let Some(track) = &talk.track {
+        // CATEGORIES is a list: the crate writes it unescaped, so escape here.
+        e.add_property("CATEGORIES", fold::escape_text(track));
+    }
+    let (tz, start, end): (Option<Tz>, CalendarDateTime, CalendarDateTime) = match talk.when.zone {
+        TalkZone::Iana(tz) => (
+            Some(tz),
+            CalendarDateTime::WithTimezone { date_time: talk.when.start_local, tzid: tz.name().to_string() },
+            CalendarDateTime::WithTimezone { date_time: talk.when.end_local, tzid: tz.name().to_string() },
+        ),
+        TalkZone::Fixed { .. } => (None, talk.when.start.into(), talk.when.end.into()),
+    };
+    e.starts(start);
+    e.ends(end);
+    if revision.cancelled {
+        e.status(icalendar::EventStatus::Cancelled);
+    } else {
+        e.status(icalendar::EventStatus::Confirmed);
+    }
+    e.add_property("TRANSP", "OPAQUE");
+    IcsEvent {
+        text: fold::refold(&e.to_string()),
+        tz,
+        year: talk.when.start_local.year(),
+        start: talk.when.start,
+    }
+}
+
+/// Speakers, abstract and link, as the description calendar apps show.
+fn description(talk: &Talk) -> String {
+    let mut parts = Vec::new();
+    let speakers = talk.speakers_text();
+    if !speakers.is_empty() {
+        parts.push(format!("Speakers: {speakers}"));
+    }
+    let abstract_text = super::markdown::to_plain(&talk.abstract_md);
+    if !abstract_text.is_empty() {
+        parts.push(abstract_text);
+    }
+    parts.push(talk.url.clone());
+    parts.join("\n\n")
+}
+
+/// VTIMEZONE texts already computed, shared by every calendar of a build
+/// (probing a zone's transitions is the one costly step).
+#[derive(Debug, Default, Clone)]
+pub struct ZoneCache {
+    inner: Arc<Mutex<HashMap<(Tz, i32, i32), Arc<str>>>>,
+}
+
+impl ZoneCache {
+    fn get(&self, tz: Tz, first: i32, last: i32) -> Arc<str> {
+        let key = (tz, first, last);
+        if let Some(v) = self.inner.lock().map(|m| m.get(&key).cloned()).ok().flatten() {
+            return v;
+        }
+        let mut s = String::new();
+        vtimezone::push_vtimezone(&mut s, tz, first, last);
+        let v: Arc<str> = Arc::from(s);
+        if let Ok(mut m) = self.inner.lock() {
+            m.insert(key, v.clone());
+        }
+        v
+    }
+}
+
+/// A whole calendar from rendered events (in the order given).
+pub fn calendar(meta: &CalendarMeta, events: &[&IcsEvent], zones: &ZoneCache) -> String {
+    // Keyed by name so VTIMEZONEs come out in a stable order.
+    let mut years: BTreeMap<&'static str, (Tz, i32, i32)> = BTreeMap::new();
+    for ev in events {
+        if let Some(tz) = ev.tz {
+            let r = years.entry(tz.name()).or_insert((tz, ev.year, ev.year));
+            r.1 = r.1.min(ev.year);
+            r.2 = r.2.max(ev.year);
+        }
+    }
+    let size: usize = events.iter().map(|e| e.text.len()).sum();
+    let mut out = String::with_capacity(size + 2048);
+    fold::push_line(&mut out, "BEGIN:VCALENDAR");
+    fold::push_line(&mut out, "VERSION:2.0");
+    fold::push_line(&mut out, concat!("PRODID:-//almanac//almanac ", env!("CARGO_PKG_VERSION"), "//EN"));
+    fold::push_line(&mut out, "CALSCALE:GREGORIAN");
+    fold::push_line(&mut out, "METHOD:PUBLISH");
+    fold::push_text(&mut out, "NAME", &meta.name);
+    fold::push_text(&mut out, "X-WR-CALNAME", &meta.name);
+    fold::push_text(&mut out, "DESCRIPTION", &meta.description);
+    fold::push_text(&mut out, "X-WR-CALDESC", &meta.description);
+    fold::push_line(&mut out, &format!("SOURCE;VALUE=URI:{}", meta.source));
+    fold::push_line(&mut out, &format!("URL:{}", meta.source));
+    let refresh = iso_duration(meta.refresh);
+    fold::push_line(&mut out, &format!("REFRESH-INTERVAL;VALUE=DURATION:{refresh}"));
+    fold::push_line(&mut out, &format!("X-PUBLISHED-TTL:{refresh}"));
+    if years.len() == 1 {
+        if let Some(name) = years.keys().next() {
+            fold::push_line(&mut out, &format!("X-WR-TIMEZONE:{name}"));
+        }
+    }
+    for (tz, first, last) in years.values() {
+        out.push_str(&zones.get(*tz, *first, *last));
+    }
+    for ev in events {
+        out.push_str(&ev.text);
+    }
+    fold::push_line(&mut out, "END:VCALENDAR");
+    out
+}
+
+/// `PT1H`, `PT30M`, `P1D` (RFC 5545 §3.3.6).
+fn iso_duration(d: chrono::Duration) -> String {
+    let secs = d.num_seconds().max(60);
+    if secs % 86_400 == 0 {
+        format!("P{}D", secs / 86_400)
+    } else if secs % 3600 == 0 {
+        format!("PT{}H", secs / 3600)
+    } else {
+        format!("PT{}M", secs / 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::talk::When;
+
+    fn talk(zone: TalkZone) -> Talk {
+        let start = chrono::DateTime::parse_from_rfc3339("2024-03-19T08:00:00Z").unwrap().with_timezone(&Utc);
+        Talk {
+            uid: "abc@p.almanac".into(),
+            slug: "x-abc".into(),
+            title: "Comma, semicolon; and a very long title that will need folding ⚡ somewhere".into(),
+            speakers: vec![],
+            url: "https://s.io/e/1?a=b,c".into(),
+            track: Some("Day 1, Room A".into()),
+            abstract_md: "Line one\n\nLine two".into(),
+            when: When {
+                start,
+                end: start + chrono::Duration::minutes(10),
+                start_local: start.naive_utc() + chrono::Duration::hours(1),
+                end_local: start.naive_utc() + chrono::Duration::minutes(70),
+                zone,
+                has_end: true,
+            },
+            location: Some("Paris".into()),
+            line: 3,
+        }
+    }
+
+    fn rev() -> Revision {
+        Revision { sequence: 0, last_modified: DateTime::<Utc>::UNIX_EPOCH, cancelled: false }
+    }
+
+    #[test]
+    fn zoned_and_fixed_events() {
+        let z = vevent(&talk(TalkZone::Iana(chrono_tz::Europe::Paris)), rev());
+        let text = fold::unfold(&z.text);
+        assert!(text.contains("DTSTART;TZID=Europe/Paris:20240319T090000\r\n"), "{text}");
+        assert!(text.contains("SUMMARY:Comma\\, semicolon\\; and a very long"), "{text}");
+        assert!(text.contains("CATEGORIES:Day 1\\, Room A\r\n"), "{text}");
+        assert!(text.contains("DESCRIPTION:Line one\\n\\nLine two\\n\\nhttps://s.io/e/1?a=b\\,c\r\n"), "{text}");
+        let f = vevent(&talk(TalkZone::Fixed { offset: 3600, label: "CET" }), rev());
+        assert!(f.text.contains("DTSTART:20240319T080000Z\r\n"), "{}", f.text);
+        assert!(f.tz.is_none());
+        let meta = CalendarMeta { name: "N".into(), description: "D".into(), source: "http://x/c.ics".into(), refresh: chrono::Duration::hours(1) };
+        let cal = calendar(&meta, &[&z, &f], &ZoneCache::default());
+        assert!(cal.contains("X-WR-TIMEZONE:Europe/Paris\r\n"));
+        assert_eq!(cal.matches("BEGIN:VTIMEZONE").count(), 1);
+        assert!(cal.ends_with("END:VCALENDAR\r\n"));
+        assert!(cal.lines().all(|l| l.len() <= 76));
+    }
+}

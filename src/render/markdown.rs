@@ -1,0 +1,165 @@
+//! Markdown → HTML (for feeds) and → plain text (for calendar descriptions).
+//!
+//! Rendering is pulldown-cmark's; this module only prepares the source (Liquid
+//! and Hugo tags, MDX lines) and rewrites relative links and images against
+//! the post's address so they work inside a feed reader.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+/// Replaces blog-engine tags that Markdown does not know: `{%youtube ID %}`
+/// becomes a link to the video, other Liquid and Hugo tags go, MDX `import`
+/// lines and `<Component … />` lines go.
+pub fn prepare(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    for line in md.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with("import ") && t.contains(" from ") {
+            continue;
+        }
+        if t.starts_with('<') && t.ends_with("/>") && t[1..].starts_with(|c: char| c.is_ascii_uppercase()) {
+            continue;
+        }
+        out.push_str(&replace_tags(line));
+    }
+    out
+}
+
+fn replace_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    loop {
+        let liquid = rest.find("{%");
+        let hugo = rest.find("{{<").or_else(|| rest.find("{{%"));
+        let Some(start) = [liquid, hugo].into_iter().flatten().min() else {
+            out.push_str(rest);
+            return out;
+        };
+        let closing = if Some(start) == liquid { "%}" } else { "}}" };
+        let Some(len) = rest[start..].find(closing) else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..start]);
+        let inner = rest[start + 2..start + len].trim_matches(|c: char| c == '<' || c == '>' || c == '%' || c.is_whitespace());
+        let mut words = inner.split_whitespace();
+        if let (Some(name), Some(id)) = (words.next(), words.next()) {
+            if name.eq_ignore_ascii_case("youtube") {
+                let id: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+                out.push_str(&format!("[Watch the video on YouTube](https://www.youtube.com/watch?v={id})"));
+            }
+        }
+        rest = &rest[start + len + closing.len()..];
+    }
+}
+
+/// Makes a link target absolute: root-relative against the site, relative
+/// against the post's own address.
+pub fn absolutize(url: &str, site_url: &str, post_url: &str) -> String {
+    let u = url.trim();
+    if u.is_empty() || u.starts_with('#') || u.contains("://") || u.starts_with("mailto:") || u.starts_with("data:") {
+        return u.to_string();
+    }
+    if let Some(rest) = u.strip_prefix("//") {
+        return format!("https://{rest}");
+    }
+    if u.starts_with('/') {
+        return format!("{site_url}{u}");
+    }
+    let base = post_url.trim_end_matches('/');
+    format!("{base}/{}", u.trim_start_matches("./"))
+}
+
+/// Markdown → HTML with absolute links and images.
+pub fn to_html(md: &str, site_url: &str, post_url: &str) -> String {
+    let src = prepare(md);
+    let parser = Parser::new_ext(&src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| match ev {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::from(absolutize(&dest_url, site_url, post_url)),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::from(absolutize(&dest_url, site_url, post_url)),
+            title,
+            id,
+        }),
+        Event::Html(h) => Event::Html(CowStr::from(absolutize_html(&h, site_url, post_url))),
+        Event::InlineHtml(h) => Event::InlineHtml(CowStr::from(absolutize_html(&h, site_url, post_url))),
+        other => other,
+    });
+    let mut out = String::with_capacity(src.len() * 3 / 2);
+    html::push_html(&mut out, parser);
+    out
+}
+
+/// `src="…"` and `href="…"` inside raw HTML, made absolute.
+fn absolutize_html(h: &str, site_url: &str, post_url: &str) -> String {
+    let mut out = String::with_capacity(h.len());
+    let mut rest = h;
+    while let Some(i) = ["src=\"", "href=\""].iter().filter_map(|a| rest.find(a).map(|i| i + a.len())).min() {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        out.push_str(&absolutize(&rest[..end], site_url, post_url));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Markdown → plain text: paragraphs separated by blank lines, list items
+/// as `- item`, markup and HTML dropped, entities decoded.
+pub fn to_plain(md: &str) -> String {
+    let src = prepare(md);
+    let mut out = String::with_capacity(src.len());
+    for ev in Parser::new(&src) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::Item) => out.push_str("- "),
+            Event::End(TagEnd::Item) => out.push('\n'),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::List(_) | TagEnd::BlockQuote(_)) => {
+                out.push_str("\n\n")
+            }
+            _ => {}
+        }
+    }
+    let mut cleaned = String::with_capacity(out.len());
+    for para in out.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        if !cleaned.is_empty() {
+            cleaned.push_str("\n\n");
+        }
+        cleaned.push_str(para);
+    }
+    cleaned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn liquid_and_mdx() {
+        assert_eq!(
+            prepare("{%youtube 0-mD02qYXHg %}\nimport x from 'y'\n<BlogAuthor {...a} />\n{{< comment >}}text\n"),
+            "[Watch the video on YouTube](https://www.youtube.com/watch?v=0-mD02qYXHg)\ntext\n"
+        );
+    }
+
+    #[test]
+    fn links_become_absolute() {
+        let html = to_html("![c](./talks.png) [a](/x) [b](https://o/) <img src=\"/i.png\">", "https://s.io", "https://s.io/blog/p");
+        assert!(html.contains("src=\"https://s.io/blog/p/talks.png\""), "{html}");
+        assert!(html.contains("href=\"https://s.io/x\""), "{html}");
+        assert!(html.contains("href=\"https://o/\""), "{html}");
+        assert!(html.contains("src=\"https://s.io/i.png\""), "{html}");
+    }
+
+    #[test]
+    fn plain_text() {
+        assert_eq!(to_plain("Para **one** &amp; [link](u).\n\n- a\n- b\n\n<br/>"), "Para one & link.\n\n- a\n- b");
+    }
+}

@@ -41,5 +41,11 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     diagnostics.extend(outcomes.iter().flat_map(|o| o.diagnostics.iter().cloned()));
     diagnostics.extend(collisions);
     diagnostics.sort();
-    Ok(Summary { posts: events.len(), talks, diagnostics, report, snapshot })
+    Ok(Summary {
+        posts: events.len(),
+        talks,
+        diagnostics,
+        report,
+        snapshot,
+    })
 }

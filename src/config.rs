@@ -109,13 +109,12 @@ impl Config {
     /// # Errors
     /// Invalid YAML or an invalid value, as [`Error::Config`].
     pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
-        let raw: RawConfig = crate::post::yaml_from_str(text).map_err(|(line, message)| {
-            Error::Config {
+        let raw: RawConfig =
+            crate::post::yaml_from_str(text).map_err(|(line, message)| Error::Config {
                 path: path.to_path_buf(),
                 line,
                 message,
-            }
-        })?;
+            })?;
         raw.validate().map_err(|message| Error::Config {
             path: path.to_path_buf(),
             line: 0,
@@ -206,8 +205,9 @@ impl RawDuration {
     fn to_std(&self, key: &str) -> Result<Duration, String> {
         match self {
             RawDuration::Minutes(m) => Ok(Duration::from_secs(m.saturating_mul(60))),
-            RawDuration::Text(t) => parse_duration(t)
-                .ok_or_else(|| format!("{key}: \"{t}\" is not a duration (try \"30m\", \"1h\", \"250ms\")")),
+            RawDuration::Text(t) => parse_duration(t).ok_or_else(|| {
+                format!("{key}: \"{t}\" is not a duration (try \"30m\", \"1h\", \"250ms\")")
+            }),
         }
     }
 
@@ -338,10 +338,16 @@ mod tests {
         .unwrap();
         assert_eq!(c.timezone, chrono_tz::Europe::Berlin);
         let r = c
-            .rule_for("x", "Cilium at KubeCon + CloudNativeCon and CiliumCon Europe 2026")
+            .rule_for(
+                "x",
+                "Cilium at KubeCon + CloudNativeCon and CiliumCon Europe 2026",
+            )
             .unwrap();
         assert_eq!(r.location.as_deref(), Some("Amsterdam"));
-        assert_eq!(c.rule_for("my-post", "Other").unwrap().timezone, Some(chrono_tz::Asia::Tokyo));
+        assert_eq!(
+            c.rule_for("my-post", "Other").unwrap().timezone,
+            Some(chrono_tz::Asia::Tokyo)
+        );
         assert!(c.rule_for("x", "KubeCon Europe 2025").is_none());
     }
 

@@ -90,7 +90,11 @@ mod tests {
 
     #[test]
     fn displays_like_a_compiler() {
-        let d = Diagnostic::error(Path::new("seeds/a.md"), 14, "time \"25:00\" is not a valid hour");
+        let d = Diagnostic::error(
+            Path::new("seeds/a.md"),
+            14,
+            "time \"25:00\" is not a valid hour",
+        );
         assert_eq!(
             d.to_string(),
             "seeds/a.md:14: error: time \"25:00\" is not a valid hour"

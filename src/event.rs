@@ -58,7 +58,9 @@ pub fn load_dir(dir: &Path, config: &Config) -> (Vec<FileOutcome>, Vec<Diagnosti
 
 /// The events to publish from these outcomes, with slug collisions refused:
 /// the first file (in path order) keeps the slug.
-pub fn publishable<'a>(outcomes: impl IntoIterator<Item = &'a FileOutcome>) -> (Vec<&'a Event>, Vec<Diagnostic>) {
+pub fn publishable<'a>(
+    outcomes: impl IntoIterator<Item = &'a FileOutcome>,
+) -> (Vec<&'a Event>, Vec<Diagnostic>) {
     let mut by_slug: BTreeMap<&str, &'a FileOutcome> = BTreeMap::new();
     let mut diags = Vec::new();
     let mut sorted: Vec<&FileOutcome> = outcomes.into_iter().collect();
@@ -80,5 +82,8 @@ pub fn publishable<'a>(outcomes: impl IntoIterator<Item = &'a FileOutcome>) -> (
             }
         }
     }
-    (by_slug.values().filter_map(|o| o.event.as_ref()).collect(), diags)
+    (
+        by_slug.values().filter_map(|o| o.event.as_ref()).collect(),
+        diags,
+    )
 }

@@ -11,7 +11,11 @@ use almanac::diag::Diagnostic;
 use almanac::{Config, event};
 
 #[derive(Parser)]
-#[command(name = "almanac", version, about = "Turns blog posts announcing conference talks into calendars and feeds, and keeps them published.")]
+#[command(
+    name = "almanac",
+    version,
+    about = "Turns blog posts announcing conference talks into calendars and feeds, and keeps them published."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -88,7 +92,11 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
                 s.report.removed,
                 out.display()
             );
-            Ok(if s.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if s.errors() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Check { inputs } => {
             let config = Config::load(inputs.config.as_deref())?;
@@ -98,7 +106,11 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!("{} errors, {} warnings", errors, diags.len() - errors);
-            Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::List { inputs, format } => {
             let config = Config::load(inputs.config.as_deref())?;

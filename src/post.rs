@@ -97,7 +97,11 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             match (path.canonicalize(), &canonical_root) {
                 (Ok(target), Some(root)) if target.starts_with(root) && target.is_file() => {}
                 (Ok(target), _) if !target.is_file() => {
-                    diags.push(Diagnostic::error(path, 0, "symbolic link to something that is not a file; skipped"));
+                    diags.push(Diagnostic::error(
+                        path,
+                        0,
+                        "symbolic link to something that is not a file; skipped",
+                    ));
                     continue;
                 }
                 _ => {
@@ -154,10 +158,15 @@ pub fn parse(
     mtime: Option<DateTime<Utc>>,
 ) -> Result<(Post, Vec<Diagnostic>), Diagnostic> {
     let text = decode(path, bytes)?;
-    let split = split_front_matter(&text).map_err(|(line, msg)| Diagnostic::error(path, line, msg))?;
+    let split =
+        split_front_matter(&text).map_err(|(line, msg)| Diagnostic::error(path, line, msg))?;
     let raw: RawFrontMatter = match split.yaml {
         Some(yaml) if !yaml.trim().is_empty() => yaml_from_str(yaml).map_err(|(line, msg)| {
-            Diagnostic::error(path, line + split.yaml_line - 1, format!("front matter: {msg}"))
+            Diagnostic::error(
+                path,
+                line + split.yaml_line - 1,
+                format!("front matter: {msg}"),
+            )
         })?,
         _ => RawFrontMatter::default(),
     };
@@ -185,7 +194,9 @@ pub fn parse(
             Diagnostic::error(
                 path,
                 key_line("date"),
-                format!("date \"{text}\" is not a date (write it as 2024-03-19 or 2024-03-19T12:00:00Z)"),
+                format!(
+                    "date \"{text}\" is not a date (write it as 2024-03-19 or 2024-03-19T12:00:00Z)"
+                ),
             )
         })?,
         None => {
@@ -218,7 +229,13 @@ pub fn parse(
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .map(|p| if p.starts_with('/') { p.to_string() } else { format!("/{p}") });
+        .map(|p| {
+            if p.starts_with('/') {
+                p.to_string()
+            } else {
+                format!("/{p}")
+            }
+        });
     let slug = slugify(
         url_path
             .as_deref()
@@ -226,7 +243,11 @@ pub fn parse(
             .filter(|s| !s.is_empty())
             .unwrap_or(&file_stem(path)),
     );
-    let slug = if slug.is_empty() { "post".to_string() } else { slug };
+    let slug = if slug.is_empty() {
+        "post".to_string()
+    } else {
+        slug
+    };
     let url_path = url_path.unwrap_or_else(|| format!("/{slug}"));
 
     let mut authors = raw.author.into_vec();
@@ -258,7 +279,9 @@ trait Nanos0 {
 impl Nanos0 for DateTime<Utc> {
     /// Whole seconds, so a date from the file system prints the same way twice.
     fn with_nanosecond0(self) -> Self {
-        Utc.timestamp_opt(self.timestamp(), 0).single().unwrap_or(self)
+        Utc.timestamp_opt(self.timestamp(), 0)
+            .single()
+            .unwrap_or(self)
     }
 }
 
@@ -267,7 +290,10 @@ impl Nanos0 for DateTime<Utc> {
 fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         Diagnostic::error(
             path,
             line,
@@ -280,7 +306,11 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     if text.contains('\0') {
         let at = text.find('\0').unwrap_or(0);
         let line = 1 + text[..at].matches('\n').count();
-        return Err(Diagnostic::error(path, line, "binary file (contains NUL bytes)"));
+        return Err(Diagnostic::error(
+            path,
+            line,
+            "binary file (contains NUL bytes)",
+        ));
     }
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
@@ -300,8 +330,10 @@ impl Split<'_> {
     fn key_line(&self, key: &str) -> usize {
         self.yaml
             .and_then(|y| {
-                y.lines()
-                    .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
+                y.lines().position(|l| {
+                    l.strip_prefix(key)
+                        .is_some_and(|rest| rest.trim_start().starts_with(':'))
+                })
             })
             .map_or(1, |i| self.yaml_line + i)
     }
@@ -324,8 +356,7 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, String)> {
     }
     let yaml_start = (first_end + 1).min(text.len());
     let mut offset = yaml_start;
-    let mut line = 2;
-    for l in text[yaml_start..].split_inclusive('\n') {
+    for (line, l) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
         let trimmed = l.trim_end();
         if trimmed == "---" || trimmed == "..." {
             let body_start = offset + l.len();
@@ -337,7 +368,6 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, String)> {
             });
         }
         offset += l.len();
-        line += 1;
     }
     Err((
         1,
@@ -367,7 +397,10 @@ pub fn yaml_from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (u
             Some(i) => msg[..i].to_string(),
             None => msg,
         };
-        (line, msg.lines().next().unwrap_or("invalid YAML").to_string())
+        (
+            line,
+            msg.lines().next().unwrap_or("invalid YAML").to_string(),
+        )
     })
 }
 
@@ -438,7 +471,11 @@ impl Names {
                 .filter(|s| !s.is_empty())
                 .map(String::from)
                 .collect(),
-            Names::Many(v) => v.iter().map(Scalar::to_text).filter(|s| !s.is_empty()).collect(),
+            Names::Many(v) => v
+                .iter()
+                .map(Scalar::to_text)
+                .filter(|s| !s.is_empty())
+                .collect(),
             Names::Map(m) => m.get("name").map(Scalar::to_text).into_iter().collect(),
         }
     }
@@ -451,12 +488,21 @@ pub fn parse_post_date(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(d) = DateTime::parse_from_rfc3339(t) {
         return Some(d.with_timezone(&Utc));
     }
-    for fmt in ["%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f %z",
+        "%Y-%m-%d %H:%M:%S %z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+    ] {
         if let Ok(d) = DateTime::parse_from_str(t, fmt) {
             return Some(d.with_timezone(&Utc));
         }
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(t, fmt) {
             return Some(d.and_utc());
         }
@@ -557,7 +603,9 @@ mod tests {
 
     #[test]
     fn billion_laughs_is_refused() {
-        let mut doc = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut doc = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
             let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
             doc.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
@@ -603,7 +651,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("Cilium Talks at KubeCon!"), "cilium-talks-at-kubecon");
+        assert_eq!(
+            slugify("Cilium Talks at KubeCon!"),
+            "cilium-talks-at-kubecon"
+        );
         assert_eq!(slugify("../.."), "");
     }
 }

@@ -28,7 +28,10 @@ pub struct Report {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |source| Error::Io { path: path.to_path_buf(), source }
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Writes `bytes` to `path` atomically: temporary file, fsync, rename.
@@ -52,7 +55,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// Is the file at `path` already exactly `bytes`? (Size first, then content.)
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match fs::metadata(path) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|b| b == bytes),
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|b| b == bytes)
+        }
         _ => false,
     }
 }
@@ -69,7 +74,10 @@ pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
     let mut touched_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     for (rel, asset) in &snapshot.files {
         let target = out.join(rel);
-        let variants = [(target.clone(), Some(&asset.bytes)), (gz_path(&target), asset.gzip.as_ref())];
+        let variants = [
+            (target.clone(), Some(&asset.bytes)),
+            (gz_path(&target), asset.gzip.as_ref()),
+        ];
         for (path, bytes) in variants {
             let Some(bytes) = bytes else { continue };
             expected.insert(path.clone());
@@ -99,12 +107,17 @@ pub fn gz_path(path: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn remove_stale(out: &Path, expected: &HashSet<PathBuf>, touched: &mut BTreeSet<PathBuf>) -> Result<usize, Error> {
+fn remove_stale(
+    out: &Path,
+    expected: &HashSet<PathBuf>,
+    touched: &mut BTreeSet<PathBuf>,
+) -> Result<usize, Error> {
     let mut removed = 0;
     let mut dirs = Vec::new();
-    let walker = walkdir::WalkDir::new(out).min_depth(1).into_iter().filter_entry(|e| {
-        !(e.depth() == 1 && e.file_name() == STATE_DIR)
-    });
+    let walker = walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == STATE_DIR));
     for entry in walker.flatten() {
         let path = entry.path();
         if entry.file_type().is_dir() {

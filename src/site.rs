@@ -34,15 +34,32 @@ impl Asset {
     /// Compresses and hashes once, at build time.
     pub fn new(path: &str, bytes: Bytes) -> Asset {
         let digest = Sha256::digest(&bytes);
-        let etag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
-        let gzip = gzip(&bytes).filter(|g| g.len() < bytes.len()).map(Bytes::from);
-        Asset { content_type: content_type(path), bytes, gzip, etag }
+        let etag = format!(
+            "\"{}\"",
+            digest
+                .iter()
+                .take(16)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        );
+        let gzip = gzip(&bytes)
+            .filter(|g| g.len() < bytes.len())
+            .map(Bytes::from);
+        Asset {
+            content_type: content_type(path),
+            bytes,
+            gzip,
+            etag,
+        }
     }
 }
 
 /// Deterministic gzip (no file name, no timestamp in the header).
 fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut enc = flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(6));
+    let mut enc = flate2::GzBuilder::new().mtime(0).write(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::new(6),
+    );
     enc.write_all(bytes).ok()?;
     enc.finish().ok()
 }
@@ -77,7 +94,12 @@ impl Snapshot {
 
     /// Assets from rendered text, reusing those of `previous` whose bytes are
     /// unchanged (no second compression).
-    pub fn from_texts(texts: BTreeMap<String, String>, previous: Option<&Snapshot>, posts: usize, talks: usize) -> Snapshot {
+    pub fn from_texts(
+        texts: BTreeMap<String, String>,
+        previous: Option<&Snapshot>,
+        posts: usize,
+        talks: usize,
+    ) -> Snapshot {
         let files = texts
             .into_iter()
             .map(|(path, text)| {
@@ -85,11 +107,16 @@ impl Snapshot {
                     .and_then(|p| p.files.get(&path))
                     .filter(|a| a.bytes.as_ref() == text.as_bytes())
                     .cloned();
-                let asset = reused.unwrap_or_else(|| Arc::new(Asset::new(&path, Bytes::from(text))));
+                let asset =
+                    reused.unwrap_or_else(|| Arc::new(Asset::new(&path, Bytes::from(text))));
                 (path, asset)
             })
             .collect();
-        Snapshot { files, posts, talks }
+        Snapshot {
+            files,
+            posts,
+            talks,
+        }
     }
 }
 
@@ -98,7 +125,11 @@ pub type RevisionOf<'a> = &'a (dyn Fn(&Talk, &Post) -> Revision + Sync);
 
 /// Without history: sequence 0, stamped with the post's date.
 pub fn first_revision(_talk: &Talk, post: &Post) -> Revision {
-    Revision { sequence: 0, last_modified: post.date, cancelled: false }
+    Revision {
+        sequence: 0,
+        last_modified: post.date,
+        cancelled: false,
+    }
 }
 
 /// The outputs of one event: its calendar, one calendar per talk, and the
@@ -110,20 +141,41 @@ pub struct EventOutputs {
 }
 
 /// `events/<slug>.ics` and `events/<slug>/<talk>.ics`.
-pub fn render_event(ev: &Event, config: &Config, zones: &ZoneCache, revision: RevisionOf) -> EventOutputs {
+pub fn render_event(
+    ev: &Event,
+    config: &Config,
+    zones: &ZoneCache,
+    revision: RevisionOf,
+) -> EventOutputs {
     let slug = &ev.post.slug;
-    let vevents: Vec<IcsEvent> = ev.talks.iter().map(|t| ics::vevent(t, revision(t, &ev.post))).collect();
+    let vevents: Vec<IcsEvent> = ev
+        .talks
+        .iter()
+        .map(|t| ics::vevent(t, revision(t, &ev.post)))
+        .collect();
     let mut files = Vec::with_capacity(ev.talks.len() + 1);
     let mut order: Vec<usize> = (0..vevents.len()).collect();
-    order.sort_by(|&a, &b| vevents[a].start.cmp(&vevents[b].start).then_with(|| ev.talks[a].uid.cmp(&ev.talks[b].uid)));
+    order.sort_by(|&a, &b| {
+        vevents[a]
+            .start
+            .cmp(&vevents[b].start)
+            .then_with(|| ev.talks[a].uid.cmp(&ev.talks[b].uid))
+    });
     let sorted: Vec<&IcsEvent> = order.iter().map(|&i| &vevents[i]).collect();
     let meta = CalendarMeta {
         name: ev.post.title.clone(),
-        description: ev.post.summary.clone().unwrap_or_else(|| format!("Talks from \"{}\"", ev.post.title)),
+        description: ev
+            .post
+            .summary
+            .clone()
+            .unwrap_or_else(|| format!("Talks from \"{}\"", ev.post.title)),
         source: format!("{}/events/{slug}.ics", config.public_url),
         refresh: config.refresh_interval,
     };
-    files.push((format!("events/{slug}.ics"), ics::calendar(&meta, &sorted, zones)));
+    files.push((
+        format!("events/{slug}.ics"),
+        ics::calendar(&meta, &sorted, zones),
+    ));
     for (t, v) in ev.talks.iter().zip(&vevents) {
         let path = format!("events/{slug}/{}.ics", t.slug);
         let meta = CalendarMeta {
@@ -139,7 +191,12 @@ pub fn render_event(ev: &Event, config: &Config, zones: &ZoneCache, revision: Re
 
 /// Everything that depends on all events: the all-talks calendar, the feeds
 /// and the index page.
-pub fn render_shared(events: &[&Event], outputs: &[&EventOutputs], config: &Config, zones: &ZoneCache) -> Vec<(String, String)> {
+pub fn render_shared(
+    events: &[&Event],
+    outputs: &[&EventOutputs],
+    config: &Config,
+    zones: &ZoneCache,
+) -> Vec<(String, String)> {
     let mut all: Vec<&IcsEvent> = outputs.iter().flat_map(|o| o.vevents.iter()).collect();
     all.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.text.cmp(&b.text)));
     if let Some(limit) = config.all_talks_limit {
@@ -154,7 +211,10 @@ pub fn render_shared(events: &[&Event], outputs: &[&EventOutputs], config: &Conf
     };
     let items = feed::items(events, config);
     vec![
-        ("calendar.ics".to_string(), ics::calendar(&meta, &all, zones)),
+        (
+            "calendar.ics".to_string(),
+            ics::calendar(&meta, &all, zones),
+        ),
         ("rss.xml".to_string(), feed::rss(&items, config)),
         ("atom.xml".to_string(), feed::atom(&items, config)),
         ("feed.json".to_string(), feed::json(&items, config)),
@@ -163,11 +223,20 @@ pub fn render_shared(events: &[&Event], outputs: &[&EventOutputs], config: &Conf
 }
 
 /// Renders every output from scratch.
-pub fn render_all(events: &[&Event], config: &Config, revision: RevisionOf) -> BTreeMap<String, String> {
+pub fn render_all(
+    events: &[&Event],
+    config: &Config,
+    revision: RevisionOf,
+) -> BTreeMap<String, String> {
     let zones = ZoneCache::default();
-    let outputs: Vec<EventOutputs> = events.iter().map(|e| render_event(e, config, &zones, revision)).collect();
+    let outputs: Vec<EventOutputs> = events
+        .iter()
+        .map(|e| render_event(e, config, &zones, revision))
+        .collect();
     let refs: Vec<&EventOutputs> = outputs.iter().collect();
-    let mut texts: BTreeMap<String, String> = render_shared(events, &refs, config, &zones).into_iter().collect();
+    let mut texts: BTreeMap<String, String> = render_shared(events, &refs, config, &zones)
+        .into_iter()
+        .collect();
     for o in outputs {
         texts.extend(o.files);
     }

@@ -28,7 +28,12 @@ pub struct FeedItem {
 /// The newest `feed_limit` posts as feed items.
 pub fn items(events: &[&Event], config: &Config) -> Vec<FeedItem> {
     let mut sorted: Vec<&&Event> = events.iter().collect();
-    sorted.sort_by(|a, b| b.post.date.cmp(&a.post.date).then_with(|| a.post.slug.cmp(&b.post.slug)));
+    sorted.sort_by(|a, b| {
+        b.post
+            .date
+            .cmp(&a.post.date)
+            .then_with(|| a.post.slug.cmp(&b.post.slug))
+    });
     sorted
         .into_iter()
         .take(config.feed_limit)
@@ -51,12 +56,19 @@ pub fn item(ev: &Event, config: &Config) -> FeedItem {
         date: p.date,
         authors: p.authors.clone(),
         categories,
-        image: p.image.as_deref().map(|i| markdown::absolutize(i, &config.site_url, &link)),
+        image: p
+            .image
+            .as_deref()
+            .map(|i| markdown::absolutize(i, &config.site_url, &link)),
     }
 }
 
 fn updated(items: &[FeedItem]) -> DateTime<Utc> {
-    items.iter().map(|i| i.date).max().unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+    items
+        .iter()
+        .map(|i| i.date)
+        .max()
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
 /// RSS 2.0 with `atom:link rel="self"`, `content:encoded` and `dc:creator`.
@@ -72,14 +84,20 @@ pub fn rss(items: &[FeedItem], config: &Config) -> String {
             let mut item = rss::Item::default();
             item.set_title(i.title.clone());
             item.set_link(i.link.clone());
-            item.set_guid(rss::Guid { value: i.link.clone(), permalink: true });
+            item.set_guid(rss::Guid {
+                value: i.link.clone(),
+                permalink: true,
+            });
             item.set_pub_date(i.date.to_rfc2822());
             item.set_description(i.summary.clone().unwrap_or_else(|| i.title.clone()));
             item.set_content(i.content_html.clone());
             item.set_categories(
                 i.categories
                     .iter()
-                    .map(|c| rss::Category { name: c.clone(), domain: None })
+                    .map(|c| rss::Category {
+                        name: c.clone(),
+                        domain: None,
+                    })
                     .collect::<Vec<_>>(),
             );
             if !i.authors.is_empty() {
@@ -98,16 +116,27 @@ pub fn rss(items: &[FeedItem], config: &Config) -> String {
     channel.set_title(config.title.clone());
     channel.set_link(config.site_url.clone() + "/");
     channel.set_description(config.description.clone());
-    channel.set_generator(Some(concat!("almanac ", env!("CARGO_PKG_VERSION")).to_string()));
+    channel.set_generator(Some(
+        concat!("almanac ", env!("CARGO_PKG_VERSION")).to_string(),
+    ));
     if !items.is_empty() {
         channel.set_last_build_date(Some(updated(items).to_rfc2822()));
     }
     channel.set_atom_ext(Some(atom));
     channel.set_items(rss_items);
     let mut ns = std::collections::BTreeMap::new();
-    ns.insert("content".to_string(), "http://purl.org/rss/1.0/modules/content/".to_string());
-    ns.insert("dc".to_string(), "http://purl.org/dc/elements/1.1/".to_string());
-    ns.insert("atom".to_string(), "http://www.w3.org/2005/Atom".to_string());
+    ns.insert(
+        "content".to_string(),
+        "http://purl.org/rss/1.0/modules/content/".to_string(),
+    );
+    ns.insert(
+        "dc".to_string(),
+        "http://purl.org/dc/elements/1.1/".to_string(),
+    );
+    ns.insert(
+        "atom".to_string(),
+        "http://www.w3.org/2005/Atom".to_string(),
+    );
     channel.set_namespaces(ns);
     channel.to_string()
 }
@@ -116,7 +145,10 @@ pub fn rss(items: &[FeedItem], config: &Config) -> String {
 pub fn atom(items: &[FeedItem], config: &Config) -> String {
     use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text};
 
-    let person = |name: &str| Person { name: name.to_string(), ..Person::default() };
+    let person = |name: &str| Person {
+        name: name.to_string(),
+        ..Person::default()
+    };
     let link = |href: String, rel: &str, mime: Option<&str>| Link {
         href,
         rel: rel.to_string(),
@@ -145,7 +177,10 @@ pub fn atom(items: &[FeedItem], config: &Config) -> String {
             e.set_categories(
                 i.categories
                     .iter()
-                    .map(|t| Category { term: t.clone(), ..Category::default() })
+                    .map(|t| Category {
+                        term: t.clone(),
+                        ..Category::default()
+                    })
                     .collect::<Vec<_>>(),
             );
             e
@@ -159,8 +194,16 @@ pub fn atom(items: &[FeedItem], config: &Config) -> String {
     feed.set_authors(vec![person(&config.title)]);
     feed.set_base(Some(format!("{}/", config.site_url)));
     feed.set_links(vec![
-        link(format!("{}/atom.xml", config.public_url), "self", Some("application/atom+xml")),
-        link(format!("{}/", config.site_url), "alternate", Some("text/html")),
+        link(
+            format!("{}/atom.xml", config.public_url),
+            "self",
+            Some("application/atom+xml"),
+        ),
+        link(
+            format!("{}/", config.site_url),
+            "alternate",
+            Some("text/html"),
+        ),
     ]);
     feed.set_generator(Some(Generator {
         value: "almanac".to_string(),
@@ -191,7 +234,11 @@ pub fn json(items: &[FeedItem], config: &Config) -> String {
                 v["summary"] = serde_json::json!(s);
             }
             if !i.authors.is_empty() {
-                v["authors"] = i.authors.iter().map(|a| serde_json::json!({ "name": a })).collect();
+                v["authors"] = i
+                    .authors
+                    .iter()
+                    .map(|a| serde_json::json!({ "name": a }))
+                    .collect();
             }
             if !i.categories.is_empty() {
                 v["tags"] = serde_json::json!(i.categories);

@@ -36,8 +36,21 @@ pub fn subscribe_links(url: &str, name: &str) -> Vec<(&'static str, String)> {
     let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
     vec![
         ("Apple / Thunderbird (webcal)", webcal(url)),
-        ("Google Calendar", format!("https://calendar.google.com/calendar/r?cid={}", enc(&webcal(url)))),
-        ("Outlook", format!("https://outlook.live.com/calendar/0/addfromweb?url={}&name={}", enc(url), enc(name))),
+        (
+            "Google Calendar",
+            format!(
+                "https://calendar.google.com/calendar/r?cid={}",
+                enc(&webcal(url))
+            ),
+        ),
+        (
+            "Outlook",
+            format!(
+                "https://outlook.live.com/calendar/0/addfromweb?url={}&name={}",
+                enc(url),
+                enc(name)
+            ),
+        ),
     ]
 }
 
@@ -52,7 +65,9 @@ pub fn index(events: &[&Event], config: &Config) -> String {
     let mut sorted: Vec<&&Event> = events.iter().filter(|e| !e.talks.is_empty()).collect();
     sorted.sort_by(|a, b| {
         let first = |e: &Event| e.talks.iter().map(|t| t.when.start).min();
-        first(b).cmp(&first(a)).then_with(|| a.post.slug.cmp(&b.post.slug))
+        first(b)
+            .cmp(&first(a))
+            .then_with(|| a.post.slug.cmp(&b.post.slug))
     });
     let base = &config.public_url;
     let mut o = String::with_capacity(64 * 1024);
@@ -112,10 +127,19 @@ fn event_section(o: &mut String, ev: &Event, config: &Config) {
         o.push_str(" · ");
     }
     let _ = write!(o, "{} talks</p>\n<p>", ev.talks.len());
-    subscribe(o, &format!("{}/events/{slug}.ics", config.public_url), &ev.post.title);
-    let _ = write!(o, " <a href=\"events/{slug}.ics\">Download .ics</a></p>\n");
+    subscribe(
+        o,
+        &format!("{}/events/{slug}.ics", config.public_url),
+        &ev.post.title,
+    );
+    let _ = writeln!(o, " <a href=\"events/{slug}.ics\">Download .ics</a></p>");
     let mut talks: Vec<&Talk> = ev.talks.iter().collect();
-    talks.sort_by(|a, b| a.when.start.cmp(&b.when.start).then_with(|| a.line.cmp(&b.line)));
+    talks.sort_by(|a, b| {
+        a.when
+            .start
+            .cmp(&b.when.start)
+            .then_with(|| a.line.cmp(&b.line))
+    });
     let mut day = None;
     for t in talks {
         let d = t.when.start_local.date();
@@ -143,7 +167,11 @@ fn event_section(o: &mut String, ev: &Event, config: &Config) {
             esc(o, &speakers);
             o.push_str("</span>");
         }
-        let _ = write!(o, " <a class=\"meta\" href=\"events/{slug}/{}.ics\">.ics</a></li>\n", t.slug);
+        let _ = writeln!(
+            o,
+            " <a class=\"meta\" href=\"events/{slug}/{}.ics\">.ics</a></li>",
+            t.slug
+        );
     }
     if day.is_some() {
         o.push_str("</ul>\n");

@@ -16,7 +16,10 @@ pub fn prepare(md: &str) -> String {
         if t.starts_with("import ") && t.contains(" from ") {
             continue;
         }
-        if t.starts_with('<') && t.ends_with("/>") && t[1..].starts_with(|c: char| c.is_ascii_uppercase()) {
+        if t.starts_with('<')
+            && t.ends_with("/>")
+            && t[1..].starts_with(|c: char| c.is_ascii_uppercase())
+        {
             continue;
         }
         out.push_str(&replace_tags(line));
@@ -40,13 +43,19 @@ fn replace_tags(line: &str) -> String {
             return out;
         };
         out.push_str(&rest[..start]);
-        let inner = rest[start + 2..start + len].trim_matches(|c: char| c == '<' || c == '>' || c == '%' || c.is_whitespace());
+        let inner = rest[start + 2..start + len]
+            .trim_matches(|c: char| c == '<' || c == '>' || c == '%' || c.is_whitespace());
         let mut words = inner.split_whitespace();
-        if let (Some(name), Some(id)) = (words.next(), words.next()) {
-            if name.eq_ignore_ascii_case("youtube") {
-                let id: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
-                out.push_str(&format!("[Watch the video on YouTube](https://www.youtube.com/watch?v={id})"));
-            }
+        if let (Some(name), Some(id)) = (words.next(), words.next())
+            && name.eq_ignore_ascii_case("youtube")
+        {
+            let id: String = id
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            out.push_str(&format!(
+                "[Watch the video on YouTube](https://www.youtube.com/watch?v={id})"
+            ));
         }
         rest = &rest[start + len + closing.len()..];
     }
@@ -56,7 +65,12 @@ fn replace_tags(line: &str) -> String {
 /// against the post's own address.
 pub fn absolutize(url: &str, site_url: &str, post_url: &str) -> String {
     let u = url.trim();
-    if u.is_empty() || u.starts_with('#') || u.contains("://") || u.starts_with("mailto:") || u.starts_with("data:") {
+    if u.is_empty()
+        || u.starts_with('#')
+        || u.contains("://")
+        || u.starts_with("mailto:")
+        || u.starts_with("data:")
+    {
         return u.to_string();
     }
     if let Some(rest) = u.strip_prefix("//") {
@@ -72,23 +86,40 @@ pub fn absolutize(url: &str, site_url: &str, post_url: &str) -> String {
 /// Markdown → HTML with absolute links and images.
 pub fn to_html(md: &str, site_url: &str, post_url: &str) -> String {
     let src = prepare(md);
-    let parser = Parser::new_ext(&src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| match ev {
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: CowStr::from(absolutize(&dest_url, site_url, post_url)),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: CowStr::from(absolutize(&dest_url, site_url, post_url)),
-            title,
-            id,
-        }),
-        Event::Html(h) => Event::Html(CowStr::from(absolutize_html(&h, site_url, post_url))),
-        Event::InlineHtml(h) => Event::InlineHtml(CowStr::from(absolutize_html(&h, site_url, post_url))),
-        other => other,
-    });
+    let parser =
+        Parser::new_ext(&src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| {
+            match ev {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(absolutize(&dest_url, site_url, post_url)),
+                    title,
+                    id,
+                }),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(absolutize(&dest_url, site_url, post_url)),
+                    title,
+                    id,
+                }),
+                Event::Html(h) => {
+                    Event::Html(CowStr::from(absolutize_html(&h, site_url, post_url)))
+                }
+                Event::InlineHtml(h) => {
+                    Event::InlineHtml(CowStr::from(absolutize_html(&h, site_url, post_url)))
+                }
+                other => other,
+            }
+        });
     let mut out = String::with_capacity(src.len() * 3 / 2);
     html::push_html(&mut out, parser);
     out
@@ -98,7 +129,11 @@ pub fn to_html(md: &str, site_url: &str, post_url: &str) -> String {
 fn absolutize_html(h: &str, site_url: &str, post_url: &str) -> String {
     let mut out = String::with_capacity(h.len());
     let mut rest = h;
-    while let Some(i) = ["src=\"", "href=\""].iter().filter_map(|a| rest.find(a).map(|i| i + a.len())).min() {
+    while let Some(i) = ["src=\"", "href=\""]
+        .iter()
+        .filter_map(|a| rest.find(a).map(|i| i + a.len()))
+        .min()
+    {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         let end = rest.find('"').unwrap_or(rest.len());
@@ -121,9 +156,13 @@ pub fn to_plain(md: &str) -> String {
             Event::HardBreak => out.push('\n'),
             Event::Start(Tag::Item) => out.push_str("- "),
             Event::End(TagEnd::Item) => out.push('\n'),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::List(_) | TagEnd::BlockQuote(_)) => {
-                out.push_str("\n\n")
-            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::CodeBlock
+                | TagEnd::List(_)
+                | TagEnd::BlockQuote(_),
+            ) => out.push_str("\n\n"),
             _ => {}
         }
     }
@@ -144,15 +183,24 @@ mod tests {
     #[test]
     fn liquid_and_mdx() {
         assert_eq!(
-            prepare("{%youtube 0-mD02qYXHg %}\nimport x from 'y'\n<BlogAuthor {...a} />\n{{< comment >}}text\n"),
+            prepare(
+                "{%youtube 0-mD02qYXHg %}\nimport x from 'y'\n<BlogAuthor {...a} />\n{{< comment >}}text\n"
+            ),
             "[Watch the video on YouTube](https://www.youtube.com/watch?v=0-mD02qYXHg)\ntext\n"
         );
     }
 
     #[test]
     fn links_become_absolute() {
-        let html = to_html("![c](./talks.png) [a](/x) [b](https://o/) <img src=\"/i.png\">", "https://s.io", "https://s.io/blog/p");
-        assert!(html.contains("src=\"https://s.io/blog/p/talks.png\""), "{html}");
+        let html = to_html(
+            "![c](./talks.png) [a](/x) [b](https://o/) <img src=\"/i.png\">",
+            "https://s.io",
+            "https://s.io/blog/p",
+        );
+        assert!(
+            html.contains("src=\"https://s.io/blog/p/talks.png\""),
+            "{html}"
+        );
         assert!(html.contains("href=\"https://s.io/x\""), "{html}");
         assert!(html.contains("href=\"https://o/\""), "{html}");
         assert!(html.contains("src=\"https://s.io/i.png\""), "{html}");
@@ -160,6 +208,9 @@ mod tests {
 
     #[test]
     fn plain_text() {
-        assert_eq!(to_plain("Para **one** &amp; [link](u).\n\n- a\n- b\n\n<br/>"), "Para one & link.\n\n- a\n- b");
+        assert_eq!(
+            to_plain("Para **one** &amp; [link](u).\n\n- a\n- b\n\n<br/>"),
+            "Para one & link.\n\n- a\n- b"
+        );
     }
 }

@@ -76,19 +76,20 @@ pub fn find(body: &str, first_line: usize) -> Vec<Candidate> {
             continue;
         }
         let text = lines[block.start..block.end].join("\n");
-        if let Kind::Heading(level) = block.kind {
-            if entry_link(&text).is_none() && (2..=3).contains(&level) {
-                track = Some(plain_inline(text.trim_start_matches('#').trim()));
-            }
+        if let Kind::Heading(level) = block.kind
+            && entry_link(&text).is_none()
+            && (2..=3).contains(&level)
+        {
+            track = Some(plain_inline(text.trim_start_matches('#').trim()));
         }
         if out.len() >= MAX_TALKS_PER_POST {
             break;
         }
-        if let Some(entry) = entry_link(&text) {
-            if let Some(c) = candidate(&lines, &blocks, bi, &entry, first_line, context, &track) {
-                skip_until = c.1;
-                out.push(c.0);
-            }
+        if let Some(entry) = entry_link(&text)
+            && let Some(c) = candidate(&lines, &blocks, bi, &entry, first_line, context, &track)
+        {
+            skip_until = c.1;
+            out.push(c.0);
         }
         update_context(&mut context, &lines[block.start..block.end]);
     }
@@ -131,11 +132,15 @@ fn candidate(
         if let Some(t) = f.time {
             found = f;
             rest_consumed_lines = n;
-            let dangling = t.end.is_none() && rest_lines[n - 1].trim_end().ends_with(['-', '\u{2013}', '\u{2014}']);
+            let dangling = t.end.is_none()
+                && rest_lines[n - 1]
+                    .trim_end()
+                    .ends_with(['-', '\u{2013}', '\u{2014}']);
             let zone_wraps = t.zone.is_none()
                 && rest_lines.get(n).is_some_and(|_| {
                     let f2 = when::scan(&clean(&rest_lines[..=n].join(" ")));
-                    f2.time.is_some_and(|t2| t2.zone.is_some() && t2.start == t.start)
+                    f2.time
+                        .is_some_and(|t2| t2.zone.is_some() && t2.start == t.start)
                 });
             if dangling || zone_wraps {
                 continue;
@@ -148,11 +153,11 @@ fn candidate(
     if found.time.is_some() {
         time_line_idx = block.start + link_lines + rest_consumed_lines.saturating_sub(1);
     }
-    if found.time.is_none() {
-        if let Some(prefix) = entry.prefix_time {
-            found = when::scan(&clean(rest));
-            found.time = Some(prefix);
-        }
+    if found.time.is_none()
+        && let Some(prefix) = entry.prefix_time
+    {
+        found = when::scan(&clean(rest));
+        found.time = Some(prefix);
     }
     let mut next = bi + 1;
     if found.time.is_none() {
@@ -171,7 +176,8 @@ fn candidate(
 
     // Abstract: what follows the time, up to the next entry or heading.
     let mut abstract_parts: Vec<String> = Vec::new();
-    let after_time: Vec<&str> = lines[(time_line_idx + 1).min(lines.len())..blocks[next - 1].end].to_vec();
+    let after_time: Vec<&str> =
+        lines[(time_line_idx + 1).min(lines.len())..blocks[next - 1].end].to_vec();
     let tail = after_time.join("\n");
     let tail = strip_breaks(&tail);
     if !tail.trim().is_empty() {
@@ -213,16 +219,35 @@ fn candidate(
 
 /// `by Jane Doe, Org & Joe, Org2` after the link, up to a `<br>` or the date.
 fn byline(rest: &str) -> Option<String> {
-    let cleaned = rest.replace("<br/>", "\n").replace("<br />", "\n").replace("<br>", "\n");
+    let cleaned = rest
+        .replace("<br/>", "\n")
+        .replace("<br />", "\n")
+        .replace("<br>", "\n");
     let cleaned = cleaned.trim_start_matches(['*', '_', ' ', '\n']);
-    let after = cleaned.strip_prefix("by ").or_else(|| cleaned.strip_prefix("by\n"))?;
+    let after = cleaned
+        .strip_prefix("by ")
+        .or_else(|| cleaned.strip_prefix("by\n"))?;
     let mut out = String::new();
     for word in after.split_inclusive(char::is_whitespace) {
-        if word.contains('\n') && !out.is_empty() && after[out.len()..].starts_with(word) && word.trim().is_empty() {
+        if word.contains('\n')
+            && !out.is_empty()
+            && after[out.len()..].starts_with(word)
+            && word.trim().is_empty()
+        {
             break;
         }
         let w = word.trim().trim_end_matches(',').to_ascii_lowercase();
-        if ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].contains(&w.as_str()) {
+        if [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ]
+        .contains(&w.as_str())
+        {
             break;
         }
         out.push_str(word);
@@ -258,7 +283,12 @@ fn entry_link(block: &str) -> Option<Entry> {
     let s = &block[start..];
     if s.starts_with('[') {
         let (text, url, len) = parse_link(s)?;
-        return Some(Entry { text, url, rest: start + len, prefix_time: None });
+        return Some(Entry {
+            text,
+            url,
+            rest: start + len,
+            prefix_time: None,
+        });
     }
     // A time before the link: "11:00 CEST: [title](url)", "2:30pm - [title](url)".
     let open = s.find('[')?;
@@ -274,7 +304,12 @@ fn entry_link(block: &str) -> Option<Entry> {
     let time = f.time?;
     let inner = &s[open..];
     let (text, url, len) = parse_link(inner)?;
-    Some(Entry { text, url, rest: start + open + len, prefix_time: Some(time) })
+    Some(Entry {
+        text,
+        url,
+        rest: start + open + len,
+        prefix_time: Some(time),
+    })
 }
 
 /// Byte offset after list markers, quote markers, heading hashes, emphasis.
@@ -286,11 +321,18 @@ fn skip_markers(s: &str) -> usize {
         while i < b.len() && (b[i] == b' ' || b[i] == b'\t' || b[i] == b'>') {
             i += 1;
         }
-        if i < b.len() && (b[i] == b'-' || b[i] == b'+' || b[i] == b'*') && b.get(i + 1) == Some(&b' ') {
+        if i < b.len()
+            && (b[i] == b'-' || b[i] == b'+' || b[i] == b'*')
+            && b.get(i + 1) == Some(&b' ')
+        {
             i += 2;
         }
         let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits > 0 && digits < 4 && matches!(b.get(i + digits), Some(b'.' | b')')) && b.get(i + digits + 1) == Some(&b' ') {
+        if digits > 0
+            && digits < 4
+            && matches!(b.get(i + digits), Some(b'.' | b')'))
+            && b.get(i + digits + 1) == Some(&b' ')
+        {
             i += digits + 2;
         }
         while i < b.len() && b[i] == b'#' {
@@ -356,7 +398,10 @@ fn parse_link(s: &str) -> Option<(String, String, usize)> {
         }
         j += 1;
     };
-    let url = s[close + 2..end].trim().trim_matches(['<', '>']).to_string();
+    let url = s[close + 2..end]
+        .trim()
+        .trim_matches(['<', '>'])
+        .to_string();
     if url.is_empty() {
         return None;
     }
@@ -369,23 +414,24 @@ pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        if c == '[' {
-            if let Some((t, _, len)) = parse_link(rest) {
-                out.push(' ');
-                out.push_str(&clean(&t));
-                out.push(' ');
-                rest = &rest[len..];
-                continue;
-            }
+        if c == '['
+            && let Some((t, _, len)) = parse_link(rest)
+        {
+            out.push(' ');
+            out.push_str(&clean(&t));
+            out.push(' ');
+            rest = &rest[len..];
+            continue;
         }
         if c == '<' {
-            let tag_like = rest[1..].chars().next().is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!');
-            if tag_like {
-                if let Some(end) = rest.find('>') {
-                    out.push(' ');
-                    rest = &rest[end + 1..];
-                    continue;
-                }
+            let tag_like = rest[1..]
+                .chars()
+                .next()
+                .is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!');
+            if tag_like && let Some(end) = rest.find('>') {
+                out.push(' ');
+                rest = &rest[end + 1..];
+                continue;
             }
         }
         match c {
@@ -444,21 +490,33 @@ fn blocks(lines: &[&str]) -> Vec<Block> {
         }
         let heading = heading_level(line);
         let list_item = is_list_item(raw);
-        let starts_link = line.get(skip_markers(line)..).is_some_and(|s| s.starts_with('['));
+        let starts_link = line
+            .get(skip_markers(line)..)
+            .is_some_and(|s| s.starts_with('['));
         let prev_complete = i > 0 && {
             let prev = lines[i - 1].trim();
-            prev.get(skip_markers(prev)..).is_some_and(|s| s.starts_with('[')) && when::scan(&clean(prev)).time.is_some()
+            prev.get(skip_markers(prev)..)
+                .is_some_and(|s| s.starts_with('['))
+                && when::scan(&clean(prev)).time.is_some()
         };
         let new_block = heading.is_some() || list_item || (starts_link && prev_complete);
-        if new_block {
-            if let Some(b) = current.take() {
-                out.push(b);
-            }
+        if new_block && let Some(b) = current.take() {
+            out.push(b);
         }
         match (&mut current, heading) {
-            (_, Some(level)) => out.push(Block { start: i, end: i + 1, kind: Kind::Heading(level) }),
+            (_, Some(level)) => out.push(Block {
+                start: i,
+                end: i + 1,
+                kind: Kind::Heading(level),
+            }),
             (Some(b), None) => b.end = i + 1,
-            (None, None) => current = Some(Block { start: i, end: i + 1, kind: Kind::Text }),
+            (None, None) => {
+                current = Some(Block {
+                    start: i,
+                    end: i + 1,
+                    kind: Kind::Text,
+                })
+            }
         }
     }
     if let Some(b) = current {
@@ -505,9 +563,20 @@ mod tests {
         assert_eq!(c[0].time_line, 5);
         assert_eq!(c[0].abstract_md, "Abstract one.\n\nMore.");
         // Same line, heading link, list item with wrapped date.
-        assert_eq!(titles("[A](u) Friday May 20, 2022 11:55 - 12:30 CEST\n[B](v) Thursday May 19, 2022 15:25 - 16:00 CEST\n"), vec!["A", "B"]);
-        assert_eq!(titles("### [A](u)\n\n Monday, October 24 • 9:15am - 9:20am\n"), vec!["A"]);
-        let c = find("- **[A](u)**<br>\n  by X, Y<br> Wednesday,\n  April 19 • 14:30 - 15:05\n- **[B](v)**<br>\n  by Z<br> Friday, April 21 • 16:00 -\n  17:30\n", 1);
+        assert_eq!(
+            titles(
+                "[A](u) Friday May 20, 2022 11:55 - 12:30 CEST\n[B](v) Thursday May 19, 2022 15:25 - 16:00 CEST\n"
+            ),
+            vec!["A", "B"]
+        );
+        assert_eq!(
+            titles("### [A](u)\n\n Monday, October 24 • 9:15am - 9:20am\n"),
+            vec!["A"]
+        );
+        let c = find(
+            "- **[A](u)**<br>\n  by X, Y<br> Wednesday,\n  April 19 • 14:30 - 15:05\n- **[B](v)**<br>\n  by Z<br> Friday, April 21 • 16:00 -\n  17:30\n",
+            1,
+        );
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].byline.as_deref(), Some("X, Y"));
         assert!(c[1].found.time.unwrap().end.is_some());
@@ -521,17 +590,29 @@ mod tests {
     fn prose_and_bare_links_are_not_talks() {
         assert!(titles("Come network during the\n[project meeting](https://sched.co/1), on Tuesday April 18,\n2023 from 16:00 - 17:00.\n").is_empty());
         assert!(titles("- [A](u)\n- [B](v)\n").is_empty());
-        assert!(titles("[A](u)\n\nA long abstract that mentions nothing about time at all.\n").is_empty());
+        assert!(
+            titles("[A](u)\n\nA long abstract that mentions nothing about time at all.\n")
+                .is_empty()
+        );
         assert!(titles("We present on **Wed from 2:50-3:20pm**.\n").is_empty());
         assert!(titles("```\n[A](u)\nMonday, May 16, 2022 10:45 - 11:15 CEST\n```\n").is_empty());
     }
 
     #[test]
     fn links() {
-        assert_eq!(parse_link("[a [b]](http://x/(y)) z"), Some(("a [b]".into(), "http://x/(y)".into(), 21)));
-        assert_eq!(parse_link("[a](u \"t\")"), Some(("a".into(), "u".into(), 10)));
+        assert_eq!(
+            parse_link("[a [b]](http://x/(y)) z"),
+            Some(("a [b]".into(), "http://x/(y)".into(), 21))
+        );
+        assert_eq!(
+            parse_link("[a](u \"t\")"),
+            Some(("a".into(), "u".into(), 10))
+        );
         assert_eq!(parse_link("[a][]"), None);
         assert_eq!(parse_link("[a"), None);
-        assert_eq!(plain_inline("**Bold** &amp; `code` <b>x</b>"), "Bold & code x");
+        assert_eq!(
+            plain_inline("**Bold** &amp; `code` <b>x</b>"),
+            "Bold & code x"
+        );
     }
 }

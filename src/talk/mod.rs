@@ -82,7 +82,10 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         diags.push(Diagnostic::error(
             &post.path,
             candidates.last().map_or(0, |c| c.line),
-            format!("more than {} talks in one post; the rest are ignored", find::MAX_TALKS_PER_POST),
+            format!(
+                "more than {} talks in one post; the rest are ignored",
+                find::MAX_TALKS_PER_POST
+            ),
         ));
     }
     let rule = config.rule_for(&post.slug, &post.title);
@@ -113,7 +116,11 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         let (when, warnings) = match resolve::resolve(c, &zones) {
             Ok(ok) => ok,
             Err(message) => {
-                diags.push(Diagnostic::error(&post.path, c.time_line, format!("talk \"{}\": {message}", short(&c.text))));
+                diags.push(Diagnostic::error(
+                    &post.path,
+                    c.time_line,
+                    format!("talk \"{}\": {message}", short(&c.text)),
+                ));
                 continue;
             }
         };
@@ -121,17 +128,22 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
             diags.push(Diagnostic::warning(&post.path, c.time_line, w));
         }
         let (title, mut speakers) = split_title(&find::plain_inline(&c.text));
-        if speakers.is_empty() {
-            if let Some(by) = &c.byline {
-                speakers = parse_speakers(&find::plain_inline(by));
-            }
+        if speakers.is_empty()
+            && let Some(by) = &c.byline
+        {
+            speakers = parse_speakers(&find::plain_inline(by));
         }
-        let digest = Sha256::digest(format!("{}\n{}\n{}", post.slug, key_url, occurrence).as_bytes());
+        let digest =
+            Sha256::digest(format!("{}\n{}\n{}", post.slug, key_url, occurrence).as_bytes());
         let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
         talks.push(Talk {
             uid: format!("{hex}@{}.almanac", post.slug),
             slug: talk_slug(&key_url, &hex[..8]),
-            title: if title.is_empty() { "Untitled talk".to_string() } else { title },
+            title: if title.is_empty() {
+                "Untitled talk".to_string()
+            } else {
+                title
+            },
             speakers,
             url: absolute_url(&c.url, &config.site_url),
             track: c.track.clone(),
@@ -169,7 +181,12 @@ pub fn normalize_url(url: &str) -> String {
     match u.split_once("://") {
         Some((scheme, rest)) => {
             let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-            format!("{}://{}{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase(), path)
+            format!(
+                "{}://{}{}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase(),
+                path
+            )
         }
         None => u.to_string(),
     }
@@ -220,7 +237,8 @@ pub fn split_title(text: &str) -> (String, Vec<Speaker>) {
     for sep in [" - ", " – ", " — "] {
         if let Some(i) = text.rfind(sep) {
             let (title, who) = (&text[..i], &text[i + sep.len()..]);
-            let looks_like_names = who.chars().next().is_some_and(char::is_uppercase) && who.len() <= 300;
+            let looks_like_names =
+                who.chars().next().is_some_and(char::is_uppercase) && who.len() <= 300;
             if !title.trim().is_empty() && looks_like_names {
                 return (title.trim().to_string(), parse_speakers(who));
             }
@@ -263,8 +281,12 @@ mod tests {
     use std::path::Path;
 
     fn post(body: &str) -> Post {
-        let text = format!("---\npath: /blog/p\ndate: '2024-02-02T12:00:00Z'\ntitle: T\ntimezone: Europe/Paris\n---\n{body}");
-        crate::post::parse(Path::new("p.md"), text.as_bytes(), None).unwrap().0
+        let text = format!(
+            "---\npath: /blog/p\ndate: '2024-02-02T12:00:00Z'\ntitle: T\ntimezone: Europe/Paris\n---\n{body}"
+        );
+        crate::post::parse(Path::new("p.md"), text.as_bytes(), None)
+            .unwrap()
+            .0
     }
 
     #[test]
@@ -276,13 +298,20 @@ mod tests {
         let (t, s) = split_title("Cilium Project Meeting");
         assert_eq!((t.as_str(), s.len()), ("Cilium Project Meeting", 0));
         let s = parse_speakers("A, Org1; B, Org2 & C, Org3");
-        assert_eq!(s.iter().map(|s| s.org.clone().unwrap()).collect::<Vec<_>>(), ["Org1", "Org2", "Org3"]);
+        assert_eq!(
+            s.iter().map(|s| s.org.clone().unwrap()).collect::<Vec<_>>(),
+            ["Org1", "Org2", "Org3"]
+        );
     }
 
     #[test]
     fn uid_survives_edits_of_title_abstract_and_position() {
-        let a = post("[Talk A - X, Y](https://s.sched.com/event/1A?iframe=no)\n\nTuesday, March 19, 2024, 09:00 - 09:10 CET\n\nOld abstract\n\n[Talk B](https://s.sched.com/event/2B)\n\nTuesday, March 19, 2024, 10:00 - 10:10 CET\n");
-        let b = post("[Talk B](https://s.sched.com/event/2B)\n\nTuesday, March 19, 2024, 10:00 - 10:10 CET\n\n[Renamed talk - X, Y](https://s.sched.com/event/1A)\n\nTuesday, March 19, 2024, 09:30 - 09:40 CET\n\nNew abstract\n");
+        let a = post(
+            "[Talk A - X, Y](https://s.sched.com/event/1A?iframe=no)\n\nTuesday, March 19, 2024, 09:00 - 09:10 CET\n\nOld abstract\n\n[Talk B](https://s.sched.com/event/2B)\n\nTuesday, March 19, 2024, 10:00 - 10:10 CET\n",
+        );
+        let b = post(
+            "[Talk B](https://s.sched.com/event/2B)\n\nTuesday, March 19, 2024, 10:00 - 10:10 CET\n\n[Renamed talk - X, Y](https://s.sched.com/event/1A)\n\nTuesday, March 19, 2024, 09:30 - 09:40 CET\n\nNew abstract\n",
+        );
         let (ta, da) = extract(&a, &Config::default());
         let (tb, _) = extract(&b, &Config::default());
         assert!(da.is_empty(), "{da:?}");
@@ -295,10 +324,16 @@ mod tests {
 
     #[test]
     fn contradictions_are_errors_with_lines() {
-        let p = post("[A](u1)\n\nMonday, March 19, 2024, 09:00 - 09:10 CET\n\n[B](u2)\n\nTuesday, March 19, 2024, 25:00 - 26:00 CET\n\n[C](u3)\n\nTuesday, March 19, 2024, 09:00 - 09:10 CEST\n\n[D](u4)\n\nTuesday, March 19, 2024, 09:00 - 09:10 CET\n");
+        let p = post(
+            "[A](u1)\n\nMonday, March 19, 2024, 09:00 - 09:10 CET\n\n[B](u2)\n\nTuesday, March 19, 2024, 25:00 - 26:00 CET\n\n[C](u3)\n\nTuesday, March 19, 2024, 09:00 - 09:10 CEST\n\n[D](u4)\n\nTuesday, March 19, 2024, 09:00 - 09:10 CET\n",
+        );
         let (talks, diags) = extract(&p, &Config::default());
         assert_eq!(talks.len(), 1);
-        let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+        let errors: Vec<String> = diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.to_string())
+            .collect();
         assert_eq!(errors.len(), 3, "{errors:?}");
         assert!(errors[0].starts_with("p.md:9: error:"), "{}", errors[0]);
         assert!(errors[0].contains("Tuesday"));
@@ -308,8 +343,14 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(normalize_url("HTTPS://X.sched.com/event/1A/?iframe=no#x"), "https://x.sched.com/event/1A");
-        assert_eq!(talk_slug("https://x.sched.com/event/1ZJA8", "abcd"), "1zja8-abcd");
+        assert_eq!(
+            normalize_url("HTTPS://X.sched.com/event/1A/?iframe=no#x"),
+            "https://x.sched.com/event/1A"
+        );
+        assert_eq!(
+            talk_slug("https://x.sched.com/event/1ZJA8", "abcd"),
+            "1zja8-abcd"
+        );
         assert_eq!(talk_slug("https://kccncna2024.sched.com", "abcd"), "abcd");
         assert_eq!(absolute_url("/a", "https://b.io"), "https://b.io/a");
     }

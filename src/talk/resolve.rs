@@ -40,10 +40,28 @@ pub struct PostZones {
 /// A resolved time, or why there is none. Warnings ride along with a success.
 pub type Resolved = Result<(When, Vec<String>), String>;
 
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// Resolves one candidate against its post's zones.
@@ -127,7 +145,10 @@ fn settle_zone(
     warnings: &mut Vec<String>,
 ) -> Result<TalkZone, String> {
     let fixed = |w: WrittenZone| match w {
-        WrittenZone::Abbrev { name, offset } => TalkZone::Fixed { offset, label: name },
+        WrittenZone::Abbrev { name, offset } => TalkZone::Fixed {
+            offset,
+            label: name,
+        },
         WrittenZone::Offset(offset) => TalkZone::Fixed { offset, label: "" },
         WrittenZone::Region { tz, .. } => TalkZone::Iana(tz),
     };
@@ -197,7 +218,9 @@ fn to_utc(
     warnings: &mut Vec<String>,
 ) -> Result<chrono::DateTime<chrono::Utc>, String> {
     match zone {
-        TalkZone::Fixed { offset, .. } => Ok((local - Duration::seconds(i64::from(*offset))).and_utc()),
+        TalkZone::Fixed { offset, .. } => {
+            Ok((local - Duration::seconds(i64::from(*offset))).and_utc())
+        }
         TalkZone::Iana(tz) => match tz.from_local_datetime(&local) {
             chrono::LocalResult::Single(t) => Ok(t.with_timezone(&chrono::Utc)),
             chrono::LocalResult::Ambiguous(a, _) => {
@@ -220,7 +243,9 @@ fn to_utc(
 
 /// Checks the written date and fills in its year.
 fn settle_date(d: &DateSpec, reference: NaiveDate) -> Result<NaiveDate, String> {
-    let month = MONTHS.get((d.month as usize).wrapping_sub(1)).ok_or("no such month")?;
+    let month = MONTHS
+        .get((d.month as usize).wrapping_sub(1))
+        .ok_or("no such month")?;
     let weekday = d.weekday.map(|w| WEEKDAYS[w as usize]);
     let wd_of = |date: NaiveDate| date.weekday().num_days_from_monday();
     match d.year {
@@ -278,8 +303,12 @@ fn settle_clock(
             return Err(format!("time \"{shown}\" has no such minute"));
         }
         match c.pm {
-            Some(_) if c.hour == 0 || c.hour > 12 => Err(format!("time \"{shown}\" is not a 12-hour time but has am/pm")),
-            None if c.hour > 24 || (c.hour == 24 && c.minute > 0) => Err(format!("time \"{shown}\" is not a valid hour")),
+            Some(_) if c.hour == 0 || c.hour > 12 => Err(format!(
+                "time \"{shown}\" is not a 12-hour time but has am/pm"
+            )),
+            None if c.hour > 24 || (c.hour == 24 && c.minute > 0) => {
+                Err(format!("time \"{shown}\" is not a valid hour"))
+            }
             _ => Ok(()),
         }
     };
@@ -306,7 +335,8 @@ fn settle_clock(
             (sh, Some(eh))
         }
         (None, None) => {
-            let afternoon = (1..=6).contains(&start.hour) && end.is_none_or(|e| (1..=12).contains(&e.hour));
+            let afternoon =
+                (1..=6).contains(&start.hour) && end.is_none_or(|e| (1..=12).contains(&e.hour));
             if afternoon {
                 warnings.push(format!(
                     "\"{}:{:02}\" has no am/pm; reading it as {}:{:02} (afternoon); write \"pm\" or a 24-hour time to be sure",
@@ -315,13 +345,18 @@ fn settle_clock(
                     start.hour + 12,
                     start.minute
                 ));
-                (start.hour + 12, end.map(|e| if e.hour < 12 { e.hour + 12 } else { e.hour }))
+                (
+                    start.hour + 12,
+                    end.map(|e| if e.hour < 12 { e.hour + 12 } else { e.hour }),
+                )
             } else {
                 (start.hour, end.map(|e| e.hour))
             }
         }
     };
-    let t = |h: u32, m: u32| NaiveTime::from_hms_opt(h % 24, m, 0).ok_or_else(|| format!("{h}:{m:02} is not a time"));
+    let t = |h: u32, m: u32| {
+        NaiveTime::from_hms_opt(h % 24, m, 0).ok_or_else(|| format!("{h}:{m:02} is not a time"))
+    };
     let start_t = t(s, start.minute)?;
     let end_t = match (e, end) {
         (Some(h), Some(c)) => Some(t(h, c.minute)?),
@@ -340,7 +375,11 @@ mod tests {
     use super::*;
 
     fn clock(h: u32, m: u32, pm: Option<bool>) -> Clock {
-        Clock { hour: h, minute: m, pm }
+        Clock {
+            hour: h,
+            minute: m,
+            pm,
+        }
     }
 
     fn hm(t: NaiveTime) -> String {
@@ -352,22 +391,74 @@ mod tests {
         let am = Some(false);
         let pm = Some(true);
         let table = [
-            (clock(9, 10, None), clock(9, 35, am), "09:10", "09:35", false),
-            (clock(12, 20, None), clock(12, 30, pm), "12:20", "12:30", false),
-            (clock(11, 50, am), clock(12, 15, pm), "11:50", "12:15", false),
-            (clock(11, 0, None), clock(12, 15, pm), "11:00", "12:15", false),
+            (
+                clock(9, 10, None),
+                clock(9, 35, am),
+                "09:10",
+                "09:35",
+                false,
+            ),
+            (
+                clock(12, 20, None),
+                clock(12, 30, pm),
+                "12:20",
+                "12:30",
+                false,
+            ),
+            (
+                clock(11, 50, am),
+                clock(12, 15, pm),
+                "11:50",
+                "12:15",
+                false,
+            ),
+            (
+                clock(11, 0, None),
+                clock(12, 15, pm),
+                "11:00",
+                "12:15",
+                false,
+            ),
             (clock(5, 0, None), clock(5, 30, pm), "17:00", "17:30", false),
-            (clock(3, 35, None), clock(4, 10, None), "15:35", "16:10", true),
-            (clock(12, 3, None), clock(12, 8, None), "12:03", "12:08", false),
-            (clock(11, 0, None), clock(11, 35, None), "11:00", "11:35", false),
+            (
+                clock(3, 35, None),
+                clock(4, 10, None),
+                "15:35",
+                "16:10",
+                true,
+            ),
+            (
+                clock(12, 3, None),
+                clock(12, 8, None),
+                "12:03",
+                "12:08",
+                false,
+            ),
+            (
+                clock(11, 0, None),
+                clock(11, 35, None),
+                "11:00",
+                "11:35",
+                false,
+            ),
             (clock(9, 0, am), clock(9, 10, am), "09:00", "09:10", false),
             (clock(12, 0, am), clock(12, 30, am), "00:00", "00:30", false),
-            (clock(17, 25, None), clock(18, 0, None), "17:25", "18:00", false),
+            (
+                clock(17, 25, None),
+                clock(18, 0, None),
+                "17:25",
+                "18:00",
+                false,
+            ),
         ];
         for (s, e, ws, we, warned) in table {
             let mut w = Vec::new();
             let (a, b) = settle_clock(s, Some(e), &mut w).unwrap();
-            assert_eq!((hm(a), hm(b.unwrap())), (ws.to_string(), we.to_string()), "{s:?} {e:?}");
+            assert_eq!(
+                (hm(a), hm(b.unwrap())),
+                (ws.to_string(), we.to_string()),
+                "{s:?} {e:?}"
+            );
             assert_eq!(!w.is_empty(), warned, "{s:?}");
         }
         let mut w = Vec::new();
@@ -379,14 +470,39 @@ mod tests {
     #[test]
     fn years_and_weekdays() {
         let r = NaiveDate::from_ymd_opt(2025, 1, 23).unwrap();
-        let d = |wd, m, day, y| DateSpec { weekday: wd, month: m, day, year: y };
+        let d = |wd, m, day, y| DateSpec {
+            weekday: wd,
+            month: m,
+            day,
+            year: y,
+        };
         // The corpus typo: a 2025 post date, "Monday, 23 March" is 2026.
-        assert_eq!(settle_date(&d(Some(0), 3, 23, None), r).unwrap().to_string(), "2026-03-23");
-        assert_eq!(settle_date(&d(None, 3, 23, None), r).unwrap().to_string(), "2025-03-23");
-        assert_eq!(settle_date(&d(None, 1, 2, None), r).unwrap().to_string(), "2026-01-02");
-        assert!(settle_date(&d(Some(0), 3, 19, Some(2024)), r).unwrap_err().contains("Tuesday"));
+        assert_eq!(
+            settle_date(&d(Some(0), 3, 23, None), r)
+                .unwrap()
+                .to_string(),
+            "2026-03-23"
+        );
+        assert_eq!(
+            settle_date(&d(None, 3, 23, None), r).unwrap().to_string(),
+            "2025-03-23"
+        );
+        assert_eq!(
+            settle_date(&d(None, 1, 2, None), r).unwrap().to_string(),
+            "2026-01-02"
+        );
+        assert!(
+            settle_date(&d(Some(0), 3, 19, Some(2024)), r)
+                .unwrap_err()
+                .contains("Tuesday")
+        );
         assert!(settle_date(&d(None, 2, 30, Some(2024)), r).is_err());
         assert!(settle_date(&d(None, 2, 30, None), r).is_err());
-        assert_eq!(settle_date(&d(Some(1), 2, 29, None), r).unwrap().to_string(), "2028-02-29");
+        assert_eq!(
+            settle_date(&d(Some(1), 2, 29, None), r)
+                .unwrap()
+                .to_string(),
+            "2028-02-29"
+        );
     }
 }

@@ -13,9 +13,18 @@ use super::zone::{self, WrittenZone};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
     Word(String),
-    Num { value: u32, digits: usize, ordinal: bool },
-    Time { hour: u32, minute: u32 },
-    AmPm { pm: bool },
+    Num {
+        value: u32,
+        digits: usize,
+        ordinal: bool,
+    },
+    Time {
+        hour: u32,
+        minute: u32,
+    },
+    AmPm {
+        pm: bool,
+    },
     Zone(WrittenZone),
     Dash,
     Comma,
@@ -47,8 +56,12 @@ pub fn lex(text: &str) -> Vec<Tok> {
                 && chars[i + 2].is_ascii_digit()
                 && !chars.get(i + 3).is_some_and(char::is_ascii_digit);
             if two_digits_after_colon && digits.len() <= 2 {
-                let minute = (chars[i + 1] as u32 - '0' as u32) * 10 + (chars[i + 2] as u32 - '0' as u32);
-                toks.push(Tok::Time { hour: value, minute });
+                let minute =
+                    (chars[i + 1] as u32 - '0' as u32) * 10 + (chars[i + 2] as u32 - '0' as u32);
+                toks.push(Tok::Time {
+                    hour: value,
+                    minute,
+                });
                 i += 3;
                 continue;
             }
@@ -61,7 +74,11 @@ pub fn lex(text: &str) -> Vec<Tok> {
             if ordinal {
                 i += 2;
             }
-            toks.push(Tok::Num { value, digits: digits.len(), ordinal });
+            toks.push(Tok::Num {
+                value,
+                digits: digits.len(),
+                ordinal,
+            });
         } else if c.is_alphabetic() {
             let start = i;
             while i < chars.len() && chars[i].is_alphabetic() {
@@ -72,7 +89,9 @@ pub fn lex(text: &str) -> Vec<Tok> {
             // "a.m." / "p.m."
             if (lower == "a" || lower == "p")
                 && chars.get(i) == Some(&'.')
-                && chars.get(i + 1).is_some_and(|c| c.eq_ignore_ascii_case(&'m'))
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|c| c.eq_ignore_ascii_case(&'m'))
             {
                 i += 2;
                 if chars.get(i) == Some(&'.') {
@@ -82,7 +101,9 @@ pub fn lex(text: &str) -> Vec<Tok> {
                 continue;
             }
             if (word == "UTC" || word == "GMT")
-                && chars.get(i).is_some_and(|&c| c == '+' || c == '-' || c == '\u{2212}')
+                && chars
+                    .get(i)
+                    .is_some_and(|&c| c == '+' || c == '-' || c == '\u{2212}')
                 && chars.get(i + 1).is_some_and(char::is_ascii_digit)
             {
                 let start = i;
@@ -109,7 +130,8 @@ pub fn lex(text: &str) -> Vec<Tok> {
             });
         } else {
             toks.push(match c {
-                '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' | '~' => Tok::Dash,
+                '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}'
+                | '\u{2212}' | '~' => Tok::Dash,
                 ',' => Tok::Comma,
                 '\u{2022}' | '\u{00b7}' | '|' | '@' | '/' | ';' => Tok::Sep,
                 '(' | '[' => Tok::Open,
@@ -166,7 +188,11 @@ pub fn scan(text: &str) -> Found {
     let Some(&(t_start, t_end, time)) = times.first() else {
         let date = dates.last().map(|&(_, _, d)| d);
         let date_zone = dates.last().and_then(|&(_, e, _)| zone_after(&toks, e));
-        return Found { date, time: None, date_zone };
+        return Found {
+            date,
+            time: None,
+            date_zone,
+        };
     };
     let before = dates.iter().rev().find(|(_, e, _)| *e <= t_start);
     let after = dates.iter().find(|(s, _, _)| *s >= t_end);
@@ -201,7 +227,9 @@ fn weekday(word: &str) -> Option<u32> {
         &["saturday", "sat"],
         &["sunday", "sun"],
     ];
-    DAYS.iter().position(|names| names.contains(&w)).map(|p| p as u32)
+    DAYS.iter()
+        .position(|names| names.contains(&w))
+        .map(|p| p as u32)
 }
 
 fn month(word: &str) -> Option<u32> {
@@ -219,7 +247,10 @@ fn month(word: &str) -> Option<u32> {
         &["november", "nov"],
         &["december", "dec"],
     ];
-    MONTHS.iter().position(|names| names.contains(&word)).map(|p| p as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|names| names.contains(&word))
+        .map(|p| p as u32 + 1)
 }
 
 fn word_at(toks: &[Tok], i: usize) -> Option<&str> {
@@ -231,18 +262,26 @@ fn word_at(toks: &[Tok], i: usize) -> Option<&str> {
 
 fn day_at(toks: &[Tok], i: usize) -> Option<u32> {
     match toks.get(i) {
-        Some(&Tok::Num { value, digits, .. }) if digits <= 2 && (1..=31).contains(&value) => Some(value),
+        Some(&Tok::Num { value, digits, .. }) if digits <= 2 && (1..=31).contains(&value) => {
+            Some(value)
+        }
         _ => None,
     }
 }
 
 /// A four-digit year at `i` (after an optional comma): `(year, next index)`.
 fn year_at(toks: &[Tok], i: usize) -> Option<(i32, usize)> {
-    let j = if toks.get(i) == Some(&Tok::Comma) { i + 1 } else { i };
+    let j = if toks.get(i) == Some(&Tok::Comma) {
+        i + 1
+    } else {
+        i
+    };
     match toks.get(j) {
-        Some(&Tok::Num { value, digits: 4, ordinal: false }) if (1900..=2200).contains(&value) => {
-            Some((value as i32, j + 1))
-        }
+        Some(&Tok::Num {
+            value,
+            digits: 4,
+            ordinal: false,
+        }) if (1900..=2200).contains(&value) => Some((value as i32, j + 1)),
         _ => None,
     }
 }
@@ -276,38 +315,87 @@ fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
     };
     // Month D[,] [YYYY]
     if let Some(m) = word_at(toks, j).and_then(|w| month(w.trim_end_matches('.'))) {
-        let k = if toks.get(j + 1) == Some(&Tok::Other) { j + 2 } else { j + 1 };
+        let k = if toks.get(j + 1) == Some(&Tok::Other) {
+            j + 2
+        } else {
+            j + 1
+        };
         if let Some(day) = day_at(toks, k) {
             let (year, end) = match year_at(toks, k + 1) {
                 Some((y, e)) => (Some(y), e),
                 None => (None, k + 1),
             };
-            return Some((end, DateSpec { weekday: wd, month: m, day, year }));
+            return Some((
+                end,
+                DateSpec {
+                    weekday: wd,
+                    month: m,
+                    day,
+                    year,
+                },
+            ));
         }
     }
     // D [of] Month [,] [YYYY]
     if let Some(day) = day_at(toks, j) {
-        let k = if word_at(toks, j + 1) == Some("of") { j + 2 } else { j + 1 };
+        let k = if word_at(toks, j + 1) == Some("of") {
+            j + 2
+        } else {
+            j + 1
+        };
         if let Some(m) = word_at(toks, k).and_then(|w| month(w.trim_end_matches('.'))) {
             let (year, end) = match year_at(toks, k + 1) {
                 Some((y, e)) => (Some(y), e),
                 None => (None, k + 1),
             };
-            return Some((end, DateSpec { weekday: wd, month: m, day, year }));
+            return Some((
+                end,
+                DateSpec {
+                    weekday: wd,
+                    month: m,
+                    day,
+                    year,
+                },
+            ));
         }
     }
     // YYYY-MM-DD
     if let (
-        Some(&Tok::Num { value: y, digits: 4, .. }),
+        Some(&Tok::Num {
+            value: y,
+            digits: 4,
+            ..
+        }),
         Some(Tok::Dash),
-        Some(&Tok::Num { value: m, digits: 1..=2, .. }),
+        Some(&Tok::Num {
+            value: m,
+            digits: 1..=2,
+            ..
+        }),
         Some(Tok::Dash),
-        Some(&Tok::Num { value: d, digits: 1..=2, .. }),
-    ) = (toks.get(j), toks.get(j + 1), toks.get(j + 2), toks.get(j + 3), toks.get(j + 4))
+        Some(&Tok::Num {
+            value: d,
+            digits: 1..=2,
+            ..
+        }),
+    ) = (
+        toks.get(j),
+        toks.get(j + 1),
+        toks.get(j + 2),
+        toks.get(j + 3),
+        toks.get(j + 4),
+    ) && (1900..=2200).contains(&y)
+        && (1..=12).contains(&m)
     {
-        if (1900..=2200).contains(&y) && (1..=12).contains(&m) {
-            return Some((j + 5, DateSpec { weekday: wd, month: m, day: d, year: Some(y as i32) }));
-        }
+        return Some((
+            j + 5,
+            DateSpec {
+                weekday: wd,
+                month: m,
+                day: d,
+                year: Some(y as i32),
+            },
+        ));
     }
     None
 }
@@ -316,14 +404,32 @@ fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
 /// A bare number counts only with am/pm after it, so years and days never
 /// read as hours.
 fn clock_at(toks: &[Tok], i: usize, bare_ok: bool) -> Option<(usize, Clock)> {
-    let (hour, minute, bare) = match toks.get(i)? {
-        &Tok::Time { hour, minute } => (hour, minute, false),
-        &Tok::Num { value, digits: 1..=2, ordinal: false } => (value, 0, true),
+    let (hour, minute, bare) = match *toks.get(i)? {
+        Tok::Time { hour, minute } => (hour, minute, false),
+        Tok::Num {
+            value,
+            digits: 1..=2,
+            ordinal: false,
+        } => (value, 0, true),
         _ => return None,
     };
     match toks.get(i + 1) {
-        Some(&Tok::AmPm { pm }) => Some((i + 2, Clock { hour, minute, pm: Some(pm) })),
-        _ if !bare || bare_ok => Some((i + 1, Clock { hour, minute, pm: None })),
+        Some(&Tok::AmPm { pm }) => Some((
+            i + 2,
+            Clock {
+                hour,
+                minute,
+                pm: Some(pm),
+            },
+        )),
+        _ if !bare || bare_ok => Some((
+            i + 1,
+            Clock {
+                hour,
+                minute,
+                pm: None,
+            },
+        )),
         _ => None,
     }
 }
@@ -336,18 +442,19 @@ fn find_times(toks: &[Tok]) -> Vec<(usize, usize, TimeSpec)> {
         let Some((mut j, start)) = clock_at(toks, i, false).or_else(|| {
             // "3 - 5 pm": a bare start is a clock when a dashed end with am/pm follows.
             let (j, c) = clock_at(toks, i, true)?;
-            let (_, end) = (toks.get(j) == Some(&Tok::Dash)).then(|| clock_at(toks, j + 1, false))??;
+            let (_, end) =
+                (toks.get(j) == Some(&Tok::Dash)).then(|| clock_at(toks, j + 1, false))??;
             end.pm.map(|_| (j, c))
         }) else {
             i += 1;
             continue;
         };
         let mut end = None;
-        if toks.get(j) == Some(&Tok::Dash) {
-            if let Some((k, c)) = clock_at(toks, j + 1, false) {
-                end = Some(c);
-                j = k;
-            }
+        if toks.get(j) == Some(&Tok::Dash)
+            && let Some((k, c)) = clock_at(toks, j + 1, false)
+        {
+            end = Some(c);
+            j = k;
         }
         let mut zone = None;
         let mut k = j;
@@ -376,12 +483,34 @@ mod tests {
     }
 
     fn d(weekday: Option<u32>, month: u32, day: u32, year: Option<i32>) -> DateSpec {
-        DateSpec { weekday, month, day, year }
+        DateSpec {
+            weekday,
+            month,
+            day,
+            year,
+        }
     }
 
-    const CET: Option<WrittenZone> = Some(WrittenZone::Abbrev { name: "CET", offset: 3600 });
-    const CEST: Option<WrittenZone> = Some(WrittenZone::Abbrev { name: "CEST", offset: 7200 });
-    const MST: Option<WrittenZone> = Some(WrittenZone::Abbrev { name: "MST", offset: -25200 });
+    const CET: Option<WrittenZone> = Some(WrittenZone::Abbrev {
+        name: "CET",
+        offset: 3600,
+    });
+    const CEST: Option<WrittenZone> = Some(WrittenZone::Abbrev {
+        name: "CEST",
+        offset: 7200,
+    });
+    const MST: Option<WrittenZone> = Some(WrittenZone::Abbrev {
+        name: "MST",
+        offset: -25200,
+    });
+
+    type Row = (
+        &'static str,
+        Option<DateSpec>,
+        Clock,
+        Option<Clock>,
+        Option<WrittenZone>,
+    );
 
     /// Every shape from the seeds and the corpus `formats`, and the natural
     /// variations the issue lists.
@@ -389,31 +518,181 @@ mod tests {
     fn shapes() {
         let am = Some(false);
         let pm = Some(true);
-        let table: Vec<(&str, Option<DateSpec>, Clock, Option<Clock>, Option<WrittenZone>)> = vec![
-            ("Tuesday, March 19, 2024, 09:00 - 09:10 CET", Some(d(Some(1), 3, 19, Some(2024))), c(9, 0, None), Some(c(9, 10, None)), CET),
-            ("Tuesday, March 19, 2024 11:05 - 11:30 CET", Some(d(Some(1), 3, 19, Some(2024))), c(11, 5, None), Some(c(11, 30, None)), CET),
-            ("Thursday, March 21 • 17:25 - 18:00", Some(d(Some(3), 3, 21, None)), c(17, 25, None), Some(c(18, 0, None)), None),
-            ("Monday May 16, 2022 10:45 - 11:15 CEST", Some(d(Some(0), 5, 16, Some(2022))), c(10, 45, None), Some(c(11, 15, None)), CEST),
-            ("9:10 am - 9:35 am MST", None, c(9, 10, am), Some(c(9, 35, am)), MST),
-            ("Tuesday, November 12, 2024, 09:00 am - 09:10 am MST", Some(d(Some(1), 11, 12, Some(2024))), c(9, 0, am), Some(c(9, 10, am)), MST),
-            ("Monday, October 24 • 9:15am - 9:20am", Some(d(Some(0), 10, 24, None)), c(9, 15, am), Some(c(9, 20, am)), None),
-            ("Tuesday, May 17 2022 16:05 - 17:05 CEST", Some(d(Some(1), 5, 17, Some(2022))), c(16, 5, None), Some(c(17, 5, None)), CEST),
-            ("**Wednesday, November 8 • 5:25 pm - 6:00 pm**", Some(d(Some(2), 11, 8, None)), c(5, 25, pm), Some(c(6, 0, pm)), None),
-            ("09:00 - 09:05 AM", None, c(9, 0, None), Some(c(9, 5, am)), None),
-            ("11:50 AM - 12:15 PM", None, c(11, 50, am), Some(c(12, 15, pm)), None),
-            ("Cloud Native University - Monday, November 10, 10:40 - 11:05 AM", Some(d(Some(0), 11, 10, None)), c(10, 40, None), Some(c(11, 5, am)), None),
-            ("Bill Mulligan, Isovalent at Cisco | Tuesday, 24 March | 14:30 - 15:00", Some(d(Some(1), 3, 24, None)), c(14, 30, None), Some(c(15, 0, None)), None),
-            ("by Joe Elliott, Grafana Wednesday, October 26 • 4:30pm - 5:05pm", Some(d(Some(2), 10, 26, None)), c(4, 30, pm), Some(c(5, 5, pm)), None),
-            ("Tuesday March 24, 2026 12:00 - 12:30CET", Some(d(Some(1), 3, 24, Some(2026))), c(12, 0, None), Some(c(12, 30, None)), CET),
-            ("Thursday, June 16 • 14:10 -14:40", Some(d(Some(3), 6, 16, None)), c(14, 10, None), Some(c(14, 40, None)), None),
-            ("(eBPF Day Monday, May 16, 2022 11:55 CEST)", Some(d(Some(0), 5, 16, Some(2022))), c(11, 55, None), None, CEST),
-            ("Wednesday 18th May 12:30-13:15 CEST", Some(d(Some(2), 5, 18, None)), c(12, 30, None), Some(c(13, 15, None)), CEST),
-            ("Tue, 19 Mar 2024 at 9:00 a.m. to 10:30 a.m. PDT", Some(d(Some(1), 3, 19, Some(2024))), c(9, 0, am), Some(c(10, 30, am)), Some(WrittenZone::Abbrev { name: "PDT", offset: -25200 })),
-            ("March 19th, 2024 · 09:00 – 09:30 UTC+2", Some(d(None, 3, 19, Some(2024))), c(9, 0, None), Some(c(9, 30, None)), Some(WrittenZone::Offset(7200))),
-            ("2024-03-19 09:00—09:30 GMT-07:00", Some(d(None, 3, 19, Some(2024))), c(9, 0, None), Some(c(9, 30, None)), Some(WrittenZone::Offset(-25200))),
-            ("9am - 10am (PST)", None, c(9, 0, am), Some(c(10, 0, am)), Some(WrittenZone::Abbrev { name: "PST", offset: -28800 })),
-            ("Sept. 5 | 3 - 5 PM", Some(d(None, 9, 5, None)), c(3, 0, None), Some(c(5, 0, pm)), None),
-            ("Friday, 27 of June, 10:00", Some(d(Some(4), 6, 27, None)), c(10, 0, None), None, None),
+        let table: Vec<Row> = vec![
+            (
+                "Tuesday, March 19, 2024, 09:00 - 09:10 CET",
+                Some(d(Some(1), 3, 19, Some(2024))),
+                c(9, 0, None),
+                Some(c(9, 10, None)),
+                CET,
+            ),
+            (
+                "Tuesday, March 19, 2024 11:05 - 11:30 CET",
+                Some(d(Some(1), 3, 19, Some(2024))),
+                c(11, 5, None),
+                Some(c(11, 30, None)),
+                CET,
+            ),
+            (
+                "Thursday, March 21 • 17:25 - 18:00",
+                Some(d(Some(3), 3, 21, None)),
+                c(17, 25, None),
+                Some(c(18, 0, None)),
+                None,
+            ),
+            (
+                "Monday May 16, 2022 10:45 - 11:15 CEST",
+                Some(d(Some(0), 5, 16, Some(2022))),
+                c(10, 45, None),
+                Some(c(11, 15, None)),
+                CEST,
+            ),
+            (
+                "9:10 am - 9:35 am MST",
+                None,
+                c(9, 10, am),
+                Some(c(9, 35, am)),
+                MST,
+            ),
+            (
+                "Tuesday, November 12, 2024, 09:00 am - 09:10 am MST",
+                Some(d(Some(1), 11, 12, Some(2024))),
+                c(9, 0, am),
+                Some(c(9, 10, am)),
+                MST,
+            ),
+            (
+                "Monday, October 24 • 9:15am - 9:20am",
+                Some(d(Some(0), 10, 24, None)),
+                c(9, 15, am),
+                Some(c(9, 20, am)),
+                None,
+            ),
+            (
+                "Tuesday, May 17 2022 16:05 - 17:05 CEST",
+                Some(d(Some(1), 5, 17, Some(2022))),
+                c(16, 5, None),
+                Some(c(17, 5, None)),
+                CEST,
+            ),
+            (
+                "**Wednesday, November 8 • 5:25 pm - 6:00 pm**",
+                Some(d(Some(2), 11, 8, None)),
+                c(5, 25, pm),
+                Some(c(6, 0, pm)),
+                None,
+            ),
+            (
+                "09:00 - 09:05 AM",
+                None,
+                c(9, 0, None),
+                Some(c(9, 5, am)),
+                None,
+            ),
+            (
+                "11:50 AM - 12:15 PM",
+                None,
+                c(11, 50, am),
+                Some(c(12, 15, pm)),
+                None,
+            ),
+            (
+                "Cloud Native University - Monday, November 10, 10:40 - 11:05 AM",
+                Some(d(Some(0), 11, 10, None)),
+                c(10, 40, None),
+                Some(c(11, 5, am)),
+                None,
+            ),
+            (
+                "Bill Mulligan, Isovalent at Cisco | Tuesday, 24 March | 14:30 - 15:00",
+                Some(d(Some(1), 3, 24, None)),
+                c(14, 30, None),
+                Some(c(15, 0, None)),
+                None,
+            ),
+            (
+                "by Joe Elliott, Grafana Wednesday, October 26 • 4:30pm - 5:05pm",
+                Some(d(Some(2), 10, 26, None)),
+                c(4, 30, pm),
+                Some(c(5, 5, pm)),
+                None,
+            ),
+            (
+                "Tuesday March 24, 2026 12:00 - 12:30CET",
+                Some(d(Some(1), 3, 24, Some(2026))),
+                c(12, 0, None),
+                Some(c(12, 30, None)),
+                CET,
+            ),
+            (
+                "Thursday, June 16 • 14:10 -14:40",
+                Some(d(Some(3), 6, 16, None)),
+                c(14, 10, None),
+                Some(c(14, 40, None)),
+                None,
+            ),
+            (
+                "(eBPF Day Monday, May 16, 2022 11:55 CEST)",
+                Some(d(Some(0), 5, 16, Some(2022))),
+                c(11, 55, None),
+                None,
+                CEST,
+            ),
+            (
+                "Wednesday 18th May 12:30-13:15 CEST",
+                Some(d(Some(2), 5, 18, None)),
+                c(12, 30, None),
+                Some(c(13, 15, None)),
+                CEST,
+            ),
+            (
+                "Tue, 19 Mar 2024 at 9:00 a.m. to 10:30 a.m. PDT",
+                Some(d(Some(1), 3, 19, Some(2024))),
+                c(9, 0, am),
+                Some(c(10, 30, am)),
+                Some(WrittenZone::Abbrev {
+                    name: "PDT",
+                    offset: -25200,
+                }),
+            ),
+            (
+                "March 19th, 2024 · 09:00 – 09:30 UTC+2",
+                Some(d(None, 3, 19, Some(2024))),
+                c(9, 0, None),
+                Some(c(9, 30, None)),
+                Some(WrittenZone::Offset(7200)),
+            ),
+            (
+                "2024-03-19 09:00—09:30 GMT-07:00",
+                Some(d(None, 3, 19, Some(2024))),
+                c(9, 0, None),
+                Some(c(9, 30, None)),
+                Some(WrittenZone::Offset(-25200)),
+            ),
+            (
+                "9am - 10am (PST)",
+                None,
+                c(9, 0, am),
+                Some(c(10, 0, am)),
+                Some(WrittenZone::Abbrev {
+                    name: "PST",
+                    offset: -28800,
+                }),
+            ),
+            (
+                "Sept. 5 | 3 - 5 PM",
+                Some(d(None, 9, 5, None)),
+                c(3, 0, None),
+                Some(c(5, 0, pm)),
+                None,
+            ),
+            (
+                "Friday, 27 of June, 10:00",
+                Some(d(Some(4), 6, 27, None)),
+                c(10, 0, None),
+                None,
+                None,
+            ),
         ];
         for (text, date, start, end, zone) in table {
             let f = scan(text);
@@ -445,6 +724,9 @@ mod tests {
     fn invalid_values_are_kept_for_resolve_to_refuse() {
         let f = scan("Monday, March 18, 2024 25:00 - 26:00 CET");
         assert_eq!(f.time.unwrap().start.hour, 25);
-        assert_eq!(scan("February 30, 2024 10:00").date, Some(d(None, 2, 30, Some(2024))));
+        assert_eq!(
+            scan("February 30, 2024 10:00").date,
+            Some(d(None, 2, 30, Some(2024)))
+        );
     }
 }

@@ -132,7 +132,13 @@ mod tests {
 
     #[test]
     fn abbreviations_and_offsets() {
-        assert_eq!(lookup("CEST"), Some(WrittenZone::Abbrev { name: "CEST", offset: 7200 }));
+        assert_eq!(
+            lookup("CEST"),
+            Some(WrittenZone::Abbrev {
+                name: "CEST",
+                offset: 7200
+            })
+        );
         assert_eq!(lookup("cest"), None);
         assert!(matches!(lookup("ET"), Some(WrittenZone::Region { .. })));
         assert_eq!(parse_offset("+2"), Some(7200));

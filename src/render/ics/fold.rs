@@ -35,13 +35,13 @@ pub fn push_line(out: &mut String, line: &str) {
         let mut unit = [c, '\0'];
         let mut unit_len = c.len_utf8();
         let mut n = 1;
-        if c == '\\' {
-            if let Some(&next) = chars.peek() {
-                chars.next();
-                unit[1] = next;
-                unit_len += next.len_utf8();
-                n = 2;
-            }
+        if c == '\\'
+            && let Some(&next) = chars.peek()
+        {
+            chars.next();
+            unit[1] = next;
+            unit_len += next.len_utf8();
+            n = 2;
         }
         if len + unit_len > LIMIT {
             out.push_str("\r\n ");
@@ -112,7 +112,10 @@ mod tests {
                 if i > 0 {
                     assert!(l.starts_with(' '));
                 }
-                assert!(!l.ends_with('\\') || l.ends_with("\\\\"), "escape split: {l:?}");
+                assert!(
+                    !l.ends_with('\\') || l.ends_with("\\\\"),
+                    "escape split: {l:?}"
+                );
             }
             assert_eq!(unfold(&out), format!("{line}\r\n"));
         }

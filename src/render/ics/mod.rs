@@ -66,8 +66,14 @@ pub fn vevent(talk: &Talk, revision: Revision) -> IcsEvent {
     let (tz, start, end): (Option<Tz>, CalendarDateTime, CalendarDateTime) = match talk.when.zone {
         TalkZone::Iana(tz) => (
             Some(tz),
-            CalendarDateTime::WithTimezone { date_time: talk.when.start_local, tzid: tz.name().to_string() },
-            CalendarDateTime::WithTimezone { date_time: talk.when.end_local, tzid: tz.name().to_string() },
+            CalendarDateTime::WithTimezone {
+                date_time: talk.when.start_local,
+                tzid: tz.name().to_string(),
+            },
+            CalendarDateTime::WithTimezone {
+                date_time: talk.when.end_local,
+                tzid: tz.name().to_string(),
+            },
         ),
         TalkZone::Fixed { .. } => (None, talk.when.start.into(), talk.when.end.into()),
     };
@@ -102,17 +108,26 @@ fn description(talk: &Talk) -> String {
     parts.join("\n\n")
 }
 
+/// A zone and the first and last year its VTIMEZONE must cover.
+type ZoneKey = (Tz, i32, i32);
+
 /// VTIMEZONE texts already computed, shared by every calendar of a build
 /// (probing a zone's transitions is the one costly step).
 #[derive(Debug, Default, Clone)]
 pub struct ZoneCache {
-    inner: Arc<Mutex<HashMap<(Tz, i32, i32), Arc<str>>>>,
+    inner: Arc<Mutex<HashMap<ZoneKey, Arc<str>>>>,
 }
 
 impl ZoneCache {
     fn get(&self, tz: Tz, first: i32, last: i32) -> Arc<str> {
         let key = (tz, first, last);
-        if let Some(v) = self.inner.lock().map(|m| m.get(&key).cloned()).ok().flatten() {
+        if let Some(v) = self
+            .inner
+            .lock()
+            .map(|m| m.get(&key).cloned())
+            .ok()
+            .flatten()
+        {
             return v;
         }
         let mut s = String::new();
@@ -140,7 +155,14 @@ pub fn calendar(meta: &CalendarMeta, events: &[&IcsEvent], zones: &ZoneCache) ->
     let mut out = String::with_capacity(size + 2048);
     fold::push_line(&mut out, "BEGIN:VCALENDAR");
     fold::push_line(&mut out, "VERSION:2.0");
-    fold::push_line(&mut out, concat!("PRODID:-//almanac//almanac ", env!("CARGO_PKG_VERSION"), "//EN"));
+    fold::push_line(
+        &mut out,
+        concat!(
+            "PRODID:-//almanac//almanac ",
+            env!("CARGO_PKG_VERSION"),
+            "//EN"
+        ),
+    );
     fold::push_line(&mut out, "CALSCALE:GREGORIAN");
     fold::push_line(&mut out, "METHOD:PUBLISH");
     fold::push_text(&mut out, "NAME", &meta.name);
@@ -150,12 +172,15 @@ pub fn calendar(meta: &CalendarMeta, events: &[&IcsEvent], zones: &ZoneCache) ->
     fold::push_line(&mut out, &format!("SOURCE;VALUE=URI:{}", meta.source));
     fold::push_line(&mut out, &format!("URL:{}", meta.source));
     let refresh = iso_duration(meta.refresh);
-    fold::push_line(&mut out, &format!("REFRESH-INTERVAL;VALUE=DURATION:{refresh}"));
+    fold::push_line(
+        &mut out,
+        &format!("REFRESH-INTERVAL;VALUE=DURATION:{refresh}"),
+    );
     fold::push_line(&mut out, &format!("X-PUBLISHED-TTL:{refresh}"));
-    if years.len() == 1 {
-        if let Some(name) = years.keys().next() {
-            fold::push_line(&mut out, &format!("X-WR-TIMEZONE:{name}"));
-        }
+    if years.len() == 1
+        && let Some(name) = years.keys().next()
+    {
+        fold::push_line(&mut out, &format!("X-WR-TIMEZONE:{name}"));
     }
     for (tz, first, last) in years.values() {
         out.push_str(&zones.get(*tz, *first, *last));
@@ -185,11 +210,14 @@ mod tests {
     use crate::talk::When;
 
     fn talk(zone: TalkZone) -> Talk {
-        let start = chrono::DateTime::parse_from_rfc3339("2024-03-19T08:00:00Z").unwrap().with_timezone(&Utc);
+        let start = chrono::DateTime::parse_from_rfc3339("2024-03-19T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         Talk {
             uid: "abc@p.almanac".into(),
             slug: "x-abc".into(),
-            title: "Comma, semicolon; and a very long title that will need folding ⚡ somewhere".into(),
+            title: "Comma, semicolon; and a very long title that will need folding ⚡ somewhere"
+                .into(),
             speakers: vec![],
             url: "https://s.io/e/1?a=b,c".into(),
             track: Some("Day 1, Room A".into()),
@@ -208,21 +236,49 @@ mod tests {
     }
 
     fn rev() -> Revision {
-        Revision { sequence: 0, last_modified: DateTime::<Utc>::UNIX_EPOCH, cancelled: false }
+        Revision {
+            sequence: 0,
+            last_modified: DateTime::<Utc>::UNIX_EPOCH,
+            cancelled: false,
+        }
     }
 
     #[test]
     fn zoned_and_fixed_events() {
         let z = vevent(&talk(TalkZone::Iana(chrono_tz::Europe::Paris)), rev());
         let text = fold::unfold(&z.text);
-        assert!(text.contains("DTSTART;TZID=Europe/Paris:20240319T090000\r\n"), "{text}");
-        assert!(text.contains("SUMMARY:Comma\\, semicolon\\; and a very long"), "{text}");
+        assert!(
+            text.contains("DTSTART;TZID=Europe/Paris:20240319T090000\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("SUMMARY:Comma\\, semicolon\\; and a very long"),
+            "{text}"
+        );
         assert!(text.contains("CATEGORIES:Day 1\\, Room A\r\n"), "{text}");
-        assert!(text.contains("DESCRIPTION:Line one\\n\\nLine two\\n\\nhttps://s.io/e/1?a=b\\,c\r\n"), "{text}");
-        let f = vevent(&talk(TalkZone::Fixed { offset: 3600, label: "CET" }), rev());
-        assert!(f.text.contains("DTSTART:20240319T080000Z\r\n"), "{}", f.text);
+        assert!(
+            text.contains("DESCRIPTION:Line one\\n\\nLine two\\n\\nhttps://s.io/e/1?a=b\\,c\r\n"),
+            "{text}"
+        );
+        let f = vevent(
+            &talk(TalkZone::Fixed {
+                offset: 3600,
+                label: "CET",
+            }),
+            rev(),
+        );
+        assert!(
+            f.text.contains("DTSTART:20240319T080000Z\r\n"),
+            "{}",
+            f.text
+        );
         assert!(f.tz.is_none());
-        let meta = CalendarMeta { name: "N".into(), description: "D".into(), source: "http://x/c.ics".into(), refresh: chrono::Duration::hours(1) };
+        let meta = CalendarMeta {
+            name: "N".into(),
+            description: "D".into(),
+            source: "http://x/c.ics".into(),
+            refresh: chrono::Duration::hours(1),
+        };
         let cal = calendar(&meta, &[&z, &f], &ZoneCache::default());
         assert!(cal.contains("X-WR-TIMEZONE:Europe/Paris\r\n"));
         assert_eq!(cal.matches("BEGIN:VTIMEZONE").count(), 1);

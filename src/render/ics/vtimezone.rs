@@ -25,17 +25,22 @@ struct Transition {
 fn offset_at(tz: Tz, t: DateTime<Utc>) -> (i32, String, bool) {
     let o = tz.offset_from_utc_datetime(&t.naive_utc());
     let total = (o.base_utc_offset() + o.dst_offset()).num_seconds() as i32;
-    let name = o.abbreviation().map_or_else(|| super::super::format_numeric_offset(total), str::to_string);
+    let name = o.abbreviation().map_or_else(
+        || super::super::format_numeric_offset(total),
+        str::to_string,
+    );
     (total, name, !o.dst_offset().is_zero())
 }
 
 /// Transitions between the start of `first` and the end of `last` (years).
 fn transitions(tz: Tz, first: i32, last: i32) -> Vec<Transition> {
     let mut out = Vec::new();
-    let Some(start) = NaiveDate::from_ymd_opt(first, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)) else {
+    let Some(start) = NaiveDate::from_ymd_opt(first, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0))
+    else {
         return out;
     };
-    let Some(end) = NaiveDate::from_ymd_opt(last, 12, 31).and_then(|d| d.and_hms_opt(23, 0, 0)) else {
+    let Some(end) = NaiveDate::from_ymd_opt(last, 12, 31).and_then(|d| d.and_hms_opt(23, 0, 0))
+    else {
         return out;
     };
     let mut t = start.and_utc();
@@ -73,7 +78,7 @@ fn transitions(tz: Tz, first: i32, last: i32) -> Vec<Transition> {
 fn utc_offset(secs: i32) -> String {
     let sign = if secs < 0 { '-' } else { '+' };
     let a = secs.unsigned_abs();
-    if a % 60 != 0 {
+    if !a.is_multiple_of(60) {
         format!("{sign}{:02}{:02}{:02}", a / 3600, a % 3600 / 60, a % 60)
     } else {
         format!("{sign}{:02}{:02}", a / 3600, a % 3600 / 60)
@@ -86,7 +91,11 @@ const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 fn by_day(d: NaiveDate) -> (i32, bool) {
     let n = (d.day() as i32 - 1) / 7 + 1;
     let days_in_month = NaiveDate::from_ymd_opt(
-        if d.month() == 12 { d.year() + 1 } else { d.year() },
+        if d.month() == 12 {
+            d.year() + 1
+        } else {
+            d.year()
+        },
         if d.month() == 12 { 1 } else { d.month() + 1 },
         1,
     )
@@ -116,7 +125,9 @@ pub fn push_vtimezone(out: &mut String, tz: Tz, first: i32, last: i32) {
     } else {
         for dst in [true, false] {
             let group: Vec<&Transition> = all.iter().filter(|t| t.dst == dst).collect();
-            let Some(first_t) = group.first() else { continue };
+            let Some(first_t) = group.first() else {
+                continue;
+            };
             let kind = if dst { "DAYLIGHT" } else { "STANDARD" };
             let rule = yearly_rule(&group);
             let mut write = |t: &Transition, rrule: Option<&str>| {
@@ -163,7 +174,13 @@ fn yearly_rule(group: &[&Transition]) -> Option<String> {
     let day = DAYS[d0.weekday().num_days_from_monday() as usize];
     let all_nth = group.iter().all(|t| by_day(t.local.date()).0 == n0);
     let all_last = group.iter().all(|t| by_day(t.local.date()).1);
-    let n = if all_last { -1 } else if all_nth { n0 } else { return None };
+    let n = if all_last {
+        -1
+    } else if all_nth {
+        n0
+    } else {
+        return None;
+    };
     Some(format!("FREQ=YEARLY;BYMONTH={};BYDAY={n}{day}", d0.month()))
 }
 

@@ -1,0 +1,175 @@
+//! `almanac build` and `almanac check` end to end: deterministic bytes, no
+//! rewrite when nothing changed, every file accepted by the third-party
+//! validators, and bad posts reported without losing the others.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn build(posts: &Path, out: &Path) -> String {
+    let o = run(almanac()
+        .current_dir(repo())
+        .args(["build", "--config", "almanac.yaml", "--posts"])
+        .arg(posts)
+        .arg("--out")
+        .arg(out));
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        text(&o.stderr)
+    );
+    text(&o.stdout)
+}
+
+/// A copy of a posts folder with every file's mtime pinned, so the one post
+/// without a date (seed 004) is dated the same in both copies.
+fn copy_posts(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for f in files(from) {
+        let dst = to.join(&f);
+        fs::copy(from.join(&f), &dst).unwrap();
+        let t = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        fs::File::options()
+            .write(true)
+            .open(&dst)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    }
+}
+
+#[test]
+fn same_posts_give_byte_identical_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    copy_posts(&repo().join("seeds"), &a.join("posts"));
+    copy_posts(&repo().join("seeds"), &b.join("posts"));
+    build(&a.join("posts"), &a.join("out"));
+    build(&b.join("posts"), &b.join("out"));
+    let fa = files(&a.join("out"));
+    assert_eq!(fa, files(&b.join("out")));
+    assert!(fa.len() > 150, "{} files", fa.len());
+    for f in &fa {
+        assert_eq!(
+            fs::read(a.join("out").join(f)).unwrap(),
+            fs::read(b.join("out").join(f)).unwrap(),
+            "{}",
+            f.display()
+        );
+    }
+    // Nothing changed: nothing is written.
+    let summary = build(&a.join("posts"), &a.join("out"));
+    assert!(summary.contains(" 0 files written"), "{summary}");
+}
+
+#[test]
+fn stale_outputs_are_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let posts = tmp.path().join("posts");
+    copy_posts(&repo().join("seeds"), &posts);
+    let out = tmp.path().join("out");
+    build(&posts, &out);
+    let event = out.join("events/cilium-kubecon-na-2024.ics");
+    assert!(event.exists());
+    fs::remove_file(posts.join("001_751c3eeda9040c24.txt")).unwrap();
+    fs::write(out.join("leftover.tmp"), "x").unwrap();
+    let summary = build(&posts, &out);
+    assert!(!event.exists(), "{summary}");
+    assert!(!out.join("events/cilium-kubecon-na-2024").exists());
+    assert!(!out.join("leftover.tmp").exists());
+}
+
+fn outputs(out: &Path, ext: &[&str]) -> Vec<PathBuf> {
+    files(out)
+        .into_iter()
+        .filter(|f| {
+            f.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ext.contains(&e))
+        })
+        .map(|f| out.join(f))
+        .collect()
+}
+
+#[test]
+fn every_file_passes_the_validators() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, posts) in [
+        ("seeds", repo().join("seeds")),
+        ("corpus", shared().join("corpus/real")),
+    ] {
+        let out = tmp.path().join(name);
+        build(&posts, &out);
+        let ics = outputs(&out, &["ics"]);
+        let feeds = outputs(&out, &["xml"]);
+        assert!(
+            ics.len() > 50 && feeds.len() == 2,
+            "{name}: {} calendars, {} feeds",
+            ics.len(),
+            feeds.len()
+        );
+        let mut failures = validate_all("validate-ics", &ics);
+        failures.extend(validate_all("validate-feed", &feeds));
+        assert!(
+            failures.is_empty(),
+            "{name}: {} invalid files:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+        // JSON Feed: well-formed, version 1.1, one item per post.
+        let json: serde_json::Value =
+            serde_json::from_slice(&fs::read(out.join("feed.json")).unwrap()).unwrap();
+        assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+        assert!(json["items"].as_array().unwrap().len() >= 5);
+    }
+}
+
+#[test]
+fn bad_posts_are_reported_and_the_rest_published() {
+    let tmp = tempfile::tempdir().unwrap();
+    let posts = tmp.path().join("posts");
+    copy_posts(&repo().join("seeds"), &posts);
+    fs::write(
+        posts.join("broken-yaml.md"),
+        "---\ntitle: [unclosed\ndate: 2024-01-01\n---\nbody\n",
+    )
+    .unwrap();
+    fs::write(posts.join("latin1.md"), b"# Caf\xe9\n").unwrap();
+    fs::write(
+        posts.join("bad-times.md"),
+        "---\ntitle: Bad\ndate: 2024-01-01\ntimezone: Europe/Paris\n---\n\n[A talk](https://x/1)\n\nMonday, March 19, 2024 10:00 - 10:30 CET\n\n[B talk](https://x/2)\n\nTuesday, March 19, 2024 25:00 - 26:00\n",
+    )
+    .unwrap();
+    let o = run(almanac()
+        .current_dir(repo())
+        .args(["check", "--config", "almanac.yaml", "--posts"])
+        .arg(&posts));
+    assert_eq!(o.status.code(), Some(1));
+    let report = text(&o.stdout);
+    let p = posts.display();
+    for want in [
+        format!("{p}/broken-yaml.md:2: error: front matter:"),
+        format!("{p}/latin1.md:1: error: not UTF-8"),
+        format!("{p}/bad-times.md:9: error: talk \"A talk\": Monday contradicts the date"),
+        format!("{p}/bad-times.md:13: error: talk \"B talk\": time \"25:00\" is not a valid hour"),
+    ] {
+        assert!(report.contains(&want), "missing {want:?} in:\n{report}");
+    }
+    let out = tmp.path().join("out");
+    let summary = build(&posts, &out);
+    assert!(summary.starts_with("6 posts, 89 talks"), "{summary}");
+    assert!(out.join("events/cilium-kubecon-na-2024.ics").exists());
+    assert!(out.join("events/bad-times.ics").exists());
+}
+
+#[test]
+fn help_explains_every_flag() {
+    let o = run(almanac().args(["build", "--help"]));
+    let help = text(&o.stdout);
+    for flag in ["--posts", "--out", "--config"] {
+        assert!(help.contains(flag), "{help}");
+    }
+}

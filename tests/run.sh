@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: installs what the tests need
+# (the third-party validators, Debian packages), then runs `cargo test`.
+# Idempotent; CI's .ci/run calls exactly this.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+shared="${ALMANAC_SHARED:-$repo/../shared}"
+cd "$repo"
+
+# Debian packages: chromium (index page test), systemd (systemd-analyze verify).
+need=()
+for p in chromium systemd; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if ((${#need[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Calendar and feed validators, and the real clients (vdirsyncer/khal, newsboat).
+"$shared/validators/install.sh"
+
+cargo test --release --locked "$@"

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use crate::diag::Diagnostic;
-use crate::site::{self, Snapshot};
-use crate::{Config, Error, event, publish};
+use crate::site::{Site, Snapshot};
+use crate::{Config, Error, publish};
 
 /// What a build did, for the summary line and for tests.
 #[derive(Debug, Clone)]
@@ -32,19 +32,14 @@ impl Summary {
 /// # Errors
 /// Only when the output cannot be written; problems in posts are diagnostics.
 pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error> {
-    let (outcomes, mut diagnostics) = event::load_dir(posts, config);
-    let (events, collisions) = event::publishable(&outcomes);
-    let texts = site::render_all(&events, config, &site::first_revision);
-    let talks = events.iter().map(|e| e.talks.len()).sum();
-    let snapshot = Snapshot::from_texts(texts, None, events.len(), talks);
-    let report = publish::publish(out, &snapshot)?;
-    diagnostics.extend(outcomes.iter().flat_map(|o| o.diagnostics.iter().cloned()));
-    diagnostics.extend(collisions);
-    diagnostics.sort();
+    let mut site = Site::new(config.clone());
+    site.load_all(posts); // posts → talks → calendars and feeds
+    let snapshot = site.snapshot(None); // → one snapshot
+    let report = publish::publish(out, &snapshot)?; // → out/
     Ok(Summary {
-        posts: events.len(),
-        talks,
-        diagnostics,
+        posts: snapshot.posts,
+        talks: snapshot.talks,
+        diagnostics: snapshot.diagnostics.to_vec(),
         report,
         snapshot,
     })

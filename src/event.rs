@@ -56,34 +56,46 @@ pub fn load_dir(dir: &Path, config: &Config) -> (Vec<FileOutcome>, Vec<Diagnosti
     (outcomes, diags)
 }
 
-/// The events to publish from these outcomes, with slug collisions refused:
-/// the first file (in path order) keeps the slug.
-pub fn publishable<'a>(
-    outcomes: impl IntoIterator<Item = &'a FileOutcome>,
-) -> (Vec<&'a Event>, Vec<Diagnostic>) {
-    let mut by_slug: BTreeMap<&str, &'a FileOutcome> = BTreeMap::new();
+/// Which of these (path, slug) pairs may publish: the first file (in path
+/// order) keeps a slug, the others are refused with an error naming both.
+/// Returns the indices kept, in path order.
+pub fn unique_slugs<'a>(
+    items: impl IntoIterator<Item = (&'a Path, &'a str)>,
+) -> (Vec<usize>, Vec<Diagnostic>) {
+    let mut items: Vec<(usize, &Path, &str)> = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, (p, s))| (i, p, s))
+        .collect();
+    items.sort_by(|a, b| a.1.cmp(b.1));
+    let mut by_slug: BTreeMap<&str, &Path> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(items.len());
     let mut diags = Vec::new();
-    let mut sorted: Vec<&FileOutcome> = outcomes.into_iter().collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    for o in sorted {
-        let Some(ev) = &o.event else { continue };
-        match by_slug.get(ev.post.slug.as_str()) {
+    for (i, path, slug) in items {
+        match by_slug.get(slug) {
             Some(first) => diags.push(Diagnostic::error(
-                &o.path,
+                path,
                 0,
                 format!(
-                    "slug \"{}\" is already used by {}; give one of them another `path:` in its front matter",
-                    ev.post.slug,
-                    first.path.display()
+                    "slug \"{slug}\" is already used by {}; give one of them another `path:` in its front matter",
+                    first.display()
                 ),
             )),
             None => {
-                by_slug.insert(&ev.post.slug, o);
+                by_slug.insert(slug, path);
+                kept.push(i);
             }
         }
     }
-    (
-        by_slug.values().filter_map(|o| o.event.as_ref()).collect(),
-        diags,
-    )
+    (kept, diags)
+}
+
+/// The events to publish from these outcomes (see [`unique_slugs`]).
+pub fn publishable(outcomes: &[FileOutcome]) -> (Vec<&Event>, Vec<Diagnostic>) {
+    let with_events: Vec<(&Path, &Event)> = outcomes
+        .iter()
+        .filter_map(|o| o.event.as_ref().map(|e| (o.path.as_path(), e)))
+        .collect();
+    let (kept, diags) = unique_slugs(with_events.iter().map(|(p, e)| (*p, e.post.slug.as_str())));
+    (kept.into_iter().map(|i| with_events[i].1).collect(), diags)
 }

@@ -13,7 +13,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
-use crate::site::Snapshot;
+use std::sync::Arc;
+
+use crate::site::{Asset, Snapshot};
 
 /// Folder inside the output folder that holds almanac's own state.
 pub const STATE_DIR: &str = ".almanac";
@@ -52,17 +54,67 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     result
 }
 
-/// Is the file at `path` already exactly `bytes`? (Size first, then content.)
-fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+/// Is the file at `path` already exactly `bytes`? Its modification time if so.
+fn same_bytes(path: &Path, bytes: &[u8]) -> Option<i64> {
     match fs::metadata(path) {
         Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
-            fs::read(path).is_ok_and(|b| b == bytes)
+            if fs::read(path).is_ok_and(|b| b == bytes) {
+                Some(unix_seconds(m.modified().ok()?))
+            } else {
+                None
+            }
         }
-        _ => false,
+        _ => None,
     }
 }
 
-/// Publishes `snapshot` into `out`.
+fn unix_seconds(t: std::time::SystemTime) -> i64 {
+    t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Writes one asset (and its `.gz` sibling) unless the file already holds
+/// its bytes, and records when its bytes were first published.
+fn publish_asset(
+    out: &Path,
+    rel: &str,
+    asset: &Asset,
+    report: &mut Report,
+    dirs: &mut BTreeSet<PathBuf>,
+) -> Result<(), Error> {
+    let target = out.join(rel);
+    let gz = gz_path(&target);
+    let mut first_published = None;
+    for (path, bytes) in [(&target, Some(&asset.bytes)), (&gz, asset.gzip.as_ref())] {
+        let Some(bytes) = bytes else {
+            if path.exists() {
+                fs::remove_file(path).map_err(io(path))?;
+                report.removed += 1;
+            }
+            continue;
+        };
+        if let Some(mtime) = same_bytes(path, bytes) {
+            report.unchanged += 1;
+            if path == &target {
+                first_published = Some(mtime);
+            }
+            continue;
+        }
+        write_atomic(path, bytes)?;
+        report.written += 1;
+        report.bytes_written += bytes.len() as u64;
+        if let Some(d) = path.parent() {
+            dirs.insert(d.to_path_buf());
+        }
+    }
+    asset.set_published(
+        first_published.unwrap_or_else(|| unix_seconds(std::time::SystemTime::now())),
+    );
+    Ok(())
+}
+
+/// Publishes every file of `snapshot` into `out`, comparing with what is on
+/// disk, and removes what the snapshot no longer has.
 ///
 /// # Errors
 /// The first file that cannot be written or removed; files written before
@@ -70,34 +122,101 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
     fs::create_dir_all(out).map_err(io(out))?;
     let mut report = Report::default();
-    let mut expected: HashSet<PathBuf> = HashSet::with_capacity(snapshot.files.len() * 2);
+    let mut expected: HashSet<PathBuf> = HashSet::new();
     let mut touched_dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    for (rel, asset) in &snapshot.files {
-        let target = out.join(rel);
-        let variants = [
-            (target.clone(), Some(&asset.bytes)),
-            (gz_path(&target), asset.gzip.as_ref()),
-        ];
-        for (path, bytes) in variants {
-            let Some(bytes) = bytes else { continue };
-            expected.insert(path.clone());
-            if same_bytes(&path, bytes) {
-                report.unchanged += 1;
-                continue;
-            }
-            write_atomic(&path, bytes)?;
-            report.written += 1;
-            report.bytes_written += bytes.len() as u64;
-            if let Some(d) = path.parent() {
-                touched_dirs.insert(d.to_path_buf());
-            }
+    for (rel, asset) in snapshot.files() {
+        let target = out.join(&rel);
+        if asset.gzip.is_some() {
+            expected.insert(gz_path(&target));
         }
+        expected.insert(target);
+        publish_asset(out, &rel, asset, &mut report, &mut touched_dirs)?;
     }
-    report.removed = remove_stale(out, &expected, &mut touched_dirs)?;
+    report.removed += remove_stale(out, &expected, &mut touched_dirs)?;
     for d in touched_dirs {
         sync_dir(&d);
     }
     Ok(report)
+}
+
+/// Publishes what changed between two snapshots: assets that are not the
+/// same `Arc` as before are written, files of talks and events that are gone
+/// are removed. Work is proportional to the change, not to the site.
+///
+/// # Errors
+/// As [`publish`]; a failed publish is retried in full by the caller.
+pub fn publish_changes(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<Report, Error> {
+    fs::create_dir_all(out).map_err(io(out))?;
+    let mut report = Report::default();
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for (rel, asset) in &new.shared {
+        if !old.shared.get(rel).is_some_and(|a| Arc::ptr_eq(a, asset)) {
+            publish_asset(out, rel, asset, &mut report, &mut dirs)?;
+        }
+    }
+    for (slug, ev) in &new.events {
+        let before = old.events.get(slug);
+        if before.is_some_and(|b| Arc::ptr_eq(b, ev)) {
+            continue;
+        }
+        if !before.is_some_and(|b| Arc::ptr_eq(&b.calendar, &ev.calendar)) {
+            publish_asset(
+                out,
+                &format!("events/{slug}.ics"),
+                &ev.calendar,
+                &mut report,
+                &mut dirs,
+            )?;
+        }
+        for (t, a) in &ev.talks {
+            if !before
+                .and_then(|b| b.talks.get(t))
+                .is_some_and(|b| Arc::ptr_eq(b, a))
+            {
+                publish_asset(
+                    out,
+                    &format!("events/{slug}/{t}.ics"),
+                    a,
+                    &mut report,
+                    &mut dirs,
+                )?;
+            }
+        }
+        if let Some(b) = before {
+            for t in b.talks.keys().filter(|t| !ev.talks.contains_key(*t)) {
+                report.removed +=
+                    remove_file_and_gz(&out.join(format!("events/{slug}/{t}.ics")), &mut dirs)?;
+            }
+        }
+    }
+    for slug in old.events.keys().filter(|s| !new.events.contains_key(*s)) {
+        report.removed += remove_file_and_gz(&out.join(format!("events/{slug}.ics")), &mut dirs)?;
+        let folder = out.join("events").join(slug);
+        if folder.is_dir() {
+            fs::remove_dir_all(&folder).map_err(io(&folder))?;
+            report.removed += 1;
+            dirs.insert(out.join("events"));
+        }
+    }
+    for d in dirs {
+        sync_dir(&d);
+    }
+    Ok(report)
+}
+
+fn remove_file_and_gz(path: &Path, dirs: &mut BTreeSet<PathBuf>) -> Result<usize, Error> {
+    let mut n = 0;
+    for p in [path.to_path_buf(), gz_path(path)] {
+        match fs::remove_file(&p) {
+            Ok(()) => n += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::Io { path: p, source: e }),
+        }
+    }
+    if let Some(d) = path.parent() {
+        dirs.insert(d.to_path_buf());
+    }
+    Ok(n)
 }
 
 /// `x.ics` → `x.ics.gz`.

@@ -1,26 +1,32 @@
 //! Stage 4 of the pipeline: events → one immutable [`Snapshot`] of every output.
 //!
-//! A snapshot maps each URL path (the same path as the file in `out/`) to an
-//! [`Asset`]: its bytes, gzip variant, content type and strong ETag, all
-//! computed once here so that serving is a lookup. Per-event outputs are
-//! rendered by [`render_event`] so a rebuild can reuse those of unchanged posts.
+//! [`Site`] is the mutable model the daemon keeps between rebuilds: for each
+//! post file, its last good event and that event's rendered outputs. A change
+//! to one post re-renders only that post's calendars; the shared outputs (the
+//! all-talks calendar, feeds, page) are reassembled from cached pieces. A
+//! [`Snapshot`] is what one build produced, with every [`Asset`]'s bytes, gzip
+//! variant, content type and ETag computed once, so serving is a lookup.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
-use crate::event::Event;
-use crate::post::Post;
+use crate::diag::Diagnostic;
+use crate::event::{self, Event, FileOutcome};
+use crate::post::{self, Post};
+use crate::render::feed::{self, FeedItem};
+use crate::render::html;
 use crate::render::ics::{self, CalendarMeta, IcsEvent, Revision, ZoneCache};
-use crate::render::{feed, html};
 use crate::talk::Talk;
 
 /// One output file, ready to serve.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Asset {
     pub bytes: Bytes,
     /// gzip of `bytes`, when it is smaller.
@@ -28,6 +34,10 @@ pub struct Asset {
     pub content_type: &'static str,
     /// Strong validator: a hash of the bytes, quoted.
     pub etag: String,
+    /// When these bytes were first published (Unix seconds; 0: not yet).
+    /// Set once by `publish`; it is the file's modification time, so it
+    /// survives a restart when the bytes did not change.
+    published: AtomicI64,
 }
 
 impl Asset {
@@ -50,14 +60,33 @@ impl Asset {
             bytes,
             gzip,
             etag,
+            published: AtomicI64::new(0),
         }
+    }
+
+    /// Unix seconds when first published, if it has been.
+    pub fn published(&self) -> Option<i64> {
+        match self.published.load(Ordering::Relaxed) {
+            0 => None,
+            t => Some(t),
+        }
+    }
+
+    /// Records the publication time (the first one wins).
+    pub fn set_published(&self, unix_seconds: i64) {
+        let _ = self.published.compare_exchange(
+            0,
+            unix_seconds.max(1),
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
     }
 }
 
 /// Deterministic gzip (no file name, no timestamp in the header).
 fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut enc = flate2::GzBuilder::new().mtime(0).write(
-        Vec::with_capacity(bytes.len() / 3),
+        Vec::with_capacity(bytes.len() / 3 + 64),
         flate2::Compression::new(6),
     );
     enc.write_all(bytes).ok()?;
@@ -76,51 +105,66 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Every output of one build, keyed by path (`calendar.ics`, `events/x.ics`…).
+/// The calendars of one event.
+#[derive(Debug)]
+pub struct EventAssets {
+    pub slug: String,
+    /// `events/<slug>.ics`
+    pub calendar: Arc<Asset>,
+    /// `events/<slug>/<talk-slug>.ics`, by talk slug.
+    pub talks: BTreeMap<String, Arc<Asset>>,
+}
+
+/// Every output of one build. Immutable: the daemon swaps it whole.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    pub files: BTreeMap<String, Arc<Asset>>,
+    /// `index.html`, `calendar.ics`, `rss.xml`, `atom.xml`, `feed.json`.
+    pub shared: BTreeMap<String, Arc<Asset>>,
+    /// By post slug.
+    pub events: HashMap<String, Arc<EventAssets>>,
     pub posts: usize,
     pub talks: usize,
+    /// Problems of the posts this snapshot was built from.
+    pub diagnostics: Arc<Vec<Diagnostic>>,
 }
 
 impl Snapshot {
-    /// The asset at a URL path (`/` is the index page).
+    /// The asset at a URL path (`/` is the index page). The path is only
+    /// ever looked up, never joined to a file system path.
     pub fn get(&self, path: &str) -> Option<&Arc<Asset>> {
-        let p = path.trim_start_matches('/');
+        let p = path.strip_prefix('/').unwrap_or(path);
         let p = if p.is_empty() { "index.html" } else { p };
-        self.files.get(p)
+        if let Some(rest) = p.strip_prefix("events/") {
+            return match rest.split_once('/') {
+                None => self
+                    .events
+                    .get(rest.strip_suffix(".ics")?)
+                    .map(|e| &e.calendar),
+                Some((slug, talk)) => self.events.get(slug)?.talks.get(talk.strip_suffix(".ics")?),
+            };
+        }
+        self.shared.get(p)
     }
 
-    /// Assets from rendered text, reusing those of `previous` whose bytes are
-    /// unchanged (no second compression).
-    pub fn from_texts(
-        texts: BTreeMap<String, String>,
-        previous: Option<&Snapshot>,
-        posts: usize,
-        talks: usize,
-    ) -> Snapshot {
-        let files = texts
-            .into_iter()
-            .map(|(path, text)| {
-                let reused = previous
-                    .and_then(|p| p.files.get(&path))
-                    .filter(|a| a.bytes.as_ref() == text.as_bytes())
-                    .cloned();
-                let asset =
-                    reused.unwrap_or_else(|| Arc::new(Asset::new(&path, Bytes::from(text))));
-                (path, asset)
-            })
-            .collect();
-        Snapshot {
-            files,
-            posts,
-            talks,
-        }
+    /// Every file with its path, in no particular order.
+    pub fn files(&self) -> impl Iterator<Item = (String, &Arc<Asset>)> {
+        let shared = self.shared.iter().map(|(p, a)| (p.clone(), a));
+        let events = self.events.values().flat_map(|e| {
+            std::iter::once((format!("events/{}.ics", e.slug), &e.calendar)).chain(
+                e.talks
+                    .iter()
+                    .map(move |(t, a)| (format!("events/{}/{t}.ics", e.slug), a)),
+            )
+        });
+        shared.chain(events)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 }
 
-/// What calendars say about a talk's revision; the default has no history.
+/// What calendars say about a talk's revision.
 pub type RevisionOf<'a> = &'a (dyn Fn(&Talk, &Post) -> Revision + Sync);
 
 /// Without history: sequence 0, stamped with the post's date.
@@ -132,113 +176,239 @@ pub fn first_revision(_talk: &Talk, post: &Post) -> Revision {
     }
 }
 
-/// The outputs of one event: its calendar, one calendar per talk, and the
-/// rendered `VEVENT`s for the all-talks calendar.
-#[derive(Debug, Clone)]
-pub struct EventOutputs {
-    pub files: Vec<(String, String)>,
-    pub vevents: Vec<IcsEvent>,
+/// One post file's last good event and its rendered pieces.
+#[derive(Debug)]
+struct Entry {
+    event: Event,
+    /// The version had errors (a later good version replaces it; a later
+    /// broken version does not replace a good one).
+    had_errors: bool,
+    assets: Arc<EventAssets>,
+    vevents: Vec<IcsEvent>,
+    item: FeedItem,
 }
 
-/// `events/<slug>.ics` and `events/<slug>/<talk>.ics`.
-pub fn render_event(
-    ev: &Event,
-    config: &Config,
-    zones: &ZoneCache,
-    revision: RevisionOf,
-) -> EventOutputs {
-    let slug = &ev.post.slug;
-    let vevents: Vec<IcsEvent> = ev
-        .talks
-        .iter()
-        .map(|t| ics::vevent(t, revision(t, &ev.post)))
-        .collect();
-    let mut files = Vec::with_capacity(ev.talks.len() + 1);
-    let mut order: Vec<usize> = (0..vevents.len()).collect();
-    order.sort_by(|&a, &b| {
-        vevents[a]
-            .start
-            .cmp(&vevents[b].start)
-            .then_with(|| ev.talks[a].uid.cmp(&ev.talks[b].uid))
-    });
-    let sorted: Vec<&IcsEvent> = order.iter().map(|&i| &vevents[i]).collect();
-    let meta = CalendarMeta {
-        name: ev.post.title.clone(),
-        description: ev
-            .post
-            .summary
-            .clone()
-            .unwrap_or_else(|| format!("Talks from \"{}\"", ev.post.title)),
-        source: format!("{}/events/{slug}.ics", config.public_url),
-        refresh: config.refresh_interval,
-    };
-    files.push((
-        format!("events/{slug}.ics"),
-        ics::calendar(&meta, &sorted, zones),
-    ));
-    for (t, v) in ev.talks.iter().zip(&vevents) {
-        let path = format!("events/{slug}/{}.ics", t.slug);
-        let meta = CalendarMeta {
-            name: t.title.clone(),
-            description: format!("{} — {}", t.title, ev.post.title),
-            source: format!("{}/{path}", config.public_url),
-            refresh: config.refresh_interval,
+/// The daemon's model of the posts folder, updated file by file.
+#[derive(Debug)]
+pub struct Site {
+    config: Config,
+    zones: ZoneCache,
+    entries: BTreeMap<PathBuf, Entry>,
+    /// Latest problems per file (also for files that keep an older version).
+    file_diags: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    scan_diags: Vec<Diagnostic>,
+}
+
+impl Site {
+    pub fn new(config: Config) -> Site {
+        Site {
+            config,
+            zones: ZoneCache::default(),
+            entries: BTreeMap::new(),
+            file_diags: BTreeMap::new(),
+            scan_diags: Vec::new(),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Reads every post under `dir`. Files that vanished are dropped, every
+    /// other file re-read; a file that is now broken keeps its last good version.
+    pub fn load_all(&mut self, dir: &Path) {
+        let (files, scan_diags) = post::discover(dir);
+        self.scan_diags = scan_diags;
+        let keep: std::collections::HashSet<&PathBuf> = files.iter().collect();
+        let gone: Vec<PathBuf> = self
+            .entries
+            .keys()
+            .chain(self.file_diags.keys())
+            .filter(|p| !keep.contains(p))
+            .cloned()
+            .collect();
+        for p in gone {
+            self.remove(&p);
+        }
+        for f in &files {
+            let outcome = event::load_file(f, &self.config);
+            self.apply(outcome);
+        }
+    }
+
+    /// Takes in a freshly read file.
+    pub fn apply(&mut self, outcome: FileOutcome) {
+        let FileOutcome {
+            path,
+            event,
+            diagnostics,
+        } = outcome;
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        self.file_diags.insert(path.clone(), diagnostics);
+        let Some(event) = event else { return };
+        if let Some(old) = self.entries.get(&path) {
+            if has_errors && !old.had_errors {
+                // Keep the last good version published until this is fixed.
+                return;
+            }
+            if old.event == event {
+                return;
+            }
+        }
+        let entry = self.render_entry(event, has_errors, self.entries.get(&path));
+        self.entries.insert(path, entry);
+    }
+
+    /// Forgets a file (deleted, or moved out of the folder), or every file
+    /// below a folder that went away.
+    pub fn remove(&mut self, path: &Path) {
+        self.entries.retain(|p, _| !p.starts_with(path));
+        self.file_diags.retain(|p, _| !p.starts_with(path));
+    }
+
+    /// Files currently known under `path` (for a removed folder).
+    pub fn known_under(&self, path: &Path) -> Vec<PathBuf> {
+        self.entries
+            .keys()
+            .filter(|p| p.starts_with(path))
+            .cloned()
+            .collect()
+    }
+
+    /// Renders an event's calendars; assets whose bytes equal those of the
+    /// `old` version are reused (they keep their publication time).
+    fn render_entry(&self, event: Event, had_errors: bool, old: Option<&Entry>) -> Entry {
+        let reuse = |old: Option<&Arc<Asset>>, path: &str, text: String| -> Arc<Asset> {
+            match old {
+                Some(a) if a.bytes.as_ref() == text.as_bytes() => a.clone(),
+                _ => Arc::new(Asset::new(path, Bytes::from(text))),
+            }
         };
-        files.push((path, ics::calendar(&meta, &[v], zones)));
+        let revision: RevisionOf = &first_revision;
+        let slug = event.post.slug.clone();
+        let vevents: Vec<IcsEvent> = event
+            .talks
+            .iter()
+            .map(|t| ics::vevent(t, revision(t, &event.post)))
+            .collect();
+        let mut order: Vec<usize> = (0..vevents.len()).collect();
+        order.sort_by(|&a, &b| {
+            vevents[a]
+                .start
+                .cmp(&vevents[b].start)
+                .then_with(|| event.talks[a].uid.cmp(&event.talks[b].uid))
+        });
+        let sorted: Vec<&IcsEvent> = order.iter().map(|&i| &vevents[i]).collect();
+        let c = &self.config;
+        let meta = CalendarMeta {
+            name: event.post.title.clone(),
+            description: event
+                .post
+                .summary
+                .clone()
+                .unwrap_or_else(|| format!("Talks from \"{}\"", event.post.title)),
+            source: format!("{}/events/{slug}.ics", c.public_url),
+            refresh: c.refresh_interval,
+        };
+        let path = format!("events/{slug}.ics");
+        let calendar = reuse(
+            old.map(|o| &o.assets.calendar),
+            &path,
+            ics::calendar(&meta, &sorted, &self.zones),
+        );
+        let mut talks = BTreeMap::new();
+        for (t, v) in event.talks.iter().zip(&vevents) {
+            let path = format!("events/{slug}/{}.ics", t.slug);
+            let meta = CalendarMeta {
+                name: t.title.clone(),
+                description: format!("{} — {}", t.title, event.post.title),
+                source: format!("{}/{path}", c.public_url),
+                refresh: c.refresh_interval,
+            };
+            let text = ics::calendar(&meta, &[v], &self.zones);
+            let previous = old.and_then(|o| o.assets.talks.get(&t.slug));
+            talks.insert(t.slug.clone(), reuse(previous, &path, text));
+        }
+        let item = feed::item(&event, c);
+        Entry {
+            assets: Arc::new(EventAssets {
+                slug,
+                calendar,
+                talks,
+            }),
+            vevents,
+            item,
+            event,
+            had_errors,
+        }
     }
-    EventOutputs { files, vevents }
-}
 
-/// Everything that depends on all events: the all-talks calendar, the feeds
-/// and the index page.
-pub fn render_shared(
-    events: &[&Event],
-    outputs: &[&EventOutputs],
-    config: &Config,
-    zones: &ZoneCache,
-) -> Vec<(String, String)> {
-    let mut all: Vec<&IcsEvent> = outputs.iter().flat_map(|o| o.vevents.iter()).collect();
-    all.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.text.cmp(&b.text)));
-    if let Some(limit) = config.all_talks_limit {
-        let cut = all.len().saturating_sub(limit);
-        all.drain(..cut);
+    /// Every problem: scan problems, each file's latest problems, slug collisions.
+    fn diagnostics(&self, collisions: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self.scan_diags.clone();
+        all.extend(self.file_diags.values().flatten().cloned());
+        all.extend(collisions);
+        all.sort();
+        all
     }
-    let meta = CalendarMeta {
-        name: config.title.clone(),
-        description: config.description.clone(),
-        source: format!("{}/calendar.ics", config.public_url),
-        refresh: config.refresh_interval,
-    };
-    let items = feed::items(events, config);
-    vec![
-        (
-            "calendar.ics".to_string(),
-            ics::calendar(&meta, &all, zones),
-        ),
-        ("rss.xml".to_string(), feed::rss(&items, config)),
-        ("atom.xml".to_string(), feed::atom(&items, config)),
-        ("feed.json".to_string(), feed::json(&items, config)),
-        ("index.html".to_string(), html::index(events, config)),
-    ]
-}
 
-/// Renders every output from scratch.
-pub fn render_all(
-    events: &[&Event],
-    config: &Config,
-    revision: RevisionOf,
-) -> BTreeMap<String, String> {
-    let zones = ZoneCache::default();
-    let outputs: Vec<EventOutputs> = events
-        .iter()
-        .map(|e| render_event(e, config, &zones, revision))
-        .collect();
-    let refs: Vec<&EventOutputs> = outputs.iter().collect();
-    let mut texts: BTreeMap<String, String> = render_shared(events, &refs, config, &zones)
-        .into_iter()
-        .collect();
-    for o in outputs {
-        texts.extend(o.files);
+    /// Assembles a snapshot. Assets whose bytes equal those in `previous`
+    /// are taken from it, so they keep their publication time and gzip.
+    pub fn snapshot(&self, previous: Option<&Snapshot>) -> Snapshot {
+        let entries: Vec<(&PathBuf, &Entry)> = self.entries.iter().collect();
+        let (kept, collisions) = event::unique_slugs(
+            entries
+                .iter()
+                .map(|(p, e)| (p.as_path(), e.event.post.slug.as_str())),
+        );
+        let chosen: Vec<&Entry> = kept.into_iter().map(|i| entries[i].1).collect();
+        let events: Vec<&Event> = chosen.iter().map(|e| &e.event).collect();
+        let c = &self.config;
+
+        let mut all: Vec<&IcsEvent> = chosen.iter().flat_map(|e| e.vevents.iter()).collect();
+        all.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.text.cmp(&b.text)));
+        if let Some(limit) = c.all_talks_limit {
+            let cut = all.len().saturating_sub(limit);
+            all.drain(..cut);
+        }
+        let meta = CalendarMeta {
+            name: c.title.clone(),
+            description: c.description.clone(),
+            source: format!("{}/calendar.ics", c.public_url),
+            refresh: c.refresh_interval,
+        };
+        let items = feed::newest(chosen.iter().map(|e| &e.item).collect(), c.feed_limit);
+        let texts = [
+            ("calendar.ics", ics::calendar(&meta, &all, &self.zones)),
+            ("rss.xml", feed::rss(&items, c)),
+            ("atom.xml", feed::atom(&items, c)),
+            ("feed.json", feed::json(&items, c)),
+            ("index.html", html::index(&events, c)),
+        ];
+        let shared = texts
+            .into_iter()
+            .map(|(path, text)| {
+                let reused = previous
+                    .and_then(|p| p.shared.get(path))
+                    .filter(|a| a.bytes.as_ref() == text.as_bytes())
+                    .cloned();
+                let asset = reused.unwrap_or_else(|| Arc::new(Asset::new(path, Bytes::from(text))));
+                (path.to_string(), asset)
+            })
+            .collect();
+        let events_map = chosen
+            .iter()
+            .map(|e| {
+                let slug = e.assets.slug.clone();
+                (slug, e.assets.clone())
+            })
+            .collect();
+        Snapshot {
+            shared,
+            events: events_map,
+            posts: chosen.len(),
+            talks: chosen.iter().map(|e| e.event.talks.len()).sum(),
+            diagnostics: Arc::new(self.diagnostics(collisions)),
+        }
     }
-    texts
 }

@@ -25,20 +25,11 @@ pub struct FeedItem {
     pub image: Option<String>,
 }
 
-/// The newest `feed_limit` posts as feed items.
-pub fn items(events: &[&Event], config: &Config) -> Vec<FeedItem> {
-    let mut sorted: Vec<&&Event> = events.iter().collect();
-    sorted.sort_by(|a, b| {
-        b.post
-            .date
-            .cmp(&a.post.date)
-            .then_with(|| a.post.slug.cmp(&b.post.slug))
-    });
-    sorted
-        .into_iter()
-        .take(config.feed_limit)
-        .map(|ev| item(ev, config))
-        .collect()
+/// The newest `limit` items, newest first; ties broken by id (the post's
+/// link), so the order never depends on file system order.
+pub fn newest(mut items: Vec<&FeedItem>, limit: usize) -> Vec<FeedItem> {
+    items.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    items.into_iter().take(limit).cloned().collect()
 }
 
 /// One post as a feed item (its HTML rendered here, once).

@@ -33,7 +33,7 @@ impl Summary {
 /// Only when the output cannot be written; problems in posts are diagnostics.
 pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error> {
     let mut site = Site::new(config.clone());
-    site.load_all(posts); // posts → talks → calendars and feeds
+    site.load_all(posts).map_err(Error::Other)?; // posts → talks → calendars and feeds
     let snapshot = site.snapshot(None); // → one snapshot
     let report = publish::publish(out, &snapshot)?; // → out/
     Ok(Summary {

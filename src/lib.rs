@@ -11,20 +11,28 @@
 //! - [`render`]: talks and posts → bytes: iCalendar, RSS/Atom/JSON Feed, the HTML page.
 //! - [`site`]: everything rendered, as one immutable [`site::Snapshot`].
 //! - [`publish`]: a snapshot → files in `out/`, atomically, only what changed.
+//! - [`http`]: a snapshot → HTTP responses (lookup only; caching, compression).
+//! - [`watch`]: file events → changes to re-read.
+//! - [`daemon`]: `almanac serve`, the loop that ties watch, rebuild, publish and HTTP together.
+//! - [`build`]: `almanac build`, one pass of the pipeline.
+//! - [`event`]: a post and its talks, loaded from a file.
 //!
 //! [`diag`] carries the `path:line: message` problems every stage reports, and
 //! [`Error`] is the one error type for what stops a whole command.
 
 pub mod build;
 pub mod config;
+pub mod daemon;
 pub mod diag;
 mod error;
 pub mod event;
+pub mod http;
 pub mod post;
 pub mod publish;
 pub mod render;
 pub mod site;
 pub mod talk;
+pub mod watch;
 
 pub use config::Config;
 pub use error::Error;

@@ -33,6 +33,20 @@ struct Inputs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Build everything, then watch the posts, republish on every change and serve over HTTP until SIGTERM/SIGINT (SIGHUP reloads the configuration).
+    Serve {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Output folder, kept in step with what is served.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Address to listen on (ignored when systemd passes a socket).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Connections served at once.
+        #[arg(long, default_value_t = 4096)]
+        max_connections: usize,
+    },
     /// Write every calendar and feed once into the output folder, then print a summary.
     Build {
         #[command(flatten)]
@@ -64,6 +78,7 @@ enum ListFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging();
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -75,6 +90,29 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
     match cli.command {
+        Command::Serve {
+            inputs,
+            out,
+            listen,
+            max_connections,
+        } => {
+            let opts = almanac::daemon::Options {
+                posts: inputs.posts,
+                out,
+                config: inputs.config,
+                listen,
+                limits: almanac::http::Limits {
+                    max_connections,
+                    ..Default::default()
+                },
+            };
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| almanac::Error::Other(format!("cannot start the runtime: {e}")))?;
+            rt.block_on(almanac::daemon::run(opts))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Build { inputs, out } => {
             let config = Config::load(inputs.config.as_deref())?;
             let s = almanac::build::build(&inputs.posts, &out, &config)?;
@@ -162,4 +200,23 @@ fn check(inputs: &Inputs, config: &Config) -> Vec<Diagnostic> {
     diags.extend(collisions);
     diags.sort();
     diags
+}
+
+/// Structured logs on stderr; plain (no colours, no timestamps) under
+/// journald, which adds its own. `RUST_LOG` filters (default `info`).
+fn init_logging() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let journald = std::env::var_os("JOURNAL_STREAM").is_some();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && !journald)
+        .with_target(false);
+    if journald {
+        builder.without_time().init();
+    } else {
+        builder.init();
+    }
 }

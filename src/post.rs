@@ -54,10 +54,7 @@ pub struct Post {
 /// backup files and other extensions are not. The watcher uses this too, so
 /// both agree on what a post is.
 pub fn is_post_path(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    if name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name == "4913" {
+    if is_editor_litter(path) {
         return false;
     }
     let ext = path
@@ -65,6 +62,17 @@ pub fn is_post_path(path: &Path) -> bool {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     matches!(ext, Some(e) if POST_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// Hidden files and what editors leave while saving: `.x.swp`, `x~`,
+/// `#x#`, and vim's `4913` probe file.
+pub fn is_editor_litter(path: &Path) -> bool {
+    match path.file_name().and_then(|n| n.to_str()) {
+        Some(name) => {
+            name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name == "4913"
+        }
+        None => true,
+    }
 }
 
 /// Every post file under `root`, sorted, with a diagnostic for each entry

@@ -197,6 +197,8 @@ pub struct Site {
     /// Latest problems per file (also for files that keep an older version).
     file_diags: BTreeMap<PathBuf, Vec<Diagnostic>>,
     scan_diags: Vec<Diagnostic>,
+    /// Size and modification time of each file when last read.
+    fingerprints: HashMap<PathBuf, (Option<std::time::SystemTime>, u64)>,
 }
 
 impl Site {
@@ -207,6 +209,7 @@ impl Site {
             entries: BTreeMap::new(),
             file_diags: BTreeMap::new(),
             scan_diags: Vec::new(),
+            fingerprints: HashMap::new(),
         }
     }
 
@@ -214,9 +217,20 @@ impl Site {
         &self.config
     }
 
-    /// Reads every post under `dir`. Files that vanished are dropped, every
-    /// other file re-read; a file that is now broken keeps its last good version.
-    pub fn load_all(&mut self, dir: &Path) {
+    /// Reads every post under `dir`. Files that vanished are dropped; files
+    /// whose size and modification time are unchanged are not read again;
+    /// a file that is now broken keeps its last good version.
+    ///
+    /// # Errors
+    /// The folder itself cannot be read: nothing is dropped, so the last
+    /// good outputs stay published until it is back.
+    pub fn load_all(&mut self, dir: &Path) -> Result<(), String> {
+        if let Err(e) = std::fs::read_dir(dir) {
+            return Err(format!(
+                "{}: cannot read the posts folder: {e}",
+                dir.display()
+            ));
+        }
         let (files, scan_diags) = post::discover(dir);
         self.scan_diags = scan_diags;
         let keep: std::collections::HashSet<&PathBuf> = files.iter().collect();
@@ -231,8 +245,57 @@ impl Site {
             self.remove(&p);
         }
         for f in &files {
-            let outcome = event::load_file(f, &self.config);
-            self.apply(outcome);
+            self.reload_file(f);
+        }
+        Ok(())
+    }
+
+    /// Re-reads one path: loads it if it is a post file, forgets it if it is
+    /// gone. Unchanged files (same size and modification time) are skipped.
+    pub fn reload_file(&mut self, path: &Path) {
+        let meta = std::fs::metadata(path);
+        match meta {
+            Ok(m) if m.is_file() => {
+                let print = (m.modified().ok(), m.len());
+                if self.fingerprints.get(path) == Some(&print) && self.file_diags.contains_key(path)
+                {
+                    return;
+                }
+                self.fingerprints.insert(path.to_path_buf(), print);
+                let outcome = event::load_file(path, &self.config);
+                self.apply(outcome);
+            }
+            Ok(_) => {
+                // A post replaced by a folder (or something else).
+                self.remove(path);
+                if post::is_post_path(path) {
+                    self.file_diags.insert(
+                        path.to_path_buf(),
+                        vec![Diagnostic::error(path, 0, "not a regular file; skipped")],
+                    );
+                }
+            }
+            Err(_) => self.remove(path),
+        }
+    }
+
+    /// Re-reads a folder below the posts folder (created, removed, renamed).
+    pub fn reload_dir(&mut self, dir: &Path) {
+        if dir.is_dir() {
+            let (files, diags) = post::discover(dir);
+            let keep: std::collections::HashSet<&PathBuf> = files.iter().collect();
+            for p in self.known_under(dir) {
+                if !keep.contains(&p) {
+                    self.remove(&p);
+                }
+            }
+            self.scan_diags.retain(|d| !d.path.starts_with(dir));
+            self.scan_diags.extend(diags);
+            for f in &files {
+                self.reload_file(f);
+            }
+        } else {
+            self.remove(dir);
         }
     }
 
@@ -264,6 +327,7 @@ impl Site {
     pub fn remove(&mut self, path: &Path) {
         self.entries.retain(|p, _| !p.starts_with(path));
         self.file_diags.retain(|p, _| !p.starts_with(path));
+        self.fingerprints.retain(|p, _| !p.starts_with(path));
     }
 
     /// Files currently known under `path` (for a removed folder).

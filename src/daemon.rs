@@ -1,0 +1,315 @@
+//! `almanac serve`: build, publish, serve, then keep everything current.
+//!
+//! The main loop owns the [`Site`]; everything else reads the current
+//! [`Snapshot`] through [`Shared`]. A batch of file changes (debounced)
+//! re-reads only the changed posts, swaps in a new snapshot, and publishes
+//! only the outputs whose bytes changed. SIGHUP reloads the configuration and
+//! rebuilds everything; SIGTERM/SIGINT stop accepting, finish in-flight
+//! responses and exit. systemd is told READY, STOPPING, status and watchdog
+//! pings when it asks for them.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpListener;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use crate::http::{self, Health, Limits, Shared};
+use crate::publish;
+use crate::site::{Site, Snapshot};
+use crate::watch::{Change, PostsWatcher};
+use crate::{Config, Error};
+
+/// How `serve` was asked to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub posts: PathBuf,
+    pub out: PathBuf,
+    pub config: Option<PathBuf>,
+    pub listen: SocketAddr,
+    pub limits: Limits,
+}
+
+/// How often a failed publish to the output folder is retried.
+const PUBLISH_RETRY: Duration = Duration::from_secs(2);
+
+/// Tells systemd something, when running under it (a no-op otherwise).
+fn notify(state: &[sd_notify::NotifyState]) {
+    let _ = sd_notify::notify(state);
+}
+
+/// The listening socket: the one systemd passed (socket activation), else a new one.
+async fn listener(addr: SocketAddr) -> Result<TcpListener, Error> {
+    let mut fds = listenfd::ListenFd::from_env();
+    if let Ok(Some(std_listener)) = fds.take_tcp_listener(0) {
+        std_listener
+            .set_nonblocking(true)
+            .map_err(|e| Error::Other(format!("socket from systemd: {e}")))?;
+        return TcpListener::from_std(std_listener)
+            .map_err(|e| Error::Other(format!("socket from systemd: {e}")));
+    }
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::Other(format!("cannot listen on {addr}: {e}")))
+}
+
+/// Runs the daemon until SIGTERM or SIGINT.
+///
+/// # Errors
+/// Only what prevents starting: bad configuration, address in use.
+pub async fn run(opts: Options) -> Result<(), Error> {
+    let config = Config::load(opts.config.as_deref())?;
+    // Absolute, so the watcher's paths and the site's agree.
+    let posts = std::path::absolute(&opts.posts).unwrap_or(opts.posts.clone());
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+
+    let started = Instant::now();
+    let mut site = Site::new(config);
+    let posts_error = site.load_all(&posts).err();
+    if let Some(e) = &posts_error {
+        tracing::error!(error = %e, "posts folder unreadable; serving nothing until it appears");
+    }
+    let snapshot = site.snapshot(None);
+    log_new_problems(None, &snapshot);
+    let shared = Arc::new(Shared::new(snapshot));
+    let mut publish_failed = full_publish(&opts.out, &shared).await;
+    record_build(
+        &shared,
+        started.elapsed(),
+        posts_error,
+        publish_failed.clone(),
+    );
+
+    let listener = listener(opts.listen).await?;
+    let addr =
+        http::local_addr(&listener).map_or_else(|| opts.listen.to_string(), |a| a.to_string());
+    let snap = shared.snapshot.load();
+    tracing::info!(%addr, posts = snap.posts, talks = snap.talks, errors = snap.errors(), "serving");
+    println!(
+        "almanac: serving http://{addr}/ ({} posts, {} talks)",
+        snap.posts, snap.talks
+    );
+    drop(snap);
+    notify(&[
+        sd_notify::NotifyState::Ready,
+        sd_notify::NotifyState::Status(&format!("serving on {addr}")),
+    ]);
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = tokio::spawn(http::serve(
+        listener,
+        shared.clone(),
+        opts.limits,
+        async move {
+            let mut rx = stop_rx;
+            let _ = rx.wait_for(|stop| *stop).await;
+        },
+    ));
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Change>();
+    let mut watcher = match PostsWatcher::start(&posts, tx) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot watch the posts folder; changes need SIGHUP");
+            None
+        }
+    };
+    let mut hup = signal(SignalKind::hangup()).map_err(|e| Error::Other(e.to_string()))?;
+    let mut term = signal(SignalKind::terminate()).map_err(|e| Error::Other(e.to_string()))?;
+    let mut int = signal(SignalKind::interrupt()).map_err(|e| Error::Other(e.to_string()))?;
+    let watchdog = sd_notify::watchdog_enabled();
+    let mut watchdog_tick =
+        tokio::time::interval(watchdog.map_or(Duration::from_secs(3600), |d| d / 2));
+    let mut retry = tokio::time::interval(PUBLISH_RETRY);
+
+    loop {
+        tokio::select! {
+            Some(first) = rx.recv() => {
+                let mut batch = BTreeSet::from([first]);
+                // Debounce: editors write in bursts; collect the rest of it.
+                let debounce = site.config().debounce;
+                let deadline = tokio::time::Instant::now() + debounce;
+                while let Ok(Some(c)) = tokio::time::timeout_at(deadline, rx.recv()).await {
+                    batch.insert(c);
+                }
+                while let Ok(c) = rx.try_recv() {
+                    batch.insert(c);
+                }
+                let rescan = batch.contains(&Change::Rescan);
+                let t0 = Instant::now();
+                let root = posts.clone();
+                let (s, posts_error) = tokio::task::spawn_blocking(move || {
+                    let r = apply(&mut site, &root, batch);
+                    (site, r.err())
+                }).await.map_err(|e| Error::Other(format!("rebuild task: {e}")))?;
+                site = s;
+                if let Some(w) = watcher.as_mut().filter(|_| rescan && posts.is_dir()) {
+                    w.rewatch();
+                }
+                publish_failed = swap_and_publish(&site, &shared, &opts.out, publish_failed).await;
+                record_build(&shared, t0.elapsed(), posts_error, publish_failed.clone());
+            }
+            _ = hup.recv() => {
+                tracing::info!("SIGHUP: reloading the configuration and rebuilding everything");
+                notify(&[sd_notify::NotifyState::Reloading]);
+                match Config::load(opts.config.as_deref()) {
+                    Ok(config) => {
+                        let t0 = Instant::now();
+                        let root = posts.clone();
+                        let (s, posts_error) = tokio::task::spawn_blocking(move || {
+                            let mut s = Site::new(config);
+                            let r = s.load_all(&root);
+                            (s, r.err())
+                        }).await.map_err(|e| Error::Other(format!("rebuild task: {e}")))?;
+                        site = s;
+                        let new = Arc::new(site.snapshot(Some(&shared.snapshot.load())));
+                        log_new_problems(None, &new);
+                        shared.snapshot.store(new);
+                        publish_failed = full_publish(&opts.out, &shared).await;
+                        record_build(&shared, t0.elapsed(), posts_error, publish_failed.clone());
+                        if let Some(w) = watcher.as_mut() { w.rewatch(); }
+                    }
+                    Err(e) => tracing::error!(error = %e, "configuration not reloaded; keeping the old one"),
+                }
+                notify(&[sd_notify::NotifyState::Ready]);
+            }
+            _ = retry.tick(), if publish_failed.is_some() => {
+                publish_failed = full_publish(&opts.out, &shared).await;
+                if publish_failed.is_none() {
+                    tracing::info!(out = %opts.out.display(), "output folder writable again; published");
+                    let mut h = (**shared.health.load()).clone();
+                    h.publish_error = None;
+                    shared.health.store(Arc::new(h));
+                }
+            }
+            _ = watchdog_tick.tick(), if watchdog.is_some() => notify(&[sd_notify::NotifyState::Watchdog]),
+            _ = term.recv() => { tracing::info!("SIGTERM: shutting down"); break; }
+            _ = int.recv() => { tracing::info!("SIGINT: shutting down"); break; }
+        }
+    }
+    notify(&[sd_notify::NotifyState::Stopping]);
+    drop(watcher);
+    let _ = stop_tx.send(true);
+    let _ = server.await;
+    Ok(())
+}
+
+/// Applies a batch of changes to the site.
+///
+/// # Errors
+/// The posts folder is unreadable; the site keeps what it had.
+fn apply(site: &mut Site, root: &Path, batch: BTreeSet<Change>) -> Result<(), String> {
+    if batch.contains(&Change::Rescan) || !root.is_dir() {
+        return site.load_all(root);
+    }
+    for change in batch {
+        match change {
+            Change::File(p) => site.reload_file(&p),
+            Change::Dir(p) => site.reload_dir(&p),
+            Change::Rescan => {}
+        }
+    }
+    Ok(())
+}
+
+/// Swaps in the site's new snapshot and publishes what changed. Returns the
+/// publish error, if any (then a full publish is retried later).
+async fn swap_and_publish(
+    site: &Site,
+    shared: &Arc<Shared>,
+    out: &Path,
+    failed: Option<String>,
+) -> Option<String> {
+    let old = shared.snapshot.load_full();
+    let new = Arc::new(site.snapshot(Some(&old)));
+    log_new_problems(Some(&old), &new);
+    shared.snapshot.store(new.clone());
+    if failed.is_some() {
+        return full_publish(out, shared).await;
+    }
+    let out = out.to_path_buf();
+    let result =
+        tokio::task::spawn_blocking(move || publish::publish_changes(&out, &old, &new)).await;
+    publish_outcome(shared, result)
+}
+
+/// Publishes the whole current snapshot (start, SIGHUP, retry after a failure).
+async fn full_publish(out: &Path, shared: &Arc<Shared>) -> Option<String> {
+    let snap = shared.snapshot.load_full();
+    let out = out.to_path_buf();
+    let result = tokio::task::spawn_blocking(move || publish::publish(&out, &snap)).await;
+    publish_outcome(shared, result)
+}
+
+fn publish_outcome(
+    shared: &Shared,
+    result: Result<Result<publish::Report, Error>, tokio::task::JoinError>,
+) -> Option<String> {
+    let err = match result {
+        Ok(Ok(report)) => {
+            tracing::debug!(
+                written = report.written,
+                removed = report.removed,
+                "published"
+            );
+            return None;
+        }
+        Ok(Err(e)) => e.to_string(),
+        Err(e) => format!("publish task: {e}"),
+    };
+    shared
+        .metrics
+        .publish_failures
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    tracing::error!(error = %err, "cannot write the output folder; still serving from memory, will retry");
+    Some(err)
+}
+
+fn record_build(
+    shared: &Shared,
+    took: Duration,
+    posts_error: Option<String>,
+    publish_error: Option<String>,
+) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let m = &shared.metrics;
+    let micros = took.as_micros() as u64;
+    m.builds.fetch_add(1, Relaxed);
+    m.build_micros_total.fetch_add(micros, Relaxed);
+    m.last_build_micros.store(micros, Relaxed);
+    if let Some(e) = &posts_error {
+        tracing::error!(error = %e, "posts folder unreadable; keeping the last good outputs");
+    }
+    shared.health.store(Arc::new(Health {
+        builds: m.builds.load(Relaxed),
+        last_build_ms: micros / 1000,
+        publish_error,
+        posts_error,
+    }));
+    let snap = shared.snapshot.load();
+    tracing::info!(
+        posts = snap.posts,
+        talks = snap.talks,
+        errors = snap.errors(),
+        took_ms = micros / 1000,
+        "rebuilt"
+    );
+}
+
+/// Logs the problems that are new since `old` (all of them at start).
+fn log_new_problems(old: Option<&Snapshot>, new: &Snapshot) {
+    let before: std::collections::HashSet<&crate::diag::Diagnostic> = old
+        .map(|o| o.diagnostics.iter().collect())
+        .unwrap_or_default();
+    for d in new.diagnostics.iter().filter(|d| !before.contains(d)) {
+        if d.is_error() {
+            tracing::error!(problem = %d, "post problem");
+        } else {
+            tracing::warn!(problem = %d, "post problem");
+        }
+    }
+}

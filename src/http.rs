@@ -1,0 +1,507 @@
+//! Stage 6 of the pipeline: the current [`Snapshot`] over HTTP (hyper 1).
+//!
+//! The handler only looks bytes up: content type, ETag, Last-Modified and
+//! the gzip variant were computed when the snapshot was built. It reads as a
+//! flat sequence: method check, health and metrics, lookup, conditional
+//! request (RFC 9110 §13), content coding, body. No path ever reaches the file
+//! system. The server caps connections and header size, times out slow
+//! headers, and shuts down gracefully.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+use crate::site::{Asset, Snapshot};
+
+/// Limits that keep one client from hurting the others.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Connections served at once; more wait in the kernel's accept queue.
+    pub max_connections: usize,
+    /// Time a client gets to send a request's headers.
+    pub header_timeout: Duration,
+    /// Largest request head (request line and headers), in bytes.
+    pub max_header_bytes: usize,
+    /// How long in-flight responses may take to finish at shutdown.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 4096,
+            header_timeout: Duration::from_secs(10),
+            max_header_bytes: 16 * 1024,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Status of the last build and publish, for `/healthz`.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Health {
+    pub builds: u64,
+    pub last_build_ms: u64,
+    /// The last publish to the output folder failed with this message.
+    pub publish_error: Option<String>,
+    /// The posts folder could not be read.
+    pub posts_error: Option<String>,
+}
+
+/// Counters for `/metrics`.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    pub builds: AtomicU64,
+    pub build_micros_total: AtomicU64,
+    pub last_build_micros: AtomicU64,
+    pub publish_failures: AtomicU64,
+    /// Responses by status: 200, 304, 404, 405, 400, other.
+    responses: [AtomicU64; 6],
+}
+
+const STATUSES: [u16; 5] = [200, 304, 404, 405, 400];
+
+impl Metrics {
+    fn count(&self, status: StatusCode) {
+        let i = STATUSES
+            .iter()
+            .position(|s| *s == status.as_u16())
+            .unwrap_or(5);
+        self.responses[i].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// What the server reads: the current snapshot, swapped whole after each
+/// rebuild, so a response is never a mix of two builds.
+#[derive(Debug)]
+pub struct Shared {
+    pub snapshot: ArcSwap<Snapshot>,
+    pub health: ArcSwap<Health>,
+    pub metrics: Metrics,
+    /// Used for assets not yet published (output folder unwritable).
+    pub started: i64,
+}
+
+impl Shared {
+    pub fn new(snapshot: Snapshot) -> Shared {
+        Shared {
+            snapshot: ArcSwap::from_pointee(snapshot),
+            health: ArcSwap::from_pointee(Health::default()),
+            metrics: Metrics::default(),
+            started: chrono::Utc::now().timestamp(),
+        }
+    }
+}
+
+/// Accepts connections until `shutdown` resolves, then lets in-flight
+/// responses finish (up to `limits.shutdown_grace`).
+pub async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let graceful = GracefulShutdown::new();
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_buf_size(limits.max_header_bytes.max(8192))
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(ok) => ok,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off, keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let conn = http.serve_connection(
+            TokioIo::new(stream),
+            service_fn(move |req| {
+                let shared = shared.clone();
+                async move { Ok::<_, Infallible>(handle(&req, &shared)) }
+            }),
+        );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => tracing::info!("all connections closed"),
+        () = tokio::time::sleep(limits.shutdown_grace) => tracing::warn!("shutdown grace period over; closing remaining connections"),
+    }
+}
+
+/// The local address a listener is bound to, for logs.
+pub fn local_addr(listener: &TcpListener) -> Option<SocketAddr> {
+    listener.local_addr().ok()
+}
+
+type Resp = Response<Full<Bytes>>;
+
+/// One request → one response.
+pub fn handle<B>(req: &Request<B>, shared: &Shared) -> Resp {
+    let resp = respond(req, shared);
+    shared.metrics.count(resp.status());
+    resp
+}
+
+fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
+    let head = req.method() == Method::HEAD;
+    if req.method() != Method::GET && !head {
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let path = req.uri().path();
+    let snapshot = shared.snapshot.load();
+    match path {
+        "/healthz" => return strip_body(health(shared, &snapshot), head),
+        "/metrics" => return strip_body(metrics(shared, &snapshot), head),
+        _ => {}
+    }
+    let Some(asset) = snapshot.get(path) else {
+        return strip_body(plain(StatusCode::NOT_FOUND, "not found\n"), head);
+    };
+    let gzip = asset.gzip.as_ref().filter(|_| accepts_gzip(req.headers()));
+    let etag = match gzip {
+        Some(_) => gzip_etag(&asset.etag),
+        None => asset.etag.clone(),
+    };
+    let published = asset.published().unwrap_or(shared.started);
+    let last_modified = httpdate(published);
+
+    let mut builder = Response::builder()
+        .header(header::ETAG, &etag)
+        .header(header::LAST_MODIFIED, &last_modified)
+        .header(header::CACHE_CONTROL, cache_control(path))
+        .header(header::VARY, "Accept-Encoding");
+    if not_modified(req.headers(), asset, published) {
+        return builder
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Full::new(Bytes::new()))
+            .expect("static headers are valid");
+    }
+    let body = match gzip {
+        Some(g) => {
+            builder = builder.header(header::CONTENT_ENCODING, "gzip");
+            g.clone()
+        }
+        None => asset.bytes.clone(),
+    };
+    builder = builder
+        .header(header::CONTENT_TYPE, asset.content_type)
+        .header(header::CONTENT_LENGTH, body.len());
+    let body = if head { Bytes::new() } else { body };
+    builder
+        .status(StatusCode::OK)
+        .body(Full::new(body))
+        .expect("static headers are valid")
+}
+
+/// The ETag of the gzip representation: a different strong validator, as
+/// RFC 9110 §8.8.3 requires for a different representation.
+fn gzip_etag(etag: &str) -> String {
+    format!("{}-gz\"", etag.trim_end_matches('"'))
+}
+
+/// RFC 9110 §13.2.2: If-None-Match, when present, decides alone (weak
+/// comparison, either representation's tag); else If-Modified-Since.
+fn not_modified(headers: &HeaderMap, asset: &Asset, published: i64) -> bool {
+    if let Some(inm) = headers.get(header::IF_NONE_MATCH) {
+        let Ok(inm) = inm.to_str() else { return false };
+        let gz = gzip_etag(&asset.etag);
+        return inm.split(',').map(str::trim).any(|tag| {
+            let tag = tag.strip_prefix("W/").unwrap_or(tag);
+            tag == "*" || tag == asset.etag || tag == gz
+        });
+    }
+    if let Some(ims) = headers.get(header::IF_MODIFIED_SINCE) {
+        let since = ims
+            .to_str()
+            .ok()
+            .and_then(|s| httpdate::parse_http_date(s).ok());
+        return since.is_some_and(|s| {
+            let s = s
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            published <= s
+        });
+    }
+    false
+}
+
+/// Is gzip acceptable (`Accept-Encoding: gzip`, `gzip;q=0.5`, `*`), not refused with `q=0`?
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(',').any(|part| {
+                let mut it = part.split(';');
+                let coding = it.next().unwrap_or("").trim();
+                let q = it
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (coding.eq_ignore_ascii_case("gzip") || coding == "*") && q > 0.0
+            })
+        })
+}
+
+/// Calendars and feeds are polled: let caches keep them a few minutes, then revalidate.
+fn cache_control(path: &str) -> &'static str {
+    if path == "/" || path.ends_with(".html") {
+        "public, max-age=60"
+    } else {
+        "public, max-age=300"
+    }
+}
+
+/// IMF-fixdate (RFC 9110 §5.6.7).
+pub fn httpdate(unix: i64) -> String {
+    let t = std::time::UNIX_EPOCH + Duration::from_secs(unix.max(0) as u64);
+    httpdate::fmt_http_date(t)
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Resp {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Full::new(Bytes::from_static(text.as_bytes())))
+        .expect("static headers are valid")
+}
+
+fn strip_body(mut r: Resp, head: bool) -> Resp {
+    if head {
+        let len = r.headers().get(header::CONTENT_LENGTH).cloned();
+        *r.body_mut() = Full::new(Bytes::new());
+        if let Some(l) = len {
+            r.headers_mut().insert(header::CONTENT_LENGTH, l);
+        }
+    }
+    r
+}
+
+fn dynamic(content_type: &'static str, body: String) -> Resp {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::CONTENT_LENGTH, body.len())
+        .body(Full::new(Bytes::from(body)))
+        .expect("static headers are valid")
+}
+
+/// `/healthz`: status and the last build's problems, as JSON.
+fn health(shared: &Shared, snapshot: &Snapshot) -> Resp {
+    let h = shared.health.load();
+    let errors = snapshot.errors();
+    let status = if h.publish_error.is_some() || h.posts_error.is_some() {
+        "degraded"
+    } else if errors > 0 {
+        "errors"
+    } else {
+        "ok"
+    };
+    let body = serde_json::json!({
+        "status": status,
+        "posts": snapshot.posts,
+        "talks": snapshot.talks,
+        "errors": errors,
+        "warnings": snapshot.diagnostics.len() - errors,
+        "builds": h.builds,
+        "last_build_ms": h.last_build_ms,
+        "publish_error": h.publish_error,
+        "posts_error": h.posts_error,
+        "problems": snapshot.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    dynamic("application/json", format!("{body:#}\n"))
+}
+
+/// `/metrics`: Prometheus text format.
+fn metrics(shared: &Shared, snapshot: &Snapshot) -> Resp {
+    let m = &shared.metrics;
+    let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+    let mut s = String::with_capacity(1024);
+    let mut gauge = |name: &str, help: &str, kind: &str, value: String| {
+        s.push_str(&format!(
+            "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"
+        ));
+    };
+    gauge(
+        "almanac_posts",
+        "Posts published.",
+        "gauge",
+        snapshot.posts.to_string(),
+    );
+    gauge(
+        "almanac_talks",
+        "Talks published.",
+        "gauge",
+        snapshot.talks.to_string(),
+    );
+    gauge(
+        "almanac_post_errors",
+        "Errors in posts at the last build.",
+        "gauge",
+        snapshot.errors().to_string(),
+    );
+    gauge(
+        "almanac_builds_total",
+        "Rebuilds since start.",
+        "counter",
+        get(&m.builds).to_string(),
+    );
+    gauge(
+        "almanac_build_duration_seconds_total",
+        "Time spent rebuilding.",
+        "counter",
+        format!("{:.6}", get(&m.build_micros_total) as f64 / 1e6),
+    );
+    gauge(
+        "almanac_last_build_duration_seconds",
+        "Duration of the last rebuild.",
+        "gauge",
+        format!("{:.6}", get(&m.last_build_micros) as f64 / 1e6),
+    );
+    gauge(
+        "almanac_publish_failures_total",
+        "Failed writes to the output folder.",
+        "counter",
+        get(&m.publish_failures).to_string(),
+    );
+    s.push_str("# HELP almanac_http_responses_total HTTP responses by status.\n# TYPE almanac_http_responses_total counter\n");
+    for (i, code) in STATUSES
+        .iter()
+        .map(|c| c.to_string())
+        .chain(["other".to_string()])
+        .enumerate()
+    {
+        s.push_str(&format!(
+            "almanac_http_responses_total{{status=\"{code}\"}} {}\n",
+            get(&m.responses[i])
+        ));
+    }
+    dynamic("text/plain; version=0.0.4; charset=utf-8", s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared() -> Shared {
+        let mut s = Snapshot::default();
+        let a = Arc::new(Asset::new(
+            "calendar.ics",
+            Bytes::from("BEGIN:VCALENDAR\r\n".repeat(50)),
+        ));
+        a.set_published(1_700_000_000);
+        s.shared.insert("calendar.ics".into(), a);
+        Shared::new(s)
+    }
+
+    fn req(method: &str, path: &str, headers: &[(&str, &str)]) -> Request<()> {
+        let mut b = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(()).unwrap()
+    }
+
+    /// RFC 9110 §13.2.2 precedence, gzip negotiation, methods.
+    #[test]
+    fn conditional_requests() {
+        let s = shared();
+        let ok = handle(&req("GET", "/calendar.ics", &[]), &s);
+        let etag = ok.headers()[header::ETAG].to_str().unwrap().to_string();
+        let lm = ok.headers()[header::LAST_MODIFIED]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(lm, "Tue, 14 Nov 2023 22:13:20 GMT");
+        let weak = format!("W/{etag}");
+        let table: Vec<(Vec<(&str, &str)>, u16)> = vec![
+            (vec![("if-none-match", &etag)], 304),
+            (vec![("if-none-match", &weak)], 304),
+            (vec![("if-none-match", "\"other\", *")], 304),
+            (vec![("if-none-match", "\"other\"")], 200),
+            (vec![("if-modified-since", &lm)], 304),
+            (
+                vec![("if-modified-since", "Tue, 14 Nov 2023 22:13:19 GMT")],
+                200,
+            ),
+            (vec![("if-modified-since", "garbage")], 200),
+            // If-None-Match wins over a matching If-Modified-Since.
+            (
+                vec![("if-none-match", "\"other\""), ("if-modified-since", &lm)],
+                200,
+            ),
+        ];
+        for (headers, want) in table {
+            let r = handle(&req("GET", "/calendar.ics", &headers), &s);
+            assert_eq!(r.status().as_u16(), want, "{headers:?}");
+            if want == 304 {
+                assert!(r.headers().contains_key(header::ETAG));
+                assert!(r.headers().contains_key(header::LAST_MODIFIED));
+            }
+        }
+        let gz = handle(
+            &req("GET", "/calendar.ics", &[("accept-encoding", "br, gzip")]),
+            &s,
+        );
+        assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_ne!(gz.headers()[header::ETAG], etag.as_str());
+        let no = handle(
+            &req("GET", "/calendar.ics", &[("accept-encoding", "gzip;q=0")]),
+            &s,
+        );
+        assert!(!no.headers().contains_key(header::CONTENT_ENCODING));
+        assert_eq!(handle(&req("POST", "/calendar.ics", &[]), &s).status(), 405);
+        assert_eq!(handle(&req("GET", "/../etc/passwd", &[]), &s).status(), 404);
+        assert_eq!(
+            handle(&req("GET", "/%2e%2e/calendar.ics", &[]), &s).status(),
+            404
+        );
+        let head = handle(&req("HEAD", "/calendar.ics", &[]), &s);
+        assert_eq!(
+            head.headers()[header::CONTENT_LENGTH],
+            ok.headers()[header::CONTENT_LENGTH]
+        );
+    }
+}

@@ -100,3 +100,188 @@ pub fn validate_all(script: &str, files: &[PathBuf]) -> Vec<String> {
             .collect()
     })
 }
+
+/// A running `almanac serve` on 127.0.0.1:0, killed when dropped.
+pub struct Daemon {
+    pub child: std::process::Child,
+    pub addr: String,
+    pub dir: tempfile::TempDir,
+}
+
+impl Daemon {
+    /// Starts the daemon on a copy of `posts` (or an empty folder), with
+    /// `config` as its configuration file.
+    pub fn start(posts: Option<&Path>, config: &str) -> Daemon {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("posts");
+        std::fs::create_dir_all(&p).unwrap();
+        if let Some(src) = posts {
+            for f in files(src) {
+                std::fs::copy(src.join(&f), p.join(&f)).unwrap();
+            }
+        }
+        std::fs::write(dir.path().join("almanac.yaml"), config).unwrap();
+        Self::spawn(dir, &[])
+    }
+
+    pub fn spawn(dir: tempfile::TempDir, extra_env: &[(&str, &str)]) -> Daemon {
+        use std::io::BufRead;
+        let mut cmd = almanac();
+        cmd.current_dir(dir.path())
+            .args([
+                "serve",
+                "--posts",
+                "posts",
+                "--out",
+                "out",
+                "--config",
+                "almanac.yaml",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("almanac serve starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Daemon { child, addr, dir }
+    }
+
+    pub fn posts(&self) -> PathBuf {
+        self.dir.path().join("posts")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        request(&self.addr, "GET", path, &[])
+    }
+
+    /// Polls `path` until `pred` holds (bounded: 20 s), returning the reply.
+    pub fn wait_for(&self, path: &str, what: &str, pred: impl Fn(&Reply) -> bool) -> Reply {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let r = self.get(path);
+            if pred(&r) {
+                return r;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out waiting for {what} at {path}; last: {} {}",
+                r.status,
+                r.text()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    pub fn signal(&self, sig: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{sig}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP response read off the wire.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        text(&self.body)
+    }
+}
+
+/// One request on a fresh connection, written by hand so tests control
+/// every byte (the server is what is being tested, not a client library).
+pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut raw = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        raw.push_str(&format!("{k}: {v}\r\n"));
+    }
+    raw.push_str("\r\n");
+    raw_request(addr, raw.as_bytes(), method == "HEAD")
+}
+
+/// Sends raw bytes, reads one response.
+pub fn raw_request(addr: &str, raw: &[u8], head: bool) -> Reply {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    s.write_all(raw).unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    parse_reply(&buf, head)
+}
+
+pub fn parse_reply(buf: &[u8], head: bool) -> Reply {
+    let end = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head in {:?}", text(buf)));
+    let head_text = text(&buf[..end]);
+    let mut lines = head_text.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let mut body = buf[end + 4..].to_vec();
+    if let Some(len) = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+    {
+        if !head {
+            body.truncate(len);
+        }
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}

@@ -1,0 +1,382 @@
+//! `almanac serve` end to end, against the real binary on 127.0.0.1:0:
+//! responses and caching, and edits of posts seen over HTTP. Waits are
+//! bounded polls; nothing asserts a timing.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+
+use common::*;
+
+fn config() -> String {
+    fs::read_to_string(repo().join("almanac.yaml")).unwrap()
+}
+
+fn seeds_daemon() -> Daemon {
+    Daemon::start(Some(&repo().join("seeds")), &config())
+}
+
+const EVENT: &str = "/events/cilium-kubecon-na-2024.ics";
+
+#[test]
+fn responses_and_caching() {
+    let d = seeds_daemon();
+    for (path, ctype) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/index.html", "text/html; charset=utf-8"),
+        ("/calendar.ics", "text/calendar; charset=utf-8"),
+        (EVENT, "text/calendar; charset=utf-8"),
+        ("/rss.xml", "application/rss+xml; charset=utf-8"),
+        ("/atom.xml", "application/atom+xml; charset=utf-8"),
+        ("/feed.json", "application/feed+json"),
+    ] {
+        let r = d.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), Some(ctype), "{path}");
+        assert_eq!(r.header("vary"), Some("Accept-Encoding"), "{path}");
+        assert!(
+            r.header("cache-control")
+                .is_some_and(|c| c.contains("max-age")),
+            "{path}"
+        );
+        // Served bytes are the published file's bytes.
+        let file = if path == "/" {
+            "index.html"
+        } else {
+            &path[1..]
+        };
+        assert_eq!(r.body, fs::read(d.out().join(file)).unwrap(), "{path}");
+    }
+    let ok = d.get(EVENT);
+    let etag = ok.header("etag").unwrap().to_string();
+    let lm = ok.header("last-modified").unwrap().to_string();
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"'),
+        "strong ETag: {etag}"
+    );
+    let inm = request(&d.addr, "GET", EVENT, &[("If-None-Match", &etag)]);
+    assert_eq!(inm.status, 304);
+    assert!(inm.body.is_empty());
+    assert_eq!(inm.header("etag"), Some(etag.as_str()));
+    assert_eq!(
+        request(&d.addr, "GET", EVENT, &[("If-Modified-Since", &lm)]).status,
+        304
+    );
+    assert_eq!(
+        request(
+            &d.addr,
+            "GET",
+            EVENT,
+            &[("If-None-Match", "\"nope\""), ("If-Modified-Since", &lm)]
+        )
+        .status,
+        200
+    );
+
+    let head = request(&d.addr, "HEAD", EVENT, &[]);
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-length"), ok.header("content-length"));
+    assert_eq!(head.header("etag"), Some(etag.as_str()));
+
+    let gz = request(
+        &d.addr,
+        "GET",
+        EVENT,
+        &[("Accept-Encoding", "gzip, deflate")],
+    );
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz.body[..]), &mut plain)
+        .unwrap();
+    assert_eq!(plain, ok.body);
+    let gz_etag = gz.header("etag").unwrap().to_string();
+    assert_ne!(gz_etag, etag);
+    assert_eq!(
+        request(
+            &d.addr,
+            "GET",
+            EVENT,
+            &[("Accept-Encoding", "gzip"), ("If-None-Match", &gz_etag)]
+        )
+        .status,
+        304
+    );
+    // The precompressed sibling in out/ is the same bytes nginx would send.
+    assert_eq!(
+        fs::read(d.out().join(&EVENT[1..]).with_extension("ics.gz")).unwrap(),
+        gz.body
+    );
+
+    assert_eq!(d.get("/nope.ics").status, 404);
+    let post = request(&d.addr, "POST", "/calendar.ics", &[("Content-Length", "0")]);
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow"), Some("GET, HEAD"));
+    assert_eq!(request(&d.addr, "DELETE", "/", &[]).status, 405);
+    for path in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%252e%252e/etc/passwd",
+        "/events/../calendar.ics",
+        "/events/..%2f..%2fCargo.toml",
+        "//etc/passwd",
+        "/events/cilium-kubecon-na-2024/../../calendar.ics",
+        "/out/calendar.ics",
+        "/almanac.yaml",
+    ] {
+        let r = d.get(path);
+        assert!(r.status == 404 || r.status == 400, "{path}: {}", r.status);
+        assert!(!r.text().contains("root:"), "{path}");
+    }
+
+    let health: serde_json::Value = serde_json::from_slice(&d.get("/healthz").body).unwrap();
+    assert_eq!(health["posts"], 5);
+    assert_eq!(health["talks"], 89);
+    let metrics = d.get("/metrics").text();
+    assert!(metrics.contains("almanac_talks 89"), "{metrics}");
+    assert!(
+        metrics.contains("almanac_http_responses_total{status=\"304\"}"),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn edits_renames_deletes_and_broken_edits_are_served() {
+    let d = seeds_daemon();
+    let post = d.posts().join("001_751c3eeda9040c24.txt");
+    let original = fs::read_to_string(&post).unwrap();
+    assert!(
+        d.get(EVENT)
+            .text()
+            .contains("DTSTART;TZID=America/Denver:20241112T090000")
+    );
+
+    // An edit in place.
+    fs::write(
+        &post,
+        original.replace("09:00 am - 09:10 am MST", "08:30 am - 08:40 am MST"),
+    )
+    .unwrap();
+    d.wait_for(EVENT, "the edited time", |r| {
+        r.text()
+            .contains("DTSTART;TZID=America/Denver:20241112T083000")
+    });
+
+    // Save by rename (vim, VS Code, sed -i): write elsewhere, rename over.
+    let tmp = d.posts().join(".001.txt.swp");
+    fs::write(
+        &tmp,
+        original.replace("09:00 am - 09:10 am MST", "07:45 am - 07:55 am MST"),
+    )
+    .unwrap();
+    fs::rename(&tmp, &post).unwrap();
+    d.wait_for(EVENT, "the renamed-over time", |r| {
+        r.text()
+            .contains("DTSTART;TZID=America/Denver:20241112T074500")
+    });
+
+    // A broken edit keeps the last good version published and is reported.
+    fs::write(&post, "---\ntitle: [broken\n---\n").unwrap();
+    d.wait_for("/healthz", "the error reported", |r| {
+        r.text().contains("001_751c3eeda9040c24.txt:2: error")
+    });
+    assert!(
+        d.get(EVENT).text().contains("20241112T074500"),
+        "last good version still served"
+    );
+    // Fixed again.
+    fs::write(&post, &original).unwrap();
+    d.wait_for(EVENT, "the fixed post", |r| {
+        r.text().contains("20241112T090000")
+    });
+    d.wait_for("/healthz", "no more errors", |r| {
+        !r.text().contains("001_751c3eeda9040c24.txt:2: error")
+    });
+
+    // A new post in a new sub-folder, then the folder removed.
+    let sub = d.posts().join("2026/eu");
+    fs::create_dir_all(&sub).unwrap();
+    let mut f = fs::File::create(sub.join("new.md")).unwrap();
+    f.write_all(b"---\ntitle: New at KubeCon EU 2026\ndate: 2026-01-01\npath: /blog/new-post\n---\n\n[Brand new talk - A, B](https://x.sched.com/event/NEW)\n\nMonday, March 23 \xe2\x80\xa2 10:00 - 10:30\n").unwrap();
+    drop(f);
+    let r = d.wait_for("/events/new-post.ics", "the new post", |r| r.status == 200);
+    assert!(
+        r.text()
+            .contains("DTSTART;TZID=Europe/Amsterdam:20260323T100000"),
+        "{}",
+        r.text()
+    );
+    fs::remove_dir_all(d.posts().join("2026")).unwrap();
+    d.wait_for("/events/new-post.ics", "the removed folder", |r| {
+        r.status == 404
+    });
+
+    // A deleted post disappears, from HTTP and from out/.
+    fs::remove_file(&post).unwrap();
+    d.wait_for(EVENT, "the deleted post", |r| r.status == 404);
+    d.wait_for("/healthz", "four posts", |r| {
+        r.text().contains("\"posts\": 4")
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while d.out().join(&EVENT[1..]).exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "out/ still has the deleted event"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn posts_folder_replaced_keeps_serving_then_recovers() {
+    let d = seeds_daemon();
+    let posts = d.posts();
+    let aside = d.dir.path().join("aside");
+    fs::rename(&posts, &aside).unwrap();
+    // Give the watcher a moment to notice; the last good outputs stay.
+    d.wait_for("/healthz", "the missing folder reported", |r| {
+        r.text().contains("posts_error\": \"")
+    });
+    assert_eq!(d.get(EVENT).status, 200);
+    fs::rename(&aside, &posts).unwrap();
+    d.wait_for("/healthz", "the folder back", |r| {
+        r.text().contains("\"posts_error\": null")
+    });
+    // And edits are seen again in the new folder.
+    let post = posts.join("001_751c3eeda9040c24.txt");
+    let text = fs::read_to_string(&post).unwrap();
+    fs::write(
+        &post,
+        text.replace("09:00 am - 09:10 am MST", "08:00 am - 08:10 am MST"),
+    )
+    .unwrap();
+    d.wait_for(EVENT, "an edit after the folder came back", |r| {
+        r.text().contains("20241112T080000")
+    });
+}
+
+#[test]
+fn sighup_reloads_the_configuration() {
+    let d = seeds_daemon();
+    assert!(
+        d.get("/rss.xml")
+            .text()
+            .contains("Cilium and friends at conferences")
+    );
+    fs::write(
+        d.dir.path().join("almanac.yaml"),
+        config().replace("Cilium and friends at conferences", "Renamed site"),
+    )
+    .unwrap();
+    d.signal("HUP");
+    d.wait_for("/rss.xml", "the new title", |r| {
+        r.text().contains("Renamed site")
+    });
+}
+
+#[test]
+fn sigterm_exits_cleanly() {
+    let mut d = seeds_daemon();
+    assert_eq!(d.get("/").status, 200);
+    d.signal("TERM");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = d.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "did not exit after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+}
+
+/// systemd integration without systemd as PID 1: `systemd-socket-activate`
+/// passes the socket (LISTEN_FDS), and a datagram socket stands in for
+/// NOTIFY_SOCKET to receive READY=1 and STOPPING=1.
+#[test]
+fn socket_activation_and_readiness_notification() {
+    use std::os::unix::net::UnixDatagram;
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("posts");
+    fs::create_dir_all(&posts).unwrap();
+    for f in files(&repo().join("seeds")) {
+        fs::copy(repo().join("seeds").join(&f), posts.join(&f)).unwrap();
+    }
+    let sock_path = dir.path().join("notify.sock");
+    let notify = UnixDatagram::bind(&sock_path).unwrap();
+    notify
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = std::process::Command::new("systemd-socket-activate")
+        .args(["-l", &addr, "-E", "RUST_LOG=warn", "-E"])
+        .arg(format!("NOTIFY_SOCKET={}", sock_path.display()))
+        .arg(env!("CARGO_BIN_EXE_almanac"))
+        .args(["serve", "--posts"])
+        .arg(&posts)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .args(["--listen", "127.0.0.1:1"]) // ignored: the socket comes from systemd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("systemd-socket-activate (Debian's systemd package) runs");
+    // Wait (bounded) until systemd-socket-activate listens; the first
+    // connection then makes it start almanac.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "systemd-socket-activate never listened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let reply = request(&addr, "GET", "/calendar.ics", &[]);
+    assert_eq!(reply.status, 200);
+    let mut buf = [0u8; 512];
+    let n = notify.recv(&mut buf).unwrap();
+    let msg = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(msg.contains("READY=1"), "{msg}");
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let mut stopping = false;
+    while let Ok(n) = notify.recv(&mut buf) {
+        if String::from_utf8_lossy(&buf[..n]).contains("STOPPING=1") {
+            stopping = true;
+            break;
+        }
+    }
+    let _ = child.wait();
+    assert!(stopping, "no STOPPING=1");
+}
+
+#[test]
+fn systemd_units_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    // The unit names /usr/local/bin/almanac; verify checks the binary exists,
+    // so point it at the one Cargo built. Nothing else changes.
+    let unit = fs::read_to_string(repo().join("systemd/almanac.service"))
+        .unwrap()
+        .replace("/usr/local/bin/almanac", env!("CARGO_BIN_EXE_almanac"));
+    fs::write(dir.path().join("almanac.service"), unit).unwrap();
+    fs::copy(
+        repo().join("systemd/almanac.socket"),
+        dir.path().join("almanac.socket"),
+    )
+    .unwrap();
+    let o = std::process::Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(dir.path().join("almanac.service"))
+        .arg(dir.path().join("almanac.socket"))
+        .output()
+        .expect("systemd-analyze (Debian's systemd package) runs");
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+}

@@ -270,14 +270,12 @@ pub fn parse_reply(buf: &[u8], head: bool) -> Reply {
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
     let mut body = buf[end + 4..].to_vec();
-    if let Some(len) = headers
+    let len = headers
         .iter()
         .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse::<usize>().ok())
-    {
-        if !head {
-            body.truncate(len);
-        }
+        .and_then(|(_, v)| v.parse::<usize>().ok());
+    if let Some(len) = len.filter(|_| !head) {
+        body.truncate(len);
     }
     Reply {
         status,

@@ -98,7 +98,7 @@ pub fn find(body: &str, first_line: usize) -> Vec<Candidate> {
 
 /// The last weekday-and-date in these lines becomes the context date.
 fn update_context(context: &mut Option<(DateSpec, Option<WrittenZone>)>, lines: &[&str]) {
-    for line in lines {
+    for line in lines.iter().filter(|l| when::may_name_weekday(l)) {
         let f = when::scan(&clean(line));
         if let Some(d) = f.date.filter(|d| d.weekday.is_some()) {
             *context = Some((d, f.date_zone.or(f.time.and_then(|t| t.zone))));
@@ -259,6 +259,9 @@ fn byline(rest: &str) -> Option<String> {
 
 /// `<br>` variants to line breaks, for abstracts.
 fn strip_breaks(text: &str) -> String {
+    if !text.contains("<br") && !text.contains("<BR") {
+        return text.to_string();
+    }
     let mut t = text.to_string();
     for br in ["<br/>", "<br />", "<br>", "<BR>"] {
         t = t.replace(br, "\n");

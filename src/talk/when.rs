@@ -35,29 +35,30 @@ pub enum Tok {
 }
 
 /// Splits text into tokens. Never fails: what it does not know is `Other`.
+/// One pass over the characters; the only allocation per word is its
+/// lower-case form.
 pub fn lex(text: &str) -> Vec<Tok> {
-    let chars: Vec<char> = text.chars().collect();
+    let b = text.as_bytes();
     let mut toks = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
             i += 1;
         } else if c.is_ascii_digit() {
             let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
+            while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }
-            let digits: String = chars[start..i].iter().collect();
-            let value = digits.parse::<u32>().unwrap_or(u32::MAX);
-            let two_digits_after_colon = i + 2 < chars.len()
-                && chars[i] == ':'
-                && chars[i + 1].is_ascii_digit()
-                && chars[i + 2].is_ascii_digit()
-                && !chars.get(i + 3).is_some_and(char::is_ascii_digit);
-            if two_digits_after_colon && digits.len() <= 2 {
-                let minute =
-                    (chars[i + 1] as u32 - '0' as u32) * 10 + (chars[i + 2] as u32 - '0' as u32);
+            let digits = i - start;
+            let value = text[start..i].parse::<u32>().unwrap_or(u32::MAX);
+            let colon_time = digits <= 2
+                && b.get(i) == Some(&b':')
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+                && !b.get(i + 3).is_some_and(u8::is_ascii_digit);
+            if colon_time {
+                let minute = u32::from(b[i + 1] - b'0') * 10 + u32::from(b[i + 2] - b'0');
                 toks.push(Tok::Time {
                     hour: value,
                     minute,
@@ -65,83 +66,136 @@ pub fn lex(text: &str) -> Vec<Tok> {
                 i += 3;
                 continue;
             }
-            let suffix: String = chars[i..(i + 2).min(chars.len())]
-                .iter()
-                .collect::<String>()
-                .to_ascii_lowercase();
-            let ordinal = matches!(suffix.as_str(), "st" | "nd" | "rd" | "th")
-                && !chars.get(i + 2).is_some_and(|c| c.is_alphanumeric());
+            let ordinal = b.len() >= i + 2
+                && matches!(
+                    &b[i..i + 2].to_ascii_lowercase()[..],
+                    b"st" | b"nd" | b"rd" | b"th"
+                )
+                && !b.get(i + 2).is_some_and(u8::is_ascii_alphanumeric);
             if ordinal {
                 i += 2;
             }
             toks.push(Tok::Num {
                 value,
-                digits: digits.len(),
+                digits,
                 ordinal,
             });
-        } else if c.is_alphabetic() {
+        } else if c.is_ascii_alphabetic() {
             let start = i;
-            while i < chars.len() && chars[i].is_alphabetic() {
+            while i < b.len() && b[i].is_ascii_alphabetic() {
                 i += 1;
             }
-            let word: String = chars[start..i].iter().collect();
-            let lower = word.to_lowercase();
+            let word = &text[start..i];
             // "a.m." / "p.m."
-            if (lower == "a" || lower == "p")
-                && chars.get(i) == Some(&'.')
-                && chars
-                    .get(i + 1)
-                    .is_some_and(|c| c.eq_ignore_ascii_case(&'m'))
+            if word.len() == 1
+                && (c | 0x20 == b'a' || c | 0x20 == b'p')
+                && b.get(i) == Some(&b'.')
+                && b.get(i + 1).is_some_and(|m| m | 0x20 == b'm')
             {
                 i += 2;
-                if chars.get(i) == Some(&'.') {
+                if b.get(i) == Some(&b'.') {
                     i += 1;
                 }
-                toks.push(Tok::AmPm { pm: lower == "p" });
+                toks.push(Tok::AmPm {
+                    pm: c | 0x20 == b'p',
+                });
                 continue;
             }
             if (word == "UTC" || word == "GMT")
-                && chars
-                    .get(i)
-                    .is_some_and(|&c| c == '+' || c == '-' || c == '\u{2212}')
-                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+                && matches!(b.get(i), Some(b'+' | b'-'))
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit)
             {
                 let start = i;
                 i += 1;
-                while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == ':') {
+                while i < b.len() && (b[i].is_ascii_digit() || b[i] == b':') {
                     i += 1;
                 }
-                let off: String = chars[start..i].iter().collect();
-                match zone::parse_offset(&off) {
+                match zone::parse_offset(&text[start..i]) {
                     Some(secs) => toks.push(Tok::Zone(WrittenZone::Offset(secs))),
                     None => toks.push(Tok::Other),
                 }
                 continue;
             }
-            toks.push(match lower.as_str() {
-                "am" => Tok::AmPm { pm: false },
-                "pm" => Tok::AmPm { pm: true },
-                "to" | "until" | "till" => Tok::Dash,
-                "at" => Tok::Sep,
-                _ => match zone::lookup(&word) {
-                    Some(z) => Tok::Zone(z),
-                    None => Tok::Word(lower),
-                },
+            let upper = word.len() <= 5 && word.bytes().all(|x| x.is_ascii_uppercase());
+            toks.push(if word.eq_ignore_ascii_case("am") {
+                Tok::AmPm { pm: false }
+            } else if word.eq_ignore_ascii_case("pm") {
+                Tok::AmPm { pm: true }
+            } else if ["to", "until", "till"]
+                .iter()
+                .any(|w| word.eq_ignore_ascii_case(w))
+            {
+                Tok::Dash
+            } else if word.eq_ignore_ascii_case("at") {
+                Tok::Sep
+            } else if let Some(z) = upper.then(|| zone::lookup(word)).flatten() {
+                Tok::Zone(z)
+            } else {
+                Tok::Word(word.to_ascii_lowercase())
             });
-        } else {
+        } else if c < 0x80 {
             toks.push(match c {
-                '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}'
-                | '\u{2212}' | '~' => Tok::Dash,
-                ',' => Tok::Comma,
-                '\u{2022}' | '\u{00b7}' | '|' | '@' | '/' | ';' => Tok::Sep,
-                '(' | '[' => Tok::Open,
-                ')' | ']' => Tok::Close,
+                b'-' | b'~' => Tok::Dash,
+                b',' => Tok::Comma,
+                b'|' | b'@' | b'/' | b';' => Tok::Sep,
+                b'(' | b'[' => Tok::Open,
+                b')' | b']' => Tok::Close,
                 _ => Tok::Other,
             });
             i += 1;
+        } else {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            i += ch.len_utf8();
+            let tok = match ch {
+                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => {
+                    Tok::Dash
+                }
+                '\u{2022}' | '\u{00b7}' => Tok::Sep,
+                c if c.is_whitespace() => continue,
+                c if c.is_alphabetic() => {
+                    // Non-ASCII words (titles in other scripts) never take
+                    // part in dates; keep them as one opaque word.
+                    let start = i - ch.len_utf8();
+                    while let Some(n) = text[i..].chars().next().filter(|n| n.is_alphabetic()) {
+                        i += n.len_utf8();
+                    }
+                    Tok::Word(text[start..i].to_lowercase())
+                }
+                _ => Tok::Other,
+            };
+            toks.push(tok);
         }
     }
     toks
+}
+
+/// A cheap test that a line may name a weekday and a date, so the date
+/// grammar only runs where it can find something: a digit and a word that
+/// starts like a weekday.
+pub fn may_name_weekday(line: &str) -> bool {
+    let b = line.as_bytes();
+    if !b.iter().any(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut i = 0;
+    while i + 3 <= b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let w = [b[i] | 0x20, b[i + 1] | 0x20, b[i + 2] | 0x20];
+        if matches!(
+            &w,
+            b"mon" | b"tue" | b"wed" | b"thu" | b"fri" | b"sat" | b"sun"
+        ) {
+            return true;
+        }
+        // Skip the rest of this word.
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// A clock time as written; `pm` is `None` when no am/pm was given.

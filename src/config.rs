@@ -39,6 +39,8 @@ pub struct Config {
     /// it stays a size calendar apps accept; older talks stay in their
     /// event's calendar. `None` keeps every talk.
     pub all_talks_limit: Option<usize>,
+    /// Events listed on the index page (newest first); all stay in the calendars.
+    pub index_limit: usize,
     /// Pause after a file event before rebuilding, so editors' bursts collapse.
     pub debounce: Duration,
     /// How long a removed talk stays in calendars as `STATUS:CANCELLED`.
@@ -72,6 +74,7 @@ impl Default for Config {
             max_post_bytes: 2 * 1024 * 1024,
             refresh_interval: chrono::Duration::hours(1),
             all_talks_limit: Some(1000),
+            index_limit: 100,
             debounce: Duration::from_millis(30),
             cancelled_retention: chrono::Duration::days(30),
             events: Vec::new(),
@@ -156,6 +159,7 @@ struct RawConfig {
     max_post_bytes: Option<u64>,
     refresh_interval: Option<RawDuration>,
     all_talks_limit: Option<usize>,
+    index_limit: Option<usize>,
     debounce: Option<RawDuration>,
     cancelled_retention: Option<RawDuration>,
     #[serde(default)]
@@ -306,6 +310,7 @@ impl RawConfig {
                 Some(n) => Some(n),
                 None => d.all_talks_limit,
             },
+            index_limit: self.index_limit.unwrap_or(d.index_limit),
             debounce: match self.debounce {
                 Some(v) => v.to_std("debounce")?,
                 None => d.debounce,

@@ -67,6 +67,19 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     let posts = std::path::absolute(&opts.posts).unwrap_or(opts.posts.clone());
     let _ = rlimit::increase_nofile_limit(u64::MAX);
 
+    // Signals and the watcher come first: a SIGTERM or an edit that arrives
+    // while the first build runs is not lost.
+    let mut hup = signal(SignalKind::hangup()).map_err(|e| Error::Other(e.to_string()))?;
+    let mut term = signal(SignalKind::terminate()).map_err(|e| Error::Other(e.to_string()))?;
+    let mut int = signal(SignalKind::interrupt()).map_err(|e| Error::Other(e.to_string()))?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Change>();
+    let mut watcher = match PostsWatcher::start(&posts, tx) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot watch the posts folder; changes need SIGHUP");
+            None
+        }
+    };
     let started = Instant::now();
     let mut site = Site::new(config);
     let posts_error = site.load_all(&posts).err();
@@ -110,17 +123,6 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         },
     ));
 
-    let (tx, mut rx) = mpsc::unbounded_channel::<Change>();
-    let mut watcher = match PostsWatcher::start(&posts, tx) {
-        Ok(w) => Some(w),
-        Err(e) => {
-            tracing::error!(error = %e, "cannot watch the posts folder; changes need SIGHUP");
-            None
-        }
-    };
-    let mut hup = signal(SignalKind::hangup()).map_err(|e| Error::Other(e.to_string()))?;
-    let mut term = signal(SignalKind::terminate()).map_err(|e| Error::Other(e.to_string()))?;
-    let mut int = signal(SignalKind::interrupt()).map_err(|e| Error::Other(e.to_string()))?;
     let watchdog = sd_notify::watchdog_enabled();
     let mut watchdog_tick =
         tokio::time::interval(watchdog.map_or(Duration::from_secs(3600), |d| d / 2));
@@ -143,7 +145,9 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                 let t0 = Instant::now();
                 let root = posts.clone();
                 let (s, posts_error) = tokio::task::spawn_blocking(move || {
+                    let t = Instant::now();
                     let r = apply(&mut site, &root, batch);
+                    tracing::debug!(took_us = t.elapsed().as_micros() as u64, "posts re-read");
                     (site, r.err())
                 }).await.map_err(|e| Error::Other(format!("rebuild task: {e}")))?;
                 site = s;
@@ -225,7 +229,12 @@ async fn swap_and_publish(
     failed: Option<String>,
 ) -> Option<String> {
     let old = shared.snapshot.load_full();
+    let t = Instant::now();
     let new = Arc::new(site.snapshot(Some(&old)));
+    tracing::debug!(
+        took_us = t.elapsed().as_micros() as u64,
+        "snapshot assembled"
+    );
     log_new_problems(Some(&old), &new);
     shared.snapshot.store(new.clone());
     if failed.is_some() {

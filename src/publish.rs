@@ -73,69 +73,134 @@ fn unix_seconds(t: std::time::SystemTime) -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Writes one asset (and its `.gz` sibling) unless the file already holds
-/// its bytes, and records when its bytes were first published.
-fn publish_asset(
-    out: &Path,
-    rel: &str,
-    asset: &Asset,
-    report: &mut Report,
-    dirs: &mut BTreeSet<PathBuf>,
-) -> Result<(), Error> {
-    let target = out.join(rel);
-    let gz = gz_path(&target);
-    let mut first_published = None;
-    for (path, bytes) in [(&target, Some(&asset.bytes)), (&gz, asset.gzip.as_ref())] {
-        let Some(bytes) = bytes else {
-            if path.exists() {
-                fs::remove_file(path).map_err(io(path))?;
-                report.removed += 1;
-            }
-            continue;
-        };
+/// Files written but not yet in place: the durable-rename protocol, batched.
+///
+/// Each file goes to a temporary sibling first; [`Batch::commit`] flushes all
+/// of them to disk with one `syncfs`, renames each over its target, and
+/// flushes again so the renames are durable. A crash at any point leaves
+/// every target either old or new, never partial; leftover temporaries are
+/// removed by the next full publish. One flush for the batch instead of one
+/// per file is what makes a 400,000-file build take seconds, not minutes.
+#[derive(Default)]
+struct Batch<'a> {
+    pending: Vec<(PathBuf, PathBuf)>,
+    /// Assets written in this batch; stamped with the commit time.
+    fresh: Vec<&'a Asset>,
+    report: Report,
+    dirs: BTreeSet<PathBuf>,
+}
+
+impl<'a> Batch<'a> {
+    /// Stages `bytes` for `path` unless the file already holds them;
+    /// returns the existing file's modification time when it does.
+    fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<Option<i64>, Error> {
         if let Some(mtime) = same_bytes(path, bytes) {
-            report.unchanged += 1;
-            if path == &target {
-                first_published = Some(mtime);
-            }
-            continue;
+            self.report.unchanged += 1;
+            return Ok(Some(mtime));
         }
-        write_atomic(path, bytes)?;
-        report.written += 1;
-        report.bytes_written += bytes.len() as u64;
-        if let Some(d) = path.parent() {
-            dirs.insert(d.to_path_buf());
+        let dir = path.parent().unwrap_or(Path::new("."));
+        if self.dirs.insert(dir.to_path_buf()) {
+            fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        fs::write(&tmp, bytes).map_err(io(&tmp))?;
+        self.pending.push((tmp, path.to_path_buf()));
+        self.report.written += 1;
+        self.report.bytes_written += bytes.len() as u64;
+        Ok(None)
+    }
+
+    /// Stages an asset and its `.gz` sibling (or removes a stale sibling).
+    fn stage_asset(&mut self, out: &Path, rel: &str, asset: &'a Asset) -> Result<(), Error> {
+        let target = out.join(rel);
+        let existing = self.stage(&target, &asset.bytes)?;
+        let gz = gz_path(&target);
+        match &asset.gzip {
+            Some(g) => {
+                self.stage(&gz, g)?;
+            }
+            None => {
+                if gz.exists() {
+                    fs::remove_file(&gz).map_err(io(&gz))?;
+                    self.report.removed += 1;
+                }
+            }
+        }
+        match existing {
+            Some(mtime) => asset.set_published(mtime),
+            None => self.fresh.push(asset),
+        }
+        Ok(())
+    }
+
+    fn commit(mut self, out: &Path) -> Result<Report, Error> {
+        if !self.pending.is_empty() {
+            sync_fs(out)?;
+            for (tmp, path) in &self.pending {
+                fs::rename(tmp, path).map_err(io(path))?;
+            }
+            sync_fs(out)?;
+        }
+        let now = unix_seconds(std::time::SystemTime::now());
+        for a in self.fresh.drain(..) {
+            a.set_published(now);
+        }
+        Ok(self.report)
+    }
+
+    /// Removes the temporaries of a batch that failed half-way.
+    fn abandon(&self) {
+        for (tmp, _) in &self.pending {
+            let _ = fs::remove_file(tmp);
         }
     }
-    asset.set_published(
-        first_published.unwrap_or_else(|| unix_seconds(std::time::SystemTime::now())),
-    );
-    Ok(())
+}
+
+/// Flushes the file system holding `dir` (Linux `syncfs`).
+fn sync_fs(dir: &Path) -> Result<(), Error> {
+    let f = fs::File::open(dir).map_err(io(dir))?;
+    rustix::fs::syncfs(&f).map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e.into(),
+    })
 }
 
 /// Publishes every file of `snapshot` into `out`, comparing with what is on
 /// disk, and removes what the snapshot no longer has.
 ///
 /// # Errors
-/// The first file that cannot be written or removed; files written before
-/// it stay (each is complete), and the next publish retries the rest.
+/// The first file that cannot be written or removed; nothing half-written
+/// stays, and the next publish retries.
 pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
     fs::create_dir_all(out).map_err(io(out))?;
-    let mut report = Report::default();
+    let mut batch = Batch::default();
     let mut expected: HashSet<PathBuf> = HashSet::new();
-    let mut touched_dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    for (rel, asset) in snapshot.files() {
-        let target = out.join(&rel);
+    let files: Vec<(String, &std::sync::Arc<Asset>)> = snapshot.files().collect();
+    for (rel, asset) in &files {
+        let target = out.join(rel);
         if asset.gzip.is_some() {
             expected.insert(gz_path(&target));
         }
         expected.insert(target);
-        publish_asset(out, &rel, asset, &mut report, &mut touched_dirs)?;
+        if let Err(e) = batch.stage_asset(out, rel, asset) {
+            batch.abandon();
+            return Err(e);
+        }
     }
-    report.removed += remove_stale(out, &expected, &mut touched_dirs)?;
-    for d in touched_dirs {
-        sync_dir(&d);
+    for (tmp, _) in &batch.pending {
+        expected.insert(tmp.clone());
     }
+    let mut dirs = BTreeSet::new();
+    let removed = match remove_stale(out, &expected, &mut dirs) {
+        Ok(n) => n,
+        Err(e) => {
+            batch.abandon();
+            return Err(e);
+        }
+    };
+    let mut report = batch.commit(out)?;
+    report.removed += removed;
     Ok(report)
 }
 
@@ -147,11 +212,27 @@ pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
 /// As [`publish`]; a failed publish is retried in full by the caller.
 pub fn publish_changes(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<Report, Error> {
     fs::create_dir_all(out).map_err(io(out))?;
-    let mut report = Report::default();
-    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut batch = Batch::default();
+    let result = stage_changes(&mut batch, out, old, new);
+    if let Err(e) = result {
+        batch.abandon();
+        return Err(e);
+    }
+    let removed = remove_gone(out, old, new)?;
+    let mut report = batch.commit(out)?;
+    report.removed += removed;
+    Ok(report)
+}
+
+fn stage_changes<'a>(
+    batch: &mut Batch<'a>,
+    out: &Path,
+    old: &Snapshot,
+    new: &'a Snapshot,
+) -> Result<(), Error> {
     for (rel, asset) in &new.shared {
         if !old.shared.get(rel).is_some_and(|a| Arc::ptr_eq(a, asset)) {
-            publish_asset(out, rel, asset, &mut report, &mut dirs)?;
+            batch.stage_asset(out, rel, asset)?;
         }
     }
     for (slug, ev) in &new.events {
@@ -160,48 +241,43 @@ pub fn publish_changes(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<Rep
             continue;
         }
         if !before.is_some_and(|b| Arc::ptr_eq(&b.calendar, &ev.calendar)) {
-            publish_asset(
-                out,
-                &format!("events/{slug}.ics"),
-                &ev.calendar,
-                &mut report,
-                &mut dirs,
-            )?;
+            batch.stage_asset(out, &format!("events/{slug}.ics"), &ev.calendar)?;
         }
         for (t, a) in &ev.talks {
             if !before
                 .and_then(|b| b.talks.get(t))
                 .is_some_and(|b| Arc::ptr_eq(b, a))
             {
-                publish_asset(
-                    out,
-                    &format!("events/{slug}/{t}.ics"),
-                    a,
-                    &mut report,
-                    &mut dirs,
-                )?;
-            }
-        }
-        if let Some(b) = before {
-            for t in b.talks.keys().filter(|t| !ev.talks.contains_key(*t)) {
-                report.removed +=
-                    remove_file_and_gz(&out.join(format!("events/{slug}/{t}.ics")), &mut dirs)?;
+                batch.stage_asset(out, &format!("events/{slug}/{t}.ics"), a)?;
             }
         }
     }
-    for slug in old.events.keys().filter(|s| !new.events.contains_key(*s)) {
-        report.removed += remove_file_and_gz(&out.join(format!("events/{slug}.ics")), &mut dirs)?;
-        let folder = out.join("events").join(slug);
-        if folder.is_dir() {
-            fs::remove_dir_all(&folder).map_err(io(&folder))?;
-            report.removed += 1;
-            dirs.insert(out.join("events"));
+    Ok(())
+}
+
+/// Removes the files of talks and events that `new` no longer has.
+fn remove_gone(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<usize, Error> {
+    let mut removed = 0;
+    let mut dirs = BTreeSet::new();
+    for (slug, before) in &old.events {
+        match new.events.get(slug) {
+            Some(ev) => {
+                for t in before.talks.keys().filter(|t| !ev.talks.contains_key(*t)) {
+                    removed +=
+                        remove_file_and_gz(&out.join(format!("events/{slug}/{t}.ics")), &mut dirs)?;
+                }
+            }
+            None => {
+                removed += remove_file_and_gz(&out.join(format!("events/{slug}.ics")), &mut dirs)?;
+                let folder = out.join("events").join(slug);
+                if folder.is_dir() {
+                    fs::remove_dir_all(&folder).map_err(io(&folder))?;
+                    removed += 1;
+                }
+            }
         }
     }
-    for d in dirs {
-        sync_dir(&d);
-    }
-    Ok(report)
+    Ok(removed)
 }
 
 fn remove_file_and_gz(path: &Path, dirs: &mut BTreeSet<PathBuf>) -> Result<usize, Error> {
@@ -262,11 +338,4 @@ fn remove_stale(
         }
     }
     Ok(removed)
-}
-
-/// Makes the renames in a folder durable (a no-op where not supported).
-fn sync_dir(dir: &Path) {
-    if let Ok(f) = fs::File::open(dir) {
-        let _ = f.sync_all();
-    }
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use bytes::Bytes;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -430,7 +431,7 @@ impl Site {
         let c = &self.config;
 
         let mut all: Vec<&IcsEvent> = chosen.iter().flat_map(|e| e.vevents.iter()).collect();
-        all.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.text.cmp(&b.text)));
+        all.sort_unstable_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
         if let Some(limit) = c.all_talks_limit {
             let cut = all.len().saturating_sub(limit);
             all.drain(..cut);
@@ -442,15 +443,30 @@ impl Site {
             refresh: c.refresh_interval,
         };
         let items = feed::newest(chosen.iter().map(|e| &e.item).collect(), c.feed_limit);
+        // The five shared outputs are independent: render them on both cores.
+        let ((calendar, rss), (atom, (json, index))) = rayon::join(
+            || {
+                rayon::join(
+                    || ics::calendar(&meta, &all, &self.zones),
+                    || feed::rss(&items, c),
+                )
+            },
+            || {
+                rayon::join(
+                    || feed::atom(&items, c),
+                    || rayon::join(|| feed::json(&items, c), || html::index(&events, c)),
+                )
+            },
+        );
         let texts = [
-            ("calendar.ics", ics::calendar(&meta, &all, &self.zones)),
-            ("rss.xml", feed::rss(&items, c)),
-            ("atom.xml", feed::atom(&items, c)),
-            ("feed.json", feed::json(&items, c)),
-            ("index.html", html::index(&events, c)),
+            ("calendar.ics", calendar),
+            ("rss.xml", rss),
+            ("atom.xml", atom),
+            ("feed.json", json),
+            ("index.html", index),
         ];
         let shared = texts
-            .into_iter()
+            .into_par_iter()
             .map(|(path, text)| {
                 let reused = previous
                     .and_then(|p| p.shared.get(path))

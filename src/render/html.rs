@@ -69,6 +69,9 @@ pub fn index(events: &[&Event], config: &Config) -> String {
             .cmp(&first(a))
             .then_with(|| a.post.slug.cmp(&b.post.slug))
     });
+    let shown = sorted.len().min(config.index_limit);
+    let hidden = sorted.len() - shown;
+    sorted.truncate(shown);
     let base = &config.public_url;
     let mut o = String::with_capacity(64 * 1024);
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
@@ -98,6 +101,12 @@ pub fn index(events: &[&Event], config: &Config) -> String {
     }
     if events.iter().all(|e| e.talks.is_empty()) {
         o.push_str("<p>No talks yet.</p>\n");
+    }
+    if hidden > 0 {
+        let _ = writeln!(
+            o,
+            "<p class=\"meta\">{hidden} older events are in the calendar of all talks and in the feeds.</p>"
+        );
     }
     o.push_str("</main>\n</body>\n</html>\n");
     o

@@ -40,6 +40,7 @@ pub struct Revision {
 /// A rendered `VEVENT` and what calendars need to know to include it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IcsEvent {
+    pub uid: String,
     pub text: String,
     pub tz: Option<Tz>,
     pub year: i32,
@@ -86,6 +87,7 @@ pub fn vevent(talk: &Talk, revision: Revision) -> IcsEvent {
     }
     e.add_property("TRANSP", "OPAQUE");
     IcsEvent {
+        uid: talk.uid.clone(),
         text: fold::refold(&e.to_string()),
         tz,
         year: talk.when.start_local.year(),

@@ -154,7 +154,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                 if let Some(w) = watcher.as_mut().filter(|_| rescan && posts.is_dir()) {
                     w.rewatch();
                 }
-                publish_failed = swap_and_publish(&site, &shared, &opts.out, publish_failed).await;
+                publish_failed = swap_and_publish(&mut site, &shared, &opts.out, publish_failed).await;
                 record_build(&shared, t0.elapsed(), posts_error, publish_failed.clone());
             }
             _ = hup.recv() => {
@@ -223,7 +223,7 @@ fn apply(site: &mut Site, root: &Path, batch: BTreeSet<Change>) -> Result<(), St
 /// Swaps in the site's new snapshot and publishes what changed. Returns the
 /// publish error, if any (then a full publish is retried later).
 async fn swap_and_publish(
-    site: &Site,
+    site: &mut Site,
     shared: &Arc<Shared>,
     out: &Path,
     failed: Option<String>,

@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use almanac::Config;
 use almanac::diag::Diagnostic;
-use almanac::{Config, event};
+use almanac::site::Site;
 
 #[derive(Parser)]
 #[command(
@@ -138,7 +139,7 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
         }
         Command::Check { inputs } => {
             let config = Config::load(inputs.config.as_deref())?;
-            let diags = check(&inputs, &config);
+            let diags = check(&inputs, &config)?;
             for d in &diags {
                 println!("{d}");
             }
@@ -152,11 +153,14 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
         }
         Command::List { inputs, format } => {
             let config = Config::load(inputs.config.as_deref())?;
-            let (outcomes, diags) = event::load_dir(&inputs.posts, &config);
-            for d in &diags {
+            let mut site = Site::new(config);
+            site.load_all(&inputs.posts)
+                .map_err(almanac::Error::Other)?;
+            let snapshot = site.snapshot(None);
+            for d in snapshot.diagnostics.iter() {
                 eprintln!("{d}");
             }
-            let (events, _) = event::publishable(&outcomes);
+            let events = site.published();
             let mut rows = Vec::new();
             for ev in events {
                 for t in &ev.talks {
@@ -193,13 +197,11 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
 }
 
 /// Every problem in the posts, sorted by file and line.
-fn check(inputs: &Inputs, config: &Config) -> Vec<Diagnostic> {
-    let (outcomes, mut diags) = event::load_dir(&inputs.posts, config);
-    let (_, collisions) = event::publishable(&outcomes);
-    diags.extend(outcomes.into_iter().flat_map(|o| o.diagnostics));
-    diags.extend(collisions);
-    diags.sort();
-    diags
+fn check(inputs: &Inputs, config: &Config) -> Result<Vec<Diagnostic>, almanac::Error> {
+    let mut site = Site::new(config.clone());
+    site.load_all(&inputs.posts)
+        .map_err(almanac::Error::Other)?;
+    Ok(site.snapshot(None).diagnostics.to_vec())
 }
 
 /// Structured logs on stderr; plain (no colours, no timestamps) under

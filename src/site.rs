@@ -177,13 +177,25 @@ pub fn first_revision(_talk: &Talk, post: &Post) -> Revision {
     }
 }
 
-/// One post file's last good event and its rendered pieces.
+/// One post file's last good event, and its rendered pieces once rendered.
 #[derive(Debug)]
 struct Entry {
+    /// The event as parsed, with the slug its post asks for.
     event: Event,
     /// The version had errors (a later good version replaces it; a later
     /// broken version does not replace a good one).
     had_errors: bool,
+    /// `None` until rendered (parsing and rendering are separate steps, so
+    /// rendering can run in parallel and after slugs are settled).
+    rendered: Option<Rendered>,
+}
+
+/// An event rendered under its settled slug.
+#[derive(Debug)]
+struct Rendered {
+    /// The event as published: its post's slug may differ from the parsed
+    /// one when two posts' paths end alike (see [`Site::settle_slugs`]).
+    event: Event,
     assets: Arc<EventAssets>,
     vevents: Vec<IcsEvent>,
     item: FeedItem,
@@ -200,6 +212,9 @@ pub struct Site {
     scan_diags: Vec<Diagnostic>,
     /// Size and modification time of each file when last read.
     fingerprints: HashMap<PathBuf, (Option<std::time::SystemTime>, u64)>,
+    /// Renderings of replaced versions, kept until the new version is
+    /// rendered so unchanged assets keep their publication time.
+    previous: HashMap<PathBuf, Option<Rendered>>,
 }
 
 impl Site {
@@ -211,6 +226,7 @@ impl Site {
             file_diags: BTreeMap::new(),
             scan_diags: Vec::new(),
             fingerprints: HashMap::new(),
+            previous: HashMap::new(),
         }
     }
 
@@ -300,7 +316,7 @@ impl Site {
         }
     }
 
-    /// Takes in a freshly read file.
+    /// Takes in a freshly read file (rendering waits for [`Site::snapshot`]).
     pub fn apply(&mut self, outcome: FileOutcome) {
         let FileOutcome {
             path,
@@ -310,23 +326,34 @@ impl Site {
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         self.file_diags.insert(path.clone(), diagnostics);
         let Some(event) = event else { return };
-        if let Some(old) = self.entries.get(&path) {
+        let mut previous = None;
+        if let Some(old) = self.entries.get_mut(&path) {
             if has_errors && !old.had_errors {
                 // Keep the last good version published until this is fixed.
                 return;
             }
             if old.event == event {
+                old.had_errors = has_errors;
                 return;
             }
+            previous = old.rendered.take();
         }
-        let entry = self.render_entry(event, has_errors, self.entries.get(&path));
-        self.entries.insert(path, entry);
+        self.previous.insert(path.clone(), previous);
+        self.entries.insert(
+            path,
+            Entry {
+                event,
+                had_errors: has_errors,
+                rendered: None,
+            },
+        );
     }
 
     /// Forgets a file (deleted, or moved out of the folder), or every file
     /// below a folder that went away.
     pub fn remove(&mut self, path: &Path) {
         self.entries.retain(|p, _| !p.starts_with(path));
+        self.previous.retain(|p, _| !p.starts_with(path));
         self.file_diags.retain(|p, _| !p.starts_with(path));
         self.fingerprints.retain(|p, _| !p.starts_with(path));
     }
@@ -342,7 +369,7 @@ impl Site {
 
     /// Renders an event's calendars; assets whose bytes equal those of the
     /// `old` version are reused (they keep their publication time).
-    fn render_entry(&self, event: Event, had_errors: bool, old: Option<&Entry>) -> Entry {
+    fn render(&self, event: Event, old: Option<&Rendered>) -> Rendered {
         let reuse = |old: Option<&Arc<Asset>>, path: &str, text: String| -> Arc<Asset> {
             match old {
                 Some(a) if a.bytes.as_ref() == text.as_bytes() => a.clone(),
@@ -395,7 +422,7 @@ impl Site {
             talks.insert(t.slug.clone(), reuse(previous, &path, text));
         }
         let item = feed::item(&event, c);
-        Entry {
+        Rendered {
             assets: Arc::new(EventAssets {
                 slug,
                 calendar,
@@ -404,8 +431,113 @@ impl Site {
             vevents,
             item,
             event,
-            had_errors,
         }
+    }
+
+    /// Settles every post's slug: the last segment of its `path` (or its
+    /// file name), as the post asks; when several posts with *different*
+    /// paths ask for the same slug, the oldest (by date, then file) keeps it
+    /// and the others are published under their whole path
+    /// (`blog-2023-10-30-x` for `/blog/2023/10/30/x`), with a warning. Posts
+    /// with the very same path keep the slug they ask for; the collision is
+    /// an error reported by [`Site::snapshot`].
+    fn settle_slugs(&self) -> (HashMap<PathBuf, String>, Vec<Diagnostic>) {
+        let mut groups: HashMap<&str, Vec<(&PathBuf, &Entry)>> = HashMap::new();
+        for (p, e) in &self.entries {
+            groups
+                .entry(e.event.post.slug.as_str())
+                .or_default()
+                .push((p, e));
+        }
+        let taken: std::collections::HashSet<&str> = groups.keys().copied().collect();
+        let mut settled = HashMap::new();
+        let mut diags = Vec::new();
+        for (slug, mut group) in groups {
+            if group.len() == 1 {
+                continue;
+            }
+            group.sort_by(|a, b| {
+                a.1.event
+                    .post
+                    .date
+                    .cmp(&b.1.event.post.date)
+                    .then_with(|| a.0.cmp(b.0))
+            });
+            let (first_path, first) = group[0];
+            for &(p, e) in &group[1..] {
+                if e.event.post.url_path == first.event.post.url_path {
+                    continue;
+                }
+                let mut long = post::slugify(&e.event.post.url_path.replace('/', "-"));
+                if long.is_empty() || taken.contains(long.as_str()) {
+                    long = format!("{long}-{slug}");
+                }
+                diags.push(Diagnostic::warning(
+                    p,
+                    0,
+                    format!(
+                        "slug \"{slug}\" is taken by the older post {}; this post is published as \"{long}\" (give it a `path:` of its own to choose)",
+                        first_path.display()
+                    ),
+                ));
+                settled.insert(p.clone(), long);
+            }
+        }
+        (settled, diags)
+    }
+
+    /// Renders every entry not rendered under its settled slug, in parallel.
+    fn render_pending(&mut self) -> Vec<Diagnostic> {
+        let (settled, diags) = self.settle_slugs();
+        let work: Vec<(PathBuf, Event, Option<Rendered>)> = {
+            let mut work = Vec::new();
+            let paths: Vec<PathBuf> = self
+                .entries
+                .iter()
+                .filter(|(p, e)| {
+                    let want = settled
+                        .get(*p)
+                        .map_or(e.event.post.slug.as_str(), String::as_str);
+                    e.rendered
+                        .as_ref()
+                        .is_none_or(|r| r.event.post.slug != want)
+                })
+                .map(|(p, _)| p.clone())
+                .collect();
+            for p in paths {
+                let want = settled.get(&p).cloned();
+                let Some(e) = self.entries.get_mut(&p) else {
+                    continue;
+                };
+                let mut event = e.event.clone();
+                if let Some(slug) = want {
+                    // The UIDs and talk files derive from the slug: find the talks again under it.
+                    event.post.slug = slug;
+                    let (talks, _) = crate::talk::extract(&event.post, &self.config);
+                    event.talks = talks;
+                }
+                let mut old = e.rendered.take();
+                if old.is_none() {
+                    old = self.previous.remove(&p).flatten();
+                }
+                work.push((p, event, old));
+            }
+            work
+        };
+        self.previous.clear();
+        let done: Vec<(PathBuf, Rendered)> = work
+            .into_par_iter()
+            .map(|(p, event, old)| {
+                let r = self.render(event, old.as_ref());
+                (p, r)
+            })
+            .collect();
+        for (p, r) in done {
+            if let Some(e) = self.entries.get_mut(&p) {
+                e.rendered = Some(r);
+            }
+        }
+        diags
     }
 
     /// Every problem: scan problems, each file's latest problems, slug collisions.
@@ -417,16 +549,32 @@ impl Site {
         all
     }
 
-    /// Assembles a snapshot. Assets whose bytes equal those in `previous`
-    /// are taken from it, so they keep their publication time and gzip.
-    pub fn snapshot(&self, previous: Option<&Snapshot>) -> Snapshot {
-        let entries: Vec<(&PathBuf, &Entry)> = self.entries.iter().collect();
+    /// The rendered events that publish (one per slug), and the collisions.
+    fn chosen(&self) -> (Vec<&Rendered>, Vec<Diagnostic>) {
+        let entries: Vec<(&PathBuf, &Rendered)> = self
+            .entries
+            .iter()
+            .filter_map(|(p, e)| e.rendered.as_ref().map(|r| (p, r)))
+            .collect();
         let (kept, collisions) = event::unique_slugs(
             entries
                 .iter()
                 .map(|(p, e)| (p.as_path(), e.event.post.slug.as_str())),
         );
-        let chosen: Vec<&Entry> = kept.into_iter().map(|i| entries[i].1).collect();
+        (kept.into_iter().map(|i| entries[i].1).collect(), collisions)
+    }
+
+    /// The events of the last snapshot, as published (settled slugs).
+    pub fn published(&self) -> Vec<&Event> {
+        self.chosen().0.into_iter().map(|r| &r.event).collect()
+    }
+
+    /// Assembles a snapshot. Assets whose bytes equal those in `previous`
+    /// are taken from it, so they keep their publication time and gzip.
+    pub fn snapshot(&mut self, previous: Option<&Snapshot>) -> Snapshot {
+        let slug_warnings = self.render_pending();
+        let (chosen, mut collisions) = self.chosen();
+        collisions.extend(slug_warnings);
         let events: Vec<&Event> = chosen.iter().map(|e| &e.event).collect();
         let c = &self.config;
 

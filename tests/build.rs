@@ -173,3 +173,41 @@ fn help_explains_every_flag() {
         assert!(help.contains(flag), "{help}");
     }
 }
+
+#[test]
+fn slugs_that_collide() {
+    let tmp = tempfile::tempdir().unwrap();
+    let posts = tmp.path().join("posts");
+    fs::create_dir_all(&posts).unwrap();
+    let post = |path: &str, date: &str| {
+        format!(
+            "---\ntitle: T {date}\ndate: {date}\npath: {path}\ntimezone: Europe/Paris\n---\n\n[Talk - A, B](https://x.sched.com/event/{date})\n\nTuesday, March 19, 2024, 09:00 - 09:10 CET\n"
+        )
+    };
+    fs::write(posts.join("a.md"), post("/blog/2023/talks", "2023-01-01")).unwrap();
+    fs::write(posts.join("b.md"), post("/blog/2022/talks", "2022-01-01")).unwrap();
+    fs::write(posts.join("c.md"), post("/blog/2022/talks", "2022-06-01")).unwrap();
+    let o = run(almanac()
+        .args(["check", "--config", "/dev/null", "--posts"])
+        .arg(&posts));
+    let report = text(&o.stdout);
+    // Same last segment, different paths: the older keeps it, the newer is renamed.
+    assert!(
+        report.contains("a.md: warning: slug \"talks\" is taken by the older post"),
+        "{report}"
+    );
+    assert!(
+        report.contains("published as \"blog-2023-talks\""),
+        "{report}"
+    );
+    // The very same path: an error naming both files.
+    assert!(
+        report.contains("c.md: error: slug \"talks\" is already used by"),
+        "{report}"
+    );
+    assert!(report.contains("b.md"), "{report}");
+    let out = tmp.path().join("out");
+    build(&posts, &out);
+    assert!(out.join("events/talks.ics").exists());
+    assert!(out.join("events/blog-2023-talks.ics").exists());
+}

@@ -4,6 +4,9 @@
 use std::path::Path;
 
 use crate::diag::Diagnostic;
+use chrono::Utc;
+
+use crate::history::History;
 use crate::site::{Site, Snapshot};
 use crate::{Config, Error, publish};
 
@@ -32,14 +35,18 @@ impl Summary {
 /// # Errors
 /// Only when the output cannot be written; problems in posts are diagnostics.
 pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error> {
-    let mut site = Site::new(config.clone());
-    site.load_all(posts).map_err(Error::Other)?; // posts → talks → calendars and feeds
-    let snapshot = site.snapshot(None); // → one snapshot
+    let (history, warnings) = History::load(out);
+    let mut site = Site::with_history(config.clone(), history);
+    site.load_all(posts).map_err(Error::Other)?; // posts → talks
+    let snapshot = site.snapshot(None, Utc::now()); // → calendars and feeds → one snapshot
     let report = publish::publish(out, &snapshot)?; // → out/
+    site.save_history()?; // what subscribers now see, for the next build's SEQUENCE
+    let mut diagnostics = snapshot.diagnostics.to_vec();
+    diagnostics.extend(warnings.into_iter().map(|w| Diagnostic::warning(out, 0, w)));
     Ok(Summary {
         posts: snapshot.posts,
         talks: snapshot.talks,
-        diagnostics: snapshot.diagnostics.to_vec(),
+        diagnostics,
         report,
         snapshot,
     })

@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
+use crate::history::History;
 use crate::http::{self, Health, Limits, Shared};
 use crate::publish;
 use crate::site::{Site, Snapshot};
@@ -81,15 +82,20 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         }
     };
     let started = Instant::now();
-    let mut site = Site::new(config);
+    let (history, history_warnings) = History::load(&opts.out);
+    for w in history_warnings {
+        tracing::warn!(problem = %w, "state rebuilt");
+    }
+    let mut site = Site::with_history(config, history);
     let posts_error = site.load_all(&posts).err();
     if let Some(e) = &posts_error {
         tracing::error!(error = %e, "posts folder unreadable; serving nothing until it appears");
     }
-    let snapshot = site.snapshot(None);
+    let snapshot = site.snapshot(None, chrono::Utc::now());
     log_new_problems(None, &snapshot);
     let shared = Arc::new(Shared::new(snapshot));
     let mut publish_failed = full_publish(&opts.out, &shared).await;
+    save_history(&mut site, publish_failed.is_none());
     record_build(
         &shared,
         started.elapsed(),
@@ -155,6 +161,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                     w.rewatch();
                 }
                 publish_failed = swap_and_publish(&mut site, &shared, &opts.out, publish_failed).await;
+                save_history(&mut site, publish_failed.is_none());
                 record_build(&shared, t0.elapsed(), posts_error, publish_failed.clone());
             }
             _ = hup.recv() => {
@@ -164,16 +171,18 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                     Ok(config) => {
                         let t0 = Instant::now();
                         let root = posts.clone();
+                        let history = std::mem::replace(&mut site, Site::new(Config::default())).into_history();
                         let (s, posts_error) = tokio::task::spawn_blocking(move || {
-                            let mut s = Site::new(config);
+                            let mut s = Site::with_history(config, history);
                             let r = s.load_all(&root);
                             (s, r.err())
                         }).await.map_err(|e| Error::Other(format!("rebuild task: {e}")))?;
                         site = s;
-                        let new = Arc::new(site.snapshot(Some(&shared.snapshot.load())));
+                        let new = Arc::new(site.snapshot(Some(&shared.snapshot.load()), chrono::Utc::now()));
                         log_new_problems(None, &new);
                         shared.snapshot.store(new);
                         publish_failed = full_publish(&opts.out, &shared).await;
+                        save_history(&mut site, publish_failed.is_none());
                         record_build(&shared, t0.elapsed(), posts_error, publish_failed.clone());
                         if let Some(w) = watcher.as_mut() { w.rewatch(); }
                     }
@@ -183,6 +192,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
             }
             _ = retry.tick(), if publish_failed.is_some() => {
                 publish_failed = full_publish(&opts.out, &shared).await;
+                save_history(&mut site, publish_failed.is_none());
                 if publish_failed.is_none() {
                     tracing::info!(out = %opts.out.display(), "output folder writable again; published");
                     let mut h = (**shared.health.load()).clone();
@@ -230,7 +240,7 @@ async fn swap_and_publish(
 ) -> Option<String> {
     let old = shared.snapshot.load_full();
     let t = Instant::now();
-    let new = Arc::new(site.snapshot(Some(&old)));
+    let new = Arc::new(site.snapshot(Some(&old), chrono::Utc::now()));
     tracing::debug!(
         took_us = t.elapsed().as_micros() as u64,
         "snapshot assembled"
@@ -307,6 +317,17 @@ fn record_build(
         took_ms = micros / 1000,
         "rebuilt"
     );
+}
+
+/// Saves the revision history once the outputs that use it are published
+/// (so a crash in between replays the same revisions, never skips one).
+fn save_history(site: &mut Site, published: bool) {
+    if !published {
+        return;
+    }
+    if let Err(e) = site.save_history() {
+        tracing::error!(error = %e, "cannot save the revision history; will retry");
+    }
 }
 
 /// Logs the problems that are new since `old` (all of them at start).

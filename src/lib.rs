@@ -10,6 +10,7 @@
 //! - [`talk`]: a post → its [`talk::Talk`]s (finding entries, the date grammar, zones).
 //! - [`render`]: talks and posts → bytes: iCalendar, RSS/Atom/JSON Feed, the HTML page.
 //! - [`site`]: everything rendered, as one immutable [`site::Snapshot`].
+//! - [`history`]: what subscribers have seen of each talk (SEQUENCE, cancellations), kept beside the output.
 //! - [`publish`]: a snapshot → files in `out/`, atomically, only what changed.
 //! - [`http`]: a snapshot → HTTP responses (lookup only; caching, compression).
 //! - [`watch`]: file events → changes to re-read.
@@ -26,6 +27,7 @@ pub mod daemon;
 pub mod diag;
 mod error;
 pub mod event;
+pub mod history;
 pub mod http;
 pub mod post;
 pub mod publish;

@@ -156,7 +156,7 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
             let mut site = Site::new(config);
             site.load_all(&inputs.posts)
                 .map_err(almanac::Error::Other)?;
-            let snapshot = site.snapshot(None);
+            let snapshot = site.snapshot(None, chrono::Utc::now());
             for d in snapshot.diagnostics.iter() {
                 eprintln!("{d}");
             }
@@ -201,7 +201,7 @@ fn check(inputs: &Inputs, config: &Config) -> Result<Vec<Diagnostic>, almanac::E
     let mut site = Site::new(config.clone());
     site.load_all(&inputs.posts)
         .map_err(almanac::Error::Other)?;
-    Ok(site.snapshot(None).diagnostics.to_vec())
+    Ok(site.snapshot(None, chrono::Utc::now()).diagnostics.to_vec())
 }
 
 /// Structured logs on stderr; plain (no colours, no timestamps) under

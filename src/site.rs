@@ -7,7 +7,7 @@
 //! [`Snapshot`] is what one build produced, with every [`Asset`]'s bytes, gzip
 //! variant, content type and ETag computed once, so serving is a lookup.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,11 +20,12 @@ use sha2::{Digest, Sha256};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::event::{self, Event, FileOutcome};
+use crate::history::{self, History, Record};
 use crate::post::{self, Post};
 use crate::render::feed::{self, FeedItem};
 use crate::render::html;
 use crate::render::ics::{self, CalendarMeta, IcsEvent, Revision, ZoneCache};
-use crate::talk::Talk;
+use chrono::{DateTime, Utc};
 
 /// One output file, ready to serve.
 #[derive(Debug)]
@@ -165,16 +166,20 @@ impl Snapshot {
     }
 }
 
-/// What calendars say about a talk's revision.
-pub type RevisionOf<'a> = &'a (dyn Fn(&Talk, &Post) -> Revision + Sync);
-
 /// Without history: sequence 0, stamped with the post's date.
-pub fn first_revision(_talk: &Talk, post: &Post) -> Revision {
+pub fn first_revision(post: &Post) -> Revision {
     Revision {
         sequence: 0,
         last_modified: post.date,
         cancelled: false,
     }
+}
+
+/// What one event needs from the history to render.
+#[derive(Debug, Default)]
+struct Revisions {
+    by_uid: HashMap<String, Revision>,
+    cancelled: Vec<(String, Record)>,
 }
 
 /// One post file's last good event, and its rendered pieces once rendered.
@@ -215,6 +220,15 @@ pub struct Site {
     /// Renderings of replaced versions, kept until the new version is
     /// rendered so unchanged assets keep their publication time.
     previous: HashMap<PathBuf, Option<Rendered>>,
+    /// What subscribers have seen (SEQUENCE, LAST-MODIFIED, cancellations).
+    history: History,
+    /// Slugs of posts removed since the last snapshot: their talks are cancelled.
+    removed_slugs: BTreeSet<String>,
+    /// Calendars of posts that are gone but whose cancelled talks are still
+    /// announced, by slug.
+    ghosts: BTreeMap<String, (Arc<EventAssets>, Vec<IcsEvent>)>,
+    /// The time of the snapshot being built (stamps revisions that change).
+    now: DateTime<Utc>,
 }
 
 impl Site {
@@ -227,7 +241,32 @@ impl Site {
             scan_diags: Vec::new(),
             fingerprints: HashMap::new(),
             previous: HashMap::new(),
+            history: History::in_memory(),
+            removed_slugs: BTreeSet::new(),
+            ghosts: BTreeMap::new(),
+            now: DateTime::<Utc>::UNIX_EPOCH,
         }
+    }
+
+    /// A site that remembers revisions in `history` (see [`crate::history`]).
+    pub fn with_history(config: Config, history: History) -> Site {
+        Site {
+            history,
+            ..Site::new(config)
+        }
+    }
+
+    /// Hands the history over (to the site that replaces this one on SIGHUP).
+    pub fn into_history(self) -> History {
+        self.history
+    }
+
+    /// Writes the revision history of the posts that changed.
+    ///
+    /// # Errors
+    /// The state folder cannot be written; the next save retries.
+    pub fn save_history(&mut self) -> Result<(), crate::Error> {
+        self.history.save()
     }
 
     pub fn config(&self) -> &Config {
@@ -352,6 +391,11 @@ impl Site {
     /// Forgets a file (deleted, or moved out of the folder), or every file
     /// below a folder that went away.
     pub fn remove(&mut self, path: &Path) {
+        for (p, e) in &self.entries {
+            if let Some(r) = e.rendered.as_ref().filter(|_| p.starts_with(path)) {
+                self.removed_slugs.insert(r.event.post.slug.clone());
+            }
+        }
         self.entries.retain(|p, _| !p.starts_with(path));
         self.previous.retain(|p, _| !p.starts_with(path));
         self.file_diags.retain(|p, _| !p.starts_with(path));
@@ -369,28 +413,34 @@ impl Site {
 
     /// Renders an event's calendars; assets whose bytes equal those of the
     /// `old` version are reused (they keep their publication time).
-    fn render(&self, event: Event, old: Option<&Rendered>) -> Rendered {
+    fn render(&self, event: Event, old: Option<&Rendered>, revisions: &Revisions) -> Rendered {
         let reuse = |old: Option<&Arc<Asset>>, path: &str, text: String| -> Arc<Asset> {
             match old {
                 Some(a) if a.bytes.as_ref() == text.as_bytes() => a.clone(),
                 _ => Arc::new(Asset::new(path, Bytes::from(text))),
             }
         };
-        let revision: RevisionOf = &first_revision;
         let slug = event.post.slug.clone();
-        let vevents: Vec<IcsEvent> = event
+        let mut vevents: Vec<IcsEvent> = event
             .talks
             .iter()
-            .map(|t| ics::vevent(t, revision(t, &event.post)))
+            .map(|t| {
+                let r = revisions
+                    .by_uid
+                    .get(&t.uid)
+                    .copied()
+                    .unwrap_or_else(|| first_revision(&event.post));
+                ics::vevent(t, r)
+            })
             .collect();
-        let mut order: Vec<usize> = (0..vevents.len()).collect();
-        order.sort_by(|&a, &b| {
-            vevents[a]
-                .start
-                .cmp(&vevents[b].start)
-                .then_with(|| event.talks[a].uid.cmp(&event.talks[b].uid))
-        });
-        let sorted: Vec<&IcsEvent> = order.iter().map(|&i| &vevents[i]).collect();
+        let cancelled: Vec<(String, IcsEvent)> = revisions
+            .cancelled
+            .iter()
+            .map(|(uid, r)| (r.talk_slug.clone(), ics::cancelled_vevent(uid, r)))
+            .collect();
+        vevents.extend(cancelled.iter().map(|(_, v)| v.clone()));
+        let mut sorted: Vec<&IcsEvent> = vevents.iter().collect();
+        sorted.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
         let c = &self.config;
         let meta = CalendarMeta {
             name: event.post.title.clone(),
@@ -420,6 +470,22 @@ impl Site {
             let text = ics::calendar(&meta, &[v], &self.zones);
             let previous = old.and_then(|o| o.assets.talks.get(&t.slug));
             talks.insert(t.slug.clone(), reuse(previous, &path, text));
+        }
+        // A cancelled talk's own file keeps answering, saying it is cancelled.
+        for (talk_slug, v) in &cancelled {
+            if talks.contains_key(talk_slug) {
+                continue;
+            }
+            let path = format!("events/{slug}/{talk_slug}.ics");
+            let meta = CalendarMeta {
+                name: format!("Cancelled — {}", event.post.title),
+                description: format!("This talk of \"{}\" was cancelled.", event.post.title),
+                source: format!("{}/{path}", c.public_url),
+                refresh: c.refresh_interval,
+            };
+            let text = ics::calendar(&meta, &[v], &self.zones);
+            let previous = old.and_then(|o| o.assets.talks.get(talk_slug));
+            talks.insert(talk_slug.clone(), reuse(previous, &path, text));
         }
         let item = feed::item(&event, c);
         Rendered {
@@ -486,9 +552,121 @@ impl Site {
         (settled, diags)
     }
 
+    /// Observes an event's talks in the history (sequence bumps for what
+    /// changed) and cancels those that left it.
+    fn revisions(
+        &mut self,
+        event: &Event,
+        now: DateTime<Utc>,
+        retention: chrono::Duration,
+    ) -> Revisions {
+        let slug = &event.post.slug;
+        let mut by_uid = HashMap::with_capacity(event.talks.len());
+        for t in &event.talks {
+            let hash = history::seen_hash(t, &ics::description(t));
+            by_uid.insert(
+                t.uid.clone(),
+                self.history.observe(slug, t, hash, event.post.date, now),
+            );
+        }
+        let present: BTreeSet<&str> = event.talks.iter().map(|t| t.uid.as_str()).collect();
+        self.history.settle_post(slug, &present, now, retention);
+        Revisions {
+            by_uid,
+            cancelled: self.history.cancelled(slug),
+        }
+    }
+
+    /// The calendars of a post that is gone: only its cancelled talks.
+    fn render_ghost(
+        &self,
+        slug: &str,
+        cancelled: &[(String, Record)],
+    ) -> (Arc<EventAssets>, Vec<IcsEvent>) {
+        let c = &self.config;
+        let vevents: Vec<IcsEvent> = cancelled
+            .iter()
+            .map(|(uid, r)| ics::cancelled_vevent(uid, r))
+            .collect();
+        let refs: Vec<&IcsEvent> = vevents.iter().collect();
+        let meta = |name: String, path: &str| CalendarMeta {
+            name,
+            description: "These talks were cancelled.".to_string(),
+            source: format!("{}/{path}", c.public_url),
+            refresh: c.refresh_interval,
+        };
+        let path = format!("events/{slug}.ics");
+        let calendar = Arc::new(Asset::new(
+            &path,
+            Bytes::from(ics::calendar(
+                &meta("Cancelled talks".into(), &path),
+                &refs,
+                &self.zones,
+            )),
+        ));
+        let mut talks = BTreeMap::new();
+        for ((_, r), v) in cancelled.iter().zip(&vevents) {
+            let path = format!("events/{slug}/{}.ics", r.talk_slug);
+            let text = ics::calendar(
+                &meta(format!("Cancelled: {}", r.title), &path),
+                &[v],
+                &self.zones,
+            );
+            talks.insert(
+                r.talk_slug.clone(),
+                Arc::new(Asset::new(&path, Bytes::from(text))),
+            );
+        }
+        (
+            Arc::new(EventAssets {
+                slug: slug.to_string(),
+                calendar,
+                talks,
+            }),
+            vevents,
+        )
+    }
+
     /// Renders every entry not rendered under its settled slug, in parallel.
     fn render_pending(&mut self) -> Vec<Diagnostic> {
         let (settled, diags) = self.settle_slugs();
+        let now = self.now;
+        let retention = self.config.cancelled_retention;
+        // Cancellations that expired: the posts they belong to render again.
+        let slug_of_entry: HashMap<String, PathBuf> = self
+            .entries
+            .iter()
+            .map(|(p, e)| {
+                (
+                    settled
+                        .get(p)
+                        .cloned()
+                        .unwrap_or_else(|| e.event.post.slug.clone()),
+                    p.clone(),
+                )
+            })
+            .collect();
+        let mut ghost_slugs: BTreeSet<String> = std::mem::take(&mut self.removed_slugs);
+        for slug in self.history.slugs_with_cancellations() {
+            match slug_of_entry.get(&slug) {
+                Some(p) => {
+                    // Entries not rendered yet are settled when they render.
+                    let Some(rendered) = self.entries[p].rendered.as_ref() else {
+                        continue;
+                    };
+                    let uids: Vec<String> =
+                        rendered.event.talks.iter().map(|t| t.uid.clone()).collect();
+                    let present: BTreeSet<&str> = uids.iter().map(String::as_str).collect();
+                    let expired = self.history.settle_post(&slug, &present, now, retention);
+                    if let Some(e) = self.entries.get_mut(p).filter(|_| expired) {
+                        self.previous.insert(p.clone(), e.rendered.take());
+                    }
+                }
+                None => {
+                    ghost_slugs.insert(slug);
+                }
+            }
+        }
         let work: Vec<(PathBuf, Event, Option<Rendered>)> = {
             let mut work = Vec::new();
             let paths: Vec<PathBuf> = self
@@ -525,10 +703,33 @@ impl Site {
             work
         };
         self.previous.clear();
+        let work: Vec<(PathBuf, Event, Option<Rendered>, Revisions)> = work
+            .into_iter()
+            .map(|(p, event, old)| {
+                let revisions = self.revisions(&event, now, retention);
+                (p, event, old, revisions)
+            })
+            .collect();
+        // Posts that are gone: their talks are announced as cancelled, in a
+        // calendar of their own, until the retention runs out.
+        for slug in ghost_slugs {
+            if slug_of_entry.contains_key(&slug) {
+                continue;
+            }
+            self.history
+                .settle_post(&slug, &BTreeSet::new(), now, retention);
+            let cancelled = self.history.cancelled(&slug);
+            if cancelled.is_empty() {
+                self.ghosts.remove(&slug);
+            } else {
+                let ghost = self.render_ghost(&slug, &cancelled);
+                self.ghosts.insert(slug, ghost);
+            }
+        }
         let done: Vec<(PathBuf, Rendered)> = work
             .into_par_iter()
-            .map(|(p, event, old)| {
-                let r = self.render(event, old.as_ref());
+            .map(|(p, event, old, revisions)| {
+                let r = self.render(event, old.as_ref(), &revisions);
                 (p, r)
             })
             .collect();
@@ -571,14 +772,19 @@ impl Site {
 
     /// Assembles a snapshot. Assets whose bytes equal those in `previous`
     /// are taken from it, so they keep their publication time and gzip.
-    pub fn snapshot(&mut self, previous: Option<&Snapshot>) -> Snapshot {
+    pub fn snapshot(&mut self, previous: Option<&Snapshot>, now: DateTime<Utc>) -> Snapshot {
+        self.now = now;
         let slug_warnings = self.render_pending();
         let (chosen, mut collisions) = self.chosen();
         collisions.extend(slug_warnings);
         let events: Vec<&Event> = chosen.iter().map(|e| &e.event).collect();
         let c = &self.config;
 
-        let mut all: Vec<&IcsEvent> = chosen.iter().flat_map(|e| e.vevents.iter()).collect();
+        let mut all: Vec<&IcsEvent> = chosen
+            .iter()
+            .flat_map(|e| e.vevents.iter())
+            .chain(self.ghosts.values().flat_map(|(_, v)| v.iter()))
+            .collect();
         all.sort_unstable_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
         if let Some(limit) = c.all_talks_limit {
             let cut = all.len().saturating_sub(limit);
@@ -624,13 +830,16 @@ impl Site {
                 (path.to_string(), asset)
             })
             .collect();
-        let events_map = chosen
+        let mut events_map: HashMap<String, Arc<EventAssets>> = self
+            .ghosts
             .iter()
-            .map(|e| {
-                let slug = e.assets.slug.clone();
-                (slug, e.assets.clone())
-            })
+            .map(|(slug, (assets, _))| (slug.clone(), assets.clone()))
             .collect();
+        events_map.extend(
+            chosen
+                .iter()
+                .map(|e| (e.assets.slug.clone(), e.assets.clone())),
+        );
         Snapshot {
             shared,
             events: events_map,

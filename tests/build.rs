@@ -211,3 +211,53 @@ fn slugs_that_collide() {
     assert!(out.join("events/talks.ics").exists());
     assert!(out.join("events/blog-2023-talks.ics").exists());
 }
+
+#[test]
+fn sequence_and_cancellation_survive_rebuilds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let posts = tmp.path().join("posts");
+    copy_posts(&repo().join("seeds"), &posts);
+    let out = tmp.path().join("out");
+    build(&posts, &out);
+    let cal = out.join("events/cilium-kubecon-na-2024.ics");
+    let unfolded = |p: &Path| fs::read_to_string(p).unwrap().replace("\r\n ", "");
+    assert_eq!(unfolded(&cal).matches("SEQUENCE:0\r\n").count(), 22);
+    let post = posts.join("001_751c3eeda9040c24.txt");
+    let original = fs::read_to_string(&post).unwrap();
+    // Move one talk, drop another (its link and date line).
+    let edited = original.replace("09:00 am - 09:10 am MST", "08:00 am - 08:10 am MST");
+    let dropped = "Tuesday, November 12, 2024, 5:15 pm - 5:25 pm MST";
+    assert!(edited.contains(dropped));
+    fs::write(&post, edited.replace(dropped, "")).unwrap();
+    build(&posts, &out);
+    let cal_text = unfolded(&cal);
+    // The moved talk and the cancelled one each have a new revision.
+    assert_eq!(cal_text.matches("SEQUENCE:1\r\n").count(), 2, "{cal_text}");
+    assert_eq!(cal_text.matches("SEQUENCE:0\r\n").count(), 20);
+    assert_eq!(
+        cal_text.matches("STATUS:CANCELLED").count(),
+        1,
+        "the dropped talk"
+    );
+    let before = fs::read(&cal).unwrap();
+    // Nothing changed: same bytes, nothing written.
+    let summary = build(&posts, &out);
+    assert!(summary.contains(" 0 files written"), "{summary}");
+    assert_eq!(fs::read(&cal).unwrap(), before);
+    // A corrupt state file is rebuilt with a warning, never a crash.
+    let state = out.join(".almanac/state/cilium-kubecon-na-2024.json");
+    fs::write(&state, b"\x00garbage").unwrap();
+    let o = run(almanac()
+        .current_dir(repo())
+        .args(["build", "--config", "almanac.yaml", "--posts"])
+        .arg(&posts)
+        .arg("--out")
+        .arg(&out));
+    assert!(
+        text(&o.stderr).contains("state unreadable"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(o.status.code().is_some_and(|c| c <= 1));
+    assert!(unfolded(&cal).contains("BEGIN:VCALENDAR"));
+}

@@ -151,16 +151,23 @@ fn edits_renames_deletes_and_broken_edits_are_served() {
             .contains("DTSTART;TZID=America/Denver:20241112T090000")
     );
 
-    // An edit in place.
+    // An edit in place; calendar apps only apply it if SEQUENCE grows.
     fs::write(
         &post,
         original.replace("09:00 am - 09:10 am MST", "08:30 am - 08:40 am MST"),
     )
     .unwrap();
-    d.wait_for(EVENT, "the edited time", |r| {
+    let r = d.wait_for(EVENT, "the edited time", |r| {
         r.text()
             .contains("DTSTART;TZID=America/Denver:20241112T083000")
     });
+    let text = r.text().replace("\r\n ", "");
+    assert_eq!(
+        text.matches("SEQUENCE:1\r\n").count(),
+        1,
+        "only the edited talk has a new revision"
+    );
+    assert_eq!(text.matches("SEQUENCE:0\r\n").count(), 21);
 
     // Save by rename (vim, VS Code, sed -i): write elsewhere, rename over.
     let tmp = d.posts().join(".001.txt.swp");
@@ -207,21 +214,29 @@ fn edits_renames_deletes_and_broken_edits_are_served() {
         r.text()
     );
     fs::remove_dir_all(d.posts().join("2026")).unwrap();
-    d.wait_for("/events/new-post.ics", "the removed folder", |r| {
-        r.status == 404
+    // Its talk is announced as cancelled (subscribed apps remove it), not dropped.
+    let r = d.wait_for("/events/new-post.ics", "the removed folder", |r| {
+        r.text().contains("STATUS:CANCELLED")
     });
+    assert!(r.text().contains("SEQUENCE:1\r\n"), "{}", r.text());
 
-    // A deleted post disappears, from HTTP and from out/.
+    // A deleted post: its talks turn CANCELLED, over HTTP and in out/.
     fs::remove_file(&post).unwrap();
-    d.wait_for(EVENT, "the deleted post", |r| r.status == 404);
     d.wait_for("/healthz", "four posts", |r| {
         r.text().contains("\"posts\": 4")
     });
+    let r = d.wait_for(EVENT, "the deleted post's cancellations", |r| {
+        r.text().matches("STATUS:CANCELLED").count() == 22
+    });
+    assert!(!r.text().contains("STATUS:CONFIRMED"));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while d.out().join(&EVENT[1..]).exists() {
+    while !fs::read_to_string(d.out().join(&EVENT[1..]))
+        .unwrap_or_default()
+        .contains("STATUS:CANCELLED")
+    {
         assert!(
             std::time::Instant::now() < deadline,
-            "out/ still has the deleted event"
+            "out/ does not show the cancellations"
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }

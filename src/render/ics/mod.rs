@@ -95,8 +95,33 @@ pub fn vevent(talk: &Talk, revision: Revision) -> IcsEvent {
     }
 }
 
+/// A talk that left its post, as calendar apps must hear of it:
+/// `STATUS:CANCELLED` with a higher `SEQUENCE`, times in UTC.
+pub fn cancelled_vevent(uid: &str, r: &crate::history::Record) -> IcsEvent {
+    let at = |t: i64| DateTime::from_timestamp(t, 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let mut e = icalendar::Event::new();
+    e.uid(uid);
+    e.timestamp(at(r.last_modified));
+    e.last_modified(at(r.last_modified));
+    e.sequence(r.sequence);
+    e.summary(&r.title);
+    e.description(&format!("Cancelled.\n\n{}", r.url));
+    e.url(&r.url);
+    e.starts(at(r.start));
+    e.ends(at(r.end));
+    e.status(icalendar::EventStatus::Cancelled);
+    e.add_property("TRANSP", "TRANSPARENT");
+    IcsEvent {
+        uid: uid.to_string(),
+        text: fold::refold(&e.to_string()),
+        tz: None,
+        year: at(r.start).year(),
+        start: at(r.start),
+    }
+}
+
 /// Speakers, abstract and link, as the description calendar apps show.
-fn description(talk: &Talk) -> String {
+pub fn description(talk: &Talk) -> String {
     let mut parts = Vec::new();
     let speakers = talk.speakers_text();
     if !speakers.is_empty() {

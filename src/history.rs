@@ -1,0 +1,370 @@
+//! What subscribers have seen of each talk, remembered across builds.
+//!
+//! Calendar apps apply an edit only when `SEQUENCE` grows (Google ignores it
+//! otherwise) and remove an event only when told it is `CANCELLED`. So for
+//! every talk UID this keeps a hash of what subscribers see (time, title,
+//! place, description), its `SEQUENCE` and `LAST-MODIFIED`. A talk seen for
+//! the first time starts at sequence 0 stamped with its post's date (so two
+//! fresh builds are byte-identical); a change bumps the sequence and stamps
+//! the time of the change; a talk that disappears stays as `CANCELLED`
+//! for `cancelled_retention`, then is dropped.
+//!
+//! Stored as one small JSON file per post under `out/.almanac/state/`,
+//! written atomically, only when that post's records changed. A missing or
+//! corrupt file is rebuilt from scratch with a warning, never a crash.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::render::ics::Revision;
+use crate::talk::Talk;
+
+/// One talk as subscribers last saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub hash: String,
+    pub sequence: u32,
+    /// Unix seconds.
+    pub last_modified: i64,
+    /// When it disappeared from its post (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<i64>,
+    /// Enough to render the cancellation after the post is gone.
+    pub title: String,
+    pub url: String,
+    pub start: i64,
+    pub end: i64,
+    pub talk_slug: String,
+}
+
+/// Every post's records, by post slug, then UID.
+#[derive(Debug, Default)]
+pub struct History {
+    posts: HashMap<String, BTreeMap<String, Record>>,
+    /// Post slugs whose records changed since the last save.
+    dirty: BTreeSet<String>,
+    dir: Option<PathBuf>,
+}
+
+/// The part of a talk subscribers see; a change to any of it is an update.
+pub fn seen_hash(talk: &Talk, description: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        talk.when.start.timestamp().to_string(),
+        talk.when.end.timestamp().to_string(),
+        format!("{:?}", talk.when.zone),
+        talk.title.clone(),
+        talk.location.clone().unwrap_or_default(),
+        description.to_string(),
+        talk.url.clone(),
+        talk.track.clone().unwrap_or_default(),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn from_ts(t: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(t, 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+impl History {
+    /// An empty history that is never saved (one-off renders, tests).
+    pub fn in_memory() -> History {
+        History::default()
+    }
+
+    /// Loads the history kept under `out/.almanac/state/`. Unreadable or
+    /// corrupt files are skipped with a warning message (their talks start
+    /// again at sequence 0).
+    pub fn load(out: &Path) -> (History, Vec<String>) {
+        let dir = out.join(crate::publish::STATE_DIR).join("state");
+        let mut h = History {
+            dir: Some(dir.clone()),
+            ..History::default()
+        };
+        let mut warnings = Vec::new();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return (h, warnings);
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            let Some(slug) = path.file_stem().and_then(|s| s.to_str()).map(String::from) else {
+                continue;
+            };
+            if path.extension().and_then(|x| x.to_str()) != Some("json") {
+                continue;
+            }
+            match std::fs::read(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| {
+                    serde_json::from_slice::<BTreeMap<String, Record>>(&b)
+                        .map_err(|e| e.to_string())
+                }) {
+                Ok(records) => {
+                    h.posts.insert(slug, records);
+                }
+                Err(e) => warnings.push(format!(
+                    "{}: state unreadable ({e}); its talks' history starts again",
+                    path.display()
+                )),
+            }
+        }
+        (h, warnings)
+    }
+
+    /// The revision of a talk now being published, recording any change.
+    pub fn observe(
+        &mut self,
+        post_slug: &str,
+        talk: &Talk,
+        hash: String,
+        first_seen: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Revision {
+        let records = self.posts.entry(post_slug.to_string()).or_default();
+        let fresh = |sequence: u32, last_modified: i64| Record {
+            hash: hash.clone(),
+            sequence,
+            last_modified,
+            cancelled_at: None,
+            title: talk.title.clone(),
+            url: talk.url.clone(),
+            start: ts(talk.when.start),
+            end: ts(talk.when.end),
+            talk_slug: talk.slug.clone(),
+        };
+        let record = match records.get(&talk.uid) {
+            Some(r) if r.hash == hash && r.cancelled_at.is_none() => r.clone(),
+            Some(r) => {
+                // Changed, or back after a cancellation: a new revision now.
+                let r = fresh(r.sequence + 1, ts(now).max(r.last_modified));
+                records.insert(talk.uid.clone(), r.clone());
+                self.dirty.insert(post_slug.to_string());
+                r
+            }
+            None => {
+                let r = fresh(0, ts(first_seen));
+                records.insert(talk.uid.clone(), r.clone());
+                self.dirty.insert(post_slug.to_string());
+                r
+            }
+        };
+        Revision {
+            sequence: record.sequence,
+            last_modified: from_ts(record.last_modified),
+            cancelled: false,
+        }
+    }
+
+    /// Marks every talk of `post_slug` not in `present` as cancelled (once),
+    /// and drops cancellations older than `retention`.
+    /// Returns whether anything changed.
+    pub fn settle_post(
+        &mut self,
+        post_slug: &str,
+        present: &BTreeSet<&str>,
+        now: DateTime<Utc>,
+        retention: chrono::Duration,
+    ) -> bool {
+        let Some(records) = self.posts.get_mut(post_slug) else {
+            return false;
+        };
+        let mut changed = false;
+        records.retain(|uid, r| {
+            if present.contains(uid.as_str()) {
+                return true;
+            }
+            match r.cancelled_at {
+                None => {
+                    r.cancelled_at = Some(ts(now));
+                    r.sequence += 1;
+                    r.last_modified = ts(now).max(r.last_modified);
+                    changed = true;
+                    true
+                }
+                Some(at) if from_ts(at) + retention < now => {
+                    changed = true;
+                    false
+                }
+                Some(_) => true,
+            }
+        });
+        if records.is_empty() {
+            self.posts.remove(post_slug);
+        }
+        if changed {
+            self.dirty.insert(post_slug.to_string());
+        }
+        changed
+    }
+
+    /// Post slugs with at least one cancelled talk.
+    pub fn slugs_with_cancellations(&self) -> Vec<String> {
+        self.posts
+            .iter()
+            .filter(|(_, r)| r.values().any(|r| r.cancelled_at.is_some()))
+            .map(|(s, _)| s.clone())
+            .collect()
+    }
+
+    /// Post slugs that have records (current or cancelled).
+    pub fn post_slugs(&self) -> Vec<String> {
+        self.posts.keys().cloned().collect()
+    }
+
+    /// The cancelled talks of a post, in UID order.
+    pub fn cancelled(&self, post_slug: &str) -> Vec<(String, Record)> {
+        self.posts
+            .get(post_slug)
+            .map(|r| {
+                r.iter()
+                    .filter(|(_, r)| r.cancelled_at.is_some())
+                    .map(|(u, r)| (u.clone(), r.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Writes the records of every post that changed (atomically, one file
+    /// per post). Does nothing for an in-memory history.
+    ///
+    /// # Errors
+    /// The state folder cannot be written; the records stay dirty and the
+    /// next save retries.
+    pub fn save(&mut self) -> Result<(), crate::Error> {
+        let Some(dir) = self.dir.clone() else {
+            self.dirty.clear();
+            return Ok(());
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| crate::Error::Io {
+            path: dir.clone(),
+            source: e,
+        })?;
+        while let Some(slug) = self.dirty.first().cloned() {
+            let path = dir.join(format!("{slug}.json"));
+            match self.posts.get(&slug) {
+                Some(records) => {
+                    let bytes = serde_json::to_vec(records).unwrap_or_default();
+                    crate::publish::write_atomic(&path, &bytes)?;
+                }
+                None => match std::fs::remove_file(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(crate::Error::Io { path, source: e }),
+                },
+            }
+            self.dirty.remove(&slug);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::talk::{TalkZone, When};
+
+    fn talk(title: &str, hour: u32) -> Talk {
+        let start = chrono::NaiveDate::from_ymd_opt(2024, 3, 19)
+            .unwrap()
+            .and_hms_opt(hour, 0, 0)
+            .unwrap()
+            .and_utc();
+        Talk {
+            uid: "u1@p.almanac".into(),
+            slug: "t".into(),
+            title: title.into(),
+            speakers: vec![],
+            url: "https://x/1".into(),
+            track: None,
+            abstract_md: String::new(),
+            when: When {
+                start,
+                end: start + chrono::Duration::minutes(30),
+                start_local: start.naive_utc(),
+                end_local: start.naive_utc(),
+                zone: TalkZone::Fixed {
+                    offset: 0,
+                    label: "UTC",
+                },
+                has_end: true,
+            },
+            location: None,
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn sequence_grows_only_on_change_and_cancellation_expires() {
+        let mut h = History::in_memory();
+        let post_date = from_ts(1_700_000_000);
+        let t1 = from_ts(1_800_000_000);
+        let a = talk("A", 9);
+        let r = h.observe("p", &a, seen_hash(&a, ""), post_date, t1);
+        assert_eq!(
+            (r.sequence, r.last_modified),
+            (0, post_date),
+            "first sight: post date, not the clock"
+        );
+        let r = h.observe(
+            "p",
+            &a,
+            seen_hash(&a, ""),
+            post_date,
+            t1 + chrono::Duration::hours(1),
+        );
+        assert_eq!(
+            (r.sequence, r.last_modified),
+            (0, post_date),
+            "no change, nothing moves"
+        );
+        let b = talk("A", 10);
+        let t2 = t1 + chrono::Duration::hours(2);
+        let r = h.observe("p", &b, seen_hash(&b, ""), post_date, t2);
+        assert_eq!((r.sequence, r.last_modified), (1, t2));
+        h.settle_post("p", &BTreeSet::new(), t2, chrono::Duration::days(30));
+        let c = h.cancelled("p");
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].1.sequence, 2);
+        h.settle_post(
+            "p",
+            &BTreeSet::new(),
+            t2 + chrono::Duration::days(29),
+            chrono::Duration::days(30),
+        );
+        assert_eq!(h.cancelled("p").len(), 1, "kept during retention");
+        h.settle_post(
+            "p",
+            &BTreeSet::new(),
+            t2 + chrono::Duration::days(31),
+            chrono::Duration::days(30),
+        );
+        assert!(h.cancelled("p").is_empty(), "dropped after retention");
+    }
+
+    #[test]
+    fn corrupt_state_is_rebuilt_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join(".almanac/state");
+        std::fs::create_dir_all(&state).unwrap();
+        std::fs::write(state.join("p.json"), b"{not json").unwrap();
+        let (h, warnings) = History::load(dir.path());
+        assert!(h.posts.is_empty());
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("p.json"));
+    }
+}

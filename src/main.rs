@@ -47,6 +47,9 @@ enum Command {
         /// Connections served at once.
         #[arg(long, default_value_t = 4096)]
         max_connections: usize,
+        /// Seconds a client gets to send a request's headers before it is cut off.
+        #[arg(long, default_value_t = 10)]
+        header_timeout: u64,
     },
     /// Write every calendar and feed once into the output folder, then print a summary.
     Build {
@@ -96,6 +99,7 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
             out,
             listen,
             max_connections,
+            header_timeout,
         } => {
             let opts = almanac::daemon::Options {
                 posts: inputs.posts,
@@ -104,6 +108,7 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
                 listen,
                 limits: almanac::http::Limits {
                     max_connections,
+                    header_timeout: std::time::Duration::from_secs(header_timeout.max(1)),
                     ..Default::default()
                 },
             };

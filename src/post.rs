@@ -98,7 +98,17 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             }
         };
         let path = entry.path();
-        if entry.file_type().is_dir() || !is_post_path(path) {
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0 && is_post_path(path) {
+                diags.push(Diagnostic::error(
+                    path,
+                    0,
+                    "a folder, not a post file; skipped (the posts inside it are still read)",
+                ));
+            }
+            continue;
+        }
+        if !is_post_path(path) {
             continue;
         }
         if entry.path_is_symlink() {
@@ -152,6 +162,17 @@ pub fn read(path: &Path, config: &Config) -> Result<(Post, Vec<Diagnostic>), Dia
     }
     let bytes =
         std::fs::read(path).map_err(|e| Diagnostic::error(path, 0, format!("cannot read: {e}")))?;
+    // A file being written while we read it: its size or time moved. The
+    // watcher reports the rest of the write, so say so instead of parsing half.
+    let after = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error(path, 0, format!("cannot read: {e}")))?;
+    if after.len() != bytes.len() as u64 || after.modified().ok() != meta.modified().ok() {
+        return Err(Diagnostic::error(
+            path,
+            0,
+            "changed while being read; it will be read again",
+        ));
+    }
     let mtime = meta.modified().ok().map(DateTime::<Utc>::from);
     parse(path, &bytes, mtime)
 }
@@ -166,6 +187,11 @@ pub fn parse(
     mtime: Option<DateTime<Utc>>,
 ) -> Result<(Post, Vec<Diagnostic>), Diagnostic> {
     let text = decode(path, bytes)?;
+    if text.trim().is_empty() {
+        // An empty file is a post being written (or emptied by mistake): never
+        // a reason to take published talks down.
+        return Err(Diagnostic::error(path, 1, "the file is empty"));
+    }
     let split =
         split_front_matter(&text).map_err(|(line, msg)| Diagnostic::error(path, line, msg))?;
     let raw: RawFrontMatter = match split.yaml {

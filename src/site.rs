@@ -376,6 +376,13 @@ impl Site {
                 return;
             }
             previous = old.rendered.take();
+            if let Some(r) = previous
+                .as_ref()
+                .filter(|r| r.event.post.slug != event.post.slug)
+            {
+                // The post moved to another slug: its old talks are cancelled.
+                self.removed_slugs.insert(r.event.post.slug.clone());
+            }
         }
         self.previous.insert(path.clone(), previous);
         self.entries.insert(

@@ -16,6 +16,13 @@ use super::zone::WrittenZone;
 /// the largest real post has 48).
 pub const MAX_TALKS_PER_POST: usize = 2_000;
 
+/// Lines after a link searched for its time.
+const MAX_ENTRY_LINES: usize = 8;
+
+/// Longest link (text and URL) recognised; longer brackets are not links.
+/// Keeps `[[[[…` input linear.
+const MAX_LINK_BYTES: usize = 4096;
+
 /// Longest line looked at; longer lines are cut (a guard against pathological input).
 const MAX_LINE_CHARS: usize = 10_000;
 
@@ -127,7 +134,9 @@ fn candidate(
     let mut time_line_idx = block.start;
     let mut rest_consumed_lines = 0;
     let rest_lines: Vec<&str> = rest.split('\n').collect();
-    for n in 1..=rest_lines.len() {
+    // The time sits within the first lines after the link; looking further
+    // would make long paragraphs quadratic.
+    for n in 1..=rest_lines.len().min(MAX_ENTRY_LINES) {
         let f = when::scan(&clean(&rest_lines[..n].join(" ")));
         if let Some(t) = f.time {
             found = f;
@@ -360,6 +369,9 @@ fn parse_link(s: &str) -> Option<(String, String, usize)> {
     let mut depth = 0usize;
     let mut i = 0;
     let close = loop {
+        if i > MAX_LINK_BYTES {
+            return None;
+        }
         match b.get(i)? {
             b'\\' => i += 1,
             b'[' => depth += 1,
@@ -380,6 +392,9 @@ fn parse_link(s: &str) -> Option<(String, String, usize)> {
     let mut depth = 0usize;
     let mut j = close + 1;
     let end = loop {
+        if j > MAX_LINK_BYTES {
+            return None;
+        }
         match b.get(j)? {
             b'(' => depth += 1,
             b')' => {

@@ -26,31 +26,69 @@ pub fn escape_text(value: &str) -> String {
     out
 }
 
+/// TEXT without the characters RFC 5545 §3.3.11 does not allow (controls
+/// other than newline and tab; CR is dropped, LF becomes `\n` when escaped).
+pub fn clean_text(value: &str) -> std::borrow::Cow<'_, str> {
+    if value
+        .chars()
+        .all(|c| c == '\n' || c == '\t' || !c.is_control())
+    {
+        std::borrow::Cow::Borrowed(value)
+    } else {
+        value
+            .chars()
+            .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+            .collect()
+    }
+}
+
 /// Appends one logical line, folded, with CRLF.
+///
+/// Folds at 75 octets, never inside a UTF-8 character or a `\x` escape, and
+/// never right before a space or tab: some parsers strip all leading
+/// whitespace of a continuation line, which would eat that character.
 pub fn push_line(out: &mut String, line: &str) {
-    let mut len = 0;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        // An escape sequence is two characters that must stay together.
-        let mut unit = [c, '\0'];
-        let mut unit_len = c.len_utf8();
-        let mut n = 1;
-        if c == '\\'
-            && let Some(&next) = chars.peek()
-        {
-            chars.next();
-            unit[1] = next;
-            unit_len += next.len_utf8();
-            n = 2;
+    // Units that must stay together: one character, or an escape pair.
+    let mut units: Vec<&str> = Vec::with_capacity(line.len());
+    let mut it = line.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let mut end = i + c.len_utf8();
+        if c == '\\' {
+            if let Some(&(j, n)) = it.peek() {
+                it.next();
+                end = j + n.len_utf8();
+            }
         }
-        if len + unit_len > LIMIT {
+        units.push(&line[i..end]);
+    }
+    let mut len = 0;
+    let mut k = 0;
+    while k < units.len() {
+        let u = units[k];
+        if len + u.len() > LIMIT {
+            // Break where neither side is blank: move back over up to 8
+            // units (staying on this physical line) to find such a place.
+            let blank = |s: &str| s.starts_with([' ', '\t']);
+            let line_start = out.len() + 1 - len;
+            let mut back = 0;
+            while back < 8
+                && k > back + 1
+                && (blank(units[k - back]) || blank(units[k - back - 1]))
+                && out.len() - units[k - back - 1].len() > line_start
+            {
+                out.truncate(out.len() - units[k - back - 1].len());
+                back += 1;
+            }
             out.push_str("\r\n ");
             len = 1;
+            for moved in &units[k - back..k] {
+                out.push_str(moved);
+                len += moved.len();
+            }
         }
-        for u in &unit[..n] {
-            out.push(*u);
-        }
-        len += unit_len;
+        out.push_str(u);
+        len += u.len();
+        k += 1;
     }
     out.push_str("\r\n");
 }

@@ -54,11 +54,11 @@ pub fn vevent(talk: &Talk, revision: Revision) -> IcsEvent {
     e.timestamp(revision.last_modified);
     e.last_modified(revision.last_modified);
     e.sequence(revision.sequence);
-    e.summary(&talk.title);
-    e.description(&description(talk));
+    e.summary(&fold::clean_text(&talk.title));
+    e.description(&fold::clean_text(&description(talk)));
     e.url(&talk.url);
     if let Some(loc) = &talk.location {
-        e.location(loc);
+        e.location(&fold::clean_text(loc));
     }
     if let Some(track) = &talk.track {
         // CATEGORIES is a list: the crate writes it unescaped, so escape here.
@@ -104,7 +104,7 @@ pub fn cancelled_vevent(uid: &str, r: &crate::history::Record) -> IcsEvent {
     e.timestamp(at(r.last_modified));
     e.last_modified(at(r.last_modified));
     e.sequence(r.sequence);
-    e.summary(&r.title);
+    e.summary(&fold::clean_text(&r.title));
     e.description(&format!("Cancelled.\n\n{}", r.url));
     e.url(&r.url);
     e.starts(at(r.start));

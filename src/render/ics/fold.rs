@@ -53,11 +53,9 @@ pub fn push_line(out: &mut String, line: &str) {
     let mut it = line.char_indices().peekable();
     while let Some((i, c)) = it.next() {
         let mut end = i + c.len_utf8();
-        if c == '\\' {
-            if let Some(&(j, n)) = it.peek() {
-                it.next();
-                end = j + n.len_utf8();
-            }
+        if let Some(&(j, n)) = it.peek().filter(|_| c == '\\') {
+            it.next();
+            end = j + n.len_utf8();
         }
         units.push(&line[i..end]);
     }

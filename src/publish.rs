@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use crate::Error;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::site::{Asset, Snapshot};
 
 /// Folder inside the output folder that holds almanac's own state.
@@ -149,6 +151,17 @@ impl<'a> Batch<'a> {
         Ok(self.report)
     }
 
+    /// Takes over another batch's staged files.
+    fn absorb(&mut self, other: Batch<'a>) {
+        self.pending.extend(other.pending);
+        self.fresh.extend(other.fresh);
+        self.report.written += other.report.written;
+        self.report.unchanged += other.report.unchanged;
+        self.report.removed += other.report.removed;
+        self.report.bytes_written += other.report.bytes_written;
+        self.dirs.extend(other.dirs);
+    }
+
     /// Removes the temporaries of a batch that failed half-way.
     fn abandon(&self) {
         for (tmp, _) in &self.pending {
@@ -174,7 +187,6 @@ fn sync_fs(dir: &Path) -> Result<(), Error> {
 /// stays, and the next publish retries.
 pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
     fs::create_dir_all(out).map_err(io(out))?;
-    let mut batch = Batch::default();
     let mut expected: HashSet<PathBuf> = HashSet::new();
     let files: Vec<(String, &std::sync::Arc<Asset>)> = snapshot.files().collect();
     for (rel, asset) in &files {
@@ -183,10 +195,35 @@ pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
             expected.insert(gz_path(&target));
         }
         expected.insert(target);
-        if let Err(e) = batch.stage_asset(out, rel, asset) {
-            batch.abandon();
-            return Err(e);
-        }
+    }
+    // Compare and stage on all cores; commit once.
+    let staged: Vec<Result<Batch, (Batch, Error)>> = files
+        .par_chunks(512)
+        .map(|chunk| {
+            let mut b = Batch::default();
+            for (rel, asset) in chunk {
+                if let Err(e) = b.stage_asset(out, rel, asset) {
+                    return Err((b, e));
+                }
+            }
+            Ok(b)
+        })
+        .collect();
+    let mut batch = Batch::default();
+    let mut failure = None;
+    for s in staged {
+        let b = match s {
+            Ok(b) => b,
+            Err((b, e)) => {
+                failure.get_or_insert(e);
+                b
+            }
+        };
+        batch.absorb(b);
+    }
+    if let Some(e) = failure {
+        batch.abandon();
+        return Err(e);
     }
     for (tmp, _) in &batch.pending {
         expected.insert(tmp.clone());

@@ -1,14 +1,23 @@
 //! One whole pass of the pipeline, as `almanac build` runs it:
 //! posts → talks → calendars and feeds → snapshot → `out/`.
+//!
+//! A build leaves a manifest in `out/.almanac/build.json`: the fingerprint
+//! (size, modification time) of every post, the configuration and the
+//! almanac version it was built from, and its problems. When the next build
+//! finds all of them unchanged and the outputs in place, nothing can differ,
+//! so it reports the same summary without parsing or writing anything.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::diag::Diagnostic;
-use chrono::Utc;
-
 use crate::history::History;
-use crate::site::{Site, Snapshot};
-use crate::{Config, Error, publish};
+use crate::site::Site;
+use crate::{Config, Error, post, publish};
 
 /// What a build did, for the summary line and for tests.
 #[derive(Debug, Clone)]
@@ -17,7 +26,6 @@ pub struct Summary {
     pub talks: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub report: publish::Report,
-    pub snapshot: Snapshot,
 }
 
 impl Summary {
@@ -30,11 +38,57 @@ impl Summary {
     }
 }
 
+/// What the last build was made from (see the module documentation).
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Manifest {
+    version: String,
+    config: String,
+    posts_dir: PathBuf,
+    /// Post file → (size, modification time in nanoseconds).
+    inputs: BTreeMap<PathBuf, (u64, u128)>,
+    posts: usize,
+    talks: usize,
+    outputs: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn manifest_path(out: &Path) -> PathBuf {
+    out.join(publish::STATE_DIR).join("build.json")
+}
+
+/// Fingerprints of the post files under `posts`, as the next build will see them.
+fn inputs(posts: &Path) -> BTreeMap<PathBuf, (u64, u128)> {
+    post::discover(posts)
+        .0
+        .into_iter()
+        .filter_map(|p| {
+            let m = std::fs::metadata(&p).ok()?;
+            let t = m
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_nanos();
+            Some((p, (m.len(), t)))
+        })
+        .collect()
+}
+
+fn config_hash(config: &Config) -> String {
+    let d = Sha256::digest(format!("{config:?}").as_bytes());
+    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
 /// Reads every post under `posts`, renders everything and publishes it to `out`.
 ///
 /// # Errors
 /// Only when the output cannot be written; problems in posts are diagnostics.
 pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error> {
+    let seen = inputs(posts);
+    let config_id = config_hash(config);
+    if let Some(summary) = unchanged(out, posts, &seen, &config_id) {
+        return Ok(summary);
+    }
     let (history, warnings) = History::load(out);
     let mut site = Site::with_history(config.clone(), history);
     site.load_all(posts).map_err(Error::Other)?; // posts → talks
@@ -43,11 +97,76 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     site.save_history()?; // what subscribers now see, for the next build's SEQUENCE
     let mut diagnostics = snapshot.diagnostics.to_vec();
     diagnostics.extend(warnings.into_iter().map(|w| Diagnostic::warning(out, 0, w)));
+    let manifest = Manifest {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        config: config_id,
+        posts_dir: posts.to_path_buf(),
+        inputs: seen,
+        posts: snapshot.posts,
+        talks: snapshot.talks,
+        outputs: snapshot
+            .files()
+            .map(|(_, a)| 1 + usize::from(a.gzip.is_some()))
+            .sum(),
+        diagnostics: diagnostics.clone(),
+    };
+    // The manifest is an optimisation: a build whose inputs moved while it ran
+    // simply runs in full next time.
+    if inputs(posts) == manifest.inputs {
+        let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
+        publish::write_atomic(&manifest_path(out), &bytes)?;
+    }
     Ok(Summary {
         posts: snapshot.posts,
         talks: snapshot.talks,
         diagnostics,
         report,
-        snapshot,
     })
+}
+
+/// The last build's summary, if nothing it was made from changed and its
+/// outputs are in place.
+fn unchanged(
+    out: &Path,
+    posts: &Path,
+    seen: &BTreeMap<PathBuf, (u64, u128)>,
+    config: &str,
+) -> Option<Summary> {
+    let bytes = std::fs::read(manifest_path(out)).ok()?;
+    let m: Manifest = serde_json::from_slice(&bytes).ok()?;
+    let same = m.version == env!("CARGO_PKG_VERSION")
+        && m.config == config
+        && m.posts_dir == posts
+        && &m.inputs == seen
+        && [
+            "calendar.ics",
+            "rss.xml",
+            "atom.xml",
+            "feed.json",
+            "index.html",
+        ]
+        .iter()
+        .all(|f| out.join(f).is_file());
+    // Count what is on disk (cheap next to parsing): a deleted output means a full build.
+    let present = same.then(|| count_outputs(out))?;
+    (present == m.outputs).then(|| Summary {
+        posts: m.posts,
+        talks: m.talks,
+        diagnostics: m.diagnostics,
+        report: publish::Report {
+            unchanged: present,
+            ..publish::Report::default()
+        },
+    })
+}
+
+/// Output files in `out` (with their `.gz` siblings, not almanac's state).
+fn count_outputs(out: &Path) -> usize {
+    walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == publish::STATE_DIR))
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".gitkeep")
+        .count()
 }

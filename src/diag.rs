@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 /// How bad a problem is: an error drops the talk (or the post); a warning
 /// publishes it and says what was guessed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -26,7 +28,9 @@ impl fmt::Display for Severity {
 }
 
 /// One problem with its place in a post.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Diagnostic {
     pub path: PathBuf,
     /// 1-based line; 0 when the problem is about the whole file.

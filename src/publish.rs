@@ -197,28 +197,24 @@ pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
         expected.insert(target);
     }
     // Compare and stage on all cores; commit once.
-    let staged: Vec<Result<Batch, (Batch, Error)>> = files
+    let staged: Vec<(Batch, Option<Error>)> = files
         .par_chunks(512)
         .map(|chunk| {
             let mut b = Batch::default();
             for (rel, asset) in chunk {
                 if let Err(e) = b.stage_asset(out, rel, asset) {
-                    return Err((b, e));
+                    return (b, Some(e));
                 }
             }
-            Ok(b)
+            (b, None)
         })
         .collect();
     let mut batch = Batch::default();
     let mut failure = None;
-    for s in staged {
-        let b = match s {
-            Ok(b) => b,
-            Err((b, e)) => {
-                failure.get_or_insert(e);
-                b
-            }
-        };
+    for (b, e) in staged {
+        if let Some(e) = e {
+            failure.get_or_insert(e);
+        }
         batch.absorb(b);
     }
     if let Some(e) = failure {

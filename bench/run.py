@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""almanac against Hugo and nginx on the same generated posts (see bench/run.sh).
+
+1. Full build: `almanac build` into an empty folder vs `hugo`, wall time and
+   peak memory (medians of --runs, interleaved), at each size.
+2. No-op rebuild: `almanac build` again, nothing changed: wall time, files written.
+3. Change to served: bench/change_to_served.py at the largest size, without and
+   with a wrk load.
+4. Serving: wrk -t2 -c64 against `almanac serve` and nginx (gzip_static on
+   almanac's own .gz files) for one per-event calendar: plain, gzip, 304.
+5. Memory of `almanac serve` at the largest size: peak and steady.
+
+Absolute times on a shared 2-core machine drift; the ratios are the result.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+SHARED = os.environ.get("ALMANAC_SHARED", os.path.join(REPO, "..", "shared"))
+PEERS = os.path.join(SHARED, "bench")
+BIN = os.path.join(REPO, "target", "release", "almanac")
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+
+
+def builds(a, work, results):
+    cfg = os.path.join(work, "empty.yaml")
+    open(cfg, "w").close()
+    out_json = os.path.join(results, "build.json")
+    p = subprocess.run([sys.executable, os.path.join(PEERS, "build-bench.py"), "--sizes", a.sizes, "--runs", str(a.runs),
+                        "--work", work, "--json", out_json,
+                        "--cmd", "{here}/hugo-build.sh {posts} {out} --quiet",
+                        "--cmd", f"{BIN} build --posts {{posts}} --out {{out}} --config {cfg} 2>/dev/null",
+                        "--label", "hugo,almanac"], text=True, capture_output=True)
+    print(p.stdout, end="")
+    if p.returncode:
+        sys.exit(p.stderr)
+    return json.load(open(out_json)), cfg
+
+
+def noop(a, work, cfg, size):
+    posts = os.path.join(work, f"posts-{size}-seed1")
+    out = os.path.join(work, "noop-out")
+    shutil.rmtree(out, ignore_errors=True)
+    run([BIN, "build", "--posts", posts, "--out", out, "--config", cfg])
+    times, written = [], []
+    for _ in range(a.runs):
+        t = time.monotonic()
+        p = run([BIN, "build", "--posts", posts, "--out", out, "--config", cfg])
+        times.append(time.monotonic() - t)
+        written.append(int(re.search(r"(\d+) files written", p.stdout).group(1)))
+    shutil.rmtree(out, ignore_errors=True)
+    return {"wall_s": round(statistics.median(times), 3), "files_written": max(written)}
+
+
+def change_to_served(a, size, load, results):
+    out = os.path.join(results, f"change-to-served{'-load' if load else ''}.json")
+    cmd = [sys.executable, os.path.join(HERE, "change_to_served.py"), "--posts", str(size), "--rounds", str(a.rounds),
+           "--json", out] + (["--load"] if load else [])
+    p = subprocess.run(cmd, text=True, capture_output=True)
+    print(p.stdout, end="")
+    if p.returncode:
+        print(p.stderr, file=sys.stderr)
+        return None
+    return json.load(open(out))
+
+
+def serving(a, work, cfg, size, results):
+    posts = os.path.join(work, f"posts-{size}-seed1")
+    out = os.path.join(work, "serve-out")
+    shutil.rmtree(out, ignore_errors=True)
+    port_a, port_n = 18181, 18182
+    d = subprocess.Popen([BIN, "serve", "--posts", posts, "--out", out, "--config", cfg, "--listen", f"127.0.0.1:{port_a}"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "RUST_LOG": "error"})
+    nginx = None
+    try:
+        d.stdout.readline()
+        # A per-event calendar of a typical size (the median one).
+        events = sorted((os.path.getsize(os.path.join(out, "events", f)), f)
+                        for f in os.listdir(os.path.join(out, "events")) if f.endswith(".ics"))
+        size_b, name = events[len(events) // 2]
+        path = f"/events/{name}"
+        nginx = run(["env", "GZIP_STATIC=1", os.path.join(PEERS, "nginx-serve.sh"), out, str(port_n)]).stdout.strip()
+        out_json = os.path.join(results, "http.json")
+        p = subprocess.run([sys.executable, os.path.join(PEERS, "http-bench.py"),
+                            f"http://127.0.0.1:{port_a}{path}", f"http://127.0.0.1:{port_n}{path}",
+                            "--runs", str(a.runs), "--duration", str(a.duration), "--label", "almanac,nginx",
+                            "--json", out_json], text=True, capture_output=True)
+        print(p.stdout, end="")
+        status = open(f"/proc/{d.pid}/status").read()
+        mem = {k: int(re.search(rf"{k}:\s+(\d+) kB", status).group(1)) // 1024 for k in ("VmHWM", "VmRSS")}
+        http = json.load(open(out_json)) if p.returncode == 0 else None
+        return {"path": path, "bytes": size_b, "http": http, "memory_mib": {"peak": mem["VmHWM"], "steady": mem["VmRSS"]}}
+    finally:
+        if nginx:
+            subprocess.run([os.path.join(PEERS, "nginx-stop.sh"), nginx], capture_output=True)
+        d.terminate()
+        d.wait()
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if a and b else "-"
+
+
+def table(r):
+    """One Markdown table: measure, almanac, peer, ratio almanac/peer."""
+    rows = ["| measure | almanac | peer | almanac / peer |", "| --- | --- | --- | --- |"]
+    b = r.get("build", {}).get("results", {})
+    for n in sorted(b.get("almanac", {}), key=int):
+        al, hu = b["almanac"][n]["median"], b.get("hugo", {}).get(n, {}).get("median", {})
+        rows.append(f"| full build, {n} posts: wall s | {al['wall_s']:.2f} | hugo {hu.get('wall_s', 0):.2f} | {ratio(al['wall_s'], hu.get('wall_s'))} |")
+        rows.append(f"| full build, {n} posts: peak MiB | {al['max_rss_mib']:.0f} | hugo {hu.get('max_rss_mib', 0):.0f} | {ratio(al['max_rss_mib'], hu.get('max_rss_mib'))} |")
+    if r.get("noop"):
+        rows.append(f"| no-op rebuild: wall s, files written | {r['noop']['wall_s']} s, {r['noop']['files_written']} | - | - |")
+    for key, what in (("change_to_served", "no load"), ("change_to_served_load", "under wrk -t2 -c64")):
+        c = r.get(key)
+        if c:
+            rows.append(f"| change to served, {c['posts']} posts, {what}: median / p99 ms | {c['median_ms']} / {c['p99_ms']} | - | - |")
+    s = r.get("serve") or {}
+    summ = (s.get("http") or {}).get("summary", {})
+    for mode in ("plain", "gzip", "revalidate"):
+        al, ng = summ.get("almanac", {}).get(mode), summ.get("nginx", {}).get(mode)
+        if al and ng:
+            rows.append(f"| serving {mode}: requests/s | {al['rps']['median']:.0f} | nginx {ng['rps']['median']:.0f} | {ratio(al['rps']['median'], ng['rps']['median'])} |")
+            rows.append(f"| serving {mode}: p99 ms | {al['p99_ms']['median']} | nginx {ng['p99_ms']['median']} | {ratio(al['p99_ms']['median'], ng['p99_ms']['median'])} |")
+    if s.get("memory_mib"):
+        rows.append(f"| memory of serve: peak / steady MiB | {s['memory_mib']['peak']} / {s['memory_mib']['steady']} | - | - |")
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=100)
+    ap.add_argument("--work", default=os.path.join(REPO, "target", "bench-work"))
+    ap.add_argument("--skip", default="", help="comma-separated steps to skip: build,noop,change,serve")
+    a = ap.parse_args()
+    os.makedirs(a.results, exist_ok=True)
+    os.makedirs(a.work, exist_ok=True)
+    skip = set(filter(None, a.skip.split(",")))
+    sizes = [int(s) for s in a.sizes.split(",")]
+    big = max(sizes)
+    machine = {"date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cores": os.cpu_count(),
+               "cpu": run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"]).stdout.strip()}
+    report = {"machine": machine}
+    cfg = os.path.join(a.work, "empty.yaml")
+    open(cfg, "w").close()
+    if "build" not in skip:
+        b, cfg = builds(a, a.work, a.results)
+        report["build"] = b
+    if "noop" not in skip:
+        report["noop"] = noop(a, a.work, cfg, big)
+    if "change" not in skip:
+        report["change_to_served"] = change_to_served(a, big, False, a.results)
+        report["change_to_served_load"] = change_to_served(a, big, True, a.results)
+    if "serve" not in skip:
+        report["serve"] = serving(a, a.work, cfg, big, a.results)
+    report["table"] = table(report)
+    print("\n" + "\n".join(report["table"]))
+    with open(os.path.join(a.results, "report.json"), "w") as f:
+        json.dump(report, f, indent=1)
+    print(f"\nwritten: {os.path.join(a.results, 'report.json')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -332,6 +332,9 @@ fn save_history(site: &mut Site, published: bool) {
 
 /// Logs the problems that are new since `old` (all of them at start).
 fn log_new_problems(old: Option<&Snapshot>, new: &Snapshot) {
+    if old.is_some_and(|o| Arc::ptr_eq(&o.diagnostics, &new.diagnostics)) {
+        return;
+    }
     let before: std::collections::HashSet<&crate::diag::Diagnostic> = old
         .map(|o| o.diagnostics.iter().collect())
         .unwrap_or_default();

@@ -47,6 +47,9 @@ pub struct History {
     posts: HashMap<String, BTreeMap<String, Record>>,
     /// Post slugs whose records changed since the last save.
     dirty: BTreeSet<String>,
+    /// Post slugs with at least one cancelled talk (kept up to date, so a
+    /// rebuild does not look through every record).
+    with_cancellations: BTreeSet<String>,
     dir: Option<PathBuf>,
 }
 
@@ -115,6 +118,9 @@ impl History {
                         .map_err(|e| e.to_string())
                 }) {
                 Ok(records) => {
+                    if records.values().any(|r| r.cancelled_at.is_some()) {
+                        h.with_cancellations.insert(slug.clone());
+                    }
                     h.posts.insert(slug, records);
                 }
                 Err(e) => warnings.push(format!(
@@ -151,9 +157,13 @@ impl History {
             Some(r) if r.hash == hash && r.cancelled_at.is_none() => r.clone(),
             Some(r) => {
                 // Changed, or back after a cancellation: a new revision now.
+                let was_cancelled = r.cancelled_at.is_some();
                 let r = fresh(r.sequence + 1, ts(now).max(r.last_modified));
                 records.insert(talk.uid.clone(), r.clone());
                 self.dirty.insert(post_slug.to_string());
+                if was_cancelled {
+                    self.refresh_cancelled(post_slug);
+                }
                 r
             }
             None => {
@@ -208,17 +218,26 @@ impl History {
         }
         if changed {
             self.dirty.insert(post_slug.to_string());
+            self.refresh_cancelled(post_slug);
         }
         changed
     }
 
+    fn refresh_cancelled(&mut self, post_slug: &str) {
+        let any = self
+            .posts
+            .get(post_slug)
+            .is_some_and(|r| r.values().any(|r| r.cancelled_at.is_some()));
+        if any {
+            self.with_cancellations.insert(post_slug.to_string());
+        } else {
+            self.with_cancellations.remove(post_slug);
+        }
+    }
+
     /// Post slugs with at least one cancelled talk.
     pub fn slugs_with_cancellations(&self) -> Vec<String> {
-        self.posts
-            .iter()
-            .filter(|(_, r)| r.values().any(|r| r.cancelled_at.is_some()))
-            .map(|(s, _)| s.clone())
-            .collect()
+        self.with_cancellations.iter().cloned().collect()
     }
 
     /// Post slugs that have records (current or cancelled).

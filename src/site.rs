@@ -254,6 +254,9 @@ pub struct Site {
     ghosts: BTreeMap<String, (Arc<EventAssets>, Vec<IcsEvent>)>,
     /// The time of the snapshot being built (stamps revisions that change).
     now: DateTime<Utc>,
+    /// The sorted problems of the last snapshot and the collisions they
+    /// included; dropped whenever a file's problems change.
+    diag_cache: Option<(Arc<Vec<Diagnostic>>, Vec<Diagnostic>)>,
 }
 
 impl Site {
@@ -270,6 +273,7 @@ impl Site {
             removed_slugs: BTreeSet::new(),
             ghosts: BTreeMap::new(),
             now: DateTime::<Utc>::UNIX_EPOCH,
+            diag_cache: None,
         }
     }
 
@@ -314,6 +318,7 @@ impl Site {
         }
         let (files, scan_diags) = post::discover(dir);
         self.scan_diags = scan_diags;
+        self.diag_cache = None;
         let keep: std::collections::HashSet<&PathBuf> = files.iter().collect();
         let gone: Vec<PathBuf> = self
             .entries
@@ -390,6 +395,7 @@ impl Site {
             }
             self.scan_diags.retain(|d| !d.path.starts_with(dir));
             self.scan_diags.extend(diags);
+            self.diag_cache = None;
             for f in &files {
                 self.reload_file(f);
             }
@@ -406,6 +412,7 @@ impl Site {
             diagnostics,
         } = outcome;
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        self.diag_cache = None;
         self.file_diags.insert(path.clone(), diagnostics);
         let Some(event) = event else { return };
         let mut previous = None;
@@ -449,6 +456,7 @@ impl Site {
         self.entries.retain(|p, _| !p.starts_with(path));
         self.previous.retain(|p, _| !p.starts_with(path));
         self.file_diags.retain(|p, _| !p.starts_with(path));
+        self.diag_cache = None;
         self.fingerprints.retain(|p, _| !p.starts_with(path));
     }
 
@@ -791,12 +799,21 @@ impl Site {
         diags
     }
 
-    /// Every problem: scan problems, each file's latest problems, slug collisions.
-    fn diagnostics(&self, collisions: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    /// Every problem: scan problems, each file's latest problems, slug
+    /// collisions. Reused from the last snapshot while none of them changed
+    /// (a big site has tens of thousands of warnings to sort).
+    fn diagnostics(&mut self, collisions: Vec<Diagnostic>) -> Arc<Vec<Diagnostic>> {
+        if let Some((cached, seen)) = &self.diag_cache {
+            if *seen == collisions {
+                return cached.clone();
+            }
+        }
         let mut all: Vec<Diagnostic> = self.scan_diags.clone();
         all.extend(self.file_diags.values().flatten().cloned());
-        all.extend(collisions);
+        all.extend(collisions.iter().cloned());
         all.sort();
+        let all = Arc::new(all);
+        self.diag_cache = Some((all.clone(), collisions));
         all
     }
 
@@ -825,8 +842,10 @@ impl Site {
     pub fn snapshot(&mut self, previous: Option<&Snapshot>, now: DateTime<Utc>) -> Snapshot {
         self.now = now;
         let slug_warnings = self.render_pending();
-        let (chosen, mut collisions) = self.chosen();
+        let mut collisions = self.chosen().1;
         collisions.extend(slug_warnings);
+        let diagnostics = self.diagnostics(collisions);
+        let (chosen, _) = self.chosen();
         let events: Vec<&Event> = chosen.iter().map(|e| &e.event).collect();
         let c = &self.config;
 
@@ -895,7 +914,7 @@ impl Site {
             events: events_map,
             posts: chosen.len(),
             talks: chosen.iter().map(|e| e.event.talks.len()).sum(),
-            diagnostics: Arc::new(self.diagnostics(collisions)),
+            diagnostics,
         }
     }
 }

@@ -109,7 +109,12 @@ fn benches(c: &mut Criterion) {
     g.bench_function("atom", |b| b.iter(|| feed::atom(&items, &config)));
     g.bench_function("json", |b| b.iter(|| feed::json(&items, &config)));
     g.bench_function("item_markdown_to_html", |b| {
-        b.iter(|| events.iter().map(|e| feed::item(e, &config)).collect::<Vec<_>>())
+        b.iter(|| {
+            events
+                .iter()
+                .map(|e| feed::item(e, &config))
+                .collect::<Vec<_>>()
+        })
     });
     g.finish();
 }

@@ -803,10 +803,12 @@ impl Site {
     /// collisions. Reused from the last snapshot while none of them changed
     /// (a big site has tens of thousands of warnings to sort).
     fn diagnostics(&mut self, collisions: Vec<Diagnostic>) -> Arc<Vec<Diagnostic>> {
-        if let Some((cached, seen)) = &self.diag_cache {
-            if *seen == collisions {
-                return cached.clone();
-            }
+        if let Some((cached, _)) = self
+            .diag_cache
+            .as_ref()
+            .filter(|(_, seen)| *seen == collisions)
+        {
+            return cached.clone();
         }
         let mut all: Vec<Diagnostic> = self.scan_diags.clone();
         all.extend(self.file_diags.values().flatten().cloned());

@@ -252,7 +252,7 @@ fn slow_and_malformed_clients_do_not_hurt_others() {
         .unwrap();
     }
     fs::write(dir.path().join("almanac.yaml"), config()).unwrap();
-    let d = spawn_with_args(dir, &["--header-timeout", "2"]);
+    let d = Daemon::spawn(dir, &["--header-timeout", "2"]);
 
     // A thousand clients that trickle their headers.
     let mut slow: Vec<TcpStream> = (0..1000)
@@ -337,42 +337,6 @@ fn slow_and_malformed_clients_do_not_hurt_others() {
     assert_eq!(all.matches("HTTP/1.1 200 OK").count(), 501);
     // Still serving everyone at the end.
     assert_eq!(d.get("/calendar.ics").status, 200);
-}
-
-fn spawn_with_args(dir: tempfile::TempDir, extra: &[&str]) -> Daemon {
-    use std::io::BufRead;
-    let mut child = almanac()
-        .current_dir(dir.path())
-        .args([
-            "serve",
-            "--posts",
-            "posts",
-            "--out",
-            "out",
-            "--config",
-            "almanac.yaml",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .args(extra)
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
-    Daemon { child, addr, dir }
 }
 
 /// Status of the first response to raw bytes, 0 if the connection was closed.

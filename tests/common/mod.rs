@@ -124,7 +124,9 @@ impl Daemon {
         Self::spawn(dir, &[])
     }
 
-    pub fn spawn(dir: tempfile::TempDir, extra_env: &[(&str, &str)]) -> Daemon {
+    /// Starts the daemon in `dir` (which holds `posts/` and `almanac.yaml`),
+    /// with extra `serve` arguments.
+    pub fn spawn(dir: tempfile::TempDir, extra_args: &[&str]) -> Daemon {
         use std::io::BufRead;
         let mut cmd = almanac();
         cmd.current_dir(dir.path())
@@ -142,9 +144,7 @@ impl Daemon {
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
+        cmd.args(extra_args);
         let mut child = cmd.spawn().expect("almanac serve starts");
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();

@@ -67,7 +67,10 @@ pub fn unique_slugs<'a>(
         .enumerate()
         .map(|(i, (p, s))| (i, p, s))
         .collect();
-    items.sort_by(|a, b| a.1.cmp(b.1));
+    // Callers usually pass files in path order already (a BTreeMap's order).
+    if !items.is_sorted_by(|a, b| a.1 <= b.1) {
+        items.sort_by(|a, b| a.1.cmp(b.1));
+    }
     let mut by_slug: BTreeMap<&str, &Path> = BTreeMap::new();
     let mut kept = Vec::with_capacity(items.len());
     let mut diags = Vec::new();

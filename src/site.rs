@@ -132,6 +132,20 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// A hash of an output's inputs (each part length-prefixed, so no two
+/// different input lists hash alike by concatenation).
+fn inputs_key<'a>(parts: impl Iterator<Item = &'a str>) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    h.finalize().into()
+}
+
+/// The sorted problems of a snapshot, with the slug collisions they included.
+type ProblemCache = (Arc<Vec<Diagnostic>>, Vec<Diagnostic>);
+
 /// The calendars of one event.
 #[derive(Debug)]
 pub struct EventAssets {
@@ -256,7 +270,9 @@ pub struct Site {
     now: DateTime<Utc>,
     /// The sorted problems of the last snapshot and the collisions they
     /// included; dropped whenever a file's problems change.
-    diag_cache: Option<(Arc<Vec<Diagnostic>>, Vec<Diagnostic>)>,
+    diag_cache: std::sync::Mutex<Option<ProblemCache>>,
+    /// Hash of the inputs each shared output was last rendered from.
+    shared_keys: HashMap<&'static str, [u8; 32]>,
 }
 
 impl Site {
@@ -273,7 +289,8 @@ impl Site {
             removed_slugs: BTreeSet::new(),
             ghosts: BTreeMap::new(),
             now: DateTime::<Utc>::UNIX_EPOCH,
-            diag_cache: None,
+            diag_cache: std::sync::Mutex::new(None),
+            shared_keys: HashMap::new(),
         }
     }
 
@@ -318,7 +335,7 @@ impl Site {
         }
         let (files, scan_diags) = post::discover(dir);
         self.scan_diags = scan_diags;
-        self.diag_cache = None;
+        self.forget_problems();
         let keep: std::collections::HashSet<&PathBuf> = files.iter().collect();
         let gone: Vec<PathBuf> = self
             .entries
@@ -395,7 +412,7 @@ impl Site {
             }
             self.scan_diags.retain(|d| !d.path.starts_with(dir));
             self.scan_diags.extend(diags);
-            self.diag_cache = None;
+            self.forget_problems();
             for f in &files {
                 self.reload_file(f);
             }
@@ -412,7 +429,7 @@ impl Site {
             diagnostics,
         } = outcome;
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-        self.diag_cache = None;
+        self.forget_problems();
         self.file_diags.insert(path.clone(), diagnostics);
         let Some(event) = event else { return };
         let mut previous = None;
@@ -456,7 +473,7 @@ impl Site {
         self.entries.retain(|p, _| !p.starts_with(path));
         self.previous.retain(|p, _| !p.starts_with(path));
         self.file_diags.retain(|p, _| !p.starts_with(path));
-        self.diag_cache = None;
+        self.forget_problems();
         self.fingerprints.retain(|p, _| !p.starts_with(path));
     }
 
@@ -691,21 +708,28 @@ impl Site {
         let now = self.now;
         let retention = self.config.cancelled_retention;
         // Cancellations that expired: the posts they belong to render again.
-        let slug_of_entry: HashMap<String, PathBuf> = self
-            .entries
-            .iter()
-            .map(|(p, e)| {
-                (
-                    settled
-                        .get(p)
-                        .cloned()
-                        .unwrap_or_else(|| e.event.post.slug.clone()),
-                    p.clone(),
-                )
-            })
-            .collect();
+        // Only needed when some post has cancellations or was removed: most
+        // rebuilds skip building it.
+        let cancelled_slugs = self.history.slugs_with_cancellations();
+        let slug_of_entry: HashMap<String, PathBuf> =
+            if cancelled_slugs.is_empty() && self.removed_slugs.is_empty() {
+                HashMap::new()
+            } else {
+                self.entries
+                    .iter()
+                    .map(|(p, e)| {
+                        (
+                            settled
+                                .get(p)
+                                .cloned()
+                                .unwrap_or_else(|| e.event.post.slug.clone()),
+                            p.clone(),
+                        )
+                    })
+                    .collect()
+            };
         let mut ghost_slugs: BTreeSet<String> = std::mem::take(&mut self.removed_slugs);
-        for slug in self.history.slugs_with_cancellations() {
+        for slug in cancelled_slugs {
             match slug_of_entry.get(&slug) {
                 Some(p) => {
                     // Entries not rendered yet are settled when they render.
@@ -802,12 +826,12 @@ impl Site {
     /// Every problem: scan problems, each file's latest problems, slug
     /// collisions. Reused from the last snapshot while none of them changed
     /// (a big site has tens of thousands of warnings to sort).
-    fn diagnostics(&mut self, collisions: Vec<Diagnostic>) -> Arc<Vec<Diagnostic>> {
-        if let Some((cached, _)) = self
+    fn diagnostics(&self, collisions: Vec<Diagnostic>) -> Arc<Vec<Diagnostic>> {
+        let mut cache = self
             .diag_cache
-            .as_ref()
-            .filter(|(_, seen)| *seen == collisions)
-        {
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((cached, _)) = cache.as_ref().filter(|(_, seen)| *seen == collisions) {
             return cached.clone();
         }
         let mut all: Vec<Diagnostic> = self.scan_diags.clone();
@@ -815,8 +839,16 @@ impl Site {
         all.extend(collisions.iter().cloned());
         all.sort();
         let all = Arc::new(all);
-        self.diag_cache = Some((all.clone(), collisions));
+        *cache = Some((all.clone(), collisions));
         all
+    }
+
+    /// Drops the cached problem list (a file's problems changed).
+    fn forget_problems(&mut self) {
+        *self
+            .diag_cache
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
 
     /// The rendered events that publish (one per slug), and the collisions.
@@ -844,10 +876,9 @@ impl Site {
     pub fn snapshot(&mut self, previous: Option<&Snapshot>, now: DateTime<Utc>) -> Snapshot {
         self.now = now;
         let slug_warnings = self.render_pending();
-        let mut collisions = self.chosen().1;
+        let (chosen, mut collisions) = self.chosen();
         collisions.extend(slug_warnings);
         let diagnostics = self.diagnostics(collisions);
-        let (chosen, _) = self.chosen();
         let events: Vec<&Event> = chosen.iter().map(|e| &e.event).collect();
         let c = &self.config;
 
@@ -856,11 +887,16 @@ impl Site {
             .flat_map(|e| e.vevents.iter())
             .chain(self.ghosts.values().flat_map(|(_, v)| v.iter()))
             .collect();
-        all.sort_unstable_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
-        if let Some(limit) = c.all_talks_limit {
-            let cut = all.len().saturating_sub(limit);
+        let order =
+            |a: &&IcsEvent, b: &&IcsEvent| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid));
+        if let Some(limit) = c.all_talks_limit.filter(|l| *l < all.len()) {
+            // Only the newest `limit` are kept: select them in linear time,
+            // then sort just those.
+            let cut = all.len() - limit;
+            all.select_nth_unstable_by(cut, order);
             all.drain(..cut);
         }
+        all.sort_unstable_by(order);
         let meta = CalendarMeta {
             name: c.title.clone(),
             description: c.description.clone(),
@@ -868,36 +904,81 @@ impl Site {
             refresh: c.refresh_interval,
         };
         let items = feed::newest(chosen.iter().map(|e| &e.item).collect(), c.feed_limit);
-        // The five shared outputs are independent: render them on both cores.
+        // The calendar and the feeds change only when the talks or posts they
+        // show change: most edits touch neither, so they are keyed by a hash
+        // of their inputs and reused from the previous snapshot.
+        let calendar_key = inputs_key(all.iter().map(|e| e.text.as_str()));
+        let dates: Vec<String> = items
+            .iter()
+            .map(|i| i.date.timestamp().to_string())
+            .collect();
+        let feeds_key = inputs_key(items.iter().zip(&dates).flat_map(|(i, date)| {
+            [
+                i.id.as_str(),
+                date.as_str(),
+                i.title.as_str(),
+                i.summary.as_deref().unwrap_or(""),
+                i.content_html.as_str(),
+                i.image.as_deref().unwrap_or(""),
+            ]
+            .into_iter()
+            .chain(i.authors.iter().map(String::as_str))
+            .chain(std::iter::once("\u{1}"))
+            .chain(i.categories.iter().map(String::as_str))
+            .chain(std::iter::once("\u{2}"))
+        }));
+        let unchanged = |path: &str, key: &[u8; 32]| -> Option<Arc<Asset>> {
+            (self.shared_keys.get(path) == Some(key))
+                .then(|| previous?.shared.get(path).cloned())
+                .flatten()
+        };
+        let keep_calendar = unchanged("calendar.ics", &calendar_key);
+        let keep_feeds = ["rss.xml", "atom.xml", "feed.json"].map(|p| unchanged(p, &feeds_key));
+        let render_if =
+            |keep: bool, f: &(dyn Fn() -> String + Sync)| if keep { None } else { Some(f()) };
+        // The shared outputs are independent: render what changed on both cores.
         let ((calendar, rss), (atom, (json, index))) = rayon::join(
             || {
                 rayon::join(
-                    || ics::calendar(&meta, &all, &self.zones),
-                    || feed::rss(&items, c),
+                    || {
+                        render_if(keep_calendar.is_some(), &|| {
+                            ics::calendar(&meta, &all, &self.zones)
+                        })
+                    },
+                    || render_if(keep_feeds[0].is_some(), &|| feed::rss(&items, c)),
                 )
             },
             || {
                 rayon::join(
-                    || feed::atom(&items, c),
-                    || rayon::join(|| feed::json(&items, c), || html::index(&events, c)),
+                    || render_if(keep_feeds[1].is_some(), &|| feed::atom(&items, c)),
+                    || {
+                        rayon::join(
+                            || render_if(keep_feeds[2].is_some(), &|| feed::json(&items, c)),
+                            || html::index(&events, c),
+                        )
+                    },
                 )
             },
         );
         let texts = [
-            ("calendar.ics", calendar),
-            ("rss.xml", rss),
-            ("atom.xml", atom),
-            ("feed.json", json),
-            ("index.html", index),
+            ("calendar.ics", calendar, keep_calendar),
+            ("rss.xml", rss, keep_feeds[0].clone()),
+            ("atom.xml", atom, keep_feeds[1].clone()),
+            ("feed.json", json, keep_feeds[2].clone()),
+            ("index.html", Some(index), None),
         ];
-        let shared = texts
+        let shared: BTreeMap<String, Arc<Asset>> = texts
             .into_par_iter()
-            .map(|(path, text)| {
-                let reused = previous
-                    .and_then(|p| p.shared.get(path))
-                    .filter(|a| a.bytes.as_ref() == text.as_bytes())
-                    .cloned();
-                let asset = reused.unwrap_or_else(|| Arc::new(Asset::new(path, Bytes::from(text))));
+            .map(|(path, text, kept)| {
+                let asset = match (kept, text) {
+                    (Some(a), _) => a,
+                    (None, Some(text)) => previous
+                        .and_then(|p| p.shared.get(path))
+                        .filter(|a| a.bytes.as_ref() == text.as_bytes())
+                        .cloned()
+                        .unwrap_or_else(|| Arc::new(Asset::new(path, Bytes::from(text)))),
+                    (None, None) => unreachable!("an output is either kept or rendered"),
+                };
                 (path.to_string(), asset)
             })
             .collect();
@@ -911,11 +992,17 @@ impl Site {
                 .iter()
                 .map(|e| (e.assets.slug.clone(), e.assets.clone())),
         );
+        let posts = chosen.len();
+        let talks = chosen.iter().map(|e| e.event.talks.len()).sum();
+        self.shared_keys.insert("calendar.ics", calendar_key);
+        for p in ["rss.xml", "atom.xml", "feed.json"] {
+            self.shared_keys.insert(p, feeds_key);
+        }
         Snapshot {
             shared,
             events: events_map,
-            posts: chosen.len(),
-            talks: chosen.iter().map(|e| e.event.talks.len()).sum(),
+            posts,
+            talks,
             diagnostics,
         }
     }

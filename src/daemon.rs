@@ -335,10 +335,17 @@ fn log_new_problems(old: Option<&Snapshot>, new: &Snapshot) {
     if old.is_some_and(|o| Arc::ptr_eq(&o.diagnostics, &new.diagnostics)) {
         return;
     }
-    let before: std::collections::HashSet<&crate::diag::Diagnostic> = old
-        .map(|o| o.diagnostics.iter().collect())
-        .unwrap_or_default();
-    for d in new.diagnostics.iter().filter(|d| !before.contains(d)) {
+    // Both lists are sorted: walk them together instead of hashing every problem.
+    let empty = Vec::new();
+    let before = old.map_or(&empty, |o| &*o.diagnostics);
+    let mut i = 0;
+    let fresh = new.diagnostics.iter().filter(|d| {
+        while i < before.len() && before[i] < **d {
+            i += 1;
+        }
+        !(i < before.len() && before[i] == **d)
+    });
+    for d in fresh {
         if d.is_error() {
             tracing::error!(problem = %d, "post problem");
         } else {

@@ -143,6 +143,21 @@ fn inputs_key<'a>(parts: impl Iterator<Item = &'a str>) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// Merges two sorted lists into one sorted list.
+fn merge_sorted<T: Ord>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x <= y,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return out,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+}
+
 /// The sorted problems of a snapshot, with the slug collisions they included.
 type ProblemCache = (Arc<Vec<Diagnostic>>, Vec<Diagnostic>);
 
@@ -834,10 +849,20 @@ impl Site {
         if let Some((cached, _)) = cache.as_ref().filter(|(_, seen)| *seen == collisions) {
             return cached.clone();
         }
-        let mut all: Vec<Diagnostic> = self.scan_diags.clone();
-        all.extend(self.file_diags.values().flatten().cloned());
-        all.extend(collisions.iter().cloned());
-        all.sort();
+        // Each file's problems are in line order and the files in path order,
+        // so only the few scan problems and collisions need sorting in.
+        let per_file: Vec<Diagnostic> = self.file_diags.values().flatten().cloned().collect();
+        let mut extra: Vec<Diagnostic> =
+            self.scan_diags.iter().chain(&collisions).cloned().collect();
+        extra.sort();
+        let all = if per_file.is_sorted() {
+            merge_sorted(per_file, extra)
+        } else {
+            let mut all = per_file;
+            all.extend(extra);
+            all.sort();
+            all
+        };
         let all = Arc::new(all);
         *cache = Some((all.clone(), collisions));
         all
@@ -1011,6 +1036,16 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merging_sorted_lists() {
+        assert_eq!(
+            merge_sorted(vec![1, 3, 5, 7], vec![2, 3, 8]),
+            vec![1, 2, 3, 3, 5, 7, 8]
+        );
+        assert_eq!(merge_sorted(Vec::<u8>::new(), vec![1]), vec![1]);
+        assert_eq!(merge_sorted(vec![1], Vec::new()), vec![1]);
+    }
 
     #[test]
     fn gzip_is_deterministic_and_decodes() {

@@ -49,13 +49,6 @@ pub fn load_file(path: &Path, config: &Config) -> FileOutcome {
     }
 }
 
-/// Every event under `dir`, sorted by file path, and every problem.
-pub fn load_dir(dir: &Path, config: &Config) -> (Vec<FileOutcome>, Vec<Diagnostic>) {
-    let (files, diags) = post::discover(dir);
-    let outcomes = files.iter().map(|p| load_file(p, config)).collect();
-    (outcomes, diags)
-}
-
 /// Which of these (path, slug) pairs may publish: the first file (in path
 /// order) keeps a slug, the others are refused with an error naming both.
 /// Returns the indices kept, in path order.
@@ -91,14 +84,4 @@ pub fn unique_slugs<'a>(
         }
     }
     (kept, diags)
-}
-
-/// The events to publish from these outcomes (see [`unique_slugs`]).
-pub fn publishable(outcomes: &[FileOutcome]) -> (Vec<&Event>, Vec<Diagnostic>) {
-    let with_events: Vec<(&Path, &Event)> = outcomes
-        .iter()
-        .filter_map(|o| o.event.as_ref().map(|e| (o.path.as_path(), e)))
-        .collect();
-    let (kept, diags) = unique_slugs(with_events.iter().map(|(p, e)| (*p, e.post.slug.as_str())));
-    (kept.into_iter().map(|i| with_events[i].1).collect(), diags)
 }

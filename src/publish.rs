@@ -224,8 +224,7 @@ pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
     for (tmp, _) in &batch.pending {
         expected.insert(tmp.clone());
     }
-    let mut dirs = BTreeSet::new();
-    let removed = match remove_stale(out, &expected, &mut dirs) {
+    let removed = match remove_stale(out, &expected) {
         Ok(n) => n,
         Err(e) => {
             batch.abandon();
@@ -291,17 +290,15 @@ fn stage_changes<'a>(
 /// Removes the files of talks and events that `new` no longer has.
 fn remove_gone(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<usize, Error> {
     let mut removed = 0;
-    let mut dirs = BTreeSet::new();
     for (slug, before) in &old.events {
         match new.events.get(slug) {
             Some(ev) => {
                 for t in before.talks.keys().filter(|t| !ev.talks.contains_key(*t)) {
-                    removed +=
-                        remove_file_and_gz(&out.join(format!("events/{slug}/{t}.ics")), &mut dirs)?;
+                    removed += remove_file_and_gz(&out.join(format!("events/{slug}/{t}.ics")))?;
                 }
             }
             None => {
-                removed += remove_file_and_gz(&out.join(format!("events/{slug}.ics")), &mut dirs)?;
+                removed += remove_file_and_gz(&out.join(format!("events/{slug}.ics")))?;
                 let folder = out.join("events").join(slug);
                 if folder.is_dir() {
                     fs::remove_dir_all(&folder).map_err(io(&folder))?;
@@ -313,7 +310,7 @@ fn remove_gone(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<usize, Erro
     Ok(removed)
 }
 
-fn remove_file_and_gz(path: &Path, dirs: &mut BTreeSet<PathBuf>) -> Result<usize, Error> {
+fn remove_file_and_gz(path: &Path) -> Result<usize, Error> {
     let mut n = 0;
     for p in [path.to_path_buf(), gz_path(path)] {
         match fs::remove_file(&p) {
@@ -321,9 +318,6 @@ fn remove_file_and_gz(path: &Path, dirs: &mut BTreeSet<PathBuf>) -> Result<usize
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(Error::Io { path: p, source: e }),
         }
-    }
-    if let Some(d) = path.parent() {
-        dirs.insert(d.to_path_buf());
     }
     Ok(n)
 }
@@ -335,11 +329,7 @@ pub fn gz_path(path: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn remove_stale(
-    out: &Path,
-    expected: &HashSet<PathBuf>,
-    touched: &mut BTreeSet<PathBuf>,
-) -> Result<usize, Error> {
+fn remove_stale(out: &Path, expected: &HashSet<PathBuf>) -> Result<usize, Error> {
     let mut removed = 0;
     let mut dirs = Vec::new();
     let walker = walkdir::WalkDir::new(out)
@@ -358,9 +348,6 @@ fn remove_stale(
         if !expected.contains(path) {
             fs::remove_file(path).map_err(io(path))?;
             removed += 1;
-            if let Some(d) = path.parent() {
-                touched.insert(d.to_path_buf());
-            }
         }
     }
     // Deepest first, so emptied folders go too.

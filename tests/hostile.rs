@@ -145,10 +145,7 @@ fn write_bad_posts(dir: &Path) -> Vec<(&'static str, &'static str)> {
 fn bad_posts_each_get_a_clear_error_and_the_rest_publishes() {
     let tmp = tempfile::tempdir().unwrap();
     let posts = tmp.path().join("posts");
-    fs::create_dir_all(&posts).unwrap();
-    for f in files(&repo().join("seeds")) {
-        fs::copy(repo().join("seeds").join(&f), posts.join(&f)).unwrap();
-    }
+    copy_dir(&repo().join("seeds"), &posts);
     let expected = write_bad_posts(&posts);
     let o = run(almanac()
         .current_dir(repo())
@@ -243,14 +240,7 @@ fn more_files() {
 fn slow_and_malformed_clients_do_not_hurt_others() {
     more_files();
     let dir = tempfile::tempdir().unwrap();
-    fs::create_dir_all(dir.path().join("posts")).unwrap();
-    for f in files(&repo().join("seeds")) {
-        fs::copy(
-            repo().join("seeds").join(&f),
-            dir.path().join("posts").join(&f),
-        )
-        .unwrap();
-    }
+    copy_dir(&repo().join("seeds"), &dir.path().join("posts"));
     fs::write(dir.path().join("almanac.yaml"), config()).unwrap();
     let d = Daemon::spawn(dir, &["--header-timeout", "2"]);
 
@@ -529,10 +519,7 @@ fn load_while_posts_change_gives_only_complete_snapshots() {
 fn sigkill_at_any_moment_leaves_only_complete_files() {
     let dir = tempfile::tempdir().unwrap();
     let posts = dir.path().join("posts");
-    fs::create_dir_all(&posts).unwrap();
-    for f in files(&repo().join("seeds")) {
-        fs::copy(repo().join("seeds").join(&f), posts.join(&f)).unwrap();
-    }
+    copy_dir(&repo().join("seeds"), &posts);
     fs::write(dir.path().join("almanac.yaml"), config()).unwrap();
     let out = dir.path().join("out");
     let original = fs::read_to_string(posts.join("001_751c3eeda9040c24.txt")).unwrap();

@@ -316,10 +316,7 @@ fn socket_activation_and_readiness_notification() {
     use std::os::unix::net::UnixDatagram;
     let dir = tempfile::tempdir().unwrap();
     let posts = dir.path().join("posts");
-    fs::create_dir_all(&posts).unwrap();
-    for f in files(&repo().join("seeds")) {
-        fs::copy(repo().join("seeds").join(&f), posts.join(&f)).unwrap();
-    }
+    copy_dir(&repo().join("seeds"), &posts);
     let sock_path = dir.path().join("notify.sock");
     let notify = UnixDatagram::bind(&sock_path).unwrap();
     notify

@@ -42,6 +42,14 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Copies every file of `src` into `dst` (created if needed).
+pub fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for f in files(src) {
+        std::fs::copy(src.join(&f), dst.join(&f)).unwrap();
+    }
+}
+
 /// Every file under `dir`, relative, sorted.
 pub fn files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = walk(dir)
@@ -116,9 +124,7 @@ impl Daemon {
         let p = dir.path().join("posts");
         std::fs::create_dir_all(&p).unwrap();
         if let Some(src) = posts {
-            for f in files(src) {
-                std::fs::copy(src.join(&f), p.join(&f)).unwrap();
-            }
+            copy_dir(src, &p);
         }
         std::fs::write(dir.path().join("almanac.yaml"), config).unwrap();
         Self::spawn(dir, &[])

@@ -115,6 +115,7 @@ def main():
         # The first talk's title gets a marker word that changes every round.
         m = re.search(r"\n(?:### )?\[([^\]\n]+)\]\(", original)
         para = m.group(1)
+        print(f"measuring: daemon pid {daemon.pid}", file=sys.stderr, flush=True)
         latencies = []
         for i in range(args.rounds):
             marker = f"benchmark{i}x{os.getpid()}"

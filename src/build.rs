@@ -95,7 +95,7 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     let snapshot = site.snapshot(None, Utc::now()); // → calendars and feeds → one snapshot
     let report = publish::publish(out, &snapshot)?; // → out/
     site.save_history()?; // what subscribers now see, for the next build's SEQUENCE
-    let mut diagnostics = snapshot.diagnostics.to_vec();
+    let mut diagnostics = snapshot.problems.all();
     diagnostics.extend(warnings.into_iter().map(|w| Diagnostic::warning(out, 0, w)));
     let manifest = Manifest {
         version: env!("CARGO_PKG_VERSION").to_string(),

@@ -92,7 +92,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         tracing::error!(error = %e, "posts folder unreadable; serving nothing until it appears");
     }
     let snapshot = site.snapshot(None, chrono::Utc::now());
-    log_new_problems(None, &snapshot);
+    log_new_problems(&snapshot);
     let shared = Arc::new(Shared::new(snapshot));
     let mut publish_failed = full_publish(&opts.out, &shared).await;
     save_history(&mut site, publish_failed.is_none());
@@ -179,7 +179,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                         }).await.map_err(|e| Error::Other(format!("rebuild task: {e}")))?;
                         site = s;
                         let new = Arc::new(site.snapshot(Some(&shared.snapshot.load()), chrono::Utc::now()));
-                        log_new_problems(None, &new);
+                        log_new_problems(&new);
                         shared.snapshot.store(new);
                         publish_failed = full_publish(&opts.out, &shared).await;
                         save_history(&mut site, publish_failed.is_none());
@@ -245,8 +245,8 @@ async fn swap_and_publish(
         took_us = t.elapsed().as_micros() as u64,
         "snapshot assembled"
     );
-    log_new_problems(Some(&old), &new);
     shared.snapshot.store(new.clone());
+    log_new_problems(&new);
     if failed.is_some() {
         return full_publish(out, shared).await;
     }
@@ -330,22 +330,9 @@ fn save_history(site: &mut Site, published: bool) {
     }
 }
 
-/// Logs the problems that are new since `old` (all of them at start).
-fn log_new_problems(old: Option<&Snapshot>, new: &Snapshot) {
-    if old.is_some_and(|o| Arc::ptr_eq(&o.diagnostics, &new.diagnostics)) {
-        return;
-    }
-    // Both lists are sorted: walk them together instead of hashing every problem.
-    let empty = Vec::new();
-    let before = old.map_or(&empty, |o| &*o.diagnostics);
-    let mut i = 0;
-    let fresh = new.diagnostics.iter().filter(|d| {
-        while i < before.len() && before[i] < **d {
-            i += 1;
-        }
-        !(i < before.len() && before[i] == **d)
-    });
-    for d in fresh {
+/// Logs the problems that are new in this snapshot (all of them at start).
+fn log_new_problems(new: &Snapshot) {
+    for d in new.problems.fresh.iter() {
         if d.is_error() {
             tracing::error!(problem = %d, "post problem");
         } else {

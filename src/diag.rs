@@ -4,8 +4,10 @@
 //! so one broken post never stops the others from being published. The
 //! command line prints them; the daemon logs them and shows them on `/healthz`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How bad a problem is: an error drops the talk (or the post); a warning
 /// publishes it and says what was guessed.
@@ -88,6 +90,78 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Each file's problems, kept per file so that a change to one post costs
+/// what that post has, not the tens of thousands of warnings a big site
+/// carries. A snapshot shares the map with the site until the next change.
+pub type FileProblems = Arc<BTreeMap<PathBuf, Arc<[Diagnostic]>>>;
+
+/// Every problem of one snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    /// Problems of the post files, by file.
+    pub files: FileProblems,
+    /// Problems of the folder scan and slug collisions, sorted.
+    pub extra: Arc<[Diagnostic]>,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Problems that were not there in the previous snapshot, sorted (what
+    /// the daemon logs).
+    pub fresh: Arc<[Diagnostic]>,
+}
+
+impl Problems {
+    /// Counts the problems once, when the snapshot is made.
+    pub fn new(files: FileProblems, mut extra: Vec<Diagnostic>, fresh: Vec<Diagnostic>) -> Self {
+        extra.sort();
+        let all = files.values().flat_map(|d| d.iter()).chain(&extra);
+        let (errors, total) = all.fold((0, 0), |(e, t), d| (e + usize::from(d.is_error()), t + 1));
+        Problems {
+            files,
+            extra: extra.into(),
+            errors,
+            warnings: total - errors,
+            fresh: fresh.into(),
+        }
+    }
+
+    /// Every problem, sorted by file and line.
+    pub fn all(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self
+            .files
+            .values()
+            .flat_map(|d| d.iter())
+            .chain(self.extra.iter())
+            .cloned()
+            .collect();
+        // Files are in path order and each file's problems in line order, so
+        // this is nearly sorted already: the stable sort is linear on it.
+        all.sort();
+        all
+    }
+
+    pub fn len(&self) -> usize {
+        self.errors + self.warnings
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The problems in `new` that are not in `old` (both sorted).
+pub fn added(old: &[Diagnostic], new: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut i = 0;
+    new.iter()
+        .filter(|d| {
+            while i < old.len() && old[i] < **d {
+                i += 1;
+            }
+            !(i < old.len() && old[i] == **d)
+        })
+        .cloned()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +179,16 @@ mod tests {
         );
         let w = Diagnostic::warning(Path::new("b.md"), 0, "no date");
         assert_eq!(w.to_string(), "b.md: warning: no date");
+    }
+
+    #[test]
+    fn added_problems_are_those_not_seen_before() {
+        let d = |line| Diagnostic::warning(Path::new("a.md"), line, "x");
+        assert_eq!(
+            added(&[d(1), d(3)], &[d(1), d(2), d(3), d(4)]),
+            vec![d(2), d(4)]
+        );
+        assert_eq!(added(&[], &[d(1)]), vec![d(1)]);
+        assert!(added(&[d(1)], &[]).is_empty());
     }
 }

@@ -344,12 +344,12 @@ fn health(shared: &Shared, snapshot: &Snapshot) -> Resp {
         "posts": snapshot.posts,
         "talks": snapshot.talks,
         "errors": errors,
-        "warnings": snapshot.diagnostics.len() - errors,
+        "warnings": snapshot.problems.warnings,
         "builds": h.builds,
         "last_build_ms": h.last_build_ms,
         "publish_error": h.publish_error,
         "posts_error": h.posts_error,
-        "problems": snapshot.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "problems": snapshot.problems.all().iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
     dynamic("application/json", format!("{body:#}\n"))
 }

@@ -162,7 +162,7 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
             site.load_all(&inputs.posts)
                 .map_err(almanac::Error::Other)?;
             let snapshot = site.snapshot(None, chrono::Utc::now());
-            for d in snapshot.diagnostics.iter() {
+            for d in snapshot.problems.all() {
                 eprintln!("{d}");
             }
             let events = site.published();
@@ -206,7 +206,7 @@ fn check(inputs: &Inputs, config: &Config) -> Result<Vec<Diagnostic>, almanac::E
     let mut site = Site::new(config.clone());
     site.load_all(&inputs.posts)
         .map_err(almanac::Error::Other)?;
-    Ok(site.snapshot(None, chrono::Utc::now()).diagnostics.to_vec())
+    Ok(site.snapshot(None, chrono::Utc::now()).problems.all())
 }
 
 /// Structured logs on stderr; plain (no colours, no timestamps) under

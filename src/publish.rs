@@ -292,6 +292,7 @@ fn remove_gone(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<usize, Erro
     let mut removed = 0;
     for (slug, before) in &old.events {
         match new.events.get(slug) {
+            Some(ev) if Arc::ptr_eq(ev, before) => {}
             Some(ev) => {
                 for t in before.talks.keys().filter(|t| !ev.talks.contains_key(*t)) {
                     removed += remove_file_and_gz(&out.join(format!("events/{slug}/{t}.ics")))?;

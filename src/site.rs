@@ -7,7 +7,7 @@
 //! [`Snapshot`] is what one build produced, with every [`Asset`]'s bytes, gzip
 //! variant, content type and ETag computed once, so serving is a lookup.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
-use crate::diag::Diagnostic;
+use crate::diag::{self, Diagnostic, FileProblems, Problems};
 use crate::event::{self, Event, FileOutcome};
 use crate::history::{self, History, Record};
 use crate::post::{self, Post};
@@ -143,23 +143,74 @@ fn inputs_key<'a>(parts: impl Iterator<Item = &'a str>) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Merges two sorted lists into one sorted list.
-fn merge_sorted<T: Ord>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => x <= y,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => return out,
-        };
-        out.extend(if take_a { a.next() } else { b.next() });
+/// The newest `limit` talks (all without a limit), oldest first.
+///
+/// Events are visited newest first and the visit stops once no remaining
+/// event can hold a talk among the newest: a change costs a sort of the
+/// events and a look at the talks of the newest few, not at all 200,000.
+fn newest_talks<'a>(
+    events: impl Iterator<Item = &'a [IcsEvent]>,
+    limit: Option<usize>,
+) -> Vec<&'a IcsEvent> {
+    let order =
+        |a: &&IcsEvent, b: &&IcsEvent| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid));
+    let mut events: Vec<(DateTime<Utc>, &[IcsEvent])> = events
+        .filter_map(|v| Some((v.iter().map(|e| e.start).max()?, v)))
+        .collect();
+    events.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    let mut all: Vec<&IcsEvent> = Vec::new();
+    // The start of the `limit`-th newest talk taken so far, once known: an
+    // event whose newest talk is older cannot contribute.
+    let mut bar: Option<DateTime<Utc>> = None;
+    for (newest, talks) in events {
+        if bar.is_some_and(|b| newest < b) {
+            break;
+        }
+        all.extend(talks);
+        if let Some(limit) = limit.filter(|l| bar.is_none() && all.len() >= *l && *l > 0) {
+            let mut starts: Vec<DateTime<Utc>> = all.iter().map(|e| e.start).collect();
+            let k = starts.len() - limit;
+            bar = Some(*starts.select_nth_unstable(k).1);
+        }
     }
+    match limit {
+        Some(0) => all.clear(),
+        Some(limit) if limit < all.len() => {
+            // Select the newest in linear time, then sort just those.
+            let cut = all.len() - limit;
+            all.select_nth_unstable_by(cut, order);
+            all.drain(..cut);
+        }
+        _ => {}
+    }
+    all.sort_unstable_by(order);
+    all
 }
 
-/// The sorted problems of a snapshot, with the slug collisions they included.
-type ProblemCache = (Arc<Vec<Diagnostic>>, Vec<Diagnostic>);
+/// The keys of `map` equal to `path` or below it. Paths order by component,
+/// so they are one contiguous range: no walk over the whole map.
+fn under<V>(map: &BTreeMap<PathBuf, V>, path: &Path) -> Vec<PathBuf> {
+    use std::ops::Bound;
+    map.range::<Path, _>((Bound::Included(path), Bound::Unbounded))
+        .take_while(|(p, _)| p.starts_with(path))
+        .map(|(p, _)| p.clone())
+        .collect()
+}
+
+/// Debug-level timing of the steps of a rebuild (`RUST_LOG=debug`).
+struct Lap(std::cell::Cell<std::time::Instant>);
+
+impl Lap {
+    fn start() -> Lap {
+        Lap(std::cell::Cell::new(std::time::Instant::now()))
+    }
+
+    fn step(&self, what: &str) {
+        let now = std::time::Instant::now();
+        let took = now - self.0.replace(now);
+        tracing::debug!(took_us = took.as_micros() as u64, "{what}");
+    }
+}
 
 /// The calendars of one event.
 #[derive(Debug)]
@@ -181,7 +232,7 @@ pub struct Snapshot {
     pub posts: usize,
     pub talks: usize,
     /// Problems of the posts this snapshot was built from.
-    pub diagnostics: Arc<Vec<Diagnostic>>,
+    pub problems: Problems,
 }
 
 impl Snapshot {
@@ -216,7 +267,7 @@ impl Snapshot {
     }
 
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+        self.problems.errors
     }
 }
 
@@ -260,6 +311,19 @@ struct Rendered {
     item: FeedItem,
 }
 
+/// How the posts' slugs were settled (see [`Site::settle_slugs`]). Kept
+/// until a post arrives, leaves, or changes its path, slug or date: an
+/// ordinary edit costs nothing here however many posts there are.
+#[derive(Debug, Default)]
+struct Slugs {
+    /// Posts published under another slug than the one they ask for.
+    settled: HashMap<PathBuf, String>,
+    /// Posts refused because an earlier file has the very same path.
+    refused: HashSet<PathBuf>,
+    /// A warning for each settled post, an error for each refused one.
+    diags: Vec<Diagnostic>,
+}
+
 /// The daemon's model of the posts folder, updated file by file.
 #[derive(Debug)]
 pub struct Site {
@@ -267,8 +331,12 @@ pub struct Site {
     zones: ZoneCache,
     entries: BTreeMap<PathBuf, Entry>,
     /// Latest problems per file (also for files that keep an older version).
-    file_diags: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    file_diags: FileProblems,
     scan_diags: Vec<Diagnostic>,
+    /// Problems new since the last snapshot (the daemon logs these).
+    fresh: Vec<Diagnostic>,
+    /// The scan problems and collisions of the last snapshot, sorted.
+    last_extra: Arc<[Diagnostic]>,
     /// Size and modification time of each file when last read.
     fingerprints: HashMap<PathBuf, (Option<std::time::SystemTime>, u64)>,
     /// Renderings of replaced versions, kept until the new version is
@@ -283,11 +351,10 @@ pub struct Site {
     ghosts: BTreeMap<String, (Arc<EventAssets>, Vec<IcsEvent>)>,
     /// The time of the snapshot being built (stamps revisions that change).
     now: DateTime<Utc>,
-    /// The sorted problems of the last snapshot and the collisions they
-    /// included; dropped whenever a file's problems change.
-    diag_cache: std::sync::Mutex<Option<ProblemCache>>,
     /// Hash of the inputs each shared output was last rendered from.
     shared_keys: HashMap<&'static str, [u8; 32]>,
+    /// `None` when a change may have moved a slug.
+    slugs: Option<Slugs>,
 }
 
 impl Site {
@@ -296,16 +363,18 @@ impl Site {
             config,
             zones: ZoneCache::default(),
             entries: BTreeMap::new(),
-            file_diags: BTreeMap::new(),
+            file_diags: FileProblems::default(),
             scan_diags: Vec::new(),
+            fresh: Vec::new(),
+            last_extra: Arc::from([]),
             fingerprints: HashMap::new(),
             previous: HashMap::new(),
             history: History::in_memory(),
             removed_slugs: BTreeSet::new(),
             ghosts: BTreeMap::new(),
             now: DateTime::<Utc>::UNIX_EPOCH,
-            diag_cache: std::sync::Mutex::new(None),
             shared_keys: HashMap::new(),
+            slugs: None,
         }
     }
 
@@ -350,7 +419,6 @@ impl Site {
         }
         let (files, scan_diags) = post::discover(dir);
         self.scan_diags = scan_diags;
-        self.forget_problems();
         let keep: std::collections::HashSet<&PathBuf> = files.iter().collect();
         let gone: Vec<PathBuf> = self
             .entries
@@ -405,8 +473,8 @@ impl Site {
                 // A post replaced by a folder (or something else).
                 self.remove(path);
                 if post::is_post_path(path) {
-                    self.file_diags.insert(
-                        path.to_path_buf(),
+                    self.set_problems(
+                        path,
                         vec![Diagnostic::error(path, 0, "not a regular file; skipped")],
                     );
                 }
@@ -427,7 +495,6 @@ impl Site {
             }
             self.scan_diags.retain(|d| !d.path.starts_with(dir));
             self.scan_diags.extend(diags);
-            self.forget_problems();
             for f in &files {
                 self.reload_file(f);
             }
@@ -444,8 +511,7 @@ impl Site {
             diagnostics,
         } = outcome;
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-        self.forget_problems();
-        self.file_diags.insert(path.clone(), diagnostics);
+        self.set_problems(&path, diagnostics);
         let Some(event) = event else { return };
         let mut previous = None;
         if let Some(old) = self.entries.get_mut(&path) {
@@ -457,6 +523,10 @@ impl Site {
                 old.had_errors = has_errors;
                 return;
             }
+            let (a, b) = (&old.event.post, &event.post);
+            if (&a.slug, &a.url_path, a.date) != (&b.slug, &b.url_path, b.date) {
+                self.slugs = None;
+            }
             previous = old.rendered.take();
             if let Some(r) = previous
                 .as_ref()
@@ -465,6 +535,9 @@ impl Site {
                 // The post moved to another slug: its old talks are cancelled.
                 self.removed_slugs.insert(r.event.post.slug.clone());
             }
+        }
+        if !self.entries.contains_key(&path) {
+            self.slugs = None;
         }
         self.previous.insert(path.clone(), previous);
         self.entries.insert(
@@ -480,25 +553,26 @@ impl Site {
     /// Forgets a file (deleted, or moved out of the folder), or every file
     /// below a folder that went away.
     pub fn remove(&mut self, path: &Path) {
-        for (p, e) in &self.entries {
-            if let Some(r) = e.rendered.as_ref().filter(|_| p.starts_with(path)) {
-                self.removed_slugs.insert(r.event.post.slug.clone());
+        let mut gone = self.known_under(path);
+        gone.extend(under(&self.file_diags, path));
+        for p in &gone {
+            if let Some(e) = self.entries.remove(p) {
+                self.slugs = None;
+                if let Some(r) = e.rendered {
+                    self.removed_slugs.insert(r.event.post.slug);
+                }
+            }
+            self.previous.remove(p);
+            self.fingerprints.remove(p);
+            if self.file_diags.contains_key(p) {
+                Arc::make_mut(&mut self.file_diags).remove(p);
             }
         }
-        self.entries.retain(|p, _| !p.starts_with(path));
-        self.previous.retain(|p, _| !p.starts_with(path));
-        self.file_diags.retain(|p, _| !p.starts_with(path));
-        self.forget_problems();
-        self.fingerprints.retain(|p, _| !p.starts_with(path));
     }
 
     /// Files currently known under `path` (for a removed folder).
     pub fn known_under(&self, path: &Path) -> Vec<PathBuf> {
-        self.entries
-            .keys()
-            .filter(|p| p.starts_with(path))
-            .cloned()
-            .collect()
+        under(&self.entries, path)
     }
 
     /// Renders an event's calendars; assets whose bytes equal those of the
@@ -597,7 +671,7 @@ impl Site {
     /// (`blog-2023-10-30-x` for `/blog/2023/10/30/x`), with a warning. Posts
     /// with the very same path keep the slug they ask for; the collision is
     /// an error reported by [`Site::snapshot`].
-    fn settle_slugs(&self) -> (HashMap<PathBuf, String>, Vec<Diagnostic>) {
+    fn settle_slugs(&self) -> Slugs {
         let mut groups: HashMap<&str, Vec<(&PathBuf, &Entry)>> = HashMap::new();
         for (p, e) in &self.entries {
             groups
@@ -639,7 +713,27 @@ impl Site {
                 settled.insert(p.clone(), long);
             }
         }
-        (settled, diags)
+        // Posts with the very same path: the first file keeps the slug.
+        let paths: Vec<&PathBuf> = self.entries.keys().collect();
+        let (kept, refused) = event::unique_slugs(self.entries.iter().map(|(p, e)| {
+            let slug = settled.get(p).unwrap_or(&e.event.post.slug);
+            (p.as_path(), slug.as_str())
+        }));
+        let mut is_kept = vec![false; paths.len()];
+        for i in kept {
+            is_kept[i] = true;
+        }
+        diags.extend(refused);
+        Slugs {
+            refused: paths
+                .into_iter()
+                .zip(is_kept)
+                .filter(|(_, k)| !k)
+                .map(|(p, _)| p.clone())
+                .collect(),
+            settled,
+            diags,
+        }
     }
 
     /// Observes an event's talks in the history (sequence bumps for what
@@ -718,8 +812,12 @@ impl Site {
     }
 
     /// Renders every entry not rendered under its settled slug, in parallel.
-    fn render_pending(&mut self) -> Vec<Diagnostic> {
-        let (settled, diags) = self.settle_slugs();
+    fn render_pending(&mut self) {
+        let slugs = match self.slugs.take() {
+            Some(slugs) => slugs,
+            None => self.settle_slugs(),
+        };
+        let settled = &slugs.settled;
         let now = self.now;
         let retention = self.config.cancelled_retention;
         // Cancellations that expired: the posts they belong to render again.
@@ -835,99 +933,56 @@ impl Site {
                 e.rendered = Some(r);
             }
         }
-        diags
+        self.slugs = Some(slugs);
     }
 
-    /// Every problem: scan problems, each file's latest problems, slug
-    /// collisions. Reused from the last snapshot while none of them changed
-    /// (a big site has tens of thousands of warnings to sort).
-    fn diagnostics(&self, collisions: Vec<Diagnostic>) -> Arc<Vec<Diagnostic>> {
-        let mut cache = self
-            .diag_cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((cached, _)) = cache.as_ref().filter(|(_, seen)| *seen == collisions) {
-            return cached.clone();
-        }
-        // Each file's problems are in line order and the files in path order,
-        // so only the few scan problems and collisions need sorting in.
-        let per_file: Vec<Diagnostic> = self.file_diags.values().flatten().cloned().collect();
-        let mut extra: Vec<Diagnostic> =
-            self.scan_diags.iter().chain(&collisions).cloned().collect();
-        extra.sort();
-        let all = if per_file.is_sorted() {
-            merge_sorted(per_file, extra)
-        } else {
-            let mut all = per_file;
-            all.extend(extra);
-            all.sort();
-            all
-        };
-        let all = Arc::new(all);
-        *cache = Some((all.clone(), collisions));
-        all
-    }
-
-    /// Drops the cached problem list (a file's problems changed).
-    fn forget_problems(&mut self) {
-        *self
-            .diag_cache
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    /// Records a file's latest problems and which of them are new.
+    fn set_problems(&mut self, path: &Path, mut diags: Vec<Diagnostic>) {
+        diags.sort();
+        let old = self.file_diags.get(path).map_or(&[][..], |d| &d[..]);
+        self.fresh.extend(diag::added(old, &diags));
+        Arc::make_mut(&mut self.file_diags).insert(path.to_path_buf(), diags.into());
     }
 
     /// The rendered events that publish (one per slug), and the collisions.
-    fn chosen(&self) -> (Vec<&Rendered>, Vec<Diagnostic>) {
-        let entries: Vec<(&PathBuf, &Rendered)> = self
-            .entries
+    fn chosen(&self) -> Vec<&Rendered> {
+        let refused = self.slugs.as_ref().map(|s| &s.refused);
+        self.entries
             .iter()
-            .filter_map(|(p, e)| e.rendered.as_ref().map(|r| (p, r)))
-            .collect();
-        let (kept, collisions) = event::unique_slugs(
-            entries
-                .iter()
-                .map(|(p, e)| (p.as_path(), e.event.post.slug.as_str())),
-        );
-        (kept.into_iter().map(|i| entries[i].1).collect(), collisions)
+            .filter(|(p, _)| !refused.is_some_and(|r| !r.is_empty() && r.contains(*p)))
+            .filter_map(|(_, e)| e.rendered.as_ref())
+            .collect()
     }
 
     /// The events of the last snapshot, as published (settled slugs).
     pub fn published(&self) -> Vec<&Event> {
-        self.chosen().0.into_iter().map(|r| &r.event).collect()
+        self.chosen().into_iter().map(|r| &r.event).collect()
     }
 
     /// Assembles a snapshot. Assets whose bytes equal those in `previous`
     /// are taken from it, so they keep their publication time and gzip.
     pub fn snapshot(&mut self, previous: Option<&Snapshot>, now: DateTime<Utc>) -> Snapshot {
         self.now = now;
-        let slug_warnings = self.render_pending();
-        let (chosen, mut collisions) = self.chosen();
-        collisions.extend(slug_warnings);
-        let diagnostics = self.diagnostics(collisions);
+        let lap = Lap::start();
+        self.render_pending();
+        lap.step("rendered changed posts");
+        let chosen = self.chosen();
+        lap.step("chose events");
         let events: Vec<&Event> = chosen.iter().map(|e| &e.event).collect();
         let c = &self.config;
 
-        let mut all: Vec<&IcsEvent> = chosen
+        let events_talks = chosen
             .iter()
-            .flat_map(|e| e.vevents.iter())
-            .chain(self.ghosts.values().flat_map(|(_, v)| v.iter()))
-            .collect();
-        let order =
-            |a: &&IcsEvent, b: &&IcsEvent| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid));
-        if let Some(limit) = c.all_talks_limit.filter(|l| *l < all.len()) {
-            // Only the newest `limit` are kept: select them in linear time,
-            // then sort just those.
-            let cut = all.len() - limit;
-            all.select_nth_unstable_by(cut, order);
-            all.drain(..cut);
-        }
-        all.sort_unstable_by(order);
+            .map(|e| &e.vevents[..])
+            .chain(self.ghosts.values().map(|(_, v)| &v[..]));
+        let all = newest_talks(events_talks, c.all_talks_limit);
         let meta = CalendarMeta {
             name: c.title.clone(),
             description: c.description.clone(),
             source: format!("{}/calendar.ics", c.public_url),
             refresh: c.refresh_interval,
         };
+        lap.step("selected newest talks");
         let items = feed::newest(chosen.iter().map(|e| &e.item).collect(), c.feed_limit);
         // The calendar and the feeds change only when the talks or posts they
         // show change: most edits touch neither, so they are keyed by a hash
@@ -957,6 +1012,7 @@ impl Site {
                 .then(|| previous?.shared.get(path).cloned())
                 .flatten()
         };
+        lap.step("hashed shared inputs");
         let keep_calendar = unchanged("calendar.ics", &calendar_key);
         let keep_feeds = ["rss.xml", "atom.xml", "feed.json"].map(|p| unchanged(p, &feeds_key));
         let render_if =
@@ -992,6 +1048,7 @@ impl Site {
             ("feed.json", json, keep_feeds[2].clone()),
             ("index.html", Some(index), None),
         ];
+        lap.step("rendered shared outputs");
         let shared: BTreeMap<String, Arc<Asset>> = texts
             .into_par_iter()
             .map(|(path, text, kept)| {
@@ -1007,6 +1064,7 @@ impl Site {
                 (path.to_string(), asset)
             })
             .collect();
+        lap.step("compressed shared outputs");
         let mut events_map: HashMap<String, Arc<EventAssets>> = self
             .ghosts
             .iter()
@@ -1023,12 +1081,21 @@ impl Site {
         for p in ["rss.xml", "atom.xml", "feed.json"] {
             self.shared_keys.insert(p, feeds_key);
         }
+        let mut extra: Vec<Diagnostic> = self.scan_diags.iter().cloned().collect();
+        extra.extend(self.slugs.iter().flat_map(|s| s.diags.iter().cloned()));
+        extra.sort();
+        let mut fresh = std::mem::take(&mut self.fresh);
+        fresh.extend(diag::added(&self.last_extra, &extra));
+        fresh.sort();
+        let problems = Problems::new(self.file_diags.clone(), extra, fresh);
+        self.last_extra = problems.extra.clone();
+        lap.step("indexed events and problems");
         Snapshot {
             shared,
             events: events_map,
             posts,
             talks,
-            diagnostics,
+            problems,
         }
     }
 }
@@ -1038,13 +1105,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn merging_sorted_lists() {
-        assert_eq!(
-            merge_sorted(vec![1, 3, 5, 7], vec![2, 3, 8]),
-            vec![1, 2, 3, 3, 5, 7, 8]
-        );
-        assert_eq!(merge_sorted(Vec::<u8>::new(), vec![1]), vec![1]);
-        assert_eq!(merge_sorted(vec![1], Vec::new()), vec![1]);
+    fn newest_talks_match_sorting_everything() {
+        // Events with overlapping spans and equal starts (ties break by UID).
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            seed >> 33
+        };
+        let events: Vec<Vec<IcsEvent>> = (0..60)
+            .map(|e| {
+                (0..next() % 12)
+                    .map(|t| IcsEvent {
+                        uid: format!("{e}-{t}"),
+                        text: String::new(),
+                        tz: None,
+                        year: 2024,
+                        start: DateTime::from_timestamp((next() % 500) as i64 * 3600, 0).unwrap(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut everything: Vec<&IcsEvent> = events.iter().flatten().collect();
+        everything.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+        for limit in [None, Some(0), Some(1), Some(7), Some(100), Some(10_000)] {
+            let got = newest_talks(events.iter().map(|v| &v[..]), limit);
+            let keep = limit.map_or(everything.len(), |l| l.min(everything.len()));
+            let want = &everything[everything.len() - keep..];
+            let uids = |v: &[&IcsEvent]| v.iter().map(|e| e.uid.clone()).collect::<Vec<_>>();
+            assert_eq!(uids(&got), uids(want), "limit {limit:?}");
+        }
     }
 
     #[test]

@@ -28,8 +28,14 @@ pub struct FeedItem {
 /// The newest `limit` items, newest first; ties broken by id (the post's
 /// link), so the order never depends on file system order.
 pub fn newest(mut items: Vec<&FeedItem>, limit: usize) -> Vec<FeedItem> {
-    items.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
-    items.into_iter().take(limit).cloned().collect()
+    let order = |a: &&FeedItem, b: &&FeedItem| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id));
+    if limit < items.len() {
+        // Select the newest in linear time; sort only those.
+        items.select_nth_unstable_by(limit, order);
+        items.truncate(limit);
+    }
+    items.sort_unstable_by(order);
+    items.into_iter().cloned().collect()
 }
 
 /// One post as a feed item (its HTML rendered here, once).

@@ -62,16 +62,24 @@ nav a,.subscribe a{display:inline-block;margin:.15rem .6rem .15rem 0}a{color:#06
 
 /// The whole page.
 pub fn index(events: &[&Event], config: &Config) -> String {
-    let mut sorted: Vec<&&Event> = events.iter().filter(|e| !e.talks.is_empty()).collect();
-    sorted.sort_by(|a, b| {
-        let first = |e: &Event| e.talks.iter().map(|t| t.when.start).min();
-        first(b)
-            .cmp(&first(a))
-            .then_with(|| a.post.slug.cmp(&b.post.slug))
-    });
+    // Newest first by first talk: select the newest `index_limit` in linear
+    // time, then sort just those (a big site has tens of thousands).
+    let mut sorted: Vec<(chrono::DateTime<chrono::Utc>, &Event)> = events
+        .iter()
+        .filter_map(|e| Some((e.talks.iter().map(|t| t.when.start).min()?, *e)))
+        .collect();
+    let order = |a: &(chrono::DateTime<chrono::Utc>, &Event),
+                 b: &(chrono::DateTime<chrono::Utc>, &Event)| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.post.slug.cmp(&b.1.post.slug))
+    };
     let shown = sorted.len().min(config.index_limit);
     let hidden = sorted.len() - shown;
-    sorted.truncate(shown);
+    if hidden > 0 {
+        sorted.select_nth_unstable_by(shown, order);
+        sorted.truncate(shown);
+    }
+    sorted.sort_unstable_by(order);
     let base = &config.public_url;
     let mut o = String::with_capacity(64 * 1024);
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
@@ -96,7 +104,7 @@ pub fn index(events: &[&Event], config: &Config) -> String {
     let all = format!("{base}/calendar.ics");
     subscribe(&mut o, &all, &config.title);
     o.push_str(" <a href=\"calendar.ics\">Download .ics</a><br><strong>Feeds:</strong> <a href=\"rss.xml\">RSS</a> <a href=\"atom.xml\">Atom</a> <a href=\"feed.json\">JSON Feed</a></nav>\n</header>\n<main>\n");
-    for ev in sorted {
+    for (_, ev) in sorted {
         event_section(&mut o, ev, config);
     }
     if events.iter().all(|e| e.talks.is_empty()) {

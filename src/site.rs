@@ -157,7 +157,7 @@ fn newest_talks<'a>(
     let mut events: Vec<(DateTime<Utc>, &[IcsEvent])> = events
         .filter_map(|v| Some((v.iter().map(|e| e.start).max()?, v)))
         .collect();
-    events.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    events.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
     let mut all: Vec<&IcsEvent> = Vec::new();
     // The start of the `limit`-th newest talk taken so far, once known: an
     // event whose newest talk is older cannot contribute.
@@ -1081,7 +1081,7 @@ impl Site {
         for p in ["rss.xml", "atom.xml", "feed.json"] {
             self.shared_keys.insert(p, feeds_key);
         }
-        let mut extra: Vec<Diagnostic> = self.scan_diags.iter().cloned().collect();
+        let mut extra: Vec<Diagnostic> = self.scan_diags.to_vec();
         extra.extend(self.slugs.iter().flat_map(|s| s.diags.iter().cloned()));
         extra.sort();
         let mut fresh = std::mem::take(&mut self.fresh);

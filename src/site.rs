@@ -44,6 +44,20 @@ pub struct Asset {
 impl Asset {
     /// Compresses and hashes once, at build time.
     pub fn new(path: &str, bytes: Bytes) -> Asset {
+        let gzip = gzip(&bytes)
+            .filter(|g| g.len() < bytes.len())
+            .map(Bytes::from);
+        Asset {
+            gzip,
+            ..Asset::uncompressed(path, bytes)
+        }
+    }
+
+    /// An asset served and written as it is: a talk's own calendar is about
+    /// 2 KB, which gzip shrinks by a kilobyte at the price of a second file
+    /// per talk on disk (hundreds of thousands on a big site) and a second
+    /// copy in memory.
+    pub fn uncompressed(path: &str, bytes: Bytes) -> Asset {
         let digest = Sha256::digest(&bytes);
         let etag = format!(
             "\"{}\"",
@@ -53,13 +67,10 @@ impl Asset {
                 .map(|b| format!("{b:02x}"))
                 .collect::<String>()
         );
-        let gzip = gzip(&bytes)
-            .filter(|g| g.len() < bytes.len())
-            .map(Bytes::from);
         Asset {
             content_type: content_type(path),
             bytes,
-            gzip,
+            gzip: None,
             etag,
             published: AtomicI64::new(0),
         }
@@ -141,6 +152,72 @@ fn inputs_key<'a>(parts: impl Iterator<Item = &'a str>) -> [u8; 32] {
         h.update(p.as_bytes());
     }
     h.finalize().into()
+}
+
+/// Observes an event's talks in the history (sequence bumps for what
+/// changed) and cancels those that left it.
+fn revisions(
+    history: &mut History,
+    event: &Event,
+    now: DateTime<Utc>,
+    retention: chrono::Duration,
+) -> Revisions {
+    let slug = &event.post.slug;
+    let mut by_uid = HashMap::with_capacity(event.talks.len());
+    for t in &event.talks {
+        let hash = history::seen_hash(t, &ics::description(t));
+        by_uid.insert(
+            t.uid.clone(),
+            history.observe(slug, t, hash, event.post.date, now),
+        );
+    }
+    let present: BTreeSet<&str> = event.talks.iter().map(|t| t.uid.as_str()).collect();
+    history.settle_post(slug, &present, now, retention);
+    Revisions {
+        by_uid,
+        cancelled: history.cancelled(slug),
+    }
+}
+
+/// Whether two versions of a post say the same, apart from the slug (the
+/// stored one carries the slug it is published under).
+fn same_post(a: &Post, b: &Post) -> bool {
+    let Post {
+        path,
+        slug: _,
+        title,
+        date,
+        summary,
+        categories,
+        tags,
+        authors,
+        image,
+        url_path,
+        timezone,
+        location,
+        body,
+        body_line,
+    } = a;
+    (path, title, date, summary, categories, tags)
+        == (
+            &b.path,
+            &b.title,
+            &b.date,
+            &b.summary,
+            &b.categories,
+            &b.tags,
+        )
+        && (
+            authors, image, url_path, timezone, location, body, body_line,
+        ) == (
+            &b.authors,
+            &b.image,
+            &b.url_path,
+            &b.timezone,
+            &b.location,
+            &b.body,
+            &b.body_line,
+        )
 }
 
 /// The newest `limit` talks (all without a limit), oldest first.
@@ -290,8 +367,11 @@ struct Revisions {
 /// One post file's last good event, and its rendered pieces once rendered.
 #[derive(Debug)]
 struct Entry {
-    /// The event as parsed, with the slug its post asks for.
+    /// The event as parsed; once rendered, its post's slug is the one it is
+    /// published under (see [`Site::settle_slugs`]).
     event: Event,
+    /// The slug the post asks for.
+    asked: String,
     /// The version had errors (a later good version replaces it; a later
     /// broken version does not replace a good one).
     had_errors: bool,
@@ -303,9 +383,8 @@ struct Entry {
 /// An event rendered under its settled slug.
 #[derive(Debug)]
 struct Rendered {
-    /// The event as published: its post's slug may differ from the parsed
-    /// one when two posts' paths end alike (see [`Site::settle_slugs`]).
-    event: Event,
+    /// The slug it was rendered under.
+    slug: String,
     assets: Arc<EventAssets>,
     vevents: Vec<IcsEvent>,
     item: FeedItem,
@@ -519,21 +598,22 @@ impl Site {
                 // Keep the last good version published until this is fixed.
                 return;
             }
-            if old.event == event {
+            let same_slug = old.asked == event.post.slug;
+            if same_slug
+                && old.event.talks == event.talks
+                && same_post(&old.event.post, &event.post)
+            {
                 old.had_errors = has_errors;
                 return;
             }
             let (a, b) = (&old.event.post, &event.post);
-            if (&a.slug, &a.url_path, a.date) != (&b.slug, &b.url_path, b.date) {
+            if !same_slug || (&a.url_path, a.date) != (&b.url_path, b.date) {
                 self.slugs = None;
             }
             previous = old.rendered.take();
-            if let Some(r) = previous
-                .as_ref()
-                .filter(|r| r.event.post.slug != event.post.slug)
-            {
+            if let Some(r) = previous.as_ref().filter(|_| !same_slug) {
                 // The post moved to another slug: its old talks are cancelled.
-                self.removed_slugs.insert(r.event.post.slug.clone());
+                self.removed_slugs.insert(r.slug.clone());
             }
         }
         if !self.entries.contains_key(&path) {
@@ -543,6 +623,7 @@ impl Site {
         self.entries.insert(
             path,
             Entry {
+                asked: event.post.slug.clone(),
                 event,
                 had_errors: has_errors,
                 rendered: None,
@@ -559,7 +640,7 @@ impl Site {
             if let Some(e) = self.entries.remove(p) {
                 self.slugs = None;
                 if let Some(r) = e.rendered {
-                    self.removed_slugs.insert(r.event.post.slug);
+                    self.removed_slugs.insert(r.slug);
                 }
             }
             self.previous.remove(p);
@@ -577,12 +658,13 @@ impl Site {
 
     /// Renders an event's calendars; assets whose bytes equal those of the
     /// `old` version are reused (they keep their publication time).
-    fn render(&self, event: Event, old: Option<&Rendered>, revisions: &Revisions) -> Rendered {
-        let reuse = |old: Option<&Arc<Asset>>, path: &str, text: String| -> Arc<Asset> {
-            match old {
-                Some(a) if a.bytes.as_ref() == text.as_bytes() => a.clone(),
-                _ => Arc::new(Asset::new(path, Bytes::from(text))),
-            }
+    fn render(&self, event: &Event, old: Option<&Rendered>, revisions: &Revisions) -> Rendered {
+        // Event calendars are compressed; a talk's own calendar is not (see
+        // `Asset::uncompressed`).
+        type Make = fn(&str, Bytes) -> Asset;
+        let reuse = |old: Option<&Arc<Asset>>, path: &str, text: String, make: Make| match old {
+            Some(a) if a.bytes.as_ref() == text.as_bytes() => a.clone(),
+            _ => Arc::new(make(path, Bytes::from(text))),
         };
         let slug = event.post.slug.clone();
         let mut vevents: Vec<IcsEvent> = event
@@ -621,6 +703,7 @@ impl Site {
             old.map(|o| &o.assets.calendar),
             &path,
             ics::calendar(&meta, &sorted, &self.zones),
+            Asset::new,
         );
         let mut talks = BTreeMap::new();
         for (t, v) in event.talks.iter().zip(&vevents) {
@@ -633,7 +716,10 @@ impl Site {
             };
             let text = ics::calendar(&meta, &[v], &self.zones);
             let previous = old.and_then(|o| o.assets.talks.get(&t.slug));
-            talks.insert(t.slug.clone(), reuse(previous, &path, text));
+            talks.insert(
+                t.slug.clone(),
+                reuse(previous, &path, text, Asset::uncompressed),
+            );
         }
         // A cancelled talk's own file keeps answering, saying it is cancelled.
         for (talk_slug, v) in &cancelled {
@@ -649,18 +735,21 @@ impl Site {
             };
             let text = ics::calendar(&meta, &[v], &self.zones);
             let previous = old.and_then(|o| o.assets.talks.get(talk_slug));
-            talks.insert(talk_slug.clone(), reuse(previous, &path, text));
+            talks.insert(
+                talk_slug.clone(),
+                reuse(previous, &path, text, Asset::uncompressed),
+            );
         }
-        let item = feed::item(&event, c);
+        let item = feed::item(event, c);
         Rendered {
             assets: Arc::new(EventAssets {
-                slug,
+                slug: slug.clone(),
                 calendar,
                 talks,
             }),
+            slug,
             vevents,
             item,
-            event,
         }
     }
 
@@ -674,10 +763,7 @@ impl Site {
     fn settle_slugs(&self) -> Slugs {
         let mut groups: HashMap<&str, Vec<(&PathBuf, &Entry)>> = HashMap::new();
         for (p, e) in &self.entries {
-            groups
-                .entry(e.event.post.slug.as_str())
-                .or_default()
-                .push((p, e));
+            groups.entry(e.asked.as_str()).or_default().push((p, e));
         }
         let taken: std::collections::HashSet<&str> = groups.keys().copied().collect();
         let mut settled = HashMap::new();
@@ -716,7 +802,7 @@ impl Site {
         // Posts with the very same path: the first file keeps the slug.
         let paths: Vec<&PathBuf> = self.entries.keys().collect();
         let (kept, refused) = event::unique_slugs(self.entries.iter().map(|(p, e)| {
-            let slug = settled.get(p).unwrap_or(&e.event.post.slug);
+            let slug = settled.get(p).unwrap_or(&e.asked);
             (p.as_path(), slug.as_str())
         }));
         let mut is_kept = vec![false; paths.len()];
@@ -733,31 +819,6 @@ impl Site {
                 .collect(),
             settled,
             diags,
-        }
-    }
-
-    /// Observes an event's talks in the history (sequence bumps for what
-    /// changed) and cancels those that left it.
-    fn revisions(
-        &mut self,
-        event: &Event,
-        now: DateTime<Utc>,
-        retention: chrono::Duration,
-    ) -> Revisions {
-        let slug = &event.post.slug;
-        let mut by_uid = HashMap::with_capacity(event.talks.len());
-        for t in &event.talks {
-            let hash = history::seen_hash(t, &ics::description(t));
-            by_uid.insert(
-                t.uid.clone(),
-                self.history.observe(slug, t, hash, event.post.date, now),
-            );
-        }
-        let present: BTreeSet<&str> = event.talks.iter().map(|t| t.uid.as_str()).collect();
-        self.history.settle_post(slug, &present, now, retention);
-        Revisions {
-            by_uid,
-            cancelled: self.history.cancelled(slug),
         }
     }
 
@@ -798,7 +859,7 @@ impl Site {
             );
             talks.insert(
                 r.talk_slug.clone(),
-                Arc::new(Asset::new(&path, Bytes::from(text))),
+                Arc::new(Asset::uncompressed(&path, Bytes::from(text))),
             );
         }
         (
@@ -832,10 +893,7 @@ impl Site {
                     .iter()
                     .map(|(p, e)| {
                         (
-                            settled
-                                .get(p)
-                                .cloned()
-                                .unwrap_or_else(|| e.event.post.slug.clone()),
+                            settled.get(p).cloned().unwrap_or_else(|| e.asked.clone()),
                             p.clone(),
                         )
                     })
@@ -846,11 +904,12 @@ impl Site {
             match slug_of_entry.get(&slug) {
                 Some(p) => {
                     // Entries not rendered yet are settled when they render.
-                    let Some(rendered) = self.entries[p].rendered.as_ref() else {
+                    let entry = &self.entries[p];
+                    if entry.rendered.is_none() {
                         continue;
-                    };
+                    }
                     let uids: Vec<String> =
-                        rendered.event.talks.iter().map(|t| t.uid.clone()).collect();
+                        entry.event.talks.iter().map(|t| t.uid.clone()).collect();
                     let present: BTreeSet<&str> = uids.iter().map(String::as_str).collect();
                     let expired = self.history.settle_post(&slug, &present, now, retention);
                     if let Some(e) = self.entries.get_mut(p).filter(|_| expired) {
@@ -862,49 +921,23 @@ impl Site {
                 }
             }
         }
-        let work: Vec<(PathBuf, Event, Option<Rendered>)> = {
-            let mut work = Vec::new();
-            let paths: Vec<PathBuf> = self
-                .entries
-                .iter()
-                .filter(|(p, e)| {
-                    let want = settled
-                        .get(*p)
-                        .map_or(e.event.post.slug.as_str(), String::as_str);
-                    e.rendered
-                        .as_ref()
-                        .is_none_or(|r| r.event.post.slug != want)
-                })
-                .map(|(p, _)| p.clone())
-                .collect();
-            for p in paths {
-                let want = settled.get(&p).cloned();
-                let Some(e) = self.entries.get_mut(&p) else {
-                    continue;
-                };
-                let mut event = e.event.clone();
-                if let Some(slug) = want {
-                    // The UIDs and talk files derive from the slug: find the talks again under it.
-                    event.post.slug = slug;
-                    let (talks, _) = crate::talk::extract(&event.post, &self.config);
-                    event.talks = talks;
-                }
-                let mut old = e.rendered.take();
-                if old.is_none() {
-                    old = self.previous.remove(&p).flatten();
-                }
-                work.push((p, event, old));
+        let mut work: Vec<(PathBuf, Option<Rendered>, Revisions)> = Vec::new();
+        for (p, e) in &mut self.entries {
+            let want = settled.get(p).unwrap_or(&e.asked);
+            if e.rendered.as_ref().is_some_and(|r| &r.slug == want) {
+                continue;
             }
-            work
-        };
+            // Only the file names derive from the slug (UIDs do not), so a
+            // post moved to another slug needs no second parse.
+            e.event.post.slug.clone_from(want);
+            let old = e
+                .rendered
+                .take()
+                .or_else(|| self.previous.remove(p).flatten());
+            let revisions = revisions(&mut self.history, &e.event, now, retention);
+            work.push((p.clone(), old, revisions));
+        }
         self.previous.clear();
-        let work: Vec<(PathBuf, Event, Option<Rendered>, Revisions)> = work
-            .into_iter()
-            .map(|(p, event, old)| {
-                let revisions = self.revisions(&event, now, retention);
-                (p, event, old, revisions)
-            })
-            .collect();
         // Posts that are gone: their talks are announced as cancelled, in a
         // calendar of their own, until the retention runs out.
         for slug in ghost_slugs {
@@ -923,8 +956,8 @@ impl Site {
         }
         let done: Vec<(PathBuf, Rendered)> = work
             .into_par_iter()
-            .map(|(p, event, old, revisions)| {
-                let r = self.render(event, old.as_ref(), &revisions);
+            .map(|(p, old, revisions)| {
+                let r = self.render(&self.entries[&p].event, old.as_ref(), &revisions);
                 (p, r)
             })
             .collect();
@@ -945,18 +978,18 @@ impl Site {
     }
 
     /// The rendered events that publish (one per slug), and the collisions.
-    fn chosen(&self) -> Vec<&Rendered> {
+    fn chosen(&self) -> Vec<(&Event, &Rendered)> {
         let refused = self.slugs.as_ref().map(|s| &s.refused);
         self.entries
             .iter()
             .filter(|(p, _)| !refused.is_some_and(|r| !r.is_empty() && r.contains(*p)))
-            .filter_map(|(_, e)| e.rendered.as_ref())
+            .filter_map(|(_, e)| Some((&e.event, e.rendered.as_ref()?)))
             .collect()
     }
 
     /// The events of the last snapshot, as published (settled slugs).
     pub fn published(&self) -> Vec<&Event> {
-        self.chosen().into_iter().map(|r| &r.event).collect()
+        self.chosen().into_iter().map(|(e, _)| e).collect()
     }
 
     /// Assembles a snapshot. Assets whose bytes equal those in `previous`
@@ -968,12 +1001,12 @@ impl Site {
         lap.step("rendered changed posts");
         let chosen = self.chosen();
         lap.step("chose events");
-        let events: Vec<&Event> = chosen.iter().map(|e| &e.event).collect();
+        let events: Vec<&Event> = chosen.iter().map(|(e, _)| *e).collect();
         let c = &self.config;
 
         let events_talks = chosen
             .iter()
-            .map(|e| &e.vevents[..])
+            .map(|(_, r)| &r.vevents[..])
             .chain(self.ghosts.values().map(|(_, v)| &v[..]));
         let all = newest_talks(events_talks, c.all_talks_limit);
         let meta = CalendarMeta {
@@ -983,7 +1016,7 @@ impl Site {
             refresh: c.refresh_interval,
         };
         lap.step("selected newest talks");
-        let items = feed::newest(chosen.iter().map(|e| &e.item).collect(), c.feed_limit);
+        let items = feed::newest(chosen.iter().map(|(_, r)| &r.item).collect(), c.feed_limit);
         // The calendar and the feeds change only when the talks or posts they
         // show change: most edits touch neither, so they are keyed by a hash
         // of their inputs and reused from the previous snapshot.
@@ -1073,10 +1106,10 @@ impl Site {
         events_map.extend(
             chosen
                 .iter()
-                .map(|e| (e.assets.slug.clone(), e.assets.clone())),
+                .map(|(_, r)| (r.assets.slug.clone(), r.assets.clone())),
         );
         let posts = chosen.len();
-        let talks = chosen.iter().map(|e| e.event.talks.len()).sum();
+        let talks = chosen.iter().map(|(e, _)| e.talks.len()).sum();
         self.shared_keys.insert("calendar.ics", calendar_key);
         for p in ["rss.xml", "atom.xml", "feed.json"] {
             self.shared_keys.insert(p, feeds_key);

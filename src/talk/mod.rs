@@ -133,8 +133,10 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         {
             speakers = parse_speakers(&find::plain_inline(by));
         }
+        // The post's path (not its slug, which may be settled to another
+        // when two posts' paths end alike) keeps UIDs unique across posts.
         let digest =
-            Sha256::digest(format!("{}\n{}\n{}", post.slug, key_url, occurrence).as_bytes());
+            Sha256::digest(format!("{}\n{}\n{}", post.url_path, key_url, occurrence).as_bytes());
         let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
         talks.push(Talk {
             uid: format!("{hex}@{}.almanac", post.slug),

@@ -100,8 +100,10 @@ pub type FileProblems = Arc<BTreeMap<PathBuf, Arc<[Diagnostic]>>>;
 pub struct Problems {
     /// Problems of the post files, by file.
     pub files: FileProblems,
-    /// Problems of the folder scan and slug collisions, sorted.
-    pub extra: Arc<[Diagnostic]>,
+    /// Problems of the folder scan, sorted.
+    pub scan: Arc<[Diagnostic]>,
+    /// Slug collisions, sorted.
+    pub slugs: Arc<[Diagnostic]>,
     pub errors: usize,
     pub warnings: usize,
     /// Problems that were not there in the previous snapshot, sorted (what
@@ -111,13 +113,22 @@ pub struct Problems {
 
 impl Problems {
     /// Counts the problems once, when the snapshot is made.
-    pub fn new(files: FileProblems, mut extra: Vec<Diagnostic>, fresh: Vec<Diagnostic>) -> Self {
-        extra.sort();
-        let all = files.values().flat_map(|d| d.iter()).chain(&extra);
+    pub fn new(
+        files: FileProblems,
+        scan: Arc<[Diagnostic]>,
+        slugs: Arc<[Diagnostic]>,
+        fresh: Vec<Diagnostic>,
+    ) -> Self {
+        let all = files
+            .values()
+            .flat_map(|d| d.iter())
+            .chain(scan.iter())
+            .chain(slugs.iter());
         let (errors, total) = all.fold((0, 0), |(e, t), d| (e + usize::from(d.is_error()), t + 1));
         Problems {
             files,
-            extra: extra.into(),
+            scan,
+            slugs,
             errors,
             warnings: total - errors,
             fresh: fresh.into(),
@@ -130,7 +141,8 @@ impl Problems {
             .files
             .values()
             .flat_map(|d| d.iter())
-            .chain(self.extra.iter())
+            .chain(self.scan.iter())
+            .chain(self.slugs.iter())
             .cloned()
             .collect();
         // Files are in path order and each file's problems in line order, so

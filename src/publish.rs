@@ -300,7 +300,7 @@ fn remove_gone(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<usize, Erro
             }
             None => {
                 removed += remove_file_and_gz(&out.join(format!("events/{slug}.ics")))?;
-                let folder = out.join("events").join(slug);
+                let folder = out.join("events").join(&**slug);
                 if folder.is_dir() {
                     fs::remove_dir_all(&folder).map_err(io(&folder))?;
                     removed += 1;

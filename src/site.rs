@@ -292,7 +292,9 @@ impl Lap {
 /// The calendars of one event.
 #[derive(Debug)]
 pub struct EventAssets {
-    pub slug: String,
+    /// Shared with the snapshot's index, so indexing 10,000 events per
+    /// rebuild copies no strings.
+    pub slug: Arc<str>,
     /// `events/<slug>.ics`
     pub calendar: Arc<Asset>,
     /// `events/<slug>/<talk-slug>.ics`, by talk slug.
@@ -305,7 +307,7 @@ pub struct Snapshot {
     /// `index.html`, `calendar.ics`, `rss.xml`, `atom.xml`, `feed.json`.
     pub shared: BTreeMap<String, Arc<Asset>>,
     /// By post slug.
-    pub events: HashMap<String, Arc<EventAssets>>,
+    pub events: HashMap<Arc<str>, Arc<EventAssets>>,
     pub posts: usize,
     pub talks: usize,
     /// Problems of the posts this snapshot was built from.
@@ -400,7 +402,7 @@ struct Slugs {
     /// Posts refused because an earlier file has the very same path.
     refused: HashSet<PathBuf>,
     /// A warning for each settled post, an error for each refused one.
-    diags: Vec<Diagnostic>,
+    diags: Arc<[Diagnostic]>,
 }
 
 /// The daemon's model of the posts folder, updated file by file.
@@ -411,11 +413,12 @@ pub struct Site {
     entries: BTreeMap<PathBuf, Entry>,
     /// Latest problems per file (also for files that keep an older version).
     file_diags: FileProblems,
-    scan_diags: Vec<Diagnostic>,
+    /// Problems of the folder scan, sorted.
+    scan_diags: Arc<[Diagnostic]>,
     /// Problems new since the last snapshot (the daemon logs these).
     fresh: Vec<Diagnostic>,
-    /// The scan problems and collisions of the last snapshot, sorted.
-    last_extra: Arc<[Diagnostic]>,
+    /// The scan problems and slug collisions of the last snapshot.
+    last_extra: (Arc<[Diagnostic]>, Arc<[Diagnostic]>),
     /// Size and modification time of each file when last read.
     fingerprints: HashMap<PathBuf, (Option<std::time::SystemTime>, u64)>,
     /// Renderings of replaced versions, kept until the new version is
@@ -434,6 +437,9 @@ pub struct Site {
     shared_keys: HashMap<&'static str, [u8; 32]>,
     /// `None` when a change may have moved a slug.
     slugs: Option<Slugs>,
+    /// Entries read or changed since the last render (all of them are
+    /// looked at only when the slugs were settled anew).
+    pending: BTreeSet<PathBuf>,
 }
 
 impl Site {
@@ -443,9 +449,9 @@ impl Site {
             zones: ZoneCache::default(),
             entries: BTreeMap::new(),
             file_diags: FileProblems::default(),
-            scan_diags: Vec::new(),
+            scan_diags: Arc::from([]),
             fresh: Vec::new(),
-            last_extra: Arc::from([]),
+            last_extra: (Arc::from([]), Arc::from([])),
             fingerprints: HashMap::new(),
             previous: HashMap::new(),
             history: History::in_memory(),
@@ -454,6 +460,7 @@ impl Site {
             now: DateTime::<Utc>::UNIX_EPOCH,
             shared_keys: HashMap::new(),
             slugs: None,
+            pending: BTreeSet::new(),
         }
     }
 
@@ -496,8 +503,9 @@ impl Site {
                 dir.display()
             ));
         }
-        let (files, scan_diags) = post::discover(dir);
-        self.scan_diags = scan_diags;
+        let (files, mut scan_diags) = post::discover(dir);
+        scan_diags.sort();
+        self.scan_diags = scan_diags.into();
         let keep: std::collections::HashSet<&PathBuf> = files.iter().collect();
         let gone: Vec<PathBuf> = self
             .entries
@@ -572,8 +580,15 @@ impl Site {
                     self.remove(&p);
                 }
             }
-            self.scan_diags.retain(|d| !d.path.starts_with(dir));
-            self.scan_diags.extend(diags);
+            let mut scan: Vec<Diagnostic> = self
+                .scan_diags
+                .iter()
+                .filter(|d| !d.path.starts_with(dir))
+                .cloned()
+                .collect();
+            scan.extend(diags);
+            scan.sort();
+            self.scan_diags = scan.into();
             for f in &files {
                 self.reload_file(f);
             }
@@ -620,6 +635,7 @@ impl Site {
             self.slugs = None;
         }
         self.previous.insert(path.clone(), previous);
+        self.pending.insert(path.clone());
         self.entries.insert(
             path,
             Entry {
@@ -743,7 +759,7 @@ impl Site {
         let item = feed::item(event, c);
         Rendered {
             assets: Arc::new(EventAssets {
-                slug: slug.clone(),
+                slug: Arc::from(slug.as_str()),
                 calendar,
                 talks,
             }),
@@ -810,6 +826,7 @@ impl Site {
             is_kept[i] = true;
         }
         diags.extend(refused);
+        diags.sort();
         Slugs {
             refused: paths
                 .into_iter()
@@ -818,7 +835,7 @@ impl Site {
                 .map(|(p, _)| p.clone())
                 .collect(),
             settled,
-            diags,
+            diags: diags.into(),
         }
     }
 
@@ -864,7 +881,7 @@ impl Site {
         }
         (
             Arc::new(EventAssets {
-                slug: slug.to_string(),
+                slug: Arc::from(slug),
                 calendar,
                 talks,
             }),
@@ -874,9 +891,9 @@ impl Site {
 
     /// Renders every entry not rendered under its settled slug, in parallel.
     fn render_pending(&mut self) {
-        let slugs = match self.slugs.take() {
-            Some(slugs) => slugs,
-            None => self.settle_slugs(),
+        let (slugs, settled_anew) = match self.slugs.take() {
+            Some(slugs) => (slugs, false),
+            None => (self.settle_slugs(), true),
         };
         let settled = &slugs.settled;
         let now = self.now;
@@ -914,6 +931,7 @@ impl Site {
                     let expired = self.history.settle_post(&slug, &present, now, retention);
                     if let Some(e) = self.entries.get_mut(p).filter(|_| expired) {
                         self.previous.insert(p.clone(), e.rendered.take());
+                        self.pending.insert(p.clone());
                     }
                 }
                 None => {
@@ -922,8 +940,15 @@ impl Site {
             }
         }
         let mut work: Vec<(PathBuf, Option<Rendered>, Revisions)> = Vec::new();
-        for (p, e) in &mut self.entries {
-            let want = settled.get(p).unwrap_or(&e.asked);
+        let mut candidates = std::mem::take(&mut self.pending);
+        if settled_anew {
+            candidates.extend(self.entries.keys().cloned());
+        }
+        for p in candidates {
+            let Some(e) = self.entries.get_mut(&p) else {
+                continue;
+            };
+            let want = settled.get(&p).unwrap_or(&e.asked);
             if e.rendered.as_ref().is_some_and(|r| &r.slug == want) {
                 continue;
             }
@@ -933,9 +958,9 @@ impl Site {
             let old = e
                 .rendered
                 .take()
-                .or_else(|| self.previous.remove(p).flatten());
+                .or_else(|| self.previous.remove(&p).flatten());
             let revisions = revisions(&mut self.history, &e.event, now, retention);
-            work.push((p.clone(), old, revisions));
+            work.push((p, old, revisions));
         }
         self.previous.clear();
         // Posts that are gone: their talks are announced as cancelled, in a
@@ -1098,10 +1123,10 @@ impl Site {
             })
             .collect();
         lap.step("compressed shared outputs");
-        let mut events_map: HashMap<String, Arc<EventAssets>> = self
+        let mut events_map: HashMap<Arc<str>, Arc<EventAssets>> = self
             .ghosts
             .iter()
-            .map(|(slug, (assets, _))| (slug.clone(), assets.clone()))
+            .map(|(_, (assets, _))| (assets.slug.clone(), assets.clone()))
             .collect();
         events_map.extend(
             chosen
@@ -1114,14 +1139,20 @@ impl Site {
         for p in ["rss.xml", "atom.xml", "feed.json"] {
             self.shared_keys.insert(p, feeds_key);
         }
-        let mut extra: Vec<Diagnostic> = self.scan_diags.to_vec();
-        extra.extend(self.slugs.iter().flat_map(|s| s.diags.iter().cloned()));
-        extra.sort();
+        let scan = self.scan_diags.clone();
+        let slugs = self
+            .slugs
+            .as_ref()
+            .map_or_else(|| Arc::from([]), |s| s.diags.clone());
         let mut fresh = std::mem::take(&mut self.fresh);
-        fresh.extend(diag::added(&self.last_extra, &extra));
+        for (old, new) in [(&self.last_extra.0, &scan), (&self.last_extra.1, &slugs)] {
+            if !Arc::ptr_eq(old, new) {
+                fresh.extend(diag::added(old, new));
+            }
+        }
         fresh.sort();
-        let problems = Problems::new(self.file_diags.clone(), extra, fresh);
-        self.last_extra = problems.extra.clone();
+        self.last_extra = (scan.clone(), slugs.clone());
+        let problems = Problems::new(self.file_diags.clone(), scan, slugs, fresh);
         lap.step("indexed events and problems");
         Snapshot {
             shared,

@@ -150,14 +150,6 @@ impl Problems {
         all.sort();
         all
     }
-
-    pub fn len(&self) -> usize {
-        self.errors + self.warnings
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The problems in `new` that are not in `old` (both sorted).

@@ -165,11 +165,10 @@ fn revisions(
     let slug = &event.post.slug;
     let mut by_uid = HashMap::with_capacity(event.talks.len());
     for t in &event.talks {
-        let hash = history::seen_hash(t, &ics::description(t));
-        by_uid.insert(
-            t.uid.clone(),
-            history.observe(slug, t, hash, event.post.date, now),
-        );
+        let description = ics::description(t);
+        let hash = history::seen_hash(t, &description);
+        let revision = history.observe(slug, t, hash, event.post.date, now);
+        by_uid.insert(t.uid.clone(), (revision, description));
     }
     let present: BTreeSet<&str> = event.talks.iter().map(|t| t.uid.as_str()).collect();
     history.settle_post(slug, &present, now, retention);
@@ -362,7 +361,8 @@ pub fn first_revision(post: &Post) -> Revision {
 /// What one event needs from the history to render.
 #[derive(Debug, Default)]
 struct Revisions {
-    by_uid: HashMap<String, Revision>,
+    /// Each talk's revision and description, by UID.
+    by_uid: HashMap<String, (Revision, String)>,
     cancelled: Vec<(String, Record)>,
 }
 
@@ -686,13 +686,9 @@ impl Site {
         let mut vevents: Vec<IcsEvent> = event
             .talks
             .iter()
-            .map(|t| {
-                let r = revisions
-                    .by_uid
-                    .get(&t.uid)
-                    .copied()
-                    .unwrap_or_else(|| first_revision(&event.post));
-                ics::vevent(t, r)
+            .map(|t| match revisions.by_uid.get(&t.uid) {
+                Some((r, description)) => ics::vevent_described(t, description, *r),
+                None => ics::vevent(t, first_revision(&event.post)),
             })
             .collect();
         let cancelled: Vec<(String, IcsEvent)> = revisions

@@ -49,13 +49,19 @@ pub struct IcsEvent {
 
 /// The talk as a folded `VEVENT` block.
 pub fn vevent(talk: &Talk, revision: Revision) -> IcsEvent {
+    vevent_described(talk, &description(talk), revision)
+}
+
+/// [`vevent`] with the talk's [`description`] already made (the site makes
+/// it once per talk for the revision history too).
+pub fn vevent_described(talk: &Talk, description: &str, revision: Revision) -> IcsEvent {
     let mut e = icalendar::Event::new();
     e.uid(&talk.uid);
     e.timestamp(revision.last_modified);
     e.last_modified(revision.last_modified);
     e.sequence(revision.sequence);
     e.summary(&fold::clean_text(&talk.title));
-    e.description(&fold::clean_text(&description(talk)));
+    e.description(&fold::clean_text(description));
     e.url(&talk.url);
     if let Some(loc) = &talk.location {
         e.location(&fold::clean_text(loc));

@@ -98,7 +98,7 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("gzip_of_all_talks", |b| {
         let cal = ics::calendar(&meta, &refs, &zones);
-        b.iter(|| almanac::site::gzip(cal.as_bytes()))
+        b.iter(|| almanac::site::gzip(&cal[..]))
     });
     g.finish();
 

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use bytes::Bytes;
-use http_body_util::Full;
+use hyper::body::{Frame, SizeHint};
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -169,7 +169,62 @@ pub fn local_addr(listener: &TcpListener) -> Option<SocketAddr> {
     listener.local_addr().ok()
 }
 
-type Resp = Response<Full<Bytes>>;
+type Resp = Response<Body>;
+
+/// A response body: bytes sent as they are, or an asset's pieces one after
+/// the other (hyper writes them with one vectored write; nothing is copied).
+#[derive(Debug)]
+pub enum Body {
+    /// One piece (none for an empty body).
+    One(Option<Bytes>),
+    /// The plain bytes of an asset, from the piece at the index on.
+    Parts(Arc<Asset>, usize),
+}
+
+impl Body {
+    fn empty() -> Body {
+        Body::One(None)
+    }
+
+    fn one(bytes: Bytes) -> Body {
+        Body::One(Some(bytes).filter(|b| !b.is_empty()))
+    }
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let next = match self.get_mut() {
+            Body::One(b) => b.take(),
+            Body::Parts(asset, at) => {
+                let part = asset.parts().get(*at).cloned();
+                *at += 1;
+                part
+            }
+        };
+        std::task::Poll::Ready(next.map(|b| Ok(Frame::data(b))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            Body::One(b) => b.is_none(),
+            Body::Parts(asset, at) => *at >= asset.parts().len(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        let left = match self {
+            Body::One(b) => b.as_ref().map_or(0, Bytes::len),
+            Body::Parts(asset, at) => asset.parts().iter().skip(*at).map(Bytes::len).sum(),
+        };
+        SizeHint::with_exact(left as u64)
+    }
+}
 
 /// One request → one response.
 pub fn handle<B>(req: &Request<B>, shared: &Shared) -> Resp {
@@ -212,23 +267,23 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
     if not_modified(req.headers(), asset, published) {
         return builder
             .status(StatusCode::NOT_MODIFIED)
-            .body(Full::new(Bytes::new()))
+            .body(Body::empty())
             .expect("static headers are valid");
     }
-    let body = match gzip {
+    let (body, len) = match gzip {
         Some(g) => {
             builder = builder.header(header::CONTENT_ENCODING, "gzip");
-            g.clone()
+            (Body::one(g.clone()), g.len())
         }
-        None => asset.bytes.clone(),
+        None => (Body::Parts(asset.clone(), 0), asset.len()),
     };
     builder = builder
         .header(header::CONTENT_TYPE, asset.content_type)
-        .header(header::CONTENT_LENGTH, body.len());
-    let body = if head { Bytes::new() } else { body };
+        .header(header::CONTENT_LENGTH, len);
+    let body = if head { Body::empty() } else { body };
     builder
         .status(StatusCode::OK)
-        .body(Full::new(body))
+        .body(body)
         .expect("static headers are valid")
 }
 
@@ -303,14 +358,14 @@ fn plain(status: StatusCode, text: &'static str) -> Resp {
         .status(status)
         .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-store")
-        .body(Full::new(Bytes::from_static(text.as_bytes())))
+        .body(Body::one(Bytes::from_static(text.as_bytes())))
         .expect("static headers are valid")
 }
 
 fn strip_body(mut r: Resp, head: bool) -> Resp {
     if head {
         let len = r.headers().get(header::CONTENT_LENGTH).cloned();
-        *r.body_mut() = Full::new(Bytes::new());
+        *r.body_mut() = Body::empty();
         if let Some(l) = len {
             r.headers_mut().insert(header::CONTENT_LENGTH, l);
         }
@@ -324,7 +379,7 @@ fn dynamic(content_type: &'static str, body: String) -> Resp {
         .header(header::CONTENT_TYPE, content_type)
         .header(header::CACHE_CONTROL, "no-store")
         .header(header::CONTENT_LENGTH, body.len())
-        .body(Full::new(Bytes::from(body)))
+        .body(Body::one(Bytes::from(body)))
         .expect("static headers are valid")
 }
 

@@ -116,7 +116,7 @@ impl<'a> Batch<'a> {
     /// Stages an asset and its `.gz` sibling (or removes a stale sibling).
     fn stage_asset(&mut self, out: &Path, rel: &str, asset: &'a Asset) -> Result<(), Error> {
         let target = out.join(rel);
-        let existing = self.stage(&target, &asset.bytes)?;
+        let existing = self.stage(&target, &asset.to_bytes())?;
         let gz = gz_path(&target);
         match &asset.gzip {
             Some(g) => {

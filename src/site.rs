@@ -29,7 +29,11 @@ use chrono::{DateTime, Utc};
 /// One output file, ready to serve.
 #[derive(Debug)]
 pub struct Asset {
-    pub bytes: Bytes,
+    /// The bytes, in one piece or a few: a talk's own calendar is its
+    /// header and the `VTIMEZONE` and `VEVENT` pieces it shares with its
+    /// event's calendar (served with one vectored write, never copied).
+    parts: Box<[Bytes]>,
+    len: usize,
     /// gzip of `bytes`, when it is smaller.
     pub gzip: Option<Bytes>,
     pub content_type: &'static str,
@@ -49,7 +53,7 @@ impl Asset {
             .map(Bytes::from);
         Asset {
             gzip,
-            ..Asset::uncompressed(path, bytes)
+            ..Asset::uncompressed(path, vec![bytes])
         }
     }
 
@@ -57,8 +61,12 @@ impl Asset {
     /// 2 KB, which gzip shrinks by a kilobyte at the price of a second file
     /// per talk on disk (hundreds of thousands on a big site) and a second
     /// copy in memory.
-    pub fn uncompressed(path: &str, bytes: Bytes) -> Asset {
-        let digest = Sha256::digest(&bytes);
+    pub fn uncompressed(path: &str, parts: Vec<Bytes>) -> Asset {
+        let mut h = Sha256::new();
+        for p in &parts {
+            h.update(p);
+        }
+        let digest = h.finalize();
         let etag = format!(
             "\"{}\"",
             digest
@@ -69,11 +77,59 @@ impl Asset {
         );
         Asset {
             content_type: content_type(path),
-            bytes,
+            len: parts.iter().map(Bytes::len).sum(),
+            parts: parts.into(),
             gzip: None,
             etag,
             published: AtomicI64::new(0),
         }
+    }
+
+    /// The bytes, piece by piece (most assets are one piece).
+    pub fn parts(&self) -> &[Bytes] {
+        &self.parts
+    }
+
+    /// The number of bytes (uncompressed).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The bytes in one piece (a copy when the asset has several).
+    pub fn to_bytes(&self) -> Bytes {
+        match &self.parts[..] {
+            [one] => one.clone(),
+            parts => Bytes::from(parts.concat()),
+        }
+    }
+
+    /// The same bytes cut as `parts`, with this asset's validator and
+    /// publication time.
+    fn recut(&self, parts: Vec<Bytes>) -> Asset {
+        Asset {
+            parts: parts.into(),
+            len: self.len,
+            gzip: self.gzip.clone(),
+            content_type: self.content_type,
+            etag: self.etag.clone(),
+            published: AtomicI64::new(self.published.load(Ordering::Relaxed)),
+        }
+    }
+
+    /// Whether the asset holds exactly these bytes, however either is cut.
+    pub fn same_bytes(&self, other: &[Bytes]) -> bool {
+        if self.len != other.iter().map(Bytes::len).sum::<usize>() {
+            return false;
+        }
+        if self.parts.len() == other.len() {
+            return self.parts.iter().zip(other).all(|(a, b)| a == b);
+        }
+        let mine = self.parts.iter().flat_map(|p| p.iter());
+        mine.eq(other.iter().flat_map(|p| p.iter()))
     }
 
     /// Unix seconds when first published, if it has been.
@@ -145,11 +201,11 @@ pub fn content_type(path: &str) -> &'static str {
 
 /// A hash of an output's inputs (each part length-prefixed, so no two
 /// different input lists hash alike by concatenation).
-fn inputs_key<'a>(parts: impl Iterator<Item = &'a str>) -> [u8; 32] {
+fn inputs_key<'a>(parts: impl Iterator<Item = &'a [u8]>) -> [u8; 32] {
     let mut h = Sha256::new();
     for p in parts {
         h.update((p.len() as u64).to_le_bytes());
-        h.update(p.as_bytes());
+        h.update(p);
     }
     h.finalize().into()
 }
@@ -389,7 +445,10 @@ struct Rendered {
     slug: String,
     assets: Arc<EventAssets>,
     vevents: Vec<IcsEvent>,
+    /// The post's feed item without its content.
     item: FeedItem,
+    /// The post's content as HTML, made the first time the feeds show it.
+    content_html: std::sync::OnceLock<Arc<str>>,
 }
 
 /// How the posts' slugs were settled (see [`Site::settle_slugs`]). Kept
@@ -674,14 +733,11 @@ impl Site {
 
     /// Renders an event's calendars; assets whose bytes equal those of the
     /// `old` version are reused (they keep their publication time).
+    ///
+    /// The event's calendar is made first, in one piece; each `VEVENT` then
+    /// becomes a slice of it, and a talk's own calendar is its header plus
+    /// those shared slices: a talk's text is held once, not three times.
     fn render(&self, event: &Event, old: Option<&Rendered>, revisions: &Revisions) -> Rendered {
-        // Event calendars are compressed; a talk's own calendar is not (see
-        // `Asset::uncompressed`).
-        type Make = fn(&str, Bytes) -> Asset;
-        let reuse = |old: Option<&Arc<Asset>>, path: &str, text: String, make: Make| match old {
-            Some(a) if a.bytes.as_ref() == text.as_bytes() => a.clone(),
-            _ => Arc::new(make(path, Bytes::from(text))),
-        };
         let slug = event.post.slug.clone();
         let mut vevents: Vec<IcsEvent> = event
             .talks
@@ -691,14 +747,14 @@ impl Site {
                 None => ics::vevent(t, first_revision(&event.post)),
             })
             .collect();
-        let cancelled: Vec<(String, IcsEvent)> = revisions
+        let cancelled: Vec<String> = revisions
             .cancelled
             .iter()
-            .map(|(uid, r)| (r.talk_slug.clone(), ics::cancelled_vevent(uid, r)))
+            .map(|(uid, r)| {
+                vevents.push(ics::cancelled_vevent(uid, r));
+                r.talk_slug.clone()
+            })
             .collect();
-        vevents.extend(cancelled.iter().map(|(_, v)| v.clone()));
-        let mut sorted: Vec<&IcsEvent> = vevents.iter().collect();
-        sorted.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
         let c = &self.config;
         let meta = CalendarMeta {
             name: event.post.title.clone(),
@@ -711,48 +767,46 @@ impl Site {
             refresh: c.refresh_interval,
         };
         let path = format!("events/{slug}.ics");
-        let calendar = reuse(
-            old.map(|o| &o.assets.calendar),
-            &path,
-            ics::calendar(&meta, &sorted, &self.zones),
-            Asset::new,
-        );
+        let calendar =
+            self.event_calendar(&path, &meta, &mut vevents, old.map(|o| &o.assets.calendar));
+        let talk_meta = |name: String, description: String, path: &str| CalendarMeta {
+            name,
+            description,
+            source: format!("{}/{path}", c.public_url),
+            refresh: c.refresh_interval,
+        };
         let mut talks = BTreeMap::new();
         for (t, v) in event.talks.iter().zip(&vevents) {
             let path = format!("events/{slug}/{}.ics", t.slug);
-            let meta = CalendarMeta {
-                name: t.title.clone(),
-                description: format!("{} — {}", t.title, event.post.title),
-                source: format!("{}/{path}", c.public_url),
-                refresh: c.refresh_interval,
-            };
-            let text = ics::calendar(&meta, &[v], &self.zones);
+            let meta = talk_meta(
+                t.title.clone(),
+                format!("{} — {}", t.title, event.post.title),
+                &path,
+            );
             let previous = old.and_then(|o| o.assets.talks.get(&t.slug));
             talks.insert(
                 t.slug.clone(),
-                reuse(previous, &path, text, Asset::uncompressed),
+                self.talk_calendar(&path, &meta, v, previous),
             );
         }
         // A cancelled talk's own file keeps answering, saying it is cancelled.
-        for (talk_slug, v) in &cancelled {
+        for (talk_slug, v) in cancelled.iter().zip(&vevents[event.talks.len()..]) {
             if talks.contains_key(talk_slug) {
                 continue;
             }
             let path = format!("events/{slug}/{talk_slug}.ics");
-            let meta = CalendarMeta {
-                name: format!("Cancelled — {}", event.post.title),
-                description: format!("This talk of \"{}\" was cancelled.", event.post.title),
-                source: format!("{}/{path}", c.public_url),
-                refresh: c.refresh_interval,
-            };
-            let text = ics::calendar(&meta, &[v], &self.zones);
+            let meta = talk_meta(
+                format!("Cancelled — {}", event.post.title),
+                format!("This talk of \"{}\" was cancelled.", event.post.title),
+                &path,
+            );
             let previous = old.and_then(|o| o.assets.talks.get(talk_slug));
             talks.insert(
                 talk_slug.clone(),
-                reuse(previous, &path, text, Asset::uncompressed),
+                self.talk_calendar(&path, &meta, v, previous),
             );
         }
-        let item = feed::item(event, c);
+        let item = feed::heading(event, c);
         Rendered {
             assets: Arc::new(EventAssets {
                 slug: Arc::from(slug.as_str()),
@@ -762,7 +816,55 @@ impl Site {
             slug,
             vevents,
             item,
+            content_html: std::sync::OnceLock::new(),
         }
+    }
+
+    /// An event's calendar (events by start), in one piece and compressed;
+    /// `old` when its bytes are the same. Each of `vevents` becomes a slice
+    /// of the calendar's bytes.
+    fn event_calendar(
+        &self,
+        path: &str,
+        meta: &CalendarMeta,
+        vevents: &mut [IcsEvent],
+        old: Option<&Arc<Asset>>,
+    ) -> Arc<Asset> {
+        let mut order: Vec<usize> = (0..vevents.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&vevents[a], &vevents[b]);
+            a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid))
+        });
+        let sorted: Vec<&IcsEvent> = order.iter().map(|&i| &vevents[i]).collect();
+        let parts = ics::calendar_parts(meta, &sorted, &self.zones);
+        let joined = parts.joined();
+        let asset = match old {
+            Some(a) if a.same_bytes(std::slice::from_ref(&joined)) => a.clone(),
+            _ => Arc::new(Asset::new(path, joined)),
+        };
+        let bytes = &asset.parts()[0];
+        for (&i, span) in order.iter().zip(parts.event_spans()) {
+            vevents[i].text = bytes.slice(span);
+        }
+        asset
+    }
+
+    /// A talk's own calendar: its header, then pieces shared with its
+    /// event's calendar; `old` when its bytes are the same.
+    fn talk_calendar(
+        &self,
+        path: &str,
+        meta: &CalendarMeta,
+        vevent: &IcsEvent,
+        old: Option<&Arc<Asset>>,
+    ) -> Arc<Asset> {
+        let parts = ics::calendar_parts(meta, &[vevent], &self.zones).parts;
+        Arc::new(match old {
+            // Not the old asset itself: its pieces would keep the old
+            // event calendar's bytes alive.
+            Some(a) if a.same_bytes(&parts) => a.recut(parts),
+            _ => Asset::uncompressed(path, parts),
+        })
     }
 
     /// Settles every post's slug: the last segment of its `path` (or its
@@ -842,11 +944,10 @@ impl Site {
         cancelled: &[(String, Record)],
     ) -> (Arc<EventAssets>, Vec<IcsEvent>) {
         let c = &self.config;
-        let vevents: Vec<IcsEvent> = cancelled
+        let mut vevents: Vec<IcsEvent> = cancelled
             .iter()
             .map(|(uid, r)| ics::cancelled_vevent(uid, r))
             .collect();
-        let refs: Vec<&IcsEvent> = vevents.iter().collect();
         let meta = |name: String, path: &str| CalendarMeta {
             name,
             description: "These talks were cancelled.".to_string(),
@@ -854,25 +955,19 @@ impl Site {
             refresh: c.refresh_interval,
         };
         let path = format!("events/{slug}.ics");
-        let calendar = Arc::new(Asset::new(
+        let calendar = self.event_calendar(
             &path,
-            Bytes::from(ics::calendar(
-                &meta("Cancelled talks".into(), &path),
-                &refs,
-                &self.zones,
-            )),
-        ));
+            &meta("Cancelled talks".into(), &path),
+            &mut vevents,
+            None,
+        );
         let mut talks = BTreeMap::new();
         for ((_, r), v) in cancelled.iter().zip(&vevents) {
             let path = format!("events/{slug}/{}.ics", r.talk_slug);
-            let text = ics::calendar(
-                &meta(format!("Cancelled: {}", r.title), &path),
-                &[v],
-                &self.zones,
-            );
+            let meta = meta(format!("Cancelled: {}", r.title), &path);
             talks.insert(
                 r.talk_slug.clone(),
-                Arc::new(Asset::uncompressed(&path, Bytes::from(text))),
+                self.talk_calendar(&path, &meta, v, None),
             );
         }
         (
@@ -1037,11 +1132,21 @@ impl Site {
             refresh: c.refresh_interval,
         };
         lap.step("selected newest talks");
-        let items = feed::newest(chosen.iter().map(|(_, r)| &r.item).collect(), c.feed_limit);
+        let newest = feed::newest(chosen.clone(), c.feed_limit, |(_, r)| &r.item);
+        let items: Vec<FeedItem> = newest
+            .par_iter()
+            .map(|(e, r)| FeedItem {
+                content_html: r
+                    .content_html
+                    .get_or_init(|| feed::content_html(e, c))
+                    .clone(),
+                ..r.item.clone()
+            })
+            .collect();
         // The calendar and the feeds change only when the talks or posts they
         // show change: most edits touch neither, so they are keyed by a hash
         // of their inputs and reused from the previous snapshot.
-        let calendar_key = inputs_key(all.iter().map(|e| e.text.as_str()));
+        let calendar_key = inputs_key(all.iter().map(|e| &e.text[..]));
         let dates: Vec<String> = items
             .iter()
             .map(|i| i.date.timestamp().to_string())
@@ -1052,7 +1157,7 @@ impl Site {
                 date.as_str(),
                 i.title.as_str(),
                 i.summary.as_deref().unwrap_or(""),
-                i.content_html.as_str(),
+                &*i.content_html,
                 i.image.as_deref().unwrap_or(""),
             ]
             .into_iter()
@@ -1060,6 +1165,7 @@ impl Site {
             .chain(std::iter::once("\u{1}"))
             .chain(i.categories.iter().map(String::as_str))
             .chain(std::iter::once("\u{2}"))
+            .map(str::as_bytes)
         }));
         let unchanged = |path: &str, key: &[u8; 32]| -> Option<Arc<Asset>> {
             (self.shared_keys.get(path) == Some(key))
@@ -1070,7 +1176,7 @@ impl Site {
         let keep_calendar = unchanged("calendar.ics", &calendar_key);
         let keep_feeds = ["rss.xml", "atom.xml", "feed.json"].map(|p| unchanged(p, &feeds_key));
         let render_if =
-            |keep: bool, f: &(dyn Fn() -> String + Sync)| if keep { None } else { Some(f()) };
+            |keep: bool, f: &(dyn Fn() -> Bytes + Sync)| if keep { None } else { Some(f()) };
         // The shared outputs are independent: render what changed on both cores.
         let ((calendar, rss), (atom, (json, index))) = rayon::join(
             || {
@@ -1080,16 +1186,16 @@ impl Site {
                             ics::calendar(&meta, &all, &self.zones)
                         })
                     },
-                    || render_if(keep_feeds[0].is_some(), &|| feed::rss(&items, c)),
+                    || render_if(keep_feeds[0].is_some(), &|| feed::rss(&items, c).into()),
                 )
             },
             || {
                 rayon::join(
-                    || render_if(keep_feeds[1].is_some(), &|| feed::atom(&items, c)),
+                    || render_if(keep_feeds[1].is_some(), &|| feed::atom(&items, c).into()),
                     || {
                         rayon::join(
-                            || render_if(keep_feeds[2].is_some(), &|| feed::json(&items, c)),
-                            || html::index(&events, c),
+                            || render_if(keep_feeds[2].is_some(), &|| feed::json(&items, c).into()),
+                            || Bytes::from(html::index(&events, c)),
                         )
                     },
                 )
@@ -1110,9 +1216,9 @@ impl Site {
                     (Some(a), _) => a,
                     (None, Some(text)) => previous
                         .and_then(|p| p.shared.get(path))
-                        .filter(|a| a.bytes.as_ref() == text.as_bytes())
+                        .filter(|a| a.same_bytes(std::slice::from_ref(&text)))
                         .cloned()
-                        .unwrap_or_else(|| Arc::new(Asset::new(path, Bytes::from(text)))),
+                        .unwrap_or_else(|| Arc::new(Asset::new(path, text))),
                     (None, None) => unreachable!("an output is either kept or rendered"),
                 };
                 (path.to_string(), asset)
@@ -1179,7 +1285,7 @@ mod tests {
                 (0..next() % 12)
                     .map(|t| IcsEvent {
                         uid: format!("{e}-{t}"),
-                        text: String::new(),
+                        text: Bytes::new(),
                         tz: None,
                         year: 2024,
                         start: DateTime::from_timestamp((next() % 500) as i64 * 3600, 0).unwrap(),

@@ -92,6 +92,7 @@ proptest! {
         let ev = ics::vevent(&t, Revision { sequence: 0, last_modified: DateTime::<Utc>::UNIX_EPOCH, cancelled: false });
         let meta = CalendarMeta { name: title.clone(), description: track.clone(), source: "https://example.org/c.ics".into(), refresh: chrono::Duration::hours(1) };
         let cal = ics::calendar(&meta, &[&ev], &ZoneCache::default());
+        let cal = std::str::from_utf8(&cal).expect("calendars are UTF-8");
 
         prop_assert!(cal.ends_with("\r\n"));
         for line in cal.split("\r\n").filter(|l| !l.is_empty()) {

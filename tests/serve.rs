@@ -48,6 +48,35 @@ fn responses_and_caching() {
         };
         assert_eq!(r.body, fs::read(d.out().join(file)).unwrap(), "{path}");
     }
+    // A talk's own calendar is served in pieces shared with its event's
+    // calendar: the bytes on the wire are still exactly the file's.
+    let talks = d.out().join(&EVENT[1..EVENT.len() - 4]);
+    let mut served = 0;
+    for f in fs::read_dir(&talks).unwrap() {
+        let f = f.unwrap().path();
+        let rel = f
+            .strip_prefix(d.out())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let r = d.get(&format!("/{rel}"));
+        assert_eq!(r.status, 200, "{rel}");
+        assert_eq!(r.text(), text(&fs::read(&f).unwrap()), "{rel}");
+        assert_eq!(
+            r.header("content-length"),
+            Some(r.body.len().to_string().as_str())
+        );
+        let head = request(&d.addr, "HEAD", &format!("/{rel}"), &[]);
+        assert_eq!(head.header("content-length"), r.header("content-length"));
+        assert!(head.body.is_empty());
+        served += 1;
+    }
+    assert!(
+        served >= 5,
+        "{served} talk calendars in {}",
+        talks.display()
+    );
     let ok = d.get(EVENT);
     let etag = ok.header("etag").unwrap().to_string();
     let lm = ok.header("last-modified").unwrap().to_string();

@@ -18,35 +18,48 @@ pub struct FeedItem {
     pub link: String,
     pub title: String,
     pub summary: Option<String>,
-    pub content_html: String,
+    /// Empty in a [`heading`] until the item is among the newest.
+    pub content_html: std::sync::Arc<str>,
     pub date: DateTime<Utc>,
     pub authors: Vec<String>,
     pub categories: Vec<String>,
     pub image: Option<String>,
 }
 
-/// The newest `limit` items, newest first; ties broken by id (the post's
-/// link), so the order never depends on file system order.
-pub fn newest(mut items: Vec<&FeedItem>, limit: usize) -> Vec<FeedItem> {
-    let order = |a: &&FeedItem, b: &&FeedItem| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id));
+/// The newest `limit` of `items`, newest first; ties broken by id (the
+/// post's link), so the order never depends on file system order.
+pub fn newest<T>(mut items: Vec<T>, limit: usize, item: impl Fn(&T) -> &FeedItem) -> Vec<T> {
+    let order = |a: &T, b: &T| {
+        let (a, b) = (item(a), item(b));
+        b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id))
+    };
     if limit < items.len() {
         // Select the newest in linear time; sort only those.
         items.select_nth_unstable_by(limit, order);
         items.truncate(limit);
     }
     items.sort_unstable_by(order);
-    items.into_iter().cloned().collect()
+    items
 }
 
-/// One post as a feed item (its HTML rendered here, once).
+/// One post as a feed item, with its content.
 pub fn item(ev: &Event, config: &Config) -> FeedItem {
+    FeedItem {
+        content_html: content_html(ev, config),
+        ..heading(ev, config)
+    }
+}
+
+/// One post as a feed item without its content (empty): a site keeps the
+/// HTML of only the posts its feeds show, not of all 10,000.
+pub fn heading(ev: &Event, config: &Config) -> FeedItem {
     let p = &ev.post;
     let link = format!("{}{}", config.site_url, p.url_path);
     let mut categories = p.categories.clone();
     categories.extend(p.tags.iter().cloned());
     FeedItem {
         id: link.clone(),
-        content_html: markdown::to_html(&p.body, &config.site_url, &link),
+        content_html: std::sync::Arc::from(""),
         link: link.clone(),
         title: p.title.clone(),
         summary: p.summary.clone(),
@@ -58,6 +71,12 @@ pub fn item(ev: &Event, config: &Config) -> FeedItem {
             .as_deref()
             .map(|i| markdown::absolutize(i, &config.site_url, &link)),
     }
+}
+
+/// A post's full content as HTML with absolute links.
+pub fn content_html(ev: &Event, config: &Config) -> std::sync::Arc<str> {
+    let link = format!("{}{}", config.site_url, ev.post.url_path);
+    markdown::to_html(&ev.post.body, &config.site_url, &link).into()
 }
 
 fn updated(items: &[FeedItem]) -> DateTime<Utc> {
@@ -87,7 +106,7 @@ pub fn rss(items: &[FeedItem], config: &Config) -> String {
             });
             item.set_pub_date(i.date.to_rfc2822());
             item.set_description(i.summary.clone().unwrap_or_else(|| i.title.clone()));
-            item.set_content(i.content_html.clone());
+            item.set_content(i.content_html.to_string());
             item.set_categories(
                 i.categories
                     .iter()
@@ -169,7 +188,7 @@ pub fn atom(items: &[FeedItem], config: &Config) -> String {
             }
             let mut c = Content::default();
             c.set_content_type(Some("html".to_string()));
-            c.set_value(Some(i.content_html.clone()));
+            c.set_value(Some(i.content_html.to_string()));
             e.set_content(Some(c));
             e.set_categories(
                 i.categories
@@ -224,7 +243,7 @@ pub fn json(items: &[FeedItem], config: &Config) -> String {
                 "id": i.id,
                 "url": i.link,
                 "title": i.title,
-                "content_html": i.content_html,
+                "content_html": &*i.content_html,
                 "date_published": i.date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             });
             if let Some(s) = &i.summary {

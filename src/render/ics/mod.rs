@@ -4,6 +4,10 @@
 //! folded by [`fold`]) and the same text is reused in the talk's own
 //! calendar, its event's calendar and the all-talks calendar. A calendar adds
 //! the header properties and one [`vtimezone`] per IANA zone its events use.
+//!
+//! Calendars are made as [`CalendarParts`]: pieces of [`Bytes`] that share
+//! the `VEVENT` and `VTIMEZONE` texts instead of copying them, so a site
+//! with 200,000 talks holds each talk's text once.
 
 pub mod fold;
 pub mod vtimezone;
@@ -11,6 +15,7 @@ pub mod vtimezone;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 use icalendar::{CalendarDateTime, Component, EventLike};
@@ -41,7 +46,9 @@ pub struct Revision {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IcsEvent {
     pub uid: String,
-    pub text: String,
+    /// The folded `VEVENT` block; once its event's calendar is made, a slice
+    /// of that calendar's bytes (see [`CalendarParts::event_spans`]).
+    pub text: Bytes,
     pub tz: Option<Tz>,
     pub year: i32,
     pub start: DateTime<Utc>,
@@ -94,7 +101,7 @@ pub fn vevent_described(talk: &Talk, description: &str, revision: Revision) -> I
     e.add_property("TRANSP", "OPAQUE");
     IcsEvent {
         uid: talk.uid.clone(),
-        text: fold::refold(&e.to_string()),
+        text: Bytes::from(fold::refold(&e.to_string())),
         tz,
         year: talk.when.start_local.year(),
         start: talk.when.start,
@@ -119,7 +126,7 @@ pub fn cancelled_vevent(uid: &str, r: &crate::history::Record) -> IcsEvent {
     e.add_property("TRANSP", "TRANSPARENT");
     IcsEvent {
         uid: uid.to_string(),
-        text: fold::refold(&e.to_string()),
+        text: Bytes::from(fold::refold(&e.to_string())),
         tz: None,
         year: at(r.start).year(),
         start: at(r.start),
@@ -148,11 +155,11 @@ type ZoneKey = (Tz, i32, i32);
 /// (probing a zone's transitions is the one costly step).
 #[derive(Debug, Default, Clone)]
 pub struct ZoneCache {
-    inner: Arc<Mutex<HashMap<ZoneKey, Arc<str>>>>,
+    inner: Arc<Mutex<HashMap<ZoneKey, Bytes>>>,
 }
 
 impl ZoneCache {
-    fn get(&self, tz: Tz, first: i32, last: i32) -> Arc<str> {
+    fn get(&self, tz: Tz, first: i32, last: i32) -> Bytes {
         let key = (tz, first, last);
         if let Some(v) = self
             .inner
@@ -165,7 +172,7 @@ impl ZoneCache {
         }
         let mut s = String::new();
         vtimezone::push_vtimezone(&mut s, tz, first, last);
-        let v: Arc<str> = Arc::from(s);
+        let v = Bytes::from(s);
         if let Ok(mut m) = self.inner.lock() {
             m.insert(key, v.clone());
         }
@@ -173,8 +180,50 @@ impl ZoneCache {
     }
 }
 
-/// A whole calendar from rendered events (in the order given).
-pub fn calendar(meta: &CalendarMeta, events: &[&IcsEvent], zones: &ZoneCache) -> String {
+/// A calendar as the pieces it is made of: its header, one `VTIMEZONE`
+/// per zone, the events' texts, the closing line. The zone and event pieces
+/// are shared (reference-counted), not copied.
+#[derive(Debug, Clone)]
+pub struct CalendarParts {
+    pub parts: Vec<Bytes>,
+    /// Index of the first event piece in `parts`.
+    events_from: usize,
+}
+
+impl CalendarParts {
+    /// The whole calendar in one piece.
+    pub fn joined(&self) -> Bytes {
+        let mut out = Vec::with_capacity(self.parts.iter().map(Bytes::len).sum());
+        for p in &self.parts {
+            out.extend_from_slice(p);
+        }
+        Bytes::from(out)
+    }
+
+    /// Where each event's text lies in [`CalendarParts::joined`], in the
+    /// order the events were given.
+    pub fn event_spans(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        let mut at: usize = self.parts[..self.events_from].iter().map(Bytes::len).sum();
+        self.parts[self.events_from..self.parts.len() - 1]
+            .iter()
+            .map(move |p| {
+                at += p.len();
+                at - p.len()..at
+            })
+    }
+}
+
+/// A whole calendar from rendered events (in the order given), in one piece.
+pub fn calendar(meta: &CalendarMeta, events: &[&IcsEvent], zones: &ZoneCache) -> Bytes {
+    calendar_parts(meta, events, zones).joined()
+}
+
+/// A whole calendar from rendered events (in the order given), as pieces.
+pub fn calendar_parts(
+    meta: &CalendarMeta,
+    events: &[&IcsEvent],
+    zones: &ZoneCache,
+) -> CalendarParts {
     // Keyed by name so VTIMEZONEs come out in a stable order.
     let mut years: BTreeMap<&'static str, (Tz, i32, i32)> = BTreeMap::new();
     for ev in events {
@@ -184,8 +233,7 @@ pub fn calendar(meta: &CalendarMeta, events: &[&IcsEvent], zones: &ZoneCache) ->
             r.2 = r.2.max(ev.year);
         }
     }
-    let size: usize = events.iter().map(|e| e.text.len()).sum();
-    let mut out = String::with_capacity(size + 2048);
+    let mut out = String::with_capacity(1024);
     fold::push_line(&mut out, "BEGIN:VCALENDAR");
     fold::push_line(&mut out, "VERSION:2.0");
     fold::push_line(
@@ -215,14 +263,15 @@ pub fn calendar(meta: &CalendarMeta, events: &[&IcsEvent], zones: &ZoneCache) ->
     {
         fold::push_line(&mut out, &format!("X-WR-TIMEZONE:{name}"));
     }
+    let mut parts = Vec::with_capacity(2 + years.len() + events.len());
+    parts.push(Bytes::from(out));
     for (tz, first, last) in years.values() {
-        out.push_str(&zones.get(*tz, *first, *last));
+        parts.push(zones.get(*tz, *first, *last));
     }
-    for ev in events {
-        out.push_str(&ev.text);
-    }
-    fold::push_line(&mut out, "END:VCALENDAR");
-    out
+    let events_from = parts.len();
+    parts.extend(events.iter().map(|e| e.text.clone()));
+    parts.push(Bytes::from_static(b"END:VCALENDAR\r\n"));
+    CalendarParts { parts, events_from }
 }
 
 /// `PT1H`, `PT30M`, `P1D` (RFC 5545 §3.3.6).
@@ -279,7 +328,7 @@ mod tests {
     #[test]
     fn zoned_and_fixed_events() {
         let z = vevent(&talk(TalkZone::Iana(chrono_tz::Europe::Paris)), rev());
-        let text = fold::unfold(&z.text);
+        let text = fold::unfold(std::str::from_utf8(&z.text).unwrap());
         assert!(
             text.contains("DTSTART;TZID=Europe/Paris:20240319T090000\r\n"),
             "{text}"
@@ -300,11 +349,8 @@ mod tests {
             }),
             rev(),
         );
-        assert!(
-            f.text.contains("DTSTART:20240319T080000Z\r\n"),
-            "{}",
-            f.text
-        );
+        let f_text = std::str::from_utf8(&f.text).unwrap();
+        assert!(f_text.contains("DTSTART:20240319T080000Z\r\n"), "{f_text}");
         assert!(f.tz.is_none());
         let meta = CalendarMeta {
             name: "N".into(),
@@ -312,7 +358,12 @@ mod tests {
             source: "http://x/c.ics".into(),
             refresh: chrono::Duration::hours(1),
         };
-        let cal = calendar(&meta, &[&z, &f], &ZoneCache::default());
+        let parts = calendar_parts(&meta, &[&z, &f], &ZoneCache::default());
+        let joined = parts.joined();
+        let spans: Vec<_> = parts.event_spans().collect();
+        assert_eq!(joined.slice(spans[0].clone()), z.text);
+        assert_eq!(joined.slice(spans[1].clone()), f.text);
+        let cal = String::from_utf8(joined.to_vec()).unwrap();
         assert!(cal.contains("X-WR-TIMEZONE:Europe/Paris\r\n"));
         assert_eq!(cal.matches("BEGIN:VTIMEZONE").count(), 1);
         assert!(cal.ends_with("END:VCALENDAR\r\n"));

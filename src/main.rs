@@ -122,9 +122,7 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
         Command::Build { inputs, out } => {
             let config = Config::load(inputs.config.as_deref())?;
             let s = almanac::build::build(&inputs.posts, &out, &config)?;
-            for d in &s.diagnostics {
-                eprintln!("{d}");
-            }
+            print_problems(std::io::stderr().lock(), &s.diagnostics);
             println!(
                 "{} posts, {} talks, {} warnings, {} errors; {} files written, {} unchanged, {} removed in {}",
                 s.posts,
@@ -145,9 +143,7 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
         Command::Check { inputs } => {
             let config = Config::load(inputs.config.as_deref())?;
             let diags = check(&inputs, &config)?;
-            for d in &diags {
-                println!("{d}");
-            }
+            print_problems(std::io::stdout().lock(), &diags);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!("{} errors, {} warnings", errors, diags.len() - errors);
             Ok(if errors > 0 {
@@ -162,9 +158,7 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
             site.load_all(&inputs.posts)
                 .map_err(almanac::Error::Other)?;
             let snapshot = site.snapshot(None, chrono::Utc::now());
-            for d in snapshot.problems.all() {
-                eprintln!("{d}");
-            }
+            print_problems(std::io::stderr().lock(), &snapshot.problems.all());
             let events = site.published();
             let mut rows = Vec::new();
             for ev in events {
@@ -207,6 +201,20 @@ fn check(inputs: &Inputs, config: &Config) -> Result<Vec<Diagnostic>, almanac::E
     site.load_all(&inputs.posts)
         .map_err(almanac::Error::Other)?;
     Ok(site.snapshot(None, chrono::Utc::now()).problems.all())
+}
+
+/// One problem per line, written in blocks: a big site has tens of
+/// thousands of warnings, and stderr is unbuffered (a write per piece).
+fn print_problems(to: impl std::io::Write, diags: &[almanac::diag::Diagnostic]) {
+    use std::io::Write;
+    let mut to = std::io::BufWriter::with_capacity(64 * 1024, to);
+    for d in diags {
+        // A closed pipe (`almanac check | head`) is not an error of ours.
+        if writeln!(to, "{d}").is_err() {
+            return;
+        }
+    }
+    let _ = to.flush();
 }
 
 /// Structured logs on stderr; plain (no colours, no timestamps) under

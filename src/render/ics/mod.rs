@@ -264,7 +264,8 @@ pub fn calendar_parts(
         fold::push_line(&mut out, &format!("X-WR-TIMEZONE:{name}"));
     }
     let mut parts = Vec::with_capacity(2 + years.len() + events.len());
-    parts.push(Bytes::from(out));
+    // Exactly its length: a site holds one header per talk.
+    parts.push(Bytes::from(out.into_boxed_str().into_boxed_bytes()));
     for (tz, first, last) in years.values() {
         parts.push(zones.get(*tz, *first, *last));
     }

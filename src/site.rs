@@ -277,20 +277,25 @@ fn same_post(a: &Post, b: &Post) -> bool {
         )
 }
 
+/// The start of the newest of `talks`, if any.
+fn newest_start(talks: &[IcsEvent]) -> Option<DateTime<Utc>> {
+    talks.iter().map(|e| e.start).max()
+}
+
 /// The newest `limit` talks (all without a limit), oldest first.
 ///
 /// Events are visited newest first and the visit stops once no remaining
 /// event can hold a talk among the newest: a change costs a sort of the
 /// events and a look at the talks of the newest few, not at all 200,000.
+/// Each event comes with the start of its newest talk, computed when it
+/// was rendered (so a change does not look at every talk to find it).
 fn newest_talks<'a>(
-    events: impl Iterator<Item = &'a [IcsEvent]>,
+    events: impl Iterator<Item = (DateTime<Utc>, &'a [IcsEvent])>,
     limit: Option<usize>,
 ) -> Vec<&'a IcsEvent> {
     let order =
         |a: &&IcsEvent, b: &&IcsEvent| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid));
-    let mut events: Vec<(DateTime<Utc>, &[IcsEvent])> = events
-        .filter_map(|v| Some((v.iter().map(|e| e.start).max()?, v)))
-        .collect();
+    let mut events: Vec<(DateTime<Utc>, &[IcsEvent])> = events.collect();
     events.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
     let mut all: Vec<&IcsEvent> = Vec::new();
     // The start of the `limit`-th newest talk taken so far, once known: an
@@ -447,6 +452,10 @@ struct Rendered {
     slug: String,
     assets: Arc<EventAssets>,
     vevents: Vec<IcsEvent>,
+    /// The start of the newest of `vevents` and of the earliest talk (the
+    /// all-talks calendar and the index page order events by these).
+    newest: Option<DateTime<Utc>>,
+    first: Option<DateTime<Utc>>,
     /// The post's feed item without its content.
     item: FeedItem,
     /// The post's content as HTML, made the first time the feeds show it.
@@ -501,6 +510,12 @@ pub struct Site {
     /// Entries read or changed since the last render (all of them are
     /// looked at only when the slugs were settled anew).
     pending: BTreeSet<PathBuf>,
+    /// Events rendered since the last snapshot: the next snapshot's index
+    /// is the last one's with these put in, unless `index_stale`.
+    rerendered: Vec<Arc<EventAssets>>,
+    /// An event left, a slug moved or a ghost changed: the next snapshot's
+    /// index is built anew.
+    index_stale: bool,
 }
 
 impl Site {
@@ -522,6 +537,8 @@ impl Site {
             shared_keys: HashMap::new(),
             slugs: None,
             pending: BTreeSet::new(),
+            rerendered: Vec::new(),
+            index_stale: true,
         }
     }
 
@@ -816,6 +833,8 @@ impl Site {
                 talks,
             }),
             slug,
+            newest: newest_start(&vevents),
+            first: event.talks.iter().map(|t| t.when.start).min(),
             vevents,
             item,
             content_html: std::sync::OnceLock::new(),
@@ -1010,6 +1029,7 @@ impl Site {
                     .collect()
             };
         let mut ghost_slugs: BTreeSet<String> = std::mem::take(&mut self.removed_slugs);
+        self.index_stale |= settled_anew || !ghost_slugs.is_empty();
         for slug in cancelled_slugs {
             match slug_of_entry.get(&slug) {
                 Some(p) => {
@@ -1066,10 +1086,11 @@ impl Site {
                 .settle_post(&slug, &BTreeSet::new(), now, retention);
             let cancelled = self.history.cancelled(&slug);
             if cancelled.is_empty() {
-                self.ghosts.remove(&slug);
+                self.index_stale |= self.ghosts.remove(&slug).is_some();
             } else {
                 let ghost = self.render_ghost(&slug, &cancelled);
                 self.ghosts.insert(slug, ghost);
+                self.index_stale = true;
             }
         }
         let done: Vec<(PathBuf, Rendered)> = work
@@ -1080,6 +1101,9 @@ impl Site {
             })
             .collect();
         for (p, r) in done {
+            if !slugs.refused.contains(&p) {
+                self.rerendered.push(r.assets.clone());
+            }
             if let Some(e) = self.entries.get_mut(&p) {
                 e.rendered = Some(r);
             }
@@ -1116,16 +1140,25 @@ impl Site {
         self.now = now;
         let lap = Lap::start();
         self.render_pending();
+        let rerendered = std::mem::take(&mut self.rerendered);
+        let index_stale = std::mem::replace(&mut self.index_stale, false);
         lap.step("rendered changed posts");
         let chosen = self.chosen();
         lap.step("chose events");
-        let events: Vec<&Event> = chosen.iter().map(|(e, _)| *e).collect();
+        let events: Vec<(DateTime<Utc>, &Event)> = chosen
+            .iter()
+            .filter_map(|(e, r)| Some((r.first?, *e)))
+            .collect();
         let c = &self.config;
 
         let events_talks = chosen
             .iter()
-            .map(|(_, r)| &r.vevents[..])
-            .chain(self.ghosts.values().map(|(_, v)| &v[..]));
+            .filter_map(|(_, r)| Some((r.newest?, &r.vevents[..])))
+            .chain(
+                self.ghosts
+                    .values()
+                    .filter_map(|(_, v)| Some((newest_start(v)?, &v[..]))),
+            );
         let all = newest_talks(events_talks, c.all_talks_limit);
         let meta = CalendarMeta {
             name: c.title.clone(),
@@ -1227,16 +1260,27 @@ impl Site {
             })
             .collect();
         lap.step("compressed shared outputs");
-        let mut events_map: HashMap<Arc<str>, Arc<EventAssets>> = self
-            .ghosts
-            .iter()
-            .map(|(_, (assets, _))| (assets.slug.clone(), assets.clone()))
-            .collect();
-        events_map.extend(
-            chosen
-                .iter()
-                .map(|(_, r)| (r.assets.slug.clone(), r.assets.clone())),
-        );
+        // An edit changes one event: the index is the last one with it put
+        // in (a copy of 10,000 pointers), not 10,000 lookups and inserts.
+        let mut events_map = match previous.filter(|_| !index_stale) {
+            Some(p) => p.events.clone(),
+            None => {
+                let mut all: HashMap<Arc<str>, Arc<EventAssets>> = self
+                    .ghosts
+                    .iter()
+                    .map(|(_, (assets, _))| (assets.slug.clone(), assets.clone()))
+                    .collect();
+                all.extend(
+                    chosen
+                        .iter()
+                        .map(|(_, r)| (r.assets.slug.clone(), r.assets.clone())),
+                );
+                all
+            }
+        };
+        for a in rerendered {
+            events_map.insert(a.slug.clone(), a);
+        }
         let posts = chosen.len();
         let talks = chosen.iter().map(|(e, _)| e.talks.len()).sum();
         self.shared_keys.insert("calendar.ics", calendar_key);
@@ -1298,11 +1342,115 @@ mod tests {
         let mut everything: Vec<&IcsEvent> = events.iter().flatten().collect();
         everything.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
         for limit in [None, Some(0), Some(1), Some(7), Some(100), Some(10_000)] {
-            let got = newest_talks(events.iter().map(|v| &v[..]), limit);
+            let with_newest = events
+                .iter()
+                .filter_map(|v| Some((newest_start(v)?, &v[..])));
+            let got = newest_talks(with_newest, limit);
             let keep = limit.map_or(everything.len(), |l| l.min(everything.len()));
             let want = &everything[everything.len() - keep..];
             let uids = |v: &[&IcsEvent]| v.iter().map(|e| e.uid.clone()).collect::<Vec<_>>();
             assert_eq!(uids(&got), uids(want), "limit {limit:?}");
+        }
+    }
+
+    /// The snapshot index is kept from one change to the next; after each
+    /// kind of change it must list what a build from scratch lists, plus
+    /// the calendars of deleted posts (their talks announced as cancelled).
+    #[test]
+    fn incremental_snapshots_list_what_a_fresh_build_lists() {
+        use std::fs;
+        let dir = tempfile::tempdir().unwrap();
+        let posts = dir.path().join("posts");
+        fs::create_dir(&posts).unwrap();
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut names: Vec<PathBuf> = fs::read_dir(&seeds)
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .collect();
+        names.sort();
+        for f in &names {
+            fs::copy(f, posts.join(f.file_name().unwrap())).unwrap();
+        }
+        let file = |i: usize| posts.join(names[i].file_name().unwrap());
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let config = Config::default();
+        let mut site = Site::new(config.clone());
+        site.load_all(&posts).unwrap();
+        let mut snap = site.snapshot(None, now);
+        let listing = |s: &Snapshot| -> BTreeMap<String, Vec<String>> {
+            s.events
+                .iter()
+                .map(|(slug, e)| (slug.to_string(), e.talks.keys().cloned().collect()))
+                .collect()
+        };
+        let slug_of = |s: &Snapshot, path: &Path| {
+            let text = fs::read_to_string(path).unwrap();
+            let url = text.lines().find_map(|l| l.strip_prefix("path: ")).unwrap();
+            let last = url
+                .trim_matches('\'')
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            assert!(s.events.contains_key(last.as_str()), "{last}");
+            last
+        };
+        let deleted = slug_of(&snap, &file(2));
+        for step in ["edit", "collide", "delete", "rename"] {
+            match step {
+                "edit" => {
+                    let text = fs::read_to_string(file(0)).unwrap();
+                    let edited = text.replacen(
+                        "[Deep Dive Into Cilium Resilient Architecture",
+                        "[Deep Dive (edited) Into Cilium Resilient Architecture",
+                        1,
+                    );
+                    assert_ne!(text, edited);
+                    fs::write(file(0), edited).unwrap();
+                    site.reload_file(&file(0));
+                }
+                "collide" => {
+                    // Another path ending alike: published under its whole path.
+                    let text = fs::read_to_string(file(1)).unwrap();
+                    let other = text.replacen("path: '/", "path: '/elsewhere/", 1);
+                    assert_ne!(text, other);
+                    let copy = posts.join("zz-copy.md");
+                    fs::write(&copy, other).unwrap();
+                    site.reload_file(&copy);
+                }
+                "delete" => {
+                    fs::remove_file(file(2)).unwrap();
+                    site.reload_file(&file(2));
+                }
+                _ => {
+                    let to = posts.join("renamed.md");
+                    fs::rename(file(3), &to).unwrap();
+                    site.reload_file(&file(3));
+                    site.reload_file(&to);
+                }
+            }
+            snap = site.snapshot(Some(&snap), now);
+            let mut fresh = Site::new(config.clone());
+            fresh.load_all(&posts).unwrap();
+            let mut want = listing(&fresh.snapshot(None, now));
+            let mut got = listing(&snap);
+            let edited = &snap.events[slug_of(&snap, &file(0)).as_str()].calendar;
+            let text = String::from_utf8(edited.to_bytes().to_vec()).unwrap();
+            let unfolded = text.replace("\r\n ", "");
+            assert!(
+                unfolded.contains("(edited)"),
+                "the edit is served after {step}"
+            );
+            if step == "delete" || step == "rename" {
+                let ghost = got
+                    .remove(&deleted)
+                    .expect("a deleted post's cancellations");
+                assert!(!ghost.is_empty());
+            }
+            assert_eq!(got.len(), want.len(), "after {step}");
+            for (slug, talks) in &mut want {
+                assert_eq!(got.get(slug), Some(&*talks), "{slug} after {step}");
+            }
         }
     }
 

@@ -61,13 +61,13 @@ nav a,.subscribe a{display:inline-block;margin:.15rem .6rem .15rem 0}a{color:#06
 @media (prefers-color-scheme:dark){body{background:#111;color:#eee}a{color:#8ab4f8}.meta{color:#aaa}h2{border-color:#333}}";
 
 /// The whole page.
-pub fn index(events: &[&Event], config: &Config) -> String {
+///
+/// Each event comes with the start of its first talk (events without talks
+/// are not listed).
+pub fn index(events: &[(chrono::DateTime<chrono::Utc>, &Event)], config: &Config) -> String {
     // Newest first by first talk: select the newest `index_limit` in linear
     // time, then sort just those (a big site has tens of thousands).
-    let mut sorted: Vec<(chrono::DateTime<chrono::Utc>, &Event)> = events
-        .iter()
-        .filter_map(|e| Some((e.talks.iter().map(|t| t.when.start).min()?, *e)))
-        .collect();
+    let mut sorted = events.to_vec();
     let order = |a: &(chrono::DateTime<chrono::Utc>, &Event),
                  b: &(chrono::DateTime<chrono::Utc>, &Event)| {
         b.0.cmp(&a.0)
@@ -107,7 +107,7 @@ pub fn index(events: &[&Event], config: &Config) -> String {
     for (_, ev) in sorted {
         event_section(&mut o, ev, config);
     }
-    if events.iter().all(|e| e.talks.is_empty()) {
+    if events.is_empty() {
         o.push_str("<p>No talks yet.</p>\n");
     }
     if hidden > 0 {

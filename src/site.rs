@@ -445,6 +445,9 @@ struct Entry {
     rendered: Option<Rendered>,
 }
 
+/// The next [`Rendered::generation`].
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// An event rendered under its settled slug.
 #[derive(Debug)]
 struct Rendered {
@@ -458,6 +461,9 @@ struct Rendered {
     first: Option<DateTime<Utc>>,
     /// The post's feed item without its content.
     item: FeedItem,
+    /// Unique to this rendering (never reused in the process): stands for
+    /// its content in the keys of the shared outputs.
+    generation: u64,
     /// The post's content as HTML, made the first time the feeds show it.
     content_html: std::sync::OnceLock<Arc<str>>,
 }
@@ -837,6 +843,7 @@ impl Site {
             first: event.talks.iter().map(|t| t.when.start).min(),
             vevents,
             item,
+            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             content_html: std::sync::OnceLock::new(),
         }
     }
@@ -1145,10 +1152,24 @@ impl Site {
         lap.step("rendered changed posts");
         let chosen = self.chosen();
         lap.step("chose events");
-        let events: Vec<(DateTime<Utc>, &Event)> = chosen
+        let listed: Vec<(&Event, &Rendered)> = chosen
             .iter()
-            .filter_map(|(e, r)| Some((r.first?, *e)))
+            .filter(|(_, r)| r.first.is_some())
+            .copied()
             .collect();
+        let (shown, hidden) = html::shown(listed, self.config.index_limit, |(e, r)| {
+            (r.first.unwrap_or_default(), e.post.slug.as_str())
+        });
+        // A rendering's generation stands for its content: the page changes
+        // only when the events it lists, or how many it leaves out, change.
+        let generations: Vec<[u8; 8]> = shown
+            .iter()
+            .map(|(_, r)| r.generation)
+            .chain([hidden as u64])
+            .map(u64::to_le_bytes)
+            .collect();
+        let index_key = inputs_key(generations.iter().map(|g| &g[..]));
+        let shown: Vec<&Event> = shown.into_iter().map(|(e, _)| e).collect();
         let c = &self.config;
 
         let events_talks = chosen
@@ -1209,6 +1230,7 @@ impl Site {
         };
         lap.step("hashed shared inputs");
         let keep_calendar = unchanged("calendar.ics", &calendar_key);
+        let keep_index = unchanged("index.html", &index_key);
         let keep_feeds = ["rss.xml", "atom.xml", "feed.json"].map(|p| unchanged(p, &feeds_key));
         let render_if =
             |keep: bool, f: &(dyn Fn() -> Bytes + Sync)| if keep { None } else { Some(f()) };
@@ -1230,7 +1252,11 @@ impl Site {
                     || {
                         rayon::join(
                             || render_if(keep_feeds[2].is_some(), &|| feed::json(&items, c).into()),
-                            || Bytes::from(html::index(&events, c)),
+                            || {
+                                render_if(keep_index.is_some(), &|| {
+                                    html::index(&shown, hidden, c).into()
+                                })
+                            },
                         )
                     },
                 )
@@ -1241,7 +1267,7 @@ impl Site {
             ("rss.xml", rss, keep_feeds[0].clone()),
             ("atom.xml", atom, keep_feeds[1].clone()),
             ("feed.json", json, keep_feeds[2].clone()),
-            ("index.html", Some(index), None),
+            ("index.html", index, keep_index),
         ];
         lap.step("rendered shared outputs");
         let shared: BTreeMap<String, Arc<Asset>> = texts
@@ -1284,6 +1310,7 @@ impl Site {
         let posts = chosen.len();
         let talks = chosen.iter().map(|(e, _)| e.talks.len()).sum();
         self.shared_keys.insert("calendar.ics", calendar_key);
+        self.shared_keys.insert("index.html", index_key);
         for p in ["rss.xml", "atom.xml", "feed.json"] {
             self.shared_keys.insert(p, feeds_key);
         }
@@ -1432,7 +1459,13 @@ mod tests {
             snap = site.snapshot(Some(&snap), now);
             let mut fresh = Site::new(config.clone());
             fresh.load_all(&posts).unwrap();
-            let mut want = listing(&fresh.snapshot(None, now));
+            let fresh = fresh.snapshot(None, now);
+            // The page and the feeds show no revision data: the same bytes.
+            for page in ["index.html", "rss.xml", "atom.xml", "feed.json"] {
+                let bytes = |s: &Snapshot| s.shared[page].to_bytes();
+                assert!(bytes(&snap) == bytes(&fresh), "{page} after {step}");
+            }
+            let mut want = listing(&fresh);
             let mut got = listing(&snap);
             let edited = &snap.events[slug_of(&snap, &file(0)).as_str()].calendar;
             let text = String::from_utf8(edited.to_bytes().to_vec()).unwrap();

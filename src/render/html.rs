@@ -60,26 +60,31 @@ ul{padding-left:1.2rem}li{margin:.35rem 0}.when{font-variant-numeric:tabular-num
 nav a,.subscribe a{display:inline-block;margin:.15rem .6rem .15rem 0}a{color:#0645ad}\
 @media (prefers-color-scheme:dark){body{background:#111;color:#eee}a{color:#8ab4f8}.meta{color:#aaa}h2{border-color:#333}}";
 
-/// The whole page.
-///
-/// Each event comes with the start of its first talk (events without talks
-/// are not listed).
-pub fn index(events: &[(chrono::DateTime<chrono::Utc>, &Event)], config: &Config) -> String {
-    // Newest first by first talk: select the newest `index_limit` in linear
-    // time, then sort just those (a big site has tens of thousands).
-    let mut sorted = events.to_vec();
-    let order = |a: &(chrono::DateTime<chrono::Utc>, &Event),
-                 b: &(chrono::DateTime<chrono::Utc>, &Event)| {
-        b.0.cmp(&a.0)
-            .then_with(|| a.1.post.slug.cmp(&b.1.post.slug))
+/// The events the page lists: the newest `limit`, newest first by the start
+/// of their first talk (`key` gives it and the slug, which breaks ties),
+/// and how many older ones are left out.
+pub fn shown<T>(
+    mut events: Vec<T>,
+    limit: usize,
+    key: impl Fn(&T) -> (chrono::DateTime<chrono::Utc>, &str),
+) -> (Vec<T>, usize) {
+    let order = |a: &T, b: &T| {
+        let (a, b) = (key(a), key(b));
+        b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
     };
-    let shown = sorted.len().min(config.index_limit);
-    let hidden = sorted.len() - shown;
+    // Select in linear time, then sort just those (a big site has tens of
+    // thousands of events).
+    let hidden = events.len().saturating_sub(limit);
     if hidden > 0 {
-        sorted.select_nth_unstable_by(shown, order);
-        sorted.truncate(shown);
+        events.select_nth_unstable_by(limit, order);
+        events.truncate(limit);
     }
-    sorted.sort_unstable_by(order);
+    events.sort_unstable_by(order);
+    (events, hidden)
+}
+
+/// The whole page: the [`shown`] events, and a line for the `hidden` ones.
+pub fn index(shown: &[&Event], hidden: usize, config: &Config) -> String {
     let base = &config.public_url;
     let mut o = String::with_capacity(64 * 1024);
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
@@ -104,10 +109,10 @@ pub fn index(events: &[(chrono::DateTime<chrono::Utc>, &Event)], config: &Config
     let all = format!("{base}/calendar.ics");
     subscribe(&mut o, &all, &config.title);
     o.push_str(" <a href=\"calendar.ics\">Download .ics</a><br><strong>Feeds:</strong> <a href=\"rss.xml\">RSS</a> <a href=\"atom.xml\">Atom</a> <a href=\"feed.json\">JSON Feed</a></nav>\n</header>\n<main>\n");
-    for (_, ev) in sorted {
+    for ev in shown {
         event_section(&mut o, ev, config);
     }
-    if events.is_empty() {
+    if shown.is_empty() {
         o.push_str("<p>No talks yet.</p>\n");
     }
     if hidden > 0 {

@@ -94,8 +94,10 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     let snapshot = site.snapshot(None, chrono::Utc::now());
     log_new_problems(&snapshot);
     let shared = Arc::new(Shared::new(snapshot));
-    let mut publish_failed = full_publish(&opts.out, &shared).await;
+    let mut publish_failed = full_publish(&opts.out, &shared, shared.snapshot.load_full()).await;
     save_history(&mut site, publish_failed.is_none());
+    // The publish to `out/` in flight: serving never waits for the disk.
+    let mut publishing: Publishing = None;
     record_build(
         &shared,
         started.elapsed(),
@@ -160,12 +162,25 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                 if let Some(w) = watcher.as_mut().filter(|_| rescan && posts.is_dir()) {
                     w.rewatch();
                 }
-                publish_failed = swap_and_publish(&mut site, &shared, &opts.out, publish_failed).await;
+                // Served from now on; written to `out/` in the background,
+                // after the publish before it.
+                let (old, new) = swap(&mut site, &shared);
+                publish_failed = settle(&mut publishing, publish_failed).await;
                 save_history(&mut site, publish_failed.is_none());
                 record_build(&shared, t0.elapsed(), posts_error, publish_failed.clone());
+                publishing = Some(publish_in_background(&opts.out, &shared, old, new, publish_failed.is_some()));
+            }
+            done = async { publishing.as_mut().expect("guarded by the condition").await }, if publishing.is_some() => {
+                publishing = None;
+                publish_failed = done.unwrap_or_else(|e| Some(format!("publish task: {e}")));
+                save_history(&mut site, publish_failed.is_none());
+                let mut h = (**shared.health.load()).clone();
+                h.publish_error.clone_from(&publish_failed);
+                shared.health.store(Arc::new(h));
             }
             _ = hup.recv() => {
                 tracing::info!("SIGHUP: reloading the configuration and rebuilding everything");
+                publish_failed = settle(&mut publishing, publish_failed).await;
                 notify(&[sd_notify::NotifyState::Reloading]);
                 match Config::load(opts.config.as_deref()) {
                     Ok(config) => {
@@ -180,8 +195,8 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                         site = s;
                         let new = Arc::new(site.snapshot(Some(&shared.snapshot.load()), chrono::Utc::now()));
                         log_new_problems(&new);
-                        shared.snapshot.store(new);
-                        publish_failed = full_publish(&opts.out, &shared).await;
+                        shared.snapshot.store(new.clone());
+                        publish_failed = full_publish(&opts.out, &shared, new).await;
                         save_history(&mut site, publish_failed.is_none());
                         record_build(&shared, t0.elapsed(), posts_error, publish_failed.clone());
                         if let Some(w) = watcher.as_mut() { w.rewatch(); }
@@ -190,8 +205,8 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                 }
                 notify(&[sd_notify::NotifyState::Ready]);
             }
-            _ = retry.tick(), if publish_failed.is_some() => {
-                publish_failed = full_publish(&opts.out, &shared).await;
+            _ = retry.tick(), if publish_failed.is_some() && publishing.is_none() => {
+                publish_failed = full_publish(&opts.out, &shared, shared.snapshot.load_full()).await;
                 save_history(&mut site, publish_failed.is_none());
                 if publish_failed.is_none() {
                     tracing::info!(out = %opts.out.display(), "output folder writable again; published");
@@ -206,6 +221,10 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         }
     }
     notify(&[sd_notify::NotifyState::Stopping]);
+    // What is served is on disk too before exiting.
+    if settle(&mut publishing, None).await.is_none() {
+        save_history(&mut site, true);
+    }
     drop(watcher);
     let _ = stop_tx.send(true);
     let _ = server.await;
@@ -230,14 +249,24 @@ fn apply(site: &mut Site, root: &Path, batch: BTreeSet<Change>) -> Result<(), St
     Ok(())
 }
 
-/// Swaps in the site's new snapshot and publishes what changed. Returns the
-/// publish error, if any (then a full publish is retried later).
-async fn swap_and_publish(
-    site: &mut Site,
-    shared: &Arc<Shared>,
-    out: &Path,
-    failed: Option<String>,
-) -> Option<String> {
+/// A publish to the output folder running in the background; it yields
+/// its error, if any.
+type Publishing = Option<tokio::task::JoinHandle<Option<String>>>;
+
+/// Waits for the publish in flight, if any: its error, or `failed` when
+/// there is none in flight.
+async fn settle(publishing: &mut Publishing, failed: Option<String>) -> Option<String> {
+    match publishing.take() {
+        Some(p) => p
+            .await
+            .unwrap_or_else(|e| Some(format!("publish task: {e}"))),
+        None => failed,
+    }
+}
+
+/// Swaps in the site's new snapshot: from here on it is what is served.
+/// Returns the snapshot it replaced and the new one.
+fn swap(site: &mut Site, shared: &Arc<Shared>) -> (Arc<Snapshot>, Arc<Snapshot>) {
     let old = shared.snapshot.load_full();
     let t = Instant::now();
     let new = Arc::new(site.snapshot(Some(&old), chrono::Utc::now()));
@@ -247,18 +276,32 @@ async fn swap_and_publish(
     );
     shared.snapshot.store(new.clone());
     log_new_problems(&new);
-    if failed.is_some() {
-        return full_publish(out, shared).await;
-    }
-    let out = out.to_path_buf();
-    let result =
-        tokio::task::spawn_blocking(move || publish::publish_changes(&out, &old, &new)).await;
-    publish_outcome(shared, result)
+    (old, new)
 }
 
-/// Publishes the whole current snapshot (start, SIGHUP, retry after a failure).
-async fn full_publish(out: &Path, shared: &Arc<Shared>) -> Option<String> {
-    let snap = shared.snapshot.load_full();
+/// Writes what changed from `old` to `new` to the output folder, in the
+/// background (everything, when the last publish failed). Publishes run
+/// one after the other, each from the snapshot the one before published.
+fn publish_in_background(
+    out: &Path,
+    shared: &Arc<Shared>,
+    old: Arc<Snapshot>,
+    new: Arc<Snapshot>,
+    last_failed: bool,
+) -> tokio::task::JoinHandle<Option<String>> {
+    let (out, shared) = (out.to_path_buf(), shared.clone());
+    tokio::spawn(async move {
+        if last_failed {
+            return full_publish(&out, &shared, new).await;
+        }
+        let result =
+            tokio::task::spawn_blocking(move || publish::publish_changes(&out, &old, &new)).await;
+        publish_outcome(&shared, result)
+    })
+}
+
+/// Publishes a whole snapshot (start, SIGHUP, retry after a failure).
+async fn full_publish(out: &Path, shared: &Arc<Shared>, snap: Arc<Snapshot>) -> Option<String> {
     let out = out.to_path_buf();
     let result = tokio::task::spawn_blocking(move || publish::publish(&out, &snap)).await;
     publish_outcome(shared, result)

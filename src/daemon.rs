@@ -172,11 +172,9 @@ pub async fn run(opts: Options) -> Result<(), Error> {
             }
             done = async { publishing.as_mut().expect("guarded by the condition").await }, if publishing.is_some() => {
                 publishing = None;
-                publish_failed = done.unwrap_or_else(|e| Some(format!("publish task: {e}")));
+                publish_failed = finished(done);
                 save_history(&mut site, publish_failed.is_none());
-                let mut h = (**shared.health.load()).clone();
-                h.publish_error.clone_from(&publish_failed);
-                shared.health.store(Arc::new(h));
+                set_publish_error(&shared, &publish_failed);
             }
             _ = hup.recv() => {
                 tracing::info!("SIGHUP: reloading the configuration and rebuilding everything");
@@ -210,9 +208,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                 save_history(&mut site, publish_failed.is_none());
                 if publish_failed.is_none() {
                     tracing::info!(out = %opts.out.display(), "output folder writable again; published");
-                    let mut h = (**shared.health.load()).clone();
-                    h.publish_error = None;
-                    shared.health.store(Arc::new(h));
+                    set_publish_error(&shared, &None);
                 }
             }
             _ = watchdog_tick.tick(), if watchdog.is_some() => notify(&[sd_notify::NotifyState::Watchdog]),
@@ -257,11 +253,21 @@ type Publishing = Option<tokio::task::JoinHandle<Option<String>>>;
 /// there is none in flight.
 async fn settle(publishing: &mut Publishing, failed: Option<String>) -> Option<String> {
     match publishing.take() {
-        Some(p) => p
-            .await
-            .unwrap_or_else(|e| Some(format!("publish task: {e}"))),
+        Some(p) => finished(p.await),
         None => failed,
     }
+}
+
+/// The error of a background publish that ended (or of its task).
+fn finished(done: Result<Option<String>, tokio::task::JoinError>) -> Option<String> {
+    done.unwrap_or_else(|e| Some(format!("publish task: {e}")))
+}
+
+/// Shows the output folder's state on `/healthz`.
+fn set_publish_error(shared: &Shared, error: &Option<String>) {
+    let mut h = (**shared.health.load()).clone();
+    h.publish_error.clone_from(error);
+    shared.health.store(Arc::new(h));
 }
 
 /// Swaps in the site's new snapshot: from here on it is what is served.

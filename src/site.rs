@@ -127,8 +127,8 @@ impl Asset {
         if self.len != other.iter().map(Bytes::len).sum::<usize>() {
             return false;
         }
-        if self.parts.len() == other.len() {
-            return self.parts.iter().zip(other).all(|(a, b)| a == b);
+        if self.parts.len() == other.len() && self.parts.iter().zip(other).all(|(a, b)| a == b) {
+            return true;
         }
         let mine = self.parts.iter().flat_map(|p| p.iter());
         mine.eq(other.iter().flat_map(|p| p.iter()))
@@ -210,6 +210,18 @@ fn inputs_key<'a>(parts: impl Iterator<Item = &'a [u8]>) -> [u8; 32] {
         h.update(p);
     }
     h.finalize().into()
+}
+
+/// The key of an output made from these renderings (in this order): a
+/// rendering's generation stands for its content, so nothing is hashed but
+/// eight bytes per rendering, and `extra` (a count the output shows).
+fn generations_key<'a>(renderings: impl Iterator<Item = &'a Rendered>, extra: u64) -> [u8; 32] {
+    let bytes: Vec<[u8; 8]> = renderings
+        .map(|r| r.generation)
+        .chain([extra])
+        .map(u64::to_le_bytes)
+        .collect();
+    inputs_key(bytes.iter().map(|b| &b[..]))
 }
 
 /// Observes an event's talks in the history (sequence bumps for what
@@ -1152,24 +1164,17 @@ impl Site {
         lap.step("rendered changed posts");
         let chosen = self.chosen();
         lap.step("chose events");
-        let listed: Vec<(&Event, &Rendered)> = chosen
+        let listed: Vec<(DateTime<Utc>, &Event, &Rendered)> = chosen
             .iter()
-            .filter(|(_, r)| r.first.is_some())
-            .copied()
+            .filter_map(|(e, r)| Some((r.first?, *e, *r)))
             .collect();
-        let (shown, hidden) = html::shown(listed, self.config.index_limit, |(e, r)| {
-            (r.first.unwrap_or_default(), e.post.slug.as_str())
+        let (shown, hidden) = html::shown(listed, self.config.index_limit, |(first, e, _)| {
+            (*first, e.post.slug.as_str())
         });
-        // A rendering's generation stands for its content: the page changes
-        // only when the events it lists, or how many it leaves out, change.
-        let generations: Vec<[u8; 8]> = shown
-            .iter()
-            .map(|(_, r)| r.generation)
-            .chain([hidden as u64])
-            .map(u64::to_le_bytes)
-            .collect();
-        let index_key = inputs_key(generations.iter().map(|g| &g[..]));
-        let shown: Vec<&Event> = shown.into_iter().map(|(e, _)| e).collect();
+        // The page changes only when the events it lists, or how many it
+        // leaves out, change.
+        let index_key = generations_key(shown.iter().map(|(_, _, r)| *r), hidden as u64);
+        let shown: Vec<&Event> = shown.into_iter().map(|(_, e, _)| e).collect();
         let c = &self.config;
 
         let events_talks = chosen
@@ -1189,40 +1194,12 @@ impl Site {
         };
         lap.step("selected newest talks");
         let newest = feed::newest(chosen.clone(), c.feed_limit, |(_, r)| &r.item);
-        let items: Vec<FeedItem> = newest
-            .par_iter()
-            .map(|(e, r)| FeedItem {
-                content_html: r
-                    .content_html
-                    .get_or_init(|| feed::content_html(e, c))
-                    .clone(),
-                ..r.item.clone()
-            })
-            .collect();
         // The calendar and the feeds change only when the talks or posts they
         // show change: most edits touch neither, so they are keyed by a hash
         // of their inputs and reused from the previous snapshot.
         let calendar_key = inputs_key(all.iter().map(|e| &e.text[..]));
-        let dates: Vec<String> = items
-            .iter()
-            .map(|i| i.date.timestamp().to_string())
-            .collect();
-        let feeds_key = inputs_key(items.iter().zip(&dates).flat_map(|(i, date)| {
-            [
-                i.id.as_str(),
-                date.as_str(),
-                i.title.as_str(),
-                i.summary.as_deref().unwrap_or(""),
-                &*i.content_html,
-                i.image.as_deref().unwrap_or(""),
-            ]
-            .into_iter()
-            .chain(i.authors.iter().map(String::as_str))
-            .chain(std::iter::once("\u{1}"))
-            .chain(i.categories.iter().map(String::as_str))
-            .chain(std::iter::once("\u{2}"))
-            .map(str::as_bytes)
-        }));
+        // A feed item (with its content) is made from its post's rendering.
+        let feeds_key = generations_key(newest.iter().map(|(_, r)| *r), 0);
         let unchanged = |path: &str, key: &[u8; 32]| -> Option<Arc<Asset>> {
             (self.shared_keys.get(path) == Some(key))
                 .then(|| previous?.shared.get(path).cloned())
@@ -1232,6 +1209,21 @@ impl Site {
         let keep_calendar = unchanged("calendar.ics", &calendar_key);
         let keep_index = unchanged("index.html", &index_key);
         let keep_feeds = ["rss.xml", "atom.xml", "feed.json"].map(|p| unchanged(p, &feeds_key));
+        // Items with their HTML, only when a feed is to be rendered again.
+        let items: Vec<FeedItem> = if keep_feeds.iter().all(Option::is_some) {
+            Vec::new()
+        } else {
+            newest
+                .par_iter()
+                .map(|(e, r)| FeedItem {
+                    content_html: r
+                        .content_html
+                        .get_or_init(|| feed::content_html(e, c))
+                        .clone(),
+                    ..r.item.clone()
+                })
+                .collect()
+        };
         let render_if =
             |keep: bool, f: &(dyn Fn() -> Bytes + Sync)| if keep { None } else { Some(f()) };
         // The shared outputs are independent: render what changed on both cores.

@@ -193,11 +193,7 @@ pub struct CalendarParts {
 impl CalendarParts {
     /// The whole calendar in one piece.
     pub fn joined(&self) -> Bytes {
-        let mut out = Vec::with_capacity(self.parts.iter().map(Bytes::len).sum());
-        for p in &self.parts {
-            out.extend_from_slice(p);
-        }
-        Bytes::from(out)
+        Bytes::from(self.parts.concat())
     }
 
     /// Where each event's text lies in [`CalendarParts::joined`], in the

@@ -8,6 +8,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use std::io::{Read, Write};
+
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::post::{self, Post};
@@ -18,6 +20,76 @@ use crate::talk::{self, Talk};
 pub struct Event {
     pub post: Post,
     pub talks: Vec<Talk>,
+}
+
+/// An event as the site holds it between renders: without its post's body
+/// and its talks' abstracts. Those are most of an event's size (at 10,000
+/// posts, ~360 MiB of text) and only rendering and the feeds read them, so
+/// the body is kept deflated and [`Kept::full`] finds the talks in it again
+/// when the event must be rendered: parsing is deterministic, so that gives
+/// the very talks that were found when the file was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    /// The event without the post's body and the talks' abstracts; the
+    /// post's slug is the one it is published under.
+    pub event: Event,
+    /// The slug the post asks for (its talks' UIDs were made with it).
+    pub asked: String,
+    /// The post's body, deflated.
+    body: Box<[u8]>,
+}
+
+impl Kept {
+    pub fn new(mut event: Event) -> Kept {
+        let body = deflate(std::mem::take(&mut event.post.body).as_bytes());
+        for t in &mut event.talks {
+            t.abstract_md = String::new();
+        }
+        Kept {
+            asked: event.post.slug.clone(),
+            event,
+            body,
+        }
+    }
+
+    /// The post's Markdown body.
+    pub fn body(&self) -> String {
+        let mut text = String::with_capacity(self.body.len() * 4);
+        flate2::read::DeflateDecoder::new(&self.body[..])
+            .read_to_string(&mut text)
+            .expect("the body was deflated from a string by Kept::new");
+        text
+    }
+
+    /// Whether both bodies are the same text.
+    pub fn same_body(&self, other: &Kept) -> bool {
+        // Deflate is deterministic: the same text gives the same bytes.
+        self.body == other.body
+    }
+
+    /// The whole event, body and abstracts included, under the slug it is
+    /// published under.
+    pub fn full(&self, config: &Config) -> Event {
+        let mut post = self.event.post.clone();
+        post.body = self.body();
+        let published = std::mem::replace(&mut post.slug, self.asked.clone());
+        let (talks, _) = talk::extract(&post, config);
+        post.slug = published;
+        Event { post, talks }
+    }
+}
+
+/// Fast deflate: a body is deflated once per edit and inflated only when its
+/// post renders again.
+fn deflate(bytes: &[u8]) -> Box<[u8]> {
+    let mut e = flate2::write::DeflateEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::fast(),
+    );
+    e.write_all(bytes).expect("writing to a Vec cannot fail");
+    e.finish()
+        .expect("writing to a Vec cannot fail")
+        .into_boxed_slice()
 }
 
 /// The outcome of reading one file: the event (if it could be read at all)
@@ -84,4 +156,36 @@ pub fn unique_slugs<'a>(
         }
     }
     (kept, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the site keeps of an event gives back the very event that was
+    /// read, also once the post is published under another slug.
+    #[test]
+    fn kept_events_are_found_again_whole() {
+        let config = Config::default();
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut files = 0;
+        for f in std::fs::read_dir(seeds).unwrap() {
+            let read = load_file(&f.unwrap().path(), &config).event.unwrap();
+            assert!(read.talks.iter().any(|t| !t.abstract_md.is_empty()));
+            let mut kept = Kept::new(read.clone());
+            assert!(kept.event.post.body.is_empty());
+            assert!(kept.event.talks.iter().all(|t| t.abstract_md.is_empty()));
+            assert_eq!(kept.body(), read.post.body);
+            assert_eq!(kept.full(&config), read);
+            kept.event.post.slug = "elsewhere".into();
+            let moved = kept.full(&config);
+            assert_eq!(moved.post.slug, "elsewhere");
+            assert_eq!(
+                moved.talks, read.talks,
+                "UIDs are made with the slug asked for"
+            );
+            files += 1;
+        }
+        assert_eq!(files, 5);
+    }
 }

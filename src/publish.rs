@@ -7,7 +7,7 @@
 //! snapshot are removed (leftover temporary files included). Everything under
 //! `.almanac/` (almanac's own state) and `.gitkeep` is left alone.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::site::{Asset, Snapshot};
+use crate::site::{Asset, EventAssets, Snapshot};
 
 /// Folder inside the output folder that holds almanac's own state.
 pub const STATE_DIR: &str = ".almanac";
@@ -38,12 +38,19 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     }
 }
 
+/// The temporary sibling a file is written to before it is renamed over
+/// `path`. Named after this process, so a leftover from another is stale.
+fn tmp_path(path: &Path) -> PathBuf {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    dir.join(format!(".{name}.{}.tmp", std::process::id()))
+}
+
 /// Writes `bytes` to `path` atomically: temporary file, fsync, rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io(dir))?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = tmp_path(path);
     let result = (|| {
         let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
         f.write_all(bytes).map_err(io(&tmp))?;
@@ -85,7 +92,9 @@ fn unix_seconds(t: std::time::SystemTime) -> i64 {
 /// per file is what makes a 400,000-file build take seconds, not minutes.
 #[derive(Default)]
 struct Batch<'a> {
-    pending: Vec<(PathBuf, PathBuf)>,
+    /// Files written to their temporaries, relative to the output folder
+    /// (a build stages hundreds of thousands: kept short).
+    pending: Vec<String>,
     /// Assets written in this batch; stamped with the commit time.
     fresh: Vec<&'a Asset>,
     report: Report,
@@ -95,34 +104,35 @@ struct Batch<'a> {
 impl<'a> Batch<'a> {
     /// Stages `bytes` for `path` unless the file already holds them;
     /// returns the existing file's modification time when it does.
-    fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<Option<i64>, Error> {
-        if let Some(mtime) = same_bytes(path, bytes) {
+    fn stage(&mut self, out: &Path, rel: String, bytes: &[u8]) -> Result<Option<i64>, Error> {
+        let path = out.join(&rel);
+        if let Some(mtime) = same_bytes(&path, bytes) {
             self.report.unchanged += 1;
             return Ok(Some(mtime));
         }
         let dir = path.parent().unwrap_or(Path::new("."));
-        if self.dirs.insert(dir.to_path_buf()) {
+        if !self.dirs.contains(dir) {
             fs::create_dir_all(dir).map_err(io(dir))?;
+            self.dirs.insert(dir.to_path_buf());
         }
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let tmp = tmp_path(&path);
         fs::write(&tmp, bytes).map_err(io(&tmp))?;
-        self.pending.push((tmp, path.to_path_buf()));
+        self.pending.push(rel);
         self.report.written += 1;
         self.report.bytes_written += bytes.len() as u64;
         Ok(None)
     }
 
     /// Stages an asset and its `.gz` sibling (or removes a stale sibling).
-    fn stage_asset(&mut self, out: &Path, rel: &str, asset: &'a Asset) -> Result<(), Error> {
-        let target = out.join(rel);
-        let existing = self.stage(&target, &asset.to_bytes())?;
-        let gz = gz_path(&target);
+    fn stage_asset(&mut self, out: &Path, rel: String, asset: &'a Asset) -> Result<(), Error> {
+        let gz_rel = format!("{rel}.gz");
+        let existing = self.stage(out, rel, &asset.to_bytes())?;
         match &asset.gzip {
             Some(g) => {
-                self.stage(&gz, g)?;
+                self.stage(out, gz_rel, g)?;
             }
             None => {
+                let gz = out.join(gz_rel);
                 if gz.exists() {
                     fs::remove_file(&gz).map_err(io(&gz))?;
                     self.report.removed += 1;
@@ -139,8 +149,9 @@ impl<'a> Batch<'a> {
     fn commit(mut self, out: &Path) -> Result<Report, Error> {
         if !self.pending.is_empty() {
             sync_fs(out)?;
-            for (tmp, path) in &self.pending {
-                fs::rename(tmp, path).map_err(io(path))?;
+            for rel in &self.pending {
+                let path = out.join(rel);
+                fs::rename(tmp_path(&path), &path).map_err(io(&path))?;
             }
             sync_fs(out)?;
         }
@@ -163,10 +174,20 @@ impl<'a> Batch<'a> {
     }
 
     /// Removes the temporaries of a batch that failed half-way.
-    fn abandon(&self) {
-        for (tmp, _) in &self.pending {
-            let _ = fs::remove_file(tmp);
+    fn abandon(&self, out: &Path) {
+        for rel in &self.pending {
+            let _ = fs::remove_file(tmp_path(&out.join(rel)));
         }
+    }
+
+    /// Stages an event's calendar and its talks' calendars.
+    fn stage_event(&mut self, out: &Path, ev: &'a EventAssets) -> Result<(), Error> {
+        let slug = &ev.slug;
+        self.stage_asset(out, format!("events/{slug}.ics"), &ev.calendar)?;
+        for (t, a) in &ev.talks {
+            self.stage_asset(out, format!("events/{slug}/{t}.ics"), a)?;
+        }
+        Ok(())
     }
 }
 
@@ -187,30 +208,29 @@ fn sync_fs(dir: &Path) -> Result<(), Error> {
 /// stays, and the next publish retries.
 pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
     fs::create_dir_all(out).map_err(io(out))?;
-    let mut expected: HashSet<PathBuf> = HashSet::new();
-    let files: Vec<(String, &std::sync::Arc<Asset>)> = snapshot.files().collect();
-    for (rel, asset) in &files {
-        let target = out.join(rel);
-        if asset.gzip.is_some() {
-            expected.insert(gz_path(&target));
-        }
-        expected.insert(target);
-    }
-    // Compare and stage on all cores; commit once.
-    let staged: Vec<(Batch, Option<Error>)> = files
-        .par_chunks(512)
-        .map(|chunk| {
-            let mut b = Batch::default();
-            for (rel, asset) in chunk {
-                if let Err(e) = b.stage_asset(out, rel, asset) {
-                    return (b, Some(e));
-                }
-            }
-            (b, None)
-        })
+    // Stale files first, while no temporary of this publish exists: whatever
+    // the snapshot does not name goes.
+    let removed = remove_stale(out, snapshot)?;
+    // Compare and stage on all cores, event by event; commit once.
+    let staged: Vec<(Batch, Option<Error>)> = snapshot
+        .events
+        .par_iter()
+        .fold(
+            || (Batch::default(), None),
+            |(mut b, failed), (_, ev)| {
+                let failed = failed.or_else(|| b.stage_event(out, ev).err());
+                (b, failed)
+            },
+        )
         .collect();
     let mut batch = Batch::default();
     let mut failure = None;
+    for (rel, asset) in &snapshot.shared {
+        if let Err(e) = batch.stage_asset(out, rel.clone(), asset) {
+            failure = Some(e);
+            break;
+        }
+    }
     for (b, e) in staged {
         if let Some(e) = e {
             failure.get_or_insert(e);
@@ -218,19 +238,9 @@ pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
         batch.absorb(b);
     }
     if let Some(e) = failure {
-        batch.abandon();
+        batch.abandon(out);
         return Err(e);
     }
-    for (tmp, _) in &batch.pending {
-        expected.insert(tmp.clone());
-    }
-    let removed = match remove_stale(out, &expected) {
-        Ok(n) => n,
-        Err(e) => {
-            batch.abandon();
-            return Err(e);
-        }
-    };
     let mut report = batch.commit(out)?;
     report.removed += removed;
     Ok(report)
@@ -247,7 +257,7 @@ pub fn publish_changes(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<Rep
     let mut batch = Batch::default();
     let result = stage_changes(&mut batch, out, old, new);
     if let Err(e) = result {
-        batch.abandon();
+        batch.abandon(out);
         return Err(e);
     }
     let removed = remove_gone(out, old, new)?;
@@ -264,7 +274,7 @@ fn stage_changes<'a>(
 ) -> Result<(), Error> {
     for (rel, asset) in &new.shared {
         if !old.shared.get(rel).is_some_and(|a| Arc::ptr_eq(a, asset)) {
-            batch.stage_asset(out, rel, asset)?;
+            batch.stage_asset(out, rel.clone(), asset)?;
         }
     }
     for (slug, ev) in &new.events {
@@ -273,14 +283,14 @@ fn stage_changes<'a>(
             continue;
         }
         if !before.is_some_and(|b| Arc::ptr_eq(&b.calendar, &ev.calendar)) {
-            batch.stage_asset(out, &format!("events/{slug}.ics"), &ev.calendar)?;
+            batch.stage_asset(out, format!("events/{slug}.ics"), &ev.calendar)?;
         }
         for (t, a) in &ev.talks {
             if !before
                 .and_then(|b| b.talks.get(t))
                 .is_some_and(|b| Arc::ptr_eq(b, a))
             {
-                batch.stage_asset(out, &format!("events/{slug}/{t}.ics"), a)?;
+                batch.stage_asset(out, format!("events/{slug}/{t}.ics"), a)?;
             }
         }
     }
@@ -330,7 +340,18 @@ pub fn gz_path(path: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn remove_stale(out: &Path, expected: &HashSet<PathBuf>) -> Result<usize, Error> {
+/// Removes every file under `out` that `snapshot` does not serve (a `.gz`
+/// sibling counts when its asset is compressed), and folders left empty.
+fn remove_stale(out: &Path, snapshot: &Snapshot) -> Result<usize, Error> {
+    let expected = |path: &Path| -> bool {
+        let Some(rel) = path.strip_prefix(out).ok().and_then(Path::to_str) else {
+            return false;
+        };
+        match rel.strip_suffix(".gz") {
+            Some(plain) => snapshot.get(plain).is_some_and(|a| a.gzip.is_some()),
+            None => snapshot.get(rel).is_some(),
+        }
+    };
     let mut removed = 0;
     let mut dirs = Vec::new();
     let walker = walkdir::WalkDir::new(out)
@@ -346,7 +367,7 @@ fn remove_stale(out: &Path, expected: &HashSet<PathBuf>) -> Result<usize, Error>
         if entry.depth() == 1 && entry.file_name() == ".gitkeep" {
             continue;
         }
-        if !expected.contains(path) {
+        if !expected(path) {
             fs::remove_file(path).map_err(io(path))?;
             removed += 1;
         }

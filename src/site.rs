@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::diag::{self, Diagnostic, FileProblems, Problems};
-use crate::event::{self, Event, FileOutcome};
+use crate::event::{self, Event, FileOutcome, Kept};
 use crate::history::{self, History, Record};
 use crate::post::{self, Post};
 use crate::render::feed::{self, FeedItem};
@@ -249,7 +249,12 @@ fn revisions(
 }
 
 /// Whether two versions of a post say the same, apart from the slug (the
-/// stored one carries the slug it is published under).
+/// stored one carries the slug it is published under). Equal bodies and
+/// front matter give equal talks; the talks are compared anyway, cheaply.
+fn same_event(a: &Kept, b: &Kept) -> bool {
+    a.event.talks == b.event.talks && same_post(&a.event.post, &b.event.post) && a.same_body(b)
+}
+
 fn same_post(a: &Post, b: &Post) -> bool {
     let Post {
         path,
@@ -444,11 +449,9 @@ struct Revisions {
 /// One post file's last good event, and its rendered pieces once rendered.
 #[derive(Debug)]
 struct Entry {
-    /// The event as parsed; once rendered, its post's slug is the one it is
-    /// published under (see [`Site::settle_slugs`]).
-    event: Event,
-    /// The slug the post asks for.
-    asked: String,
+    /// The event as read, without its bulk; once rendered, its post's slug
+    /// is the one it is published under (see [`Site::settle_slugs`]).
+    kept: Kept,
     /// The version had errors (a later good version replaces it; a later
     /// broken version does not replace a good one).
     had_errors: bool,
@@ -616,12 +619,17 @@ impl Site {
         // Read and parse the files that changed on all cores; apply in order.
         let changed: Vec<&PathBuf> = files.iter().filter(|f| self.needs_reading(f)).collect();
         let config = &self.config;
-        let outcomes: Vec<FileOutcome> = changed
+        // Each event is slimmed as soon as it is read, so the posts' text
+        // is never all in memory at once.
+        let outcomes: Vec<(PathBuf, Option<Kept>, Vec<Diagnostic>)> = changed
             .par_iter()
-            .map(|f| event::load_file(f, config))
+            .map(|f| {
+                let o = event::load_file(f, config);
+                (o.path, o.event.map(Kept::new), o.diagnostics)
+            })
             .collect();
-        for o in outcomes {
-            self.apply(o);
+        for (path, kept, diagnostics) in outcomes {
+            self.take(path, kept, diagnostics);
         }
         Ok(())
     }
@@ -700,6 +708,11 @@ impl Site {
             event,
             diagnostics,
         } = outcome;
+        self.take(path, event.map(Kept::new), diagnostics);
+    }
+
+    /// [`Site::apply`] of an event already slimmed.
+    fn take(&mut self, path: PathBuf, event: Option<Kept>, diagnostics: Vec<Diagnostic>) {
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         self.set_problems(&path, diagnostics);
         let Some(event) = event else { return };
@@ -709,15 +722,12 @@ impl Site {
                 // Keep the last good version published until this is fixed.
                 return;
             }
-            let same_slug = old.asked == event.post.slug;
-            if same_slug
-                && old.event.talks == event.talks
-                && same_post(&old.event.post, &event.post)
-            {
+            let same_slug = old.kept.asked == event.asked;
+            if same_slug && same_event(&old.kept, &event) {
                 old.had_errors = has_errors;
                 return;
             }
-            let (a, b) = (&old.event.post, &event.post);
+            let (a, b) = (&old.kept.event.post, &event.event.post);
             if !same_slug || (&a.url_path, a.date) != (&b.url_path, b.date) {
                 self.slugs = None;
             }
@@ -735,8 +745,7 @@ impl Site {
         self.entries.insert(
             path,
             Entry {
-                asked: event.post.slug.clone(),
-                event,
+                kept: event,
                 had_errors: has_errors,
                 rendered: None,
             },
@@ -917,7 +926,10 @@ impl Site {
     fn settle_slugs(&self) -> Slugs {
         let mut groups: HashMap<&str, Vec<(&PathBuf, &Entry)>> = HashMap::new();
         for (p, e) in &self.entries {
-            groups.entry(e.asked.as_str()).or_default().push((p, e));
+            groups
+                .entry(e.kept.asked.as_str())
+                .or_default()
+                .push((p, e));
         }
         let taken: std::collections::HashSet<&str> = groups.keys().copied().collect();
         let mut settled = HashMap::new();
@@ -927,18 +939,21 @@ impl Site {
                 continue;
             }
             group.sort_by(|a, b| {
-                a.1.event
+                a.1.kept
+                    .event
                     .post
                     .date
-                    .cmp(&b.1.event.post.date)
+                    .cmp(&b.1.kept.event.post.date)
                     .then_with(|| a.0.cmp(b.0))
             });
             let (first_path, first) = group[0];
             for &(p, e) in &group[1..] {
-                if e.event.post.url_path == first.event.post.url_path {
+                let (url_path, first_url_path) =
+                    (&e.kept.event.post.url_path, &first.kept.event.post.url_path);
+                if url_path == first_url_path {
                     continue;
                 }
-                let mut long = post::slugify(&e.event.post.url_path.replace('/', "-"));
+                let mut long = post::slugify(&url_path.replace('/', "-"));
                 if long.is_empty() || taken.contains(long.as_str()) {
                     long = format!("{long}-{slug}");
                 }
@@ -956,7 +971,7 @@ impl Site {
         // Posts with the very same path: the first file keeps the slug.
         let paths: Vec<&PathBuf> = self.entries.keys().collect();
         let (kept, refused) = event::unique_slugs(self.entries.iter().map(|(p, e)| {
-            let slug = settled.get(p).unwrap_or(&e.asked);
+            let slug = settled.get(p).unwrap_or(&e.kept.asked);
             (p.as_path(), slug.as_str())
         }));
         let mut is_kept = vec![false; paths.len()];
@@ -1041,7 +1056,10 @@ impl Site {
                     .iter()
                     .map(|(p, e)| {
                         (
-                            settled.get(p).cloned().unwrap_or_else(|| e.asked.clone()),
+                            settled
+                                .get(p)
+                                .cloned()
+                                .unwrap_or_else(|| e.kept.asked.clone()),
                             p.clone(),
                         )
                     })
@@ -1057,8 +1075,13 @@ impl Site {
                     if entry.rendered.is_none() {
                         continue;
                     }
-                    let uids: Vec<String> =
-                        entry.event.talks.iter().map(|t| t.uid.clone()).collect();
+                    let uids: Vec<String> = entry
+                        .kept
+                        .event
+                        .talks
+                        .iter()
+                        .map(|t| t.uid.clone())
+                        .collect();
                     let present: BTreeSet<&str> = uids.iter().map(String::as_str).collect();
                     let expired = self.history.settle_post(&slug, &present, now, retention);
                     if let Some(e) = self.entries.get_mut(p).filter(|_| expired) {
@@ -1071,7 +1094,7 @@ impl Site {
                 }
             }
         }
-        let mut work: Vec<(PathBuf, Option<Rendered>, Revisions)> = Vec::new();
+        let mut work: Vec<(PathBuf, Option<Rendered>)> = Vec::new();
         let mut candidates = std::mem::take(&mut self.pending);
         if settled_anew {
             candidates.extend(self.entries.keys().cloned());
@@ -1080,19 +1103,17 @@ impl Site {
             let Some(e) = self.entries.get_mut(&p) else {
                 continue;
             };
-            let want = settled.get(&p).unwrap_or(&e.asked);
+            let want = settled.get(&p).unwrap_or(&e.kept.asked);
             if e.rendered.as_ref().is_some_and(|r| &r.slug == want) {
                 continue;
             }
-            // Only the file names derive from the slug (UIDs do not), so a
-            // post moved to another slug needs no second parse.
-            e.event.post.slug.clone_from(want);
+            // Only the file names derive from the slug (UIDs do not).
+            e.kept.event.post.slug.clone_from(want);
             let old = e
                 .rendered
                 .take()
                 .or_else(|| self.previous.remove(&p).flatten());
-            let revisions = revisions(&mut self.history, &e.event, now, retention);
-            work.push((p, old, revisions));
+            work.push((p, old));
         }
         self.previous.clear();
         // Posts that are gone: their talks are announced as cancelled, in a
@@ -1112,19 +1133,36 @@ impl Site {
                 self.index_stale = true;
             }
         }
-        let done: Vec<(PathBuf, Rendered)> = work
-            .into_par_iter()
-            .map(|(p, old, revisions)| {
-                let r = self.render(&self.entries[&p].event, old.as_ref(), &revisions);
-                (p, r)
-            })
-            .collect();
-        for (p, r) in done {
-            if !slugs.refused.contains(&p) {
-                self.rerendered.push(r.assets.clone());
-            }
-            if let Some(e) = self.entries.get_mut(&p) {
-                e.rendered = Some(r);
+        // A chunk at a time, so only a chunk's whole events (bodies and
+        // abstracts) are in memory at once: found again in parallel, observed
+        // in the history in order, rendered in parallel.
+        let mut work = work.into_iter().peekable();
+        while work.peek().is_some() {
+            let chunk: Vec<(PathBuf, Option<Rendered>)> = work.by_ref().take(256).collect();
+            let events: Vec<Event> = chunk
+                .par_iter()
+                .map(|(p, _)| self.entries[p].kept.full(&self.config))
+                .collect();
+            let revisions: Vec<Revisions> = events
+                .iter()
+                .map(|e| revisions(&mut self.history, e, now, retention))
+                .collect();
+            let done: Vec<(PathBuf, Rendered)> = chunk
+                .into_par_iter()
+                .zip(events)
+                .zip(revisions)
+                .map(|(((p, old), event), revisions)| {
+                    let r = self.render(&event, old.as_ref(), &revisions);
+                    (p, r)
+                })
+                .collect();
+            for (p, r) in done {
+                if !slugs.refused.contains(&p) {
+                    self.rerendered.push(r.assets.clone());
+                }
+                if let Some(e) = self.entries.get_mut(&p) {
+                    e.rendered = Some(r);
+                }
             }
         }
         self.slugs = Some(slugs);
@@ -1139,18 +1177,18 @@ impl Site {
     }
 
     /// The rendered events that publish (one per slug), and the collisions.
-    fn chosen(&self) -> Vec<(&Event, &Rendered)> {
+    fn chosen(&self) -> Vec<(&Kept, &Rendered)> {
         let refused = self.slugs.as_ref().map(|s| &s.refused);
         self.entries
             .iter()
             .filter(|(p, _)| !refused.is_some_and(|r| !r.is_empty() && r.contains(*p)))
-            .filter_map(|(_, e)| Some((&e.event, e.rendered.as_ref()?)))
+            .filter_map(|(_, e)| Some((&e.kept, e.rendered.as_ref()?)))
             .collect()
     }
 
     /// The events of the last snapshot, as published (settled slugs).
     pub fn published(&self) -> Vec<&Event> {
-        self.chosen().into_iter().map(|(e, _)| e).collect()
+        self.chosen().into_iter().map(|(k, _)| &k.event).collect()
     }
 
     /// Assembles a snapshot. Assets whose bytes equal those in `previous`
@@ -1166,7 +1204,7 @@ impl Site {
         lap.step("chose events");
         let listed: Vec<(DateTime<Utc>, &Event, &Rendered)> = chosen
             .iter()
-            .filter_map(|(e, r)| Some((r.first?, *e, *r)))
+            .filter_map(|(k, r)| Some((r.first?, &k.event, *r)))
             .collect();
         let (shown, hidden) = html::shown(listed, self.config.index_limit, |(first, e, _)| {
             (*first, e.post.slug.as_str())
@@ -1218,7 +1256,7 @@ impl Site {
                 .map(|(e, r)| FeedItem {
                     content_html: r
                         .content_html
-                        .get_or_init(|| feed::content_html(e, c))
+                        .get_or_init(|| feed::content_html(&e.event.post, &e.body(), c))
                         .clone(),
                     ..r.item.clone()
                 })
@@ -1300,7 +1338,7 @@ impl Site {
             events_map.insert(a.slug.clone(), a);
         }
         let posts = chosen.len();
-        let talks = chosen.iter().map(|(e, _)| e.talks.len()).sum();
+        let talks = chosen.iter().map(|(k, _)| k.event.talks.len()).sum();
         self.shared_keys.insert("calendar.ics", calendar_key);
         self.shared_keys.insert("index.html", index_key);
         for p in ["rss.xml", "atom.xml", "feed.json"] {
@@ -1415,7 +1453,7 @@ mod tests {
             last
         };
         let deleted = slug_of(&snap, &file(2));
-        for step in ["edit", "collide", "delete", "rename"] {
+        for step in ["edit", "collide", "delete", "rename", "older"] {
             match step {
                 "edit" => {
                     let text = fs::read_to_string(file(0)).unwrap();
@@ -1440,6 +1478,22 @@ mod tests {
                 "delete" => {
                     fs::remove_file(file(2)).unwrap();
                     site.reload_file(&file(2));
+                }
+                "older" => {
+                    // An older post asks for the edited post's slug: the
+                    // edited post moves to its whole path, rendered again
+                    // from what the site kept of it.
+                    let text = fs::read_to_string(file(0)).unwrap();
+                    let older = text.replacen("path: '/", "path: '/older/", 1).replacen(
+                        "date: '2024-02-02",
+                        "date: '2020-02-02",
+                        1,
+                    );
+                    assert_eq!(older.matches("/older/").count(), 1);
+                    assert!(older.contains("date: '2020-02-02"));
+                    let copy = posts.join("aa-older.md");
+                    fs::write(&copy, older).unwrap();
+                    site.reload_file(&copy);
                 }
                 _ => {
                     let to = posts.join("renamed.md");
@@ -1466,11 +1520,28 @@ mod tests {
                 unfolded.contains("(edited)"),
                 "the edit is served after {step}"
             );
-            if step == "delete" || step == "rename" {
+            if step == "delete" || step == "rename" || step == "older" {
                 let ghost = got
                     .remove(&deleted)
                     .expect("a deleted post's cancellations");
                 assert!(!ghost.is_empty());
+            }
+            if step == "older" {
+                let short = slug_of(&snap, &file(0));
+                let moved = fresh
+                    .events
+                    .keys()
+                    .find(|k| k.ends_with(short.as_str()) && &***k != short.as_str())
+                    .expect("the edited post under its whole path");
+                // Its talks are new under that slug, as in a fresh build.
+                let bytes = |s: &Snapshot| s.events[moved].calendar.to_bytes();
+                assert!(bytes(&snap) == bytes(&fresh), "{moved} moved");
+                // The old slug now serves the older post, and announces the
+                // moved post's talks there as cancelled.
+                let (got_short, want_short) =
+                    (got.remove(&short).unwrap(), want.remove(&short).unwrap());
+                assert!(want_short.iter().all(|t| got_short.contains(t)));
+                assert!(got_short.len() > want_short.len());
             }
             assert_eq!(got.len(), want.len(), "after {step}");
             for (slug, talks) in &mut want {

@@ -83,10 +83,23 @@ fn stale_outputs_are_removed() {
     assert!(event.exists());
     fs::remove_file(posts.join("001_751c3eeda9040c24.txt")).unwrap();
     fs::write(out.join("leftover.tmp"), "x").unwrap();
+    // A talk's calendar is served uncompressed: a `.gz` beside it is stale.
+    let kept = out.join("events/cilium-at-kube-con-eu-2024");
+    let talk = fs::read_dir(&kept).unwrap().next().unwrap().unwrap().path();
+    let stray_gz = PathBuf::from(format!("{}.gz", talk.display()));
+    fs::write(&stray_gz, "x").unwrap();
     let summary = build(&posts, &out);
     assert!(!event.exists(), "{summary}");
     assert!(!out.join("events/cilium-kubecon-na-2024").exists());
     assert!(!out.join("leftover.tmp").exists());
+    assert!(!stray_gz.exists());
+    assert!(talk.exists());
+    for kept in [
+        "calendar.ics.gz",
+        "events/cilium-at-kube-con-eu-2024.ics.gz",
+    ] {
+        assert!(out.join(kept).exists(), "{kept}");
+    }
 }
 
 fn outputs(out: &Path, ext: &[&str]) -> Vec<PathBuf> {

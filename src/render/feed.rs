@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use super::markdown;
 use crate::config::Config;
 use crate::event::Event;
+use crate::post::Post;
 
 /// One post as the feeds show it.
 #[derive(Debug, Clone)]
@@ -45,7 +46,7 @@ pub fn newest<T>(mut items: Vec<T>, limit: usize, item: impl Fn(&T) -> &FeedItem
 /// One post as a feed item, with its content.
 pub fn item(ev: &Event, config: &Config) -> FeedItem {
     FeedItem {
-        content_html: content_html(ev, config),
+        content_html: content_html(&ev.post, &ev.post.body, config),
         ..heading(ev, config)
     }
 }
@@ -74,9 +75,9 @@ pub fn heading(ev: &Event, config: &Config) -> FeedItem {
 }
 
 /// A post's full content as HTML with absolute links.
-pub fn content_html(ev: &Event, config: &Config) -> std::sync::Arc<str> {
-    let link = format!("{}{}", config.site_url, ev.post.url_path);
-    markdown::to_html(&ev.post.body, &config.site_url, &link).into()
+pub fn content_html(post: &Post, body: &str, config: &Config) -> std::sync::Arc<str> {
+    let link = format!("{}{}", config.site_url, post.url_path);
+    markdown::to_html(body, &config.site_url, &link).into()
 }
 
 fn updated(items: &[FeedItem]) -> DateTime<Utc> {

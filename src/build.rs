@@ -7,6 +7,7 @@
 //! finds all of them unchanged and the outputs in place, nothing can differ,
 //! so it reports the same summary without parsing or writing anything.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -40,7 +41,7 @@ impl Summary {
 
 /// What the last build was made from (see the module documentation).
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
-struct Manifest {
+struct Manifest<'a> {
     version: String,
     config: String,
     posts_dir: PathBuf,
@@ -49,7 +50,8 @@ struct Manifest {
     posts: usize,
     talks: usize,
     outputs: usize,
-    diagnostics: Vec<Diagnostic>,
+    /// Borrowed when written: a big site has tens of thousands.
+    diagnostics: Cow<'a, [Diagnostic]>,
 }
 
 fn manifest_path(out: &Path) -> PathBuf {
@@ -95,20 +97,23 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     let snapshot = site.snapshot(None, Utc::now()); // → calendars and feeds → one snapshot
     let report = publish::publish(out, &snapshot)?; // → out/
     site.save_history()?; // what subscribers now see, for the next build's SEQUENCE
-    let mut diagnostics = snapshot.problems.all();
+    let (posts_n, talks, outputs) = (snapshot.posts, snapshot.talks, snapshot.file_count());
+    let problems = snapshot.problems.clone();
+    // Nothing rendered is needed any more: free it before the summary's
+    // copy of the problems is made.
+    drop((snapshot, site));
+    let mut diagnostics = problems.all();
+    drop(problems);
     diagnostics.extend(warnings.into_iter().map(|w| Diagnostic::warning(out, 0, w)));
     let manifest = Manifest {
         version: env!("CARGO_PKG_VERSION").to_string(),
         config: config_id,
         posts_dir: posts.to_path_buf(),
         inputs: seen,
-        posts: snapshot.posts,
-        talks: snapshot.talks,
-        outputs: snapshot
-            .files()
-            .map(|(_, a)| 1 + usize::from(a.gzip.is_some()))
-            .sum(),
-        diagnostics: diagnostics.clone(),
+        posts: posts_n,
+        talks,
+        outputs,
+        diagnostics: Cow::Borrowed(&diagnostics),
     };
     // The manifest is an optimisation: a build whose inputs moved while it ran
     // simply runs in full next time.
@@ -116,9 +121,10 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
         let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
         publish::write_atomic(&manifest_path(out), &bytes)?;
     }
+    drop(manifest);
     Ok(Summary {
-        posts: snapshot.posts,
-        talks: snapshot.talks,
+        posts: posts_n,
+        talks,
         diagnostics,
         report,
     })
@@ -152,7 +158,7 @@ fn unchanged(
     (present == m.outputs).then(|| Summary {
         posts: m.posts,
         talks: m.talks,
-        diagnostics: m.diagnostics,
+        diagnostics: m.diagnostics.into_owned(),
         report: publish::Report {
             unchanged: present,
             ..publish::Report::default()

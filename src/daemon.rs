@@ -92,7 +92,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         tracing::error!(error = %e, "posts folder unreadable; serving nothing until it appears");
     }
     let snapshot = site.snapshot(None, chrono::Utc::now());
-    log_new_problems(&snapshot);
+    log_new_problems(&mut site);
     let shared = Arc::new(Shared::new(snapshot));
     let mut publish_failed = full_publish(&opts.out, &shared, shared.snapshot.load_full()).await;
     save_history(&mut site, publish_failed.is_none());
@@ -192,7 +192,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                         }).await.map_err(|e| Error::Other(format!("rebuild task: {e}")))?;
                         site = s;
                         let new = Arc::new(site.snapshot(Some(&shared.snapshot.load()), chrono::Utc::now()));
-                        log_new_problems(&new);
+                        log_new_problems(&mut site);
                         shared.snapshot.store(new.clone());
                         publish_failed = full_publish(&opts.out, &shared, new).await;
                         save_history(&mut site, publish_failed.is_none());
@@ -281,7 +281,7 @@ fn swap(site: &mut Site, shared: &Arc<Shared>) -> (Arc<Snapshot>, Arc<Snapshot>)
         "snapshot assembled"
     );
     shared.snapshot.store(new.clone());
-    log_new_problems(&new);
+    log_new_problems(site);
     (old, new)
 }
 
@@ -379,9 +379,9 @@ fn save_history(site: &mut Site, published: bool) {
     }
 }
 
-/// Logs the problems that are new in this snapshot (all of them at start).
-fn log_new_problems(new: &Snapshot) {
-    for d in new.problems.fresh.iter() {
+/// Logs the problems that are new in the last snapshot (all of them at start).
+fn log_new_problems(site: &mut Site) {
+    for d in site.take_new_problems() {
         if d.is_error() {
             tracing::error!(problem = %d, "post problem");
         } else {

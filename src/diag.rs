@@ -106,19 +106,11 @@ pub struct Problems {
     pub slugs: Arc<[Diagnostic]>,
     pub errors: usize,
     pub warnings: usize,
-    /// Problems that were not there in the previous snapshot, sorted (what
-    /// the daemon logs).
-    pub fresh: Arc<[Diagnostic]>,
 }
 
 impl Problems {
     /// Counts the problems once, when the snapshot is made.
-    pub fn new(
-        files: FileProblems,
-        scan: Arc<[Diagnostic]>,
-        slugs: Arc<[Diagnostic]>,
-        fresh: Vec<Diagnostic>,
-    ) -> Self {
+    pub fn new(files: FileProblems, scan: Arc<[Diagnostic]>, slugs: Arc<[Diagnostic]>) -> Self {
         let all = files
             .values()
             .flat_map(|d| d.iter())
@@ -131,7 +123,6 @@ impl Problems {
             slugs,
             errors,
             warnings: total - errors,
-            fresh: fresh.into(),
         }
     }
 

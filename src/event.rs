@@ -22,17 +22,16 @@ pub struct Event {
     pub talks: Vec<Talk>,
 }
 
-/// An event as the site holds it between renders: without its post's body
-/// and its talks' abstracts. Those are most of an event's size (at 10,000
-/// posts, ~360 MiB of text) and only rendering and the feeds read them, so
-/// the body is kept deflated and [`Kept::full`] finds the talks in it again
-/// when the event must be rendered: parsing is deterministic, so that gives
-/// the very talks that were found when the file was read.
+/// An event as the site holds it between renders: its post's front matter
+/// and its body, deflated. The body and the talks found in it are most of
+/// an event's size (at 10,000 posts, ~500 MiB) and only rendering, the page
+/// and the feeds read them, so [`Kept::full`] finds the talks again when the
+/// event must be rendered: parsing is deterministic, so that gives the very
+/// talks that were found when the file was read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kept {
-    /// The event without the post's body and the talks' abstracts; the
-    /// post's slug is the one it is published under.
-    pub event: Event,
+    /// The post without its body; its slug is the one it is published under.
+    pub post: Post,
     /// The slug the post asks for (its talks' UIDs were made with it).
     pub asked: String,
     /// The post's body, deflated.
@@ -40,14 +39,11 @@ pub struct Kept {
 }
 
 impl Kept {
-    pub fn new(mut event: Event) -> Kept {
-        let body = deflate(std::mem::take(&mut event.post.body).as_bytes());
-        for t in &mut event.talks {
-            t.abstract_md = String::new();
-        }
+    pub fn new(mut post: Post) -> Kept {
+        let body = deflate(std::mem::take(&mut post.body).as_bytes());
         Kept {
-            asked: event.post.slug.clone(),
-            event,
+            asked: post.slug.clone(),
+            post,
             body,
         }
     }
@@ -70,7 +66,7 @@ impl Kept {
     /// The whole event, body and abstracts included, under the slug it is
     /// published under.
     pub fn full(&self, config: &Config) -> Event {
-        let mut post = self.event.post.clone();
+        let mut post = self.post.clone();
         post.body = self.body();
         let published = std::mem::replace(&mut post.slug, self.asked.clone());
         let (talks, _) = talk::extract(&post, config);
@@ -172,12 +168,11 @@ mod tests {
         for f in std::fs::read_dir(seeds).unwrap() {
             let read = load_file(&f.unwrap().path(), &config).event.unwrap();
             assert!(read.talks.iter().any(|t| !t.abstract_md.is_empty()));
-            let mut kept = Kept::new(read.clone());
-            assert!(kept.event.post.body.is_empty());
-            assert!(kept.event.talks.iter().all(|t| t.abstract_md.is_empty()));
+            let mut kept = Kept::new(read.post.clone());
+            assert!(kept.post.body.is_empty());
             assert_eq!(kept.body(), read.post.body);
             assert_eq!(kept.full(&config), read);
-            kept.event.post.slug = "elsewhere".into();
+            kept.post.slug = "elsewhere".into();
             let moved = kept.full(&config);
             assert_eq!(moved.post.slug, "elsewhere");
             assert_eq!(

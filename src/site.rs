@@ -249,10 +249,10 @@ fn revisions(
 }
 
 /// Whether two versions of a post say the same, apart from the slug (the
-/// stored one carries the slug it is published under). Equal bodies and
-/// front matter give equal talks; the talks are compared anyway, cheaply.
+/// stored one carries the slug it is published under). Equal front matter
+/// and bodies give equal talks.
 fn same_event(a: &Kept, b: &Kept) -> bool {
-    a.event.talks == b.event.talks && same_post(&a.event.post, &b.event.post) && a.same_body(b)
+    same_post(&a.post, &b.post) && a.same_body(b)
 }
 
 fn same_post(a: &Post, b: &Post) -> bool {
@@ -411,17 +411,15 @@ impl Snapshot {
         self.shared.get(p)
     }
 
-    /// Every file with its path, in no particular order.
-    pub fn files(&self) -> impl Iterator<Item = (String, &Arc<Asset>)> {
-        let shared = self.shared.iter().map(|(p, a)| (p.clone(), a));
-        let events = self.events.values().flat_map(|e| {
-            std::iter::once((format!("events/{}.ics", e.slug), &e.calendar)).chain(
-                e.talks
-                    .iter()
-                    .map(move |(t, a)| (format!("events/{}/{t}.ics", e.slug), a)),
-            )
-        });
-        shared.chain(events)
+    /// How many files the snapshot publishes, `.gz` siblings included.
+    pub fn file_count(&self) -> usize {
+        let with_gz = |a: &Asset| 1 + usize::from(a.gzip.is_some());
+        self.shared.values().map(|a| with_gz(a)).sum::<usize>()
+            + self
+                .events
+                .values()
+                .map(|e| with_gz(&e.calendar) + e.talks.values().map(|a| with_gz(a)).sum::<usize>())
+                .sum::<usize>()
     }
 
     pub fn errors(&self) -> usize {
@@ -474,6 +472,8 @@ struct Rendered {
     /// all-talks calendar and the index page order events by these).
     newest: Option<DateTime<Utc>>,
     first: Option<DateTime<Utc>>,
+    /// How many of `vevents` are the post's talks (the rest are cancelled).
+    talks: usize,
     /// The post's feed item without its content.
     item: FeedItem,
     /// Unique to this rendering (never reused in the process): stands for
@@ -481,7 +481,12 @@ struct Rendered {
     generation: u64,
     /// The post's content as HTML, made the first time the feeds show it.
     content_html: std::sync::OnceLock<Arc<str>>,
+    /// The event's part of the index page, made the first time it is shown.
+    section: std::sync::OnceLock<Arc<str>>,
 }
+
+/// A list of problems and the one it replaced.
+type Replaced = (Arc<[Diagnostic]>, Arc<[Diagnostic]>);
 
 /// How the posts' slugs were settled (see [`Site::settle_slugs`]). Kept
 /// until a post arrives, leaves, or changes its path, slug or date: an
@@ -506,8 +511,9 @@ pub struct Site {
     file_diags: FileProblems,
     /// Problems of the folder scan, sorted.
     scan_diags: Arc<[Diagnostic]>,
-    /// Problems new since the last snapshot (the daemon logs these).
-    fresh: Vec<Diagnostic>,
+    /// Problem lists replaced since the problems were last taken, old and
+    /// new (shared, not copied: a build never asks which problems are new).
+    fresh: Vec<Replaced>,
     /// The scan problems and slug collisions of the last snapshot.
     last_extra: (Arc<[Diagnostic]>, Arc<[Diagnostic]>),
     /// Size and modification time of each file when last read.
@@ -625,7 +631,7 @@ impl Site {
             .par_iter()
             .map(|f| {
                 let o = event::load_file(f, config);
-                (o.path, o.event.map(Kept::new), o.diagnostics)
+                (o.path, o.event.map(|e| Kept::new(e.post)), o.diagnostics)
             })
             .collect();
         for (path, kept, diagnostics) in outcomes {
@@ -708,7 +714,7 @@ impl Site {
             event,
             diagnostics,
         } = outcome;
-        self.take(path, event.map(Kept::new), diagnostics);
+        self.take(path, event.map(|e| Kept::new(e.post)), diagnostics);
     }
 
     /// [`Site::apply`] of an event already slimmed.
@@ -727,7 +733,7 @@ impl Site {
                 old.had_errors = has_errors;
                 return;
             }
-            let (a, b) = (&old.kept.event.post, &event.event.post);
+            let (a, b) = (&old.kept.post, &event.post);
             if !same_slug || (&a.url_path, a.date) != (&b.url_path, b.date) {
                 self.slugs = None;
             }
@@ -863,9 +869,11 @@ impl Site {
             newest: newest_start(&vevents),
             first: event.talks.iter().map(|t| t.when.start).min(),
             vevents,
+            talks: event.talks.len(),
             item,
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             content_html: std::sync::OnceLock::new(),
+            section: std::sync::OnceLock::new(),
         }
     }
 
@@ -940,16 +948,14 @@ impl Site {
             }
             group.sort_by(|a, b| {
                 a.1.kept
-                    .event
                     .post
                     .date
-                    .cmp(&b.1.kept.event.post.date)
+                    .cmp(&b.1.kept.post.date)
                     .then_with(|| a.0.cmp(b.0))
             });
             let (first_path, first) = group[0];
             for &(p, e) in &group[1..] {
-                let (url_path, first_url_path) =
-                    (&e.kept.event.post.url_path, &first.kept.event.post.url_path);
+                let (url_path, first_url_path) = (&e.kept.post.url_path, &first.kept.post.url_path);
                 if url_path == first_url_path {
                     continue;
                 }
@@ -1071,17 +1077,11 @@ impl Site {
             match slug_of_entry.get(&slug) {
                 Some(p) => {
                     // Entries not rendered yet are settled when they render.
-                    let entry = &self.entries[p];
-                    if entry.rendered.is_none() {
+                    let Some(r) = &self.entries[p].rendered else {
                         continue;
-                    }
-                    let uids: Vec<String> = entry
-                        .kept
-                        .event
-                        .talks
-                        .iter()
-                        .map(|t| t.uid.clone())
-                        .collect();
+                    };
+                    let uids: Vec<String> =
+                        r.vevents[..r.talks].iter().map(|v| v.uid.clone()).collect();
                     let present: BTreeSet<&str> = uids.iter().map(String::as_str).collect();
                     let expired = self.history.settle_post(&slug, &present, now, retention);
                     if let Some(e) = self.entries.get_mut(p).filter(|_| expired) {
@@ -1108,7 +1108,7 @@ impl Site {
                 continue;
             }
             // Only the file names derive from the slug (UIDs do not).
-            e.kept.event.post.slug.clone_from(want);
+            e.kept.post.slug.clone_from(want);
             let old = e
                 .rendered
                 .take()
@@ -1171,9 +1171,25 @@ impl Site {
     /// Records a file's latest problems and which of them are new.
     fn set_problems(&mut self, path: &Path, mut diags: Vec<Diagnostic>) {
         diags.sort();
-        let old = self.file_diags.get(path).map_or(&[][..], |d| &d[..]);
-        self.fresh.extend(diag::added(old, &diags));
-        Arc::make_mut(&mut self.file_diags).insert(path.to_path_buf(), diags.into());
+        let diags: Arc<[Diagnostic]> = diags.into();
+        let old = self
+            .file_diags
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| Arc::from([]));
+        self.fresh.push((old, diags.clone()));
+        Arc::make_mut(&mut self.file_diags).insert(path.to_path_buf(), diags);
+    }
+
+    /// The problems that are new since this was last asked (all of them the
+    /// first time), sorted: what the daemon logs after each snapshot.
+    pub fn take_new_problems(&mut self) -> Vec<Diagnostic> {
+        let mut new: Vec<Diagnostic> = std::mem::take(&mut self.fresh)
+            .iter()
+            .flat_map(|(old, new)| diag::added(old, new))
+            .collect();
+        new.sort();
+        new
     }
 
     /// The rendered events that publish (one per slug), and the collisions.
@@ -1186,9 +1202,13 @@ impl Site {
             .collect()
     }
 
-    /// The events of the last snapshot, as published (settled slugs).
-    pub fn published(&self) -> Vec<&Event> {
-        self.chosen().into_iter().map(|(k, _)| &k.event).collect()
+    /// The events of the last snapshot, as published (settled slugs), whole:
+    /// each post's talks are found again.
+    pub fn published(&self) -> Vec<Event> {
+        self.chosen()
+            .into_iter()
+            .map(|(k, _)| k.full(&self.config))
+            .collect()
     }
 
     /// Assembles a snapshot. Assets whose bytes equal those in `previous`
@@ -1202,17 +1222,16 @@ impl Site {
         lap.step("rendered changed posts");
         let chosen = self.chosen();
         lap.step("chose events");
-        let listed: Vec<(DateTime<Utc>, &Event, &Rendered)> = chosen
+        let listed: Vec<(DateTime<Utc>, &Kept, &Rendered)> = chosen
             .iter()
-            .filter_map(|(k, r)| Some((r.first?, &k.event, *r)))
+            .filter_map(|(k, r)| Some((r.first?, *k, *r)))
             .collect();
-        let (shown, hidden) = html::shown(listed, self.config.index_limit, |(first, e, _)| {
-            (*first, e.post.slug.as_str())
+        let (shown, hidden) = html::shown(listed, self.config.index_limit, |(first, k, _)| {
+            (*first, k.post.slug.as_str())
         });
         // The page changes only when the events it lists, or how many it
         // leaves out, change.
         let index_key = generations_key(shown.iter().map(|(_, _, r)| *r), hidden as u64);
-        let shown: Vec<&Event> = shown.into_iter().map(|(_, e, _)| e).collect();
         let c = &self.config;
 
         let events_talks = chosen
@@ -1246,6 +1265,20 @@ impl Site {
         lap.step("hashed shared inputs");
         let keep_calendar = unchanged("calendar.ics", &calendar_key);
         let keep_index = unchanged("index.html", &index_key);
+        // An event's part of the page is made from the whole event the first
+        // time the page shows it: a change costs one event's talks at most.
+        let sections: Vec<Arc<str>> = if keep_index.is_some() {
+            Vec::new()
+        } else {
+            shown
+                .par_iter()
+                .map(|(_, k, r)| {
+                    r.section
+                        .get_or_init(|| html::section(&k.full(c), c).into())
+                        .clone()
+                })
+                .collect()
+        };
         let keep_feeds = ["rss.xml", "atom.xml", "feed.json"].map(|p| unchanged(p, &feeds_key));
         // Items with their HTML, only when a feed is to be rendered again.
         let items: Vec<FeedItem> = if keep_feeds.iter().all(Option::is_some) {
@@ -1256,7 +1289,7 @@ impl Site {
                 .map(|(e, r)| FeedItem {
                     content_html: r
                         .content_html
-                        .get_or_init(|| feed::content_html(&e.event.post, &e.body(), c))
+                        .get_or_init(|| feed::content_html(&e.post, &e.body(), c))
                         .clone(),
                     ..r.item.clone()
                 })
@@ -1284,7 +1317,7 @@ impl Site {
                             || render_if(keep_feeds[2].is_some(), &|| feed::json(&items, c).into()),
                             || {
                                 render_if(keep_index.is_some(), &|| {
-                                    html::index(&shown, hidden, c).into()
+                                    html::index(&sections, hidden, c).into()
                                 })
                             },
                         )
@@ -1338,7 +1371,7 @@ impl Site {
             events_map.insert(a.slug.clone(), a);
         }
         let posts = chosen.len();
-        let talks = chosen.iter().map(|(k, _)| k.event.talks.len()).sum();
+        let talks = chosen.iter().map(|(_, r)| r.talks).sum();
         self.shared_keys.insert("calendar.ics", calendar_key);
         self.shared_keys.insert("index.html", index_key);
         for p in ["rss.xml", "atom.xml", "feed.json"] {
@@ -1349,15 +1382,13 @@ impl Site {
             .slugs
             .as_ref()
             .map_or_else(|| Arc::from([]), |s| s.diags.clone());
-        let mut fresh = std::mem::take(&mut self.fresh);
         for (old, new) in [(&self.last_extra.0, &scan), (&self.last_extra.1, &slugs)] {
             if !Arc::ptr_eq(old, new) {
-                fresh.extend(diag::added(old, new));
+                self.fresh.push((old.clone(), new.clone()));
             }
         }
-        fresh.sort();
         self.last_extra = (scan.clone(), slugs.clone());
-        let problems = Problems::new(self.file_diags.clone(), scan, slugs, fresh);
+        let problems = Problems::new(self.file_diags.clone(), scan, slugs);
         lap.step("indexed events and problems");
         Snapshot {
             shared,
@@ -1372,6 +1403,44 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The daemon logs each problem once: all at start, then only new ones.
+    #[test]
+    fn new_problems_are_taken_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let post = dir.path().join("a.md");
+        let text = "---\ntitle: T\ndate: 2024-01-01T00:00:00Z\n---\n## Talks\n\n[Talk - Ann, Org](https://example.com/1)\n\nMonday, March 18, 2024, 09:00 - 09:30\n\nAbout it.\n";
+        fs_write(&post, text);
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let mut site = Site::new(Config::default());
+        site.load_all(dir.path()).unwrap();
+        let first = site.snapshot(None, now);
+        // No zone written or configured: a warning.
+        let at_start = site.take_new_problems();
+        assert_eq!(at_start.len(), 1, "{at_start:?}");
+        assert_eq!(at_start, first.problems.all());
+        assert!(site.take_new_problems().is_empty());
+        // A second talk whose time cannot be read: one new problem.
+        let broken = format!(
+            "{text}\n[Other - Bob, Org](https://example.com/2)\n\nMonday, March 18, 2024, 25:00 - 26:00\n"
+        );
+        fs_write(&post, &broken);
+        site.reload_file(&post);
+        let second = site.snapshot(Some(&first), now);
+        let new = site.take_new_problems();
+        assert_eq!(new.len(), 1, "{new:?}");
+        assert!(second.problems.all().contains(&new[0]));
+        assert!(!first.problems.all().contains(&new[0]));
+    }
+
+    fn fs_write(path: &Path, text: &str) {
+        std::fs::write(path, text).unwrap();
+        // A later mtime, so the file is read again however fast this runs.
+        let t = std::fs::metadata(path).unwrap().modified().unwrap();
+        let f = std::fs::File::options().write(true).open(path).unwrap();
+        f.set_modified(t + std::time::Duration::from_secs(1))
+            .unwrap();
+    }
 
     #[test]
     fn newest_talks_match_sorting_everything() {

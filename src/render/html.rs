@@ -83,8 +83,9 @@ pub fn shown<T>(
     (events, hidden)
 }
 
-/// The whole page: the [`shown`] events, and a line for the `hidden` ones.
-pub fn index(shown: &[&Event], hidden: usize, config: &Config) -> String {
+/// The whole page: the [`section`]s of the [`shown`] events, and a line for
+/// the `hidden` ones.
+pub fn index(sections: &[impl AsRef<str>], hidden: usize, config: &Config) -> String {
     let base = &config.public_url;
     let mut o = String::with_capacity(64 * 1024);
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
@@ -109,10 +110,10 @@ pub fn index(shown: &[&Event], hidden: usize, config: &Config) -> String {
     let all = format!("{base}/calendar.ics");
     subscribe(&mut o, &all, &config.title);
     o.push_str(" <a href=\"calendar.ics\">Download .ics</a><br><strong>Feeds:</strong> <a href=\"rss.xml\">RSS</a> <a href=\"atom.xml\">Atom</a> <a href=\"feed.json\">JSON Feed</a></nav>\n</header>\n<main>\n");
-    for ev in shown {
-        event_section(&mut o, ev, config);
+    for s in sections {
+        o.push_str(s.as_ref());
     }
-    if shown.is_empty() {
+    if sections.is_empty() {
         o.push_str("<p>No talks yet.</p>\n");
     }
     if hidden > 0 {
@@ -135,6 +136,13 @@ fn subscribe(o: &mut String, url: &str, name: &str) {
         o.push_str("</a>");
     }
     o.push_str("</span>");
+}
+
+/// An event's part of the page: its talks by day, with subscribe links.
+pub fn section(ev: &Event, config: &Config) -> String {
+    let mut o = String::with_capacity(512 * (1 + ev.talks.len()));
+    event_section(&mut o, ev, config);
+    o
 }
 
 fn event_section(o: &mut String, ev: &Event, config: &Config) {

@@ -48,6 +48,12 @@ pub fn clean_text(value: &str) -> std::borrow::Cow<'_, str> {
 /// never right before a space or tab: some parsers strip all leading
 /// whitespace of a continuation line, which would eat that character.
 pub fn push_line(out: &mut String, line: &str) {
+    if line.len() <= LIMIT {
+        // Most lines fit: nothing to fold.
+        out.push_str(line);
+        out.push_str("\r\n");
+        return;
+    }
     // Units that must stay together: one character, or an escape pair.
     let mut units: Vec<&str> = Vec::with_capacity(line.len());
     let mut it = line.char_indices().peekable();

@@ -94,15 +94,14 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     let snapshot = site.snapshot(None, chrono::Utc::now());
     log_new_problems(&mut site);
     let shared = Arc::new(Shared::new(snapshot));
-    let mut publish_failed = full_publish(&opts.out, &shared, shared.snapshot.load_full()).await;
-    save_history(&mut site, publish_failed.is_none());
-    // The publish to `out/` in flight: serving never waits for the disk.
-    let mut publishing: Publishing = None;
+    let mut publisher = Publisher::new(&opts.out, &shared);
+    publisher.publish_all().await;
+    save_history(&mut site, publisher.failed.is_none());
     record_build(
         &shared,
         started.elapsed(),
         posts_error,
-        publish_failed.clone(),
+        publisher.failed.clone(),
     );
 
     let listener = listener(opts.listen).await?;
@@ -162,23 +161,23 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                 if let Some(w) = watcher.as_mut().filter(|_| rescan && posts.is_dir()) {
                     w.rewatch();
                 }
-                // Served from now on; written to `out/` in the background,
-                // after the publish before it.
-                let (old, new) = swap(&mut site, &shared);
-                publish_failed = settle(&mut publishing, publish_failed).await;
-                save_history(&mut site, publish_failed.is_none());
-                record_build(&shared, t0.elapsed(), posts_error, publish_failed.clone());
-                publishing = Some(publish_in_background(&opts.out, &shared, old, new, publish_failed.is_some()));
+                // Served from now on; written to `out/` in the background.
+                swap(&mut site, &shared);
+                record_build(&shared, t0.elapsed(), posts_error, publisher.failed.clone());
+                publisher.follow();
             }
-            done = async { publishing.as_mut().expect("guarded by the condition").await }, if publishing.is_some() => {
-                publishing = None;
-                publish_failed = finished(done);
-                save_history(&mut site, publish_failed.is_none());
-                set_publish_error(&shared, &publish_failed);
+            done = publisher.running(), if publisher.is_running() => {
+                publisher.ended(done);
+                save_history(&mut site, publisher.failed.is_none());
+                set_publish_error(&shared, &publisher.failed);
+                if publisher.failed.is_none() {
+                    // What changed while it ran.
+                    publisher.follow();
+                }
             }
             _ = hup.recv() => {
                 tracing::info!("SIGHUP: reloading the configuration and rebuilding everything");
-                publish_failed = settle(&mut publishing, publish_failed).await;
+                publisher.settle().await;
                 notify(&[sd_notify::NotifyState::Reloading]);
                 match Config::load(opts.config.as_deref()) {
                     Ok(config) => {
@@ -193,20 +192,20 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                         site = s;
                         let new = Arc::new(site.snapshot(Some(&shared.snapshot.load()), chrono::Utc::now()));
                         log_new_problems(&mut site);
-                        shared.snapshot.store(new.clone());
-                        publish_failed = full_publish(&opts.out, &shared, new).await;
-                        save_history(&mut site, publish_failed.is_none());
-                        record_build(&shared, t0.elapsed(), posts_error, publish_failed.clone());
+                        shared.snapshot.store(new);
+                        publisher.publish_all().await;
+                        save_history(&mut site, publisher.failed.is_none());
+                        record_build(&shared, t0.elapsed(), posts_error, publisher.failed.clone());
                         if let Some(w) = watcher.as_mut() { w.rewatch(); }
                     }
                     Err(e) => tracing::error!(error = %e, "configuration not reloaded; keeping the old one"),
                 }
                 notify(&[sd_notify::NotifyState::Ready]);
             }
-            _ = retry.tick(), if publish_failed.is_some() && publishing.is_none() => {
-                publish_failed = full_publish(&opts.out, &shared, shared.snapshot.load_full()).await;
-                save_history(&mut site, publish_failed.is_none());
-                if publish_failed.is_none() {
+            _ = retry.tick(), if publisher.failed.is_some() && !publisher.is_running() => {
+                publisher.publish_all().await;
+                save_history(&mut site, publisher.failed.is_none());
+                if publisher.failed.is_none() {
                     tracing::info!(out = %opts.out.display(), "output folder writable again; published");
                     set_publish_error(&shared, &None);
                 }
@@ -218,9 +217,12 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     }
     notify(&[sd_notify::NotifyState::Stopping]);
     // What is served is on disk too before exiting.
-    if settle(&mut publishing, None).await.is_none() {
-        save_history(&mut site, true);
+    publisher.settle().await;
+    if publisher.failed.is_none() {
+        publisher.follow();
+        publisher.settle().await;
     }
+    save_history(&mut site, publisher.failed.is_none());
     drop(watcher);
     let _ = stop_tx.send(true);
     let _ = server.await;
@@ -245,22 +247,93 @@ fn apply(site: &mut Site, root: &Path, batch: BTreeSet<Change>) -> Result<(), St
     Ok(())
 }
 
-/// A publish to the output folder running in the background; it yields
-/// its error, if any.
-type Publishing = Option<tokio::task::JoinHandle<Option<String>>>;
+/// A background publish: it yields its error, if any.
+type Task = tokio::task::JoinHandle<Option<String>>;
 
-/// Waits for the publish in flight, if any: its error, or `failed` when
-/// there is none in flight.
-async fn settle(publishing: &mut Publishing, failed: Option<String>) -> Option<String> {
-    match publishing.take() {
-        Some(p) => finished(p.await),
-        None => failed,
-    }
+/// Keeps `out/` following what is served, without the daemon's loop ever
+/// waiting for the disk: one publish at a time, in the background, each
+/// writing what changed since the last one that succeeded (everything after
+/// a failure). Changes served while a publish runs go into the next one.
+struct Publisher {
+    out: PathBuf,
+    shared: Arc<Shared>,
+    /// What `out/` holds: the base of the next publish's diff.
+    on_disk: Arc<Snapshot>,
+    /// The publish in flight and the snapshot it writes.
+    running: Option<(Task, Arc<Snapshot>)>,
+    /// The last publish's error; the next publish writes everything.
+    failed: Option<String>,
 }
 
-/// The error of a background publish that ended (or of its task).
-fn finished(done: Result<Option<String>, tokio::task::JoinError>) -> Option<String> {
-    done.unwrap_or_else(|e| Some(format!("publish task: {e}")))
+impl Publisher {
+    fn new(out: &Path, shared: &Arc<Shared>) -> Publisher {
+        Publisher {
+            out: out.to_path_buf(),
+            shared: shared.clone(),
+            on_disk: shared.snapshot.load_full(),
+            running: None,
+            failed: None,
+        }
+    }
+
+    /// Publishes everything served now and waits for it (start, SIGHUP,
+    /// retry after a failure).
+    async fn publish_all(&mut self) {
+        let snap = self.shared.snapshot.load_full();
+        self.failed = full_publish(&self.out, &self.shared, snap.clone()).await;
+        if self.failed.is_none() {
+            self.on_disk = snap;
+        }
+    }
+
+    /// Starts publishing what is served, unless a publish is in flight (the
+    /// loop calls this again when it ends) or `out/` holds it already.
+    fn follow(&mut self) {
+        let current = self.shared.snapshot.load_full();
+        if self.running.is_some() || (self.failed.is_none() && Arc::ptr_eq(&current, &self.on_disk))
+        {
+            return;
+        }
+        let task = publish_in_background(
+            &self.out,
+            &self.shared,
+            self.on_disk.clone(),
+            current.clone(),
+            self.failed.is_some(),
+        );
+        self.running = Some((task, current));
+    }
+
+    fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// The end of the publish in flight (pending forever when there is none:
+    /// the loop guards it with [`Publisher::is_running`]).
+    async fn running(&mut self) -> Result<Option<String>, tokio::task::JoinError> {
+        match &mut self.running {
+            Some((task, _)) => task.await,
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Takes in how the publish in flight ended.
+    fn ended(&mut self, done: Result<Option<String>, tokio::task::JoinError>) {
+        if let Some((_, written)) = self.running.take() {
+            self.failed = done.unwrap_or_else(|e| Some(format!("publish task: {e}")));
+            if self.failed.is_none() {
+                self.on_disk = written;
+            }
+        }
+    }
+
+    /// Waits for the publish in flight, if any (before SIGHUP and exit).
+    async fn settle(&mut self) {
+        if self.is_running() {
+            let done = self.running().await;
+            self.ended(done);
+        }
+    }
 }
 
 /// Shows the output folder's state on `/healthz`.
@@ -271,8 +344,7 @@ fn set_publish_error(shared: &Shared, error: &Option<String>) {
 }
 
 /// Swaps in the site's new snapshot: from here on it is what is served.
-/// Returns the snapshot it replaced and the new one.
-fn swap(site: &mut Site, shared: &Arc<Shared>) -> (Arc<Snapshot>, Arc<Snapshot>) {
+fn swap(site: &mut Site, shared: &Arc<Shared>) {
     let old = shared.snapshot.load_full();
     let t = Instant::now();
     let new = Arc::new(site.snapshot(Some(&old), chrono::Utc::now()));
@@ -280,14 +352,12 @@ fn swap(site: &mut Site, shared: &Arc<Shared>) -> (Arc<Snapshot>, Arc<Snapshot>)
         took_us = t.elapsed().as_micros() as u64,
         "snapshot assembled"
     );
-    shared.snapshot.store(new.clone());
+    shared.snapshot.store(new);
     log_new_problems(site);
-    (old, new)
 }
 
 /// Writes what changed from `old` to `new` to the output folder, in the
-/// background (everything, when the last publish failed). Publishes run
-/// one after the other, each from the snapshot the one before published.
+/// background (everything, when the last publish failed).
 fn publish_in_background(
     out: &Path,
     shared: &Arc<Shared>,

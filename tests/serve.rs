@@ -337,6 +337,43 @@ fn sigterm_exits_cleanly() {
     assert!(status.success(), "{status:?}");
 }
 
+/// Edits made while a publish is still writing go into the next one, and
+/// what is served is on disk before the daemon exits.
+#[test]
+fn out_follows_what_is_served_through_exit() {
+    let mut d = seeds_daemon();
+    let post = d.posts().join("001_751c3eeda9040c24.txt");
+    let original = fs::read_to_string(&post).unwrap();
+    let mut last = String::new();
+    for minute in 31..36 {
+        last = format!("DTSTART;TZID=America/Denver:20241112T08{minute}00");
+        let edited = original.replace(
+            "09:00 am - 09:10 am MST",
+            &format!("08:{minute} am - 08:50 am MST"),
+        );
+        assert_ne!(edited, original);
+        fs::write(&post, edited).unwrap();
+        d.wait_for(EVENT, "the edit", |r| r.text().contains(&last));
+    }
+    let file = d.out().join(&EVENT[1..]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !fs::read_to_string(&file).unwrap().contains(&last) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "out/ never got the last edit"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    d.signal("TERM");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while d.child.try_wait().unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "did not exit");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let on_disk = fs::read_to_string(d.out().join(&EVENT[1..])).unwrap();
+    assert!(on_disk.contains(&last), "out/ has the last edit served");
+}
+
 /// systemd integration without systemd as PID 1: `systemd-socket-activate`
 /// passes the socket (LISTEN_FDS), and a datagram socket stands in for
 /// NOTIFY_SOCKET to receive READY=1 and STOPPING=1.

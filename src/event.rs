@@ -3,7 +3,8 @@
 //! One post is one event. Loading never stops at a bad post: it is reported
 //! as a diagnostic and the others load. Slugs must be unique because they
 //! name output files; the second post with a taken slug is refused, naming
-//! both files.
+//! both files. Between renders the site keeps a post as a [`Kept`]: its
+//! front matter and its body deflated, not its talks.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -16,7 +16,7 @@
 //! - [`watch`]: file events → changes to re-read.
 //! - [`daemon`]: `almanac serve`, the loop that ties watch, rebuild, publish and HTTP together.
 //! - [`build`]: `almanac build`, one pass of the pipeline.
-//! - [`event`]: a post and its talks, loaded from a file.
+//! - [`event`]: a post and its talks, loaded from a file, and what the site keeps of a post between renders.
 //!
 //! [`diag`] carries the `path:line: message` problems every stage reports, and
 //! [`Error`] is the one error type for what stops a whole command.

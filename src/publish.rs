@@ -123,21 +123,26 @@ impl<'a> Batch<'a> {
         Ok(None)
     }
 
-    /// Stages an asset and its `.gz` sibling (or removes a stale sibling).
-    fn stage_asset(&mut self, out: &Path, rel: String, asset: &'a Asset) -> Result<(), Error> {
+    /// Stages an asset and its `.gz` sibling. `was` is the asset it replaces
+    /// on disk, when known: a `.gz` that one had and this one has not is
+    /// removed (a full publish removes every stale file beforehand).
+    fn stage_asset(
+        &mut self,
+        out: &Path,
+        rel: String,
+        asset: &'a Asset,
+        was: Option<&Asset>,
+    ) -> Result<(), Error> {
         let gz_rel = format!("{rel}.gz");
         let existing = self.stage(out, rel, &asset.to_bytes())?;
         match &asset.gzip {
             Some(g) => {
                 self.stage(out, gz_rel, g)?;
             }
-            None => {
-                let gz = out.join(gz_rel);
-                if gz.exists() {
-                    fs::remove_file(&gz).map_err(io(&gz))?;
-                    self.report.removed += 1;
-                }
+            None if was.is_some_and(|w| w.gzip.is_some()) => {
+                self.report.removed += remove_if_present(&out.join(gz_rel))?;
             }
+            None => {}
         }
         match existing {
             Some(mtime) => asset.set_published(mtime),
@@ -183,9 +188,9 @@ impl<'a> Batch<'a> {
     /// Stages an event's calendar and its talks' calendars.
     fn stage_event(&mut self, out: &Path, ev: &'a EventAssets) -> Result<(), Error> {
         let slug = &ev.slug;
-        self.stage_asset(out, format!("events/{slug}.ics"), &ev.calendar)?;
+        self.stage_asset(out, format!("events/{slug}.ics"), &ev.calendar, None)?;
         for (t, a) in &ev.talks {
-            self.stage_asset(out, format!("events/{slug}/{t}.ics"), a)?;
+            self.stage_asset(out, format!("events/{slug}/{t}.ics"), a, None)?;
         }
         Ok(())
     }
@@ -226,7 +231,7 @@ pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
     let mut batch = Batch::default();
     let mut failure = None;
     for (rel, asset) in &snapshot.shared {
-        if let Err(e) = batch.stage_asset(out, rel.clone(), asset) {
+        if let Err(e) = batch.stage_asset(out, rel.clone(), asset, None) {
             failure = Some(e);
             break;
         }
@@ -273,8 +278,9 @@ fn stage_changes<'a>(
     new: &'a Snapshot,
 ) -> Result<(), Error> {
     for (rel, asset) in &new.shared {
-        if !old.shared.get(rel).is_some_and(|a| Arc::ptr_eq(a, asset)) {
-            batch.stage_asset(out, rel.clone(), asset)?;
+        let was = old.shared.get(rel);
+        if !was.is_some_and(|a| Arc::ptr_eq(a, asset)) {
+            batch.stage_asset(out, rel.clone(), asset, was.map(|a| &**a))?;
         }
     }
     for (slug, ev) in &new.events {
@@ -282,15 +288,16 @@ fn stage_changes<'a>(
         if before.is_some_and(|b| Arc::ptr_eq(b, ev)) {
             continue;
         }
-        if !before.is_some_and(|b| Arc::ptr_eq(&b.calendar, &ev.calendar)) {
-            batch.stage_asset(out, format!("events/{slug}.ics"), &ev.calendar)?;
+        let was = before.map(|b| &b.calendar);
+        if !was.is_some_and(|b| Arc::ptr_eq(b, &ev.calendar)) {
+            let rel = format!("events/{slug}.ics");
+            batch.stage_asset(out, rel, &ev.calendar, was.map(|a| &**a))?;
         }
         for (t, a) in &ev.talks {
-            if !before
-                .and_then(|b| b.talks.get(t))
-                .is_some_and(|b| Arc::ptr_eq(b, a))
-            {
-                batch.stage_asset(out, format!("events/{slug}/{t}.ics"), a)?;
+            let was = before.and_then(|b| b.talks.get(t));
+            if !was.is_some_and(|b| Arc::ptr_eq(b, a)) {
+                let rel = format!("events/{slug}/{t}.ics");
+                batch.stage_asset(out, rel, a, was.map(|a| &**a))?;
             }
         }
     }
@@ -322,15 +329,19 @@ fn remove_gone(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<usize, Erro
 }
 
 fn remove_file_and_gz(path: &Path) -> Result<usize, Error> {
-    let mut n = 0;
-    for p in [path.to_path_buf(), gz_path(path)] {
-        match fs::remove_file(&p) {
-            Ok(()) => n += 1,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::Io { path: p, source: e }),
-        }
+    Ok(remove_if_present(path)? + remove_if_present(&gz_path(path))?)
+}
+
+/// Removes a file; 1 if it was there, 0 if not.
+fn remove_if_present(path: &Path) -> Result<usize, Error> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(1),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        }),
     }
-    Ok(n)
 }
 
 /// `x.ics` → `x.ics.gz`.

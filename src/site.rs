@@ -22,8 +22,8 @@ use crate::event::{self, Event, FileOutcome, Kept};
 use crate::history::{self, History, Record};
 use crate::post::{self, Post};
 use crate::render::feed::{self, FeedItem};
-use crate::render::html;
 use crate::render::ics::{self, CalendarMeta, IcsEvent, Revision, ZoneCache};
+use crate::render::{self, html};
 use chrono::{DateTime, Utc};
 
 /// One output file, ready to serve.
@@ -310,8 +310,6 @@ fn newest_talks<'a>(
     events: impl Iterator<Item = (DateTime<Utc>, &'a [IcsEvent])>,
     limit: Option<usize>,
 ) -> Vec<&'a IcsEvent> {
-    let order =
-        |a: &&IcsEvent, b: &&IcsEvent| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid));
     let mut events: Vec<(DateTime<Utc>, &[IcsEvent])> = events.collect();
     events.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
     let mut all: Vec<&IcsEvent> = Vec::new();
@@ -329,17 +327,11 @@ fn newest_talks<'a>(
             bar = Some(*starts.select_nth_unstable(k).1);
         }
     }
-    match limit {
-        Some(0) => all.clear(),
-        Some(limit) if limit < all.len() => {
-            // Select the newest in linear time, then sort just those.
-            let cut = all.len() - limit;
-            all.select_nth_unstable_by(cut, order);
-            all.drain(..cut);
-        }
-        _ => {}
-    }
-    all.sort_unstable_by(order);
+    // Chosen newest first (by start, then UID), listed oldest first.
+    let mut all = render::first_in_order(all, limit.unwrap_or(usize::MAX), |a, b| {
+        b.start.cmp(&a.start).then_with(|| b.uid.cmp(&a.uid))
+    });
+    all.reverse();
     all
 }
 
@@ -635,7 +627,7 @@ impl Site {
             })
             .collect();
         for (path, kept, diagnostics) in outcomes {
-            self.take(path, kept, diagnostics);
+            self.admit(path, kept, diagnostics);
         }
         Ok(())
     }
@@ -714,11 +706,11 @@ impl Site {
             event,
             diagnostics,
         } = outcome;
-        self.take(path, event.map(|e| Kept::new(e.post)), diagnostics);
+        self.admit(path, event.map(|e| Kept::new(e.post)), diagnostics);
     }
 
     /// [`Site::apply`] of an event already slimmed.
-    fn take(&mut self, path: PathBuf, event: Option<Kept>, diagnostics: Vec<Diagnostic>) {
+    fn admit(&mut self, path: PathBuf, event: Option<Kept>, diagnostics: Vec<Diagnostic>) {
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         self.set_problems(&path, diagnostics);
         let Some(event) = event else { return };
@@ -1168,7 +1160,8 @@ impl Site {
         self.slugs = Some(slugs);
     }
 
-    /// Records a file's latest problems and which of them are new.
+    /// Records a file's latest problems, and the list they replace (for
+    /// [`Site::take_new_problems`]).
     fn set_problems(&mut self, path: &Path, mut diags: Vec<Diagnostic>) {
         diags.sort();
         let diags: Arc<[Diagnostic]> = diags.into();
@@ -1192,12 +1185,12 @@ impl Site {
         new
     }
 
-    /// The rendered events that publish (one per slug), and the collisions.
+    /// The rendered events that publish (one per slug: not the refused).
     fn chosen(&self) -> Vec<(&Kept, &Rendered)> {
         let refused = self.slugs.as_ref().map(|s| &s.refused);
         self.entries
             .iter()
-            .filter(|(p, _)| !refused.is_some_and(|r| !r.is_empty() && r.contains(*p)))
+            .filter(|(p, _)| !refused.is_some_and(|r| r.contains(*p)))
             .filter_map(|(_, e)| Some((&e.kept, e.rendered.as_ref()?)))
             .collect()
     }

@@ -337,8 +337,9 @@ fn sigterm_exits_cleanly() {
     assert!(status.success(), "{status:?}");
 }
 
-/// Edits made while a publish is still writing go into the next one, and
-/// what is served is on disk before the daemon exits.
+/// After edits in quick succession, `out/` ends up with the last one served
+/// (however edits and background publishes interleave), and keeps it
+/// through exit.
 #[test]
 fn out_follows_what_is_served_through_exit() {
     let mut d = seeds_daemon();

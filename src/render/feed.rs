@@ -29,18 +29,11 @@ pub struct FeedItem {
 
 /// The newest `limit` of `items`, newest first; ties broken by id (the
 /// post's link), so the order never depends on file system order.
-pub fn newest<T>(mut items: Vec<T>, limit: usize, item: impl Fn(&T) -> &FeedItem) -> Vec<T> {
-    let order = |a: &T, b: &T| {
+pub fn newest<T>(items: Vec<T>, limit: usize, item: impl Fn(&T) -> &FeedItem) -> Vec<T> {
+    super::first_in_order(items, limit, |a, b| {
         let (a, b) = (item(a), item(b));
         b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id))
-    };
-    if limit < items.len() {
-        // Select the newest in linear time; sort only those.
-        items.select_nth_unstable_by(limit, order);
-        items.truncate(limit);
-    }
-    items.sort_unstable_by(order);
-    items
+    })
 }
 
 /// One post as a feed item, with its content.

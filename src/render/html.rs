@@ -64,23 +64,16 @@ nav a,.subscribe a{display:inline-block;margin:.15rem .6rem .15rem 0}a{color:#06
 /// of their first talk (`key` gives it and the slug, which breaks ties),
 /// and how many older ones are left out.
 pub fn shown<T>(
-    mut events: Vec<T>,
+    events: Vec<T>,
     limit: usize,
     key: impl Fn(&T) -> (chrono::DateTime<chrono::Utc>, &str),
 ) -> (Vec<T>, usize) {
-    let order = |a: &T, b: &T| {
+    let hidden = events.len().saturating_sub(limit);
+    let shown = super::first_in_order(events, limit, |a, b| {
         let (a, b) = (key(a), key(b));
         b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
-    };
-    // Select in linear time, then sort just those (a big site has tens of
-    // thousands of events).
-    let hidden = events.len().saturating_sub(limit);
-    if hidden > 0 {
-        events.select_nth_unstable_by(limit, order);
-        events.truncate(limit);
-    }
-    events.sort_unstable_by(order);
-    (events, hidden)
+    });
+    (shown, hidden)
 }
 
 /// The whole page: the [`section`]s of the [`shown`] events, and a line for

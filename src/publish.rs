@@ -188,7 +188,9 @@ impl<'a> Batch<'a> {
     /// Stages an event's calendar and its talks' calendars.
     fn stage_event(&mut self, out: &Path, ev: &'a EventAssets) -> Result<(), Error> {
         let slug = &ev.slug;
-        self.stage_asset(out, format!("events/{slug}.ics"), &ev.calendar, None)?;
+        if let Some(calendar) = &ev.calendar {
+            self.stage_asset(out, format!("events/{slug}.ics"), calendar, None)?;
+        }
         for (t, a) in &ev.talks {
             self.stage_asset(out, format!("events/{slug}/{t}.ics"), a, None)?;
         }
@@ -288,10 +290,12 @@ fn stage_changes<'a>(
         if before.is_some_and(|b| Arc::ptr_eq(b, ev)) {
             continue;
         }
-        let was = before.map(|b| &b.calendar);
-        if !was.is_some_and(|b| Arc::ptr_eq(b, &ev.calendar)) {
+        let was = before.and_then(|b| b.calendar.as_ref());
+        if let Some(calendar) = &ev.calendar
+            && !was.is_some_and(|b| Arc::ptr_eq(b, calendar))
+        {
             let rel = format!("events/{slug}.ics");
-            batch.stage_asset(out, rel, &ev.calendar, was.map(|a| &**a))?;
+            batch.stage_asset(out, rel, calendar, was.map(|a| &**a))?;
         }
         for (t, a) in &ev.talks {
             let was = before.and_then(|b| b.talks.get(t));
@@ -311,6 +315,9 @@ fn remove_gone(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<usize, Erro
         match new.events.get(slug) {
             Some(ev) if Arc::ptr_eq(ev, before) => {}
             Some(ev) => {
+                if ev.calendar.is_none() && before.calendar.is_some() {
+                    removed += remove_file_and_gz(&out.join(format!("events/{slug}.ics")))?;
+                }
                 for t in before.talks.keys().filter(|t| !ev.talks.contains_key(*t)) {
                     removed += remove_file_and_gz(&out.join(format!("events/{slug}/{t}.ics")))?;
                 }

@@ -366,8 +366,9 @@ pub struct EventAssets {
     /// Shared with the snapshot's index, so indexing 10,000 events per
     /// rebuild copies no strings.
     pub slug: Arc<str>,
-    /// `events/<slug>.ics`
-    pub calendar: Arc<Asset>,
+    /// `events/<slug>.ics`; none for a post without talks (RFC 5545 wants
+    /// at least one component in a calendar).
+    pub calendar: Option<Arc<Asset>>,
     /// `events/<slug>/<talk-slug>.ics`, by talk slug.
     pub talks: BTreeMap<String, Arc<Asset>>,
 }
@@ -396,7 +397,7 @@ impl Snapshot {
                 None => self
                     .events
                     .get(rest.strip_suffix(".ics")?)
-                    .map(|e| &e.calendar),
+                    .and_then(|e| e.calendar.as_ref()),
                 Some((slug, talk)) => self.events.get(slug)?.talks.get(talk.strip_suffix(".ics")?),
             };
         }
@@ -410,7 +411,10 @@ impl Snapshot {
             + self
                 .events
                 .values()
-                .map(|e| with_gz(&e.calendar) + e.talks.values().map(|a| with_gz(a)).sum::<usize>())
+                .map(|e| {
+                    e.calendar.as_deref().map_or(0, with_gz)
+                        + e.talks.values().map(|a| with_gz(a)).sum::<usize>()
+                })
                 .sum::<usize>()
     }
 
@@ -811,8 +815,10 @@ impl Site {
             refresh: c.refresh_interval,
         };
         let path = format!("events/{slug}.ics");
-        let calendar =
-            self.event_calendar(&path, &meta, &mut vevents, old.map(|o| &o.assets.calendar));
+        let calendar = (!vevents.is_empty()).then(|| {
+            let old = old.and_then(|o| o.assets.calendar.as_ref());
+            self.event_calendar(&path, &meta, &mut vevents, old)
+        });
         let talk_meta = |name: String, description: String, path: &str| CalendarMeta {
             name,
             description,
@@ -1008,12 +1014,12 @@ impl Site {
             refresh: c.refresh_interval,
         };
         let path = format!("events/{slug}.ics");
-        let calendar = self.event_calendar(
+        let calendar = Some(self.event_calendar(
             &path,
             &meta("Cancelled talks".into(), &path),
             &mut vevents,
             None,
-        );
+        ));
         let mut talks = BTreeMap::new();
         for ((_, r), v) in cancelled.iter().zip(&vevents) {
             let path = format!("events/{slug}/{}.ics", r.talk_slug);
@@ -1575,7 +1581,10 @@ mod tests {
             }
             let mut want = listing(&fresh);
             let mut got = listing(&snap);
-            let edited = &snap.events[slug_of(&snap, &file(0)).as_str()].calendar;
+            let edited = &snap.events[slug_of(&snap, &file(0)).as_str()]
+                .calendar
+                .as_ref()
+                .expect("the edited post has talks");
             let text = String::from_utf8(edited.to_bytes().to_vec()).unwrap();
             let unfolded = text.replace("\r\n ", "");
             assert!(
@@ -1596,7 +1605,7 @@ mod tests {
                     .find(|k| k.ends_with(short.as_str()) && &***k != short.as_str())
                     .expect("the edited post under its whole path");
                 // Its talks are new under that slug, as in a fresh build.
-                let bytes = |s: &Snapshot| s.events[moved].calendar.to_bytes();
+                let bytes = |s: &Snapshot| s.events[moved].calendar.as_ref().map(|c| c.to_bytes());
                 assert!(bytes(&snap) == bytes(&fresh), "{moved} moved");
                 // The old slug now serves the older post, and announces the
                 // moved post's talks there as cancelled.

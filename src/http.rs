@@ -264,7 +264,7 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
         .header(header::LAST_MODIFIED, &last_modified)
         .header(header::CACHE_CONTROL, cache_control(path))
         .header(header::VARY, "Accept-Encoding");
-    if not_modified(req.headers(), asset, published) {
+    if not_modified(req.headers(), &etag, published) {
         return builder
             .status(StatusCode::NOT_MODIFIED)
             .body(Body::empty())
@@ -293,15 +293,17 @@ fn gzip_etag(etag: &str) -> String {
     format!("{}-gz\"", etag.trim_end_matches('"'))
 }
 
-/// RFC 9110 §13.2.2: If-None-Match, when present, decides alone (weak
-/// comparison, either representation's tag); else If-Modified-Since.
-fn not_modified(headers: &HeaderMap, asset: &Asset, published: i64) -> bool {
+/// RFC 9110 §13.2.2: If-None-Match, when present, decides alone; else
+/// If-Modified-Since. If-None-Match is compared (weakly, §13.1.2) with the
+/// ETag of the representation this request selects: an identity request
+/// that sends the gzip representation's tag has not got these bytes, so it
+/// gets `200`, and the reverse.
+fn not_modified(headers: &HeaderMap, selected_etag: &str, published: i64) -> bool {
     if let Some(inm) = headers.get(header::IF_NONE_MATCH) {
         let Ok(inm) = inm.to_str() else { return false };
-        let gz = gzip_etag(&asset.etag);
         return inm.split(',').map(str::trim).any(|tag| {
             let tag = tag.strip_prefix("W/").unwrap_or(tag);
-            tag == "*" || tag == asset.etag || tag == gz
+            tag == "*" || tag == selected_etag
         });
     }
     if let Some(ims) = headers.get(header::IF_MODIFIED_SINCE) {
@@ -338,12 +340,14 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
-/// Calendars and feeds are polled: let caches keep them a few minutes, then revalidate.
+/// Calendars and feeds are polled: let caches keep them a few minutes, then
+/// revalidate. No `public`: a response to a request without credentials is
+/// cacheable by shared caches already (RFC 9111 §5.2.2.9).
 fn cache_control(path: &str) -> &'static str {
     if path == "/" || path.ends_with(".html") {
-        "public, max-age=60"
+        "max-age=60"
     } else {
-        "public, max-age=300"
+        "max-age=300"
     }
 }
 
@@ -541,7 +545,21 @@ mod tests {
             &s,
         );
         assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
-        assert_ne!(gz.headers()[header::ETAG], etag.as_str());
+        let gz_etag = gz.headers()[header::ETAG].to_str().unwrap().to_string();
+        assert_ne!(gz_etag, etag);
+        // If-None-Match is compared with the selected representation's tag
+        // (RFC 9110 §13.1.2), in both directions.
+        let accept = ("accept-encoding", "gzip");
+        let table: Vec<(Vec<(&str, &str)>, u16)> = vec![
+            (vec![("if-none-match", &gz_etag)], 200),
+            (vec![("if-none-match", &etag), accept], 200),
+            (vec![("if-none-match", &gz_etag), accept], 304),
+            (vec![("if-none-match", &etag)], 304),
+        ];
+        for (headers, want) in table {
+            let r = handle(&req("GET", "/calendar.ics", &headers), &s);
+            assert_eq!(r.status().as_u16(), want, "{headers:?}");
+        }
         let no = handle(
             &req("GET", "/calendar.ics", &[("accept-encoding", "gzip;q=0")]),
             &s,

@@ -67,10 +67,11 @@ pub fn heading(ev: &Event, config: &Config) -> FeedItem {
     }
 }
 
-/// A post's full content as HTML with absolute links.
+/// A post's full content as HTML with absolute links, sanitised for feed
+/// readers ([`markdown::sanitize`]).
 pub fn content_html(post: &Post, body: &str, config: &Config) -> std::sync::Arc<str> {
     let link = format!("{}{}", config.site_url, post.url_path);
-    markdown::to_html(body, &config.site_url, &link).into()
+    markdown::sanitize(&markdown::to_html(body, &config.site_url, &link)).into()
 }
 
 fn updated(items: &[FeedItem]) -> DateTime<Utc> {
@@ -151,7 +152,10 @@ pub fn rss(items: &[FeedItem], config: &Config) -> String {
     channel.to_string()
 }
 
-/// Atom 1.0 with stable ids, `updated` from the newest post and `xml:base`.
+/// Atom 1.0 with stable ids and `updated` from the newest post. No
+/// `xml:base`: every link is absolute already, and a base equal to the
+/// alternate link makes that link a same-document reference (the W3C
+/// validator warns).
 pub fn atom(items: &[FeedItem], config: &Config) -> String {
     use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text};
 
@@ -202,7 +206,6 @@ pub fn atom(items: &[FeedItem], config: &Config) -> String {
     feed.set_subtitle(Some(Text::plain(config.description.clone())));
     feed.set_updated(updated(items).fixed_offset());
     feed.set_authors(vec![person(&config.title)]);
-    feed.set_base(Some(format!("{}/", config.site_url)));
     feed.set_links(vec![
         link(
             format!("{}/atom.xml", config.public_url),

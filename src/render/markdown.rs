@@ -125,6 +125,84 @@ pub fn to_html(md: &str, site_url: &str, post_url: &str) -> String {
     out
 }
 
+/// Post HTML as feed readers can take it (ammonia's allow-list): embeds
+/// (`<iframe>`, `<video>`, `<audio>`, `<embed>`, `<object>`) become links to
+/// what they embed, unknown tags (MDX components such as `<alert>`) are
+/// unwrapped, scripts and styles go with their content, event handlers and
+/// `javascript:` URLs never pass.
+pub fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .link_rel(None)
+        // `[link]()` leaves an empty href: a reference to the feed itself.
+        .attribute_filter(|_, attr, value| {
+            (!(matches!(attr, "href" | "src") && value.trim().is_empty())).then_some(value.into())
+        })
+        .clean(&embeds_to_links(html))
+        .to_string()
+}
+
+const EMBEDS: [&str; 5] = ["iframe", "video", "audio", "embed", "object"];
+
+/// Each embed element replaced by a paragraph linking to its `src` (or
+/// `data`); what it wrapped goes with it. A scan for the start tags only:
+/// ammonia parses and cleans the result, so a malformed tag here can only
+/// lose an embed, never let markup through.
+fn embeds_to_links(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    while let Some((start, name)) = EMBEDS
+        .iter()
+        .filter_map(|n| {
+            let i = lower[at..].find(&format!("<{n}"))? + at;
+            let next = lower[i + 1 + n.len()..].chars().next();
+            next.is_none_or(|c| c.is_whitespace() || c == '>' || c == '/')
+                .then_some((i, *n))
+        })
+        .min()
+    {
+        let Some(tag_end) = lower[start..].find('>').map(|e| start + e + 1) else {
+            break;
+        };
+        out.push_str(&html[at..start]);
+        let tag = &html[start..tag_end];
+        if let Some(url) = attribute(tag, "src").or_else(|| attribute(tag, "data")) {
+            let title = attribute(tag, "title").unwrap_or(url);
+            out.push_str(&format!("<p><a href=\"{url}\">{title}</a></p>"));
+        }
+        let close = format!("</{name}>");
+        at = match lower[tag_end..].find(&close) {
+            Some(c) if !tag.ends_with("/>") => tag_end + c + close.len(),
+            _ => tag_end,
+        };
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
+/// The value of `name="…"` (or single-quoted) in a start tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(name).map(|i| i + from) {
+        from = i + name.len();
+        let before_ok = lower[..i].ends_with(|c: char| c.is_whitespace());
+        let rest = lower[from..].trim_start();
+        if !before_ok || !rest.starts_with('=') {
+            continue;
+        }
+        let value_at = tag.len() - rest.len() + 1;
+        let value = tag[value_at..].trim_start();
+        let quote = value.chars().next()?;
+        if quote != '"' && quote != '\'' {
+            continue;
+        }
+        let end = value[1..].find(quote)?;
+        return Some(&value[1..1 + end]);
+    }
+    None
+}
+
 /// `src="…"` and `href="…"` inside raw HTML, made absolute.
 fn absolutize_html(h: &str, site_url: &str, post_url: &str) -> String {
     let mut out = String::with_capacity(h.len());
@@ -204,6 +282,34 @@ mod tests {
         assert!(html.contains("href=\"https://s.io/x\""), "{html}");
         assert!(html.contains("href=\"https://o/\""), "{html}");
         assert!(html.contains("src=\"https://s.io/i.png\""), "{html}");
+    }
+
+    #[test]
+    fn feed_html_is_sanitized() {
+        let table = [
+            (
+                "<p>Watch:</p>\n<iframe width=\"560\" src=\"https://www.youtube.com/embed/x\" title=\"The talk\" allowfullscreen></iframe>",
+                "<p>Watch:</p>\n<p><a href=\"https://www.youtube.com/embed/x\">The talk</a></p>",
+            ),
+            (
+                "<alert severity=\"info\">Note <b>this</b></alert>",
+                "Note <b>this</b>",
+            ),
+            (
+                "<p onclick=\"x()\">hi<script>alert(1)</script></p>",
+                "<p>hi</p>",
+            ),
+            ("<a href=\"javascript:alert(1)\">x</a>", "<a>x</a>"),
+            (
+                "<IFRAME SRC='https://e/v'/>after",
+                "<p><a href=\"https://e/v\">https://e/v</a></p>after",
+            ),
+            ("<iframe>no source</iframe>x", "x"),
+            ("<a href=\"\">link</a>", "<a>link</a>"),
+        ];
+        for (input, want) in table {
+            assert_eq!(sanitize(input), want, "{input}");
+        }
     }
 
     #[test]

@@ -241,7 +241,9 @@ pub fn calendar_parts(
         ),
     );
     fold::push_line(&mut out, "CALSCALE:GREGORIAN");
-    fold::push_line(&mut out, "METHOD:PUBLISH");
+    // No METHOD: a subscribed calendar is not an iTIP message (RFC 5546),
+    // and METHOD:PUBLISH would require an ORGANIZER that a post does not
+    // have (libical's iTIP check flags every event); see the README.
     fold::push_text(&mut out, "NAME", &meta.name);
     fold::push_text(&mut out, "X-WR-CALNAME", &meta.name);
     fold::push_text(&mut out, "DESCRIPTION", &meta.description);

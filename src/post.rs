@@ -442,6 +442,8 @@ pub fn yaml_from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (u
 #[derive(Debug, Default, Deserialize)]
 struct RawFrontMatter {
     title: Option<String>,
+    /// `publication_date` is what Statamic and some other generators write.
+    #[serde(alias = "publication_date", alias = "pubDate", alias = "published")]
     date: Option<Scalar>,
     path: Option<String>,
     #[serde(rename = "ogSummary")]

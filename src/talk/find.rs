@@ -40,6 +40,9 @@ pub struct Candidate {
     pub time_line: usize,
     /// Date (and zone) from the nearest earlier line that names one.
     pub context: Option<(DateSpec, Option<WrittenZone>)>,
+    /// A zone the post or section states once ("All times are in UTC",
+    /// "Time (UTC)", "California time"): used when the entry writes none.
+    pub stated_zone: Option<WrittenZone>,
     /// Nearest `##`/`###` heading above.
     pub track: Option<String>,
     /// `by Jane Doe, Org` written after the link, when the link text has no speakers.
@@ -218,6 +221,7 @@ fn candidate(
             found,
             time_line: first_line + time_line_idx,
             context,
+            stated_zone: None,
             track: track.clone(),
             byline,
             abstract_md: abstract_parts.join("\n\n"),

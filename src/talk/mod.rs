@@ -5,8 +5,13 @@
 //! assembles the result (title, speakers, UID). Pure functions: no I/O, no
 //! clock. Problems come back as diagnostics with the line of the talk.
 
+pub mod cities;
+pub mod city;
+pub mod doc;
 pub mod find;
+pub mod html;
 pub mod resolve;
+pub mod schedule;
 pub mod when;
 pub mod zone;
 
@@ -76,7 +81,8 @@ impl Talk {
 /// Finds and resolves every talk of a post. Talks whose time cannot be
 /// settled are left out, each with an error naming its line.
 pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
-    let candidates = find::find(&post.body, post.body_line);
+    let year_hint = stated_year(&post.title).or_else(|| written_year(&post.body));
+    let candidates = candidates(post, year_hint);
     let mut diags = Vec::new();
     if candidates.len() >= find::MAX_TALKS_PER_POST {
         diags.push(Diagnostic::error(
@@ -99,6 +105,10 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         usual: usual_zone(&candidates),
         default: config.timezone,
         reference: post.date.date_naive(),
+        year_hint,
+        city: city::zone_in(&post.title)
+            .or_else(|| post.location.as_deref().and_then(city::zone_in))
+            .or_else(|| city::zone_in(&find::clean(&post.body))),
         default_duration: config.default_duration,
     };
     let location = post
@@ -109,7 +119,12 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
     let mut seen_urls: HashMap<String, usize> = HashMap::new();
     let mut talks = Vec::with_capacity(candidates.len());
     for c in &candidates {
-        let key_url = normalize_url(&c.url);
+        // An entry without a link is known by its title.
+        let key_url = if c.url.is_empty() {
+            format!("title:{}", find::plain_inline(&c.text).to_lowercase())
+        } else {
+            normalize_url(&c.url)
+        };
         let n = seen_urls.entry(key_url.clone()).or_insert(0);
         *n += 1;
         let occurrence = *n;
@@ -147,7 +162,11 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
                 title
             },
             speakers,
-            url: absolute_url(&c.url, &config.site_url),
+            url: if c.url.is_empty() {
+                format!("{}{}", config.site_url, post.url_path)
+            } else {
+                absolute_url(&c.url, &config.site_url)
+            },
             track: c.track.clone(),
             abstract_md: c.abstract_md.clone(),
             when,
@@ -156,6 +175,41 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         });
     }
     (talks, diags)
+}
+
+/// Every entry of the post, in document order: the link-first entries
+/// ([`find`]), then the time-first and table entries of the document
+/// ([`schedule`]) on lines the first reading did not take.
+fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
+    let mut out = find::find(&post.body, post.body_line);
+    let taken: std::collections::HashSet<usize> =
+        out.iter().flat_map(|c| [c.line, c.time_line]).collect();
+    let units = doc::read(&post.body, post.body_line);
+    let more = schedule::find(&units, post.date.date_naive(), year_hint);
+    out.extend(
+        more.into_iter()
+            .filter(|c| !taken.contains(&c.line) && !taken.contains(&c.time_line)),
+    );
+    out.sort_by_key(|c| c.line);
+    out.truncate(find::MAX_TALKS_PER_POST);
+    out
+}
+
+/// A year the post's title states for its event ("KubeVirt Summit 2023").
+fn stated_year(title: &str) -> Option<i32> {
+    title
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() == 4)
+        .filter_map(|w| w.parse::<i32>().ok())
+        .find(|y| (1990..=2100).contains(y))
+}
+
+/// The year of the first full date written in the body ("Dates: February
+/// 16 and 17, 2022"), for pages without a date of their own.
+fn written_year(body: &str) -> Option<i32> {
+    body.lines()
+        .filter(|l| l.bytes().any(|b| b.is_ascii_digit()))
+        .find_map(|l| when::scan(&find::clean(l)).date.and_then(|d| d.year))
 }
 
 /// The zone most talks of the post write (ties: the first written).

@@ -34,6 +34,11 @@ pub struct PostZones {
     pub default: Tz,
     /// The post's date: missing years are counted from here.
     pub reference: NaiveDate,
+    /// A year the post states for its event (in its title), used first for
+    /// dates written without one.
+    pub year_hint: Option<i32>,
+    /// The zone of the city the post names, for talks with no other zone.
+    pub city: Option<Tz>,
     pub default_duration: Duration,
 }
 
@@ -78,9 +83,13 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
             return Err("a time but no date: write the day on the time line (\"Tuesday, March 19 • 10:00 - 10:30\") or in a heading above".to_string());
         }
     };
-    let day = settle_date(&date, zones.reference)?;
+    let day = settle_date(&date, zones.reference, zones.year_hint)?;
     let (start, end) = settle_clock(time.start, time.end, &mut warnings)?;
-    let written = time.zone.or(c.found.date_zone).or(context_zone);
+    let written = time
+        .zone
+        .or(c.found.date_zone)
+        .or(context_zone)
+        .or(c.stated_zone);
 
     let start_local = day.and_time(start);
     let mut end_local = match end {
@@ -191,9 +200,10 @@ fn settle_zone(
         }
         (Some(w), None) => Ok(fixed(w)),
         (None, Some((tz, _))) => Ok(TalkZone::Iana(tz)),
-        (None, None) => match zones.usual {
-            Some(w) => Ok(fixed(w)),
-            None => {
+        (None, None) => match (zones.usual, zones.city) {
+            (Some(w), _) => Ok(fixed(w)),
+            (None, Some(tz)) => Ok(TalkZone::Iana(tz)),
+            (None, None) => {
                 warnings.push(format!(
                     "no time zone written and none configured for this post; assuming {} (set `timezone:` in the front matter or an `events:` rule)",
                     zones.default.name()
@@ -242,7 +252,11 @@ fn to_utc(
 }
 
 /// Checks the written date and fills in its year.
-fn settle_date(d: &DateSpec, reference: NaiveDate) -> Result<NaiveDate, String> {
+fn settle_date(
+    d: &DateSpec,
+    reference: NaiveDate,
+    year_hint: Option<i32>,
+) -> Result<NaiveDate, String> {
     let month = MONTHS
         .get((d.month as usize).wrapping_sub(1))
         .ok_or("no such month")?;
@@ -264,6 +278,14 @@ fn settle_date(d: &DateSpec, reference: NaiveDate) -> Result<NaiveDate, String> 
         None => {
             if d.day > 31 || NaiveDate::from_ymd_opt(2024, d.month, d.day).is_none() {
                 return Err(format!("{month} {} is not a date", d.day));
+            }
+            // The year the post states for its event (its title), when the
+            // written weekday agrees with it.
+            if let Some(date) = year_hint
+                .and_then(|y| NaiveDate::from_ymd_opt(y, d.month, d.day))
+                .filter(|date| d.weekday.is_none_or(|w| wd_of(*date) == w))
+            {
+                return Ok(date);
             }
             for y in reference.year()..=reference.year() + 12 {
                 let Some(date) = NaiveDate::from_ymd_opt(y, d.month, d.day) else {
@@ -350,7 +372,17 @@ fn settle_clock(
                     end.map(|e| if e.hour < 12 { e.hour + 12 } else { e.hour }),
                 )
             } else {
-                (start.hour, end.map(|e| e.hour))
+                // "12:00-1:00", "11:30-1:15": a morning start and an end
+                // "before" it on a 12-hour clock is an end after noon.
+                let e = end.map(|e| {
+                    let before = mins(e.hour, e.minute) < mins(start.hour, start.minute);
+                    if before && (1..=7).contains(&e.hour) && (8..=12).contains(&start.hour) {
+                        e.hour + 12
+                    } else {
+                        e.hour
+                    }
+                });
+                (start.hour, e)
             }
         }
     };
@@ -484,11 +516,11 @@ mod tests {
             "2026-03-23"
         );
         assert_eq!(
-            settle_date(&d(None, 3, 23, None), r).unwrap().to_string(),
+            settle_date(&d(None, 3, 23, None), r, None).unwrap().to_string(),
             "2025-03-23"
         );
         assert_eq!(
-            settle_date(&d(None, 1, 2, None), r).unwrap().to_string(),
+            settle_date(&d(None, 1, 2, None), r, None).unwrap().to_string(),
             "2026-01-02"
         );
         assert!(
@@ -497,7 +529,7 @@ mod tests {
                 .contains("Tuesday")
         );
         assert!(settle_date(&d(None, 2, 30, Some(2024)), r).is_err());
-        assert!(settle_date(&d(None, 2, 30, None), r).is_err());
+        assert!(settle_date(&d(None, 2, 30, None), r, None).is_err());
         assert_eq!(
             settle_date(&d(Some(1), 2, 29, None), r)
                 .unwrap()

@@ -57,7 +57,17 @@ pub fn lex(text: &str) -> Vec<Tok> {
                 && b.get(i + 1).is_some_and(u8::is_ascii_digit)
                 && b.get(i + 2).is_some_and(u8::is_ascii_digit)
                 && !b.get(i + 3).is_some_and(u8::is_ascii_digit);
-            if colon_time {
+            // `15.30`: a dotted clock, when nothing around it makes it a
+            // version or a decimal (`1.25.3`, `v2.30`).
+            let dotted_time = digits <= 2
+                && value <= 23
+                && b.get(i) == Some(&b'.')
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+                && !b.get(i + 3).is_some_and(|x| x.is_ascii_digit() || *x == b'.')
+                && (start == 0 || !matches!(b[start - 1], b'.' | b'v' | b'V'))
+                && (b[i + 1] - b'0') < 6;
+            if colon_time || dotted_time {
                 let minute = u32::from(b[i + 1] - b'0') * 10 + u32::from(b[i + 2] - b'0');
                 toks.push(Tok::Time {
                     hour: value,
@@ -117,6 +127,17 @@ pub fn lex(text: &str) -> Vec<Tok> {
                 continue;
             }
             let upper = word.len() <= 5 && word.bytes().all(|x| x.is_ascii_uppercase());
+            if word.eq_ignore_ascii_case("noon") || word.eq_ignore_ascii_case("midday") {
+                toks.push(Tok::Time {
+                    hour: 12,
+                    minute: 0,
+                });
+                continue;
+            }
+            if word.eq_ignore_ascii_case("midnight") {
+                toks.push(Tok::Time { hour: 0, minute: 0 });
+                continue;
+            }
             toks.push(if word.eq_ignore_ascii_case("am") {
                 Tok::AmPm { pm: false }
             } else if word.eq_ignore_ascii_case("pm") {
@@ -488,11 +509,68 @@ fn clock_at(toks: &[Tok], i: usize, bare_ok: bool) -> Option<(usize, Clock)> {
     }
 }
 
+/// A four-digit clock (`1400`), read only inside a range whose other end is
+/// a clock too (`1400-1425`, `14:30-1455`, `1500-15:25`), so years and
+/// numbers in titles never become times.
+fn hhmm(tok: Option<&Tok>) -> Option<Clock> {
+    match *tok? {
+        Tok::Num {
+            value,
+            digits: 4,
+            ordinal: false,
+        } if value / 100 <= 23 && value % 100 <= 59 => Some(Clock {
+            hour: value / 100,
+            minute: value % 100,
+            pm: None,
+        }),
+        _ => None,
+    }
+}
+
+/// `1400-1425`, `14:30-1455`, `1500-15:25` at `i`: (one past the end, start, end).
+fn hhmm_range(toks: &[Tok], i: usize) -> Option<(usize, Clock, Clock)> {
+    if toks.get(i + 1) != Some(&Tok::Dash) {
+        return None;
+    }
+    let colon = |t: Option<&Tok>| match t {
+        Some(&Tok::Time { hour, minute }) => Some(Clock {
+            hour,
+            minute,
+            pm: None,
+        }),
+        _ => None,
+    };
+    let (start, end) = match (hhmm(toks.get(i)), hhmm(toks.get(i + 2))) {
+        (Some(s), Some(e)) => (s, e),
+        (Some(s), None) => (s, colon(toks.get(i + 2))?),
+        (None, Some(e)) => (colon(toks.get(i))?, e),
+        (None, None) => return None,
+    };
+    let minutes = |c: Clock| c.hour * 60 + c.minute;
+    // A plausible session: it ends after it starts, within a working day.
+    (minutes(end) > minutes(start) && minutes(end) - minutes(start) <= 8 * 60)
+        .then_some((i + 3, start, end))
+}
+
 /// Every time range in the tokens as `(first token, one past last, spec)`.
 fn find_times(toks: &[Tok]) -> Vec<(usize, usize, TimeSpec)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        if let Some((j, start, end)) = hhmm_range(toks, i) {
+            let (j, zone) = zone_at(toks, j);
+            out.push((
+                i,
+                j,
+                TimeSpec {
+                    start,
+                    end: Some(end),
+                    zone,
+                },
+            ));
+            i = j;
+            continue;
+        }
         let Some((mut j, start)) = clock_at(toks, i, false).or_else(|| {
             // "3 - 5 pm": a bare start is a clock when a dashed end with am/pm follows.
             let (j, c) = clock_at(toks, i, true)?;
@@ -510,22 +588,29 @@ fn find_times(toks: &[Tok]) -> Vec<(usize, usize, TimeSpec)> {
             end = Some(c);
             j = k;
         }
-        let mut zone = None;
-        let mut k = j;
-        if toks.get(k) == Some(&Tok::Open) {
-            k += 1;
-        }
-        if let Some(Tok::Zone(z)) = toks.get(k) {
-            zone = Some(*z);
-            j = k + 1;
-            if toks.get(j) == Some(&Tok::Close) {
-                j += 1;
-            }
-        }
+        let (j, zone) = zone_at(toks, j);
         out.push((i, j, TimeSpec { start, end, zone }));
         i = j;
     }
     out
+}
+
+/// A zone written right after a time (`CET`, `(UTC)`); the index after it.
+fn zone_at(toks: &[Tok], j: usize) -> (usize, Option<WrittenZone>) {
+    let mut k = j;
+    if toks.get(k) == Some(&Tok::Open) {
+        k += 1;
+    }
+    match toks.get(k) {
+        Some(Tok::Zone(z)) => {
+            let mut j = k + 1;
+            if toks.get(j) == Some(&Tok::Close) {
+                j += 1;
+            }
+            (j, Some(*z))
+        }
+        _ => (j, None),
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,54 @@
+//! The zone of a city a post names ("KubeCon Seattle", "Bella Center,
+//! Copenhagen"), for posts that write no zone at all: looked up in the
+//! embedded GeoNames table ([`cities::CITIES`]).
+
+use chrono_tz::Tz;
+
+use super::cities::CITIES;
+
+/// Longest city name looked up, in words ("Salt Lake City").
+const MAX_WORDS: usize = 3;
+
+/// The zone of the first city named in `text` (capitalised words only, so
+/// "the nice reading" never reads as places).
+pub fn zone_in(text: &str) -> Option<Tz> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '.')
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    for i in 0..words.len() {
+        if !words[i].starts_with(|c: char| c.is_uppercase()) {
+            continue;
+        }
+        // Longest name first: "Salt Lake City" before "Salt".
+        for n in (1..=MAX_WORDS.min(words.len() - i)).rev() {
+            let name = words[i..i + n].join(" ").to_lowercase();
+            if let Ok(k) = CITIES.binary_search_by(|(c, _)| (*c).cmp(name.as_str())) {
+                return CITIES[k].1.parse().ok();
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cities_named_in_titles_and_prose() {
+        let table = [
+            ("Knative at KubeCon Seattle", Some(chrono_tz::America::Los_Angeles)),
+            ("Bella Center, Copenhagen, Denmark", Some(chrono_tz::Europe::Copenhagen)),
+            ("Apache OpenDAL™ Beijing Meetup 1st", Some(chrono_tz::Asia::Shanghai)),
+            ("Melbourne AWS User Group #147", Some(chrono_tz::Australia::Melbourne)),
+            ("our talks this spring, in seattle", None),
+            ("Nothing here", None),
+        ];
+        for (text, want) in table {
+            assert_eq!(zone_in(text), want, "{text}");
+        }
+        assert!(CITIES.windows(2).all(|w| w[0].0 < w[1].0), "sorted for binary search");
+    }
+}

@@ -1,0 +1,471 @@
+//! Schedule entries in a post read as a document ([`doc::read`]): the
+//! layouts where the time comes first or sits in a table, which `find`'s
+//! link-first reading does not cover.
+//!
+//! - a line or list item that *opens* with a time (after its bullet or bold):
+//!   `11:00-12:00 @ H.3242 - [Title](url)`, `1400-1425: **Title**`,
+//!   `**9:00 am** Welcome`, `**Monday, November 6 • 10:25am:** Title - Speaker`,
+//!   or a time alone with the title on the next line of the item;
+//! - a table row with a time column: one talk per title cell, or one per
+//!   track column when the row holds parallel talks.
+//!
+//! Context is read as a person reads it, top to bottom: the day from the
+//! nearest heading or short line naming a date (a weekday alone takes the
+//! first such day on or after the previous one), the zone from a sentence,
+//! heading or column header that states it, the track from the section
+//! heading. Meals, breaks, registration and other non-sessions are left out.
+//! A time inside running prose never opens an entry.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use chrono_tz::Tz;
+
+use super::doc::{Kind, Unit};
+use super::find::Candidate;
+use super::when::{self, DateSpec, Found};
+use super::zone::{self, WrittenZone};
+
+/// Words of a title that make an entry a non-session (README "What is a talk").
+const NOT_SESSIONS: [&str; 16] = [
+    "break",
+    "lunch",
+    "breakfast",
+    "dinner",
+    "coffee",
+    "registration",
+    "networking",
+    "happy hour",
+    "party",
+    "reception",
+    "food",
+    "socialising",
+    "socializing",
+    "zoom session",
+    "doors open",
+    "b r e a k",
+];
+
+/// Whether a title names a session (not a meal, break or social event).
+pub fn is_session(title: &str) -> bool {
+    let t = title.to_lowercase();
+    !t.trim().is_empty() && !NOT_SESSIONS.iter().any(|w| contains_word(&t, w))
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// Zone names people write once for a whole schedule.
+const NAMED_ZONES: [(&str, Tz); 8] = [
+    ("california", chrono_tz::America::Los_Angeles),
+    ("pacific", chrono_tz::America::Los_Angeles),
+    ("eastern", chrono_tz::America::New_York),
+    ("central", chrono_tz::America::Chicago),
+    ("mountain", chrono_tz::America::Denver),
+    ("london", chrono_tz::Europe::London),
+    ("berlin", chrono_tz::Europe::Berlin),
+    ("paris", chrono_tz::Europe::Paris),
+];
+
+/// A zone a text states for what follows: an abbreviation or offset written
+/// with the word "time" (or in a heading), or a named region's time.
+pub fn stated_zone(text: &str, heading: bool) -> Option<WrittenZone> {
+    let lower = text.to_lowercase();
+    let about_time = heading || lower.contains("time") || lower.contains("all times");
+    if !about_time {
+        return None;
+    }
+    for tok in when::lex(text) {
+        if let when::Tok::Zone(z) = tok {
+            return Some(z);
+        }
+    }
+    NAMED_ZONES
+        .iter()
+        .find(|(name, _)| {
+            contains_word(&lower, &format!("{name} time"))
+                || (heading && contains_word(&lower, name))
+                || contains_word(&lower, &format!("{name} time zone"))
+        })
+        .map(|&(name, tz)| WrittenZone::Region { name, tz })
+}
+
+/// What the reader knows at a point of the document.
+#[derive(Debug, Clone, Default)]
+struct Context {
+    day: Option<DateSpec>,
+    zone: Option<WrittenZone>,
+    track: Option<String>,
+}
+
+/// Finds the time-first and table entries of a document. `reference` is the
+/// post's date (weekday-only headings count from it); `year_hint` the year
+/// its title states.
+pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec<Candidate> {
+    let mut ctx = Context::default();
+    // A zone written in a prose time ("scheduled for 14:00 - 19:00 UTC")
+    // stands for the post when nothing states one more plainly.
+    let prose_zone = units.iter().find_map(|u| {
+        let f = when::scan(&u.text);
+        f.time.and_then(|t| t.zone)
+    });
+    let mut last_day: Option<NaiveDate> = None;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < units.len() {
+        let u = &units[i];
+        i += 1;
+        if let Kind::Heading(level) = u.kind {
+            if let Some(z) = stated_zone(&u.text, true) {
+                ctx.zone = Some(z);
+            }
+            if (2..=3).contains(&level) {
+                ctx.track = Some(u.text.clone());
+            }
+        } else if let Some(z) = stated_zone(&u.text, false)
+            && when::scan(&u.text).time.is_none()
+        {
+            ctx.zone = Some(z);
+        }
+        if let Some(day) = day_of(u, reference, year_hint, last_day) {
+            ctx.day = Some(day);
+            continue;
+        }
+        let found = match u.kind {
+            Kind::Row => row_entries(u, &ctx, prose_zone),
+            _ => line_entry(u, units.get(i), &ctx, prose_zone)
+                .into_iter()
+                .collect(),
+        };
+        for c in found {
+            if let Some(d) = c.found.date.or(ctx.day).and_then(|d| concrete(&d, year_hint)) {
+                last_day = Some(d);
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A date with its year, when it has one.
+fn concrete(d: &DateSpec, year_hint: Option<i32>) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(d.year.or(year_hint)?, d.month, d.day)
+}
+
+/// The day a heading or short line sets for what follows: a date without a
+/// time, or a weekday alone (the first such day on or after the previous
+/// entry's day, else the post's date).
+fn day_of(
+    u: &Unit,
+    reference: NaiveDate,
+    year_hint: Option<i32>,
+    last_day: Option<NaiveDate>,
+) -> Option<DateSpec> {
+    let heading = matches!(u.kind, Kind::Heading(_));
+    let short = u.text.chars().count() <= 60;
+    if u.kind == Kind::Row || !(heading || short && u.lead_bold.as_deref() == Some(&u.text)) {
+        return None;
+    }
+    let f = when::scan(&u.text);
+    if f.time.is_some() {
+        return None;
+    }
+    if let Some(d) = f.date {
+        return Some(d);
+    }
+    // "#### Saturday", "Thursday": a weekday alone.
+    let words: Vec<&str> = u.text.split_whitespace().collect();
+    if words.len() > 3 {
+        return None;
+    }
+    let w = words.iter().find_map(|w| weekday_of(w))?;
+    let from = last_day.unwrap_or_else(|| {
+        year_hint
+            .filter(|y| *y != reference.year())
+            .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+            .unwrap_or(reference)
+    });
+    let mut d = from;
+    while d.weekday().num_days_from_monday() != w {
+        d += Duration::days(1);
+    }
+    Some(DateSpec {
+        weekday: Some(w),
+        month: d.month(),
+        day: d.day(),
+        year: Some(d.year()),
+    })
+}
+
+fn weekday_of(word: &str) -> Option<u32> {
+    const DAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let w = word.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+    DAYS.iter().position(|d| *d == w).map(|p| p as u32)
+}
+
+/// The time expression that opens `text`, and the text after it.
+fn leading_time(text: &str) -> Option<(Found, &str)> {
+    let mut end = 0;
+    let mut best: Option<(Found, usize)> = None;
+    for (i, word) in text.split_inclusive(char::is_whitespace).enumerate() {
+        if i > 12 || !time_word(word.trim()) {
+            break;
+        }
+        end += word.len();
+        let f = when::scan(&text[..end]);
+        if f.time.is_some() {
+            best = Some((f, end));
+        }
+    }
+    let (f, end) = best?;
+    // The time must open the text: nothing but the time words before it.
+    Some((f, &text[end..]))
+}
+
+/// A word that can be part of a date/time expression.
+fn time_word(w: &str) -> bool {
+    let core = w.trim_matches(|c: char| matches!(c, ',' | ':' | '(' | ')' | '*' | '~' | '.'));
+    if core.is_empty() {
+        return matches!(w, "-" | "–" | "—" | "•" | "·" | "|" | "~" | ":");
+    }
+    if core.chars().any(|c| c.is_ascii_digit()) {
+        return core.chars().count() <= 14;
+    }
+    let lower = core.to_lowercase();
+    matches!(
+        lower.as_str(),
+        "am" | "pm" | "a.m" | "p.m" | "to" | "at" | "noon" | "midnight" | "-" | "–" | "—" | "•"
+    ) || weekday_of(&lower).is_some()
+        || month_word(&lower)
+        || zone::lookup(core).is_some()
+        || (core == "UTC" || core == "GMT")
+}
+
+fn month_word(w: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)) && w.len() <= 9
+}
+
+/// Separators between a time and its title.
+fn strip_separators(s: &str) -> &str {
+    s.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '|' | '•' | '·' | ',' | '*')
+    })
+}
+
+/// A line or list item that opens with a time.
+fn line_entry(
+    u: &Unit,
+    next: Option<&Unit>,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+) -> Option<Candidate> {
+    let (found, rest) = leading_time(&u.text)?;
+    let mut rest = strip_separators(rest);
+    // `@ room - title`
+    if let Some(r) = rest.strip_prefix('@') {
+        rest = r.split_once(" - ").map_or("", |(_, t)| t);
+        rest = strip_separators(rest);
+    }
+    let mut title = rest.to_string();
+    let mut url = u.links.iter().find(|l| rest.contains(&l.text)).map(|l| l.url.clone());
+    let mut line = u.line;
+    if title.is_empty() {
+        // A time alone, the title on the next line of the same item.
+        let n = next.filter(|n| {
+            n.line == u.line + 1 && matches!(n.kind, Kind::Item { first: false } | Kind::Line { first: false })
+        })?;
+        title = n.text.clone();
+        url = n.links.first().map(|l| l.url.clone());
+        line = n.line;
+    }
+    if let Some(l) = u.links.iter().find(|l| title.starts_with(&l.text) && !l.text.is_empty()) {
+        title = l.text.clone();
+        url = Some(l.url.clone());
+    }
+    let title = strip_trailing_speakers(&u.source, &title);
+    if !is_session(&title) {
+        return None;
+    }
+    Some(candidate(line, u.line, title, url, found, ctx, prose_zone))
+}
+
+/// `Title __Speaker, Org__`: the bold speakers at the end are not the title.
+fn strip_trailing_speakers(source: &str, title: &str) -> String {
+    let src = source.trim_end();
+    if let Some(body) = src.strip_suffix("__")
+        && let Some(open) = body.rfind("__")
+    {
+        let speakers = super::doc::squash(&body[open + 2..]);
+        if let Some(t) = title.trim_end().strip_suffix(&speakers) {
+            return t.trim_end().to_string();
+        }
+    }
+    title.to_string()
+}
+
+fn candidate(
+    line: usize,
+    time_line: usize,
+    title: String,
+    url: Option<String>,
+    found: Found,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+) -> Candidate {
+    Candidate {
+        line,
+        text: escape_md(&title),
+        url: url.unwrap_or_default(),
+        found,
+        time_line,
+        context: ctx.day.map(|d| (d, None)),
+        stated_zone: ctx.zone.or(prose_zone),
+        track: ctx.track.clone(),
+        byline: None,
+        abstract_md: String::new(),
+    }
+}
+
+/// Plain text kept plain when later read as Markdown.
+fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '*' | '_' | '[' | ']' | '<' | '>' | '`' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Columns a schedule table may have, by header.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Column {
+    Time,
+    Title,
+    Speaker,
+    Other,
+    Track,
+}
+
+fn column_of(header: &str) -> Column {
+    let h = header.to_lowercase();
+    let has = |w: &str| contains_word(&h, w);
+    if has("time") || has("when") || has("date") {
+        Column::Time
+    } else if has("title") || has("session") || has("talk") || has("topic") || has("activity") || has("event") {
+        Column::Title
+    } else if has("speaker") || has("speakers") || has("presenter") || has("by") {
+        Column::Speaker
+    } else if has("institution")
+        || has("affiliation")
+        || has("organization")
+        || has("registration")
+        || has("link")
+        || has("webex")
+        || has("youtube")
+        || has("video")
+        || has("slides")
+        || has("recording")
+        || has("track")
+        || has("room")
+        || has("location") && !has("date")
+    {
+        Column::Other
+    } else {
+        Column::Track
+    }
+}
+
+/// The talks of one table row.
+fn row_entries(u: &Unit, ctx: &Context, prose_zone: Option<WrittenZone>) -> Vec<Candidate> {
+    let Some(header) = &u.header else {
+        return Vec::new();
+    };
+    let columns: Vec<Column> = header.iter().map(|h| column_of(h)).collect();
+    let time_cols: Vec<usize> = (0..columns.len())
+        .filter(|&c| columns[c] == Column::Time)
+        .collect();
+    // The first time column that gives a time, read with its header (a
+    // `Time (UTC)` header states the zone).
+    let mut found = None;
+    let mut header_zone = None;
+    let mut date = None;
+    for &c in &time_cols {
+        let Some(cell) = u.cells.get(c) else { continue };
+        let f = when::scan(&cell.text);
+        if f.date.is_some() && date.is_none() {
+            date = f.date;
+        }
+        if f.time.is_some() && found.is_none() {
+            found = Some(f);
+            header_zone = stated_zone(&header[c], true);
+        }
+    }
+    let Some(mut found) = found else {
+        return Vec::new();
+    };
+    if found.date.is_none() {
+        found.date = date;
+    }
+    let title_cols: Vec<usize> = {
+        let titles: Vec<usize> = (0..columns.len())
+            .filter(|&c| columns[c] == Column::Title)
+            .collect();
+        if titles.is_empty() {
+            (0..columns.len())
+                .filter(|&c| columns[c] == Column::Track)
+                .collect()
+        } else {
+            titles
+        }
+    };
+    let speakers: Option<String> = (0..columns.len())
+        .find(|&c| columns[c] == Column::Speaker)
+        .and_then(|c| u.cells.get(c))
+        .map(|c| c.text.clone())
+        .filter(|s| !s.is_empty());
+    let mut ctx = ctx.clone();
+    if header_zone.is_some() {
+        ctx.zone = header_zone;
+    }
+    let parallel = title_cols.len() > 1;
+    title_cols
+        .iter()
+        .filter_map(|&c| {
+            let cell = u.cells.get(c)?;
+            let title = cell.text.trim().trim_matches('"').to_string();
+            if !is_session(&title) {
+                return None;
+            }
+            let url = cell
+                .links
+                .first()
+                .or_else(|| u.cells.iter().flat_map(|c| c.links.first()).next())
+                .map(|l| l.url.clone());
+            let mut ctx = ctx.clone();
+            if parallel {
+                ctx.track = Some(header[c].clone());
+            }
+            let title = match &speakers {
+                Some(s) => format!("{title} - {s}"),
+                None => title,
+            };
+            Some(candidate(u.line, u.line, title, url, found, &ctx, prose_zone))
+        })
+        .collect()
+}

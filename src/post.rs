@@ -34,6 +34,8 @@ pub struct Post {
     pub title: String,
     /// Publication time: front matter `date`, else the file's modification time.
     pub date: DateTime<Utc>,
+    /// Whether the front matter gave the date (else it is a stand-in).
+    pub dated: bool,
     pub summary: Option<String>,
     pub categories: Vec<String>,
     pub tags: Vec<String>,
@@ -292,6 +294,7 @@ pub fn parse(
         slug,
         title,
         date,
+        dated: raw.date.is_some(),
         summary: raw.og_summary.or(raw.summary).or(raw.description),
         categories: raw.categories.into_vec(),
         tags: raw.tags.into_vec(),

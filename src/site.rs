@@ -261,6 +261,7 @@ fn same_post(a: &Post, b: &Post) -> bool {
         slug: _,
         title,
         date,
+        dated,
         summary,
         categories,
         tags,
@@ -272,11 +273,12 @@ fn same_post(a: &Post, b: &Post) -> bool {
         body,
         body_line,
     } = a;
-    (path, title, date, summary, categories, tags)
+    (path, title, date, dated, summary, categories, tags)
         == (
             &b.path,
             &b.title,
             &b.date,
+            &b.dated,
             &b.summary,
             &b.categories,
             &b.tags,

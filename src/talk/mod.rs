@@ -81,7 +81,9 @@ impl Talk {
 /// Finds and resolves every talk of a post. Talks whose time cannot be
 /// settled are left out, each with an error naming its line.
 pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
-    let year_hint = stated_year(&post.title).or_else(|| written_year(&post.body));
+    // A page without a date of its own: the first year its text writes.
+    let year_hint = stated_year(&post.title)
+        .or_else(|| (!post.dated).then(|| stated_year(&post.body)).flatten());
     let candidates = candidates(post, year_hint);
     let mut diags = Vec::new();
     if candidates.len() >= find::MAX_TALKS_PER_POST {
@@ -181,11 +183,23 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
 /// ([`find`]), then the time-first and table entries of the document
 /// ([`schedule`]) on lines the first reading did not take.
 fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
-    let mut out = find::find(&post.body, post.body_line);
-    let taken: std::collections::HashSet<usize> =
-        out.iter().flat_map(|c| [c.line, c.time_line]).collect();
     let units = doc::read(&post.body, post.body_line);
     let more = schedule::find(&units, post.date.date_naive(), year_hint);
+    // A link-first entry that found no day at all yields to the document
+    // reading of the same line, which knows the day headings.
+    let dated_elsewhere: std::collections::HashSet<usize> = more
+        .iter()
+        .filter(|c| c.found.date.is_some() || c.context.is_some())
+        .map(|c| c.time_line)
+        .collect();
+    let mut out: Vec<Candidate> = find::find(&post.body, post.body_line)
+        .into_iter()
+        .filter(|c| {
+            c.found.date.is_some() || c.context.is_some() || !dated_elsewhere.contains(&c.time_line)
+        })
+        .collect();
+    let taken: std::collections::HashSet<usize> =
+        out.iter().flat_map(|c| [c.line, c.time_line]).collect();
     out.extend(
         more.into_iter()
             .filter(|c| !taken.contains(&c.line) && !taken.contains(&c.time_line)),
@@ -195,21 +209,13 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
     out
 }
 
-/// A year the post's title states for its event ("KubeVirt Summit 2023").
-fn stated_year(title: &str) -> Option<i32> {
-    title
+/// The first year a text writes ("KubeVirt Summit 2023").
+fn stated_year(text: &str) -> Option<i32> {
+    text
         .split(|c: char| !c.is_ascii_digit())
         .filter(|w| w.len() == 4)
         .filter_map(|w| w.parse::<i32>().ok())
         .find(|y| (1990..=2100).contains(y))
-}
-
-/// The year of the first full date written in the body ("Dates: February
-/// 16 and 17, 2022"), for pages without a date of their own.
-fn written_year(body: &str) -> Option<i32> {
-    body.lines()
-        .filter(|l| l.bytes().any(|b| b.is_ascii_digit()))
-        .find_map(|l| when::scan(&find::clean(l)).date.and_then(|d| d.year))
 }
 
 /// The zone most talks of the post write (ties: the first written).

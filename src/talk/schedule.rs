@@ -97,6 +97,8 @@ pub fn stated_zone(text: &str, heading: bool) -> Option<WrittenZone> {
 #[derive(Debug, Clone, Default)]
 struct Context {
     day: Option<DateSpec>,
+    /// A year a section heading states ("Scheduled Talks in 2024").
+    year: Option<i32>,
     zone: Option<WrittenZone>,
     track: Option<String>,
 }
@@ -113,6 +115,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
         f.time.and_then(|t| t.zone)
     });
     let mut last_day: Option<NaiveDate> = None;
+    let mut seen_day: Option<DateSpec> = None;
     let mut out = Vec::new();
     let mut i = 0;
     while i < units.len() {
@@ -122,6 +125,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
             if let Some(z) = stated_zone(&u.text, true) {
                 ctx.zone = Some(z);
             }
+            ctx.year = heading_year(&u.text).or(ctx.year);
             if (2..=3).contains(&level) {
                 ctx.track = Some(u.text.clone());
             }
@@ -135,12 +139,39 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
             continue;
         }
         let found = match u.kind {
-            Kind::Row => row_entries(u, &ctx, prose_zone),
+            Kind::Row => row_entries(u, &ctx, prose_zone, reference, last_day),
             _ => line_entry(u, units.get(i), &ctx, prose_zone)
                 .into_iter()
                 .collect(),
         };
-        for c in found {
+        if found.is_empty() {
+            // The one date a sentence gives for the event ("on September
+            // 14th"), for entries that meet no day heading.
+            if ctx.day.is_none() && seen_day.is_none() {
+                let f = when::scan(&u.text);
+                if f.time.is_none() {
+                    seen_day = f.date;
+                }
+            }
+            continue;
+        }
+        for mut c in found {
+            if c.context.is_none() && c.found.date.is_none() {
+                c.context = seen_day.map(|d| (d, None));
+            }
+            // A table in date order that runs past December goes on into
+            // the next year; a section's year is used for dates without one.
+            if let Some(d) = c.found.date.as_mut().filter(|d| d.year.is_none())
+                && let Some(y) = ctx.year
+            {
+                let mut date = NaiveDate::from_ymd_opt(y, d.month, d.day);
+                if let (Some(x), Some(prev)) = (date, last_day)
+                    && x < prev
+                {
+                    date = NaiveDate::from_ymd_opt(y + 1, d.month, d.day);
+                }
+                d.year = date.map(|x| x.year());
+            }
             if let Some(d) = c.found.date.or(ctx.day).and_then(|d| concrete(&d, year_hint)) {
                 last_day = Some(d);
             }
@@ -148,6 +179,17 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
         }
     }
     out
+}
+
+/// A year a heading states without a date ("Scheduled Talks in 2024").
+fn heading_year(text: &str) -> Option<i32> {
+    if when::scan(text).date.is_some() {
+        return None;
+    }
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() == 4)
+        .filter_map(|w| w.parse().ok())
+        .find(|y| (1990..=2100).contains(y))
 }
 
 /// A date with its year, when it has one.
@@ -166,11 +208,20 @@ fn day_of(
 ) -> Option<DateSpec> {
     let heading = matches!(u.kind, Kind::Heading(_));
     let short = u.text.chars().count() <= 60;
-    if u.kind == Kind::Row || !(heading || short && u.lead_bold.as_deref() == Some(&u.text)) {
+    let bold_line = short && u.lead_bold.as_deref() == Some(&u.text);
+    if u.kind == Kind::Row {
         return None;
     }
     let f = when::scan(&u.text);
     if f.time.is_some() {
+        return None;
+    }
+    // A short line that opens with a date ("Tuesday, May 1, 2018 (before
+    // KubeCon)", "June 24th, 2019").
+    let opens_with_date = short
+        && leading_date(&u.text)
+        && f.date.is_some_and(|d| d.weekday.is_some() || d.year.is_some());
+    if !(heading || bold_line || opens_with_date) {
         return None;
     }
     if let Some(d) = f.date {
@@ -188,16 +239,29 @@ fn day_of(
             .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
             .unwrap_or(reference)
     });
+    Some(next_weekday(from, w))
+}
+
+/// Whether the text's first word belongs to a date.
+fn leading_date(text: &str) -> bool {
+    text.split_whitespace().next().is_some_and(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        weekday_of(&w).is_some() || month_word(&w)
+    })
+}
+
+/// The first `weekday` (0 = Monday) on or after `from`, as a full date.
+fn next_weekday(from: NaiveDate, weekday: u32) -> DateSpec {
     let mut d = from;
-    while d.weekday().num_days_from_monday() != w {
+    while d.weekday().num_days_from_monday() != weekday {
         d += Duration::days(1);
     }
-    Some(DateSpec {
-        weekday: Some(w),
+    DateSpec {
+        weekday: Some(weekday),
         month: d.month(),
         day: d.day(),
         year: Some(d.year()),
-    })
+    }
 }
 
 fn weekday_of(word: &str) -> Option<u32> {
@@ -381,9 +445,7 @@ fn column_of(header: &str) -> Column {
         || has("video")
         || has("slides")
         || has("recording")
-        || has("track")
-        || has("room")
-        || has("location") && !has("date")
+        || matches!(h.trim(), "track" | "room" | "location" | "where" | "level")
     {
         Column::Other
     } else {
@@ -392,7 +454,13 @@ fn column_of(header: &str) -> Column {
 }
 
 /// The talks of one table row.
-fn row_entries(u: &Unit, ctx: &Context, prose_zone: Option<WrittenZone>) -> Vec<Candidate> {
+fn row_entries(
+    u: &Unit,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+    reference: NaiveDate,
+    last_day: Option<NaiveDate>,
+) -> Vec<Candidate> {
     let Some(header) = &u.header else {
         return Vec::new();
     };
@@ -414,6 +482,12 @@ fn row_entries(u: &Unit, ctx: &Context, prose_zone: Option<WrittenZone>) -> Vec<
         if f.time.is_some() && found.is_none() {
             found = Some(f);
             header_zone = stated_zone(&header[c], true);
+            // "Sunday 8 - 11:30 am": a weekday alone in the cell.
+            if f.date.is_none()
+                && let Some(w) = cell.text.split_whitespace().find_map(weekday_of)
+            {
+                date = Some(next_weekday(last_day.unwrap_or(reference), w));
+            }
         }
     }
     let Some(mut found) = found else {

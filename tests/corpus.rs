@@ -121,3 +121,77 @@ fn every_truth_file_matches() {
     );
     assert_eq!(checked_talks, 281, "every talk of the truth was compared");
 }
+
+/// Talks at their true UTC start and end (and not invented) over every truth
+/// file, the second batch included: 44 files, 468 talks. Each truth talk is
+/// matched with a found talk of the same start and end (on its line when
+/// there are several). The second batch is not all found yet (README
+/// "What is a talk": the layouts still missed), so this test holds the line
+/// at what is found today and prints every miss and every invented talk;
+/// raise the floor as the finder learns more.
+#[test]
+fn whole_corpus_at_the_true_time() {
+    /// Talks at the true time today, of 468; invented talks today.
+    const FLOOR: usize = 429;
+    const INVENTED: usize = 6;
+    let shared = shared();
+    let mut found = list(&repo().join("seeds"));
+    found.extend(list(&shared.join("corpus/real")));
+    found.extend(list(&shared.join("corpus/batch2/real")));
+    let mut files = 0;
+    let (mut total, mut right, mut invented) = (0, 0, 0);
+    let mut report = Vec::new();
+    for dir in ["corpus/truth", "corpus/batch2/truth"] {
+        let mut entries: Vec<_> = std::fs::read_dir(shared.join(dir))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            files += 1;
+            let truth: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let got = found.get(&stem).cloned().unwrap_or_default();
+            let mut used = vec![false; got.len()];
+            for w in truth["talks"].as_array().unwrap() {
+                total += 1;
+                let same_time =
+                    |g: &Value| g["start_utc"] == w["start_utc"] && g["end_utc"] == w["end_utc"];
+                let hit = (0..got.len())
+                    .find(|&i| !used[i] && same_time(&got[i]) && got[i]["line"] == w["line"])
+                    .or_else(|| (0..got.len()).find(|&i| !used[i] && same_time(&got[i])));
+                match hit {
+                    Some(i) => {
+                        used[i] = true;
+                        right += 1;
+                    }
+                    None => report.push(format!(
+                        "{stem}:{}: missed {} .. {} ({}) {}",
+                        w["line"], w["start_utc"], w["end_utc"], w["time_text"], w["title_prefix"]
+                    )),
+                }
+            }
+            for (g, _) in got.iter().zip(&used).filter(|(_, u)| !**u) {
+                invented += 1;
+                report.push(format!(
+                    "{stem}:{}: not in the truth: {} {}",
+                    g["line"], g["start_utc"], g["title"]
+                ));
+            }
+        }
+    }
+    println!("{}", report.join("\n"));
+    println!("corpus: {right} of {total} talks at the true time; {invented} not in the truth");
+    assert_eq!((files, total), (44, 468), "every truth file was read");
+    assert!(
+        right >= FLOOR,
+        "{right} of {total} at the true time, fewer than {FLOOR}:\n{}",
+        report.join("\n")
+    );
+    assert!(
+        invented <= INVENTED,
+        "{invented} talks not in the truth, more than {INVENTED}:\n{}",
+        report.join("\n")
+    );
+}

@@ -39,16 +39,31 @@ mod tests {
     #[test]
     fn cities_named_in_titles_and_prose() {
         let table = [
-            ("Knative at KubeCon Seattle", Some(chrono_tz::America::Los_Angeles)),
-            ("Bella Center, Copenhagen, Denmark", Some(chrono_tz::Europe::Copenhagen)),
-            ("Apache OpenDAL™ Beijing Meetup 1st", Some(chrono_tz::Asia::Shanghai)),
-            ("Melbourne AWS User Group #147", Some(chrono_tz::Australia::Melbourne)),
+            (
+                "Knative at KubeCon Seattle",
+                Some(chrono_tz::America::Los_Angeles),
+            ),
+            (
+                "Bella Center, Copenhagen, Denmark",
+                Some(chrono_tz::Europe::Copenhagen),
+            ),
+            (
+                "Apache OpenDAL™ Beijing Meetup 1st",
+                Some(chrono_tz::Asia::Shanghai),
+            ),
+            (
+                "Melbourne AWS User Group #147",
+                Some(chrono_tz::Australia::Melbourne),
+            ),
             ("our talks this spring, in seattle", None),
             ("Nothing here", None),
         ];
         for (text, want) in table {
             assert_eq!(zone_in(text), want, "{text}");
         }
-        assert!(CITIES.windows(2).all(|w| w[0].0 < w[1].0), "sorted for binary search");
+        assert!(
+            CITIES.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted for binary search"
+        );
     }
 }

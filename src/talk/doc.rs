@@ -19,9 +19,13 @@ use super::find::{clean, plain_inline};
 pub enum Kind {
     Heading(u8),
     /// A line of a list item; `first` when it opens the item.
-    Item { first: bool },
+    Item {
+        first: bool,
+    },
     /// A line of a paragraph (or of an HTML block that is not a list or table).
-    Line { first: bool },
+    Line {
+        first: bool,
+    },
     /// A table row (Markdown or HTML).
     Row,
 }
@@ -167,7 +171,12 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 fn lead_bold(source: &str) -> Option<String> {
     let s = strip_markers(source);
     let s = s.trim_start();
-    for (open, close) in [("**", "**"), ("__", "__"), ("<strong>", "</strong>"), ("<b>", "</b>")] {
+    for (open, close) in [
+        ("**", "**"),
+        ("__", "__"),
+        ("<strong>", "</strong>"),
+        ("<b>", "</b>"),
+    ] {
         if let Some(rest) = s.strip_prefix(open) {
             let end = rest.find(close)?;
             return Some(squash(&clean(&rest[..end])));
@@ -314,8 +323,7 @@ fn push_lines(
     let first = line_of(starts, range.start);
     let last = line_of(starts, range.end.saturating_sub(1).max(range.start));
     let mut lead_indent = None;
-    for l in first..=last {
-        let raw = lines[l];
+    for (l, raw) in lines.iter().enumerate().take(last + 1).skip(first) {
         if raw.trim().is_empty() {
             if item {
                 continue;

@@ -16,7 +16,17 @@ use super::doc::{Cell, Kind, Link, Unit, squash};
 /// Elements whose text is a unit of its own.
 const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
 const BLOCKS: [&str; 12] = [
-    "p", "li", "div", "section", "blockquote", "figcaption", "dt", "dd", "ul", "ol", "table",
+    "p",
+    "li",
+    "div",
+    "section",
+    "blockquote",
+    "figcaption",
+    "dt",
+    "dd",
+    "ul",
+    "ol",
+    "table",
     "article",
 ];
 
@@ -99,7 +109,8 @@ impl Reader<'_> {
                 .collect();
             if !squash(&own).is_empty() {
                 let line = self.line_of(&own);
-                self.out.push(unit(line, Kind::Item { first: true }, &own, el));
+                self.out
+                    .push(unit(line, Kind::Item { first: true }, &own, el));
             }
         }
         for child in el.children() {
@@ -111,8 +122,7 @@ impl Reader<'_> {
                         && name != "li"
                     {
                         let line = self.line_of(t);
-                        self.out
-                            .push(unit(line, Kind::Line { first: true }, t, el));
+                        self.out.push(unit(line, Kind::Line { first: true }, t, el));
                     }
                 }
             }
@@ -143,7 +153,10 @@ impl Reader<'_> {
                 .filter(|c| matches!(c.value().name(), "td" | "th"))
                 .collect();
             let all_th = !cells.is_empty() && cells.iter().all(|c| c.value().name() == "th");
-            let texts: Vec<String> = cells.iter().map(|c| squash(&c.text().collect::<String>())).collect();
+            let texts: Vec<String> = cells
+                .iter()
+                .map(|c| squash(&c.text().collect::<String>()))
+                .collect();
             if all_th && header.is_none() {
                 header = Some(texts.into());
                 continue;

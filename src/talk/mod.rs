@@ -211,8 +211,7 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
 
 /// The first year a text writes ("KubeVirt Summit 2023").
 fn stated_year(text: &str) -> Option<i32> {
-    text
-        .split(|c: char| !c.is_ascii_digit())
+    text.split(|c: char| !c.is_ascii_digit())
         .filter(|w| w.len() == 4)
         .filter_map(|w| w.parse::<i32>().ok())
         .find(|y| (1990..=2100).contains(y))

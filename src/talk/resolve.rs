@@ -510,28 +510,32 @@ mod tests {
         };
         // The corpus typo: a 2025 post date, "Monday, 23 March" is 2026.
         assert_eq!(
-            settle_date(&d(Some(0), 3, 23, None), r)
+            settle_date(&d(Some(0), 3, 23, None), r, None)
                 .unwrap()
                 .to_string(),
             "2026-03-23"
         );
         assert_eq!(
-            settle_date(&d(None, 3, 23, None), r, None).unwrap().to_string(),
+            settle_date(&d(None, 3, 23, None), r, None)
+                .unwrap()
+                .to_string(),
             "2025-03-23"
         );
         assert_eq!(
-            settle_date(&d(None, 1, 2, None), r, None).unwrap().to_string(),
+            settle_date(&d(None, 1, 2, None), r, None)
+                .unwrap()
+                .to_string(),
             "2026-01-02"
         );
         assert!(
-            settle_date(&d(Some(0), 3, 19, Some(2024)), r)
+            settle_date(&d(Some(0), 3, 19, Some(2024)), r, None)
                 .unwrap_err()
                 .contains("Tuesday")
         );
-        assert!(settle_date(&d(None, 2, 30, Some(2024)), r).is_err());
+        assert!(settle_date(&d(None, 2, 30, Some(2024)), r, None).is_err());
         assert!(settle_date(&d(None, 2, 30, None), r, None).is_err());
         assert_eq!(
-            settle_date(&d(Some(1), 2, 29, None), r)
+            settle_date(&d(Some(1), 2, 29, None), r, None)
                 .unwrap()
                 .to_string(),
             "2028-02-29"

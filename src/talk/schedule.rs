@@ -25,7 +25,9 @@ use super::when::{self, DateSpec, Found};
 use super::zone::{self, WrittenZone};
 
 /// Words of a title that make an entry a non-session (README "What is a talk").
-const NOT_SESSIONS: [&str; 16] = [
+const NOT_SESSIONS: [&str; 18] = [
+    "booth",
+    "pavilion",
     "break",
     "lunch",
     "breakfast",
@@ -47,7 +49,11 @@ const NOT_SESSIONS: [&str; 16] = [
 /// Whether a title names a session (not a meal, break or social event).
 pub fn is_session(title: &str) -> bool {
     let t = title.to_lowercase();
-    !t.trim().is_empty() && !NOT_SESSIONS.iter().any(|w| contains_word(&t, w))
+    let t = t.trim();
+    // "(includes the expo from 18:00)": an aside, not a title.
+    t.chars().any(char::is_alphabetic)
+        && !(t.starts_with('(') && t.find(')').is_none_or(|i| i + 1 == t.len()))
+        && !NOT_SESSIONS.iter().any(|w| contains_word(t, w))
 }
 
 fn contains_word(text: &str, word: &str) -> bool {
@@ -172,7 +178,12 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
                 }
                 d.year = date.map(|x| x.year());
             }
-            if let Some(d) = c.found.date.or(ctx.day).and_then(|d| concrete(&d, year_hint)) {
+            if let Some(d) = c
+                .found
+                .date
+                .or(ctx.day)
+                .and_then(|d| concrete(&d, year_hint))
+            {
                 last_day = Some(d);
             }
             out.push(c);
@@ -220,7 +231,8 @@ fn day_of(
     // KubeCon)", "June 24th, 2019").
     let opens_with_date = short
         && leading_date(&u.text)
-        && f.date.is_some_and(|d| d.weekday.is_some() || d.year.is_some());
+        && f.date
+            .is_some_and(|d| d.weekday.is_some() || d.year.is_some());
     if !(heading || bold_line || opens_with_date) {
         return None;
     }
@@ -245,7 +257,9 @@ fn day_of(
 /// Whether the text's first word belongs to a date.
 fn leading_date(text: &str) -> bool {
     text.split_whitespace().next().is_some_and(|w| {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
         weekday_of(&w).is_some() || month_word(&w)
     })
 }
@@ -274,7 +288,9 @@ fn weekday_of(word: &str) -> Option<u32> {
         "saturday",
         "sunday",
     ];
-    let w = word.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+    let w = word
+        .trim_matches(|c: char| !c.is_alphabetic())
+        .to_lowercase();
     DAYS.iter().position(|d| *d == w).map(|p| p as u32)
 }
 
@@ -345,18 +361,30 @@ fn line_entry(
         rest = strip_separators(rest);
     }
     let mut title = rest.to_string();
-    let mut url = u.links.iter().find(|l| rest.contains(&l.text)).map(|l| l.url.clone());
+    let mut url = u
+        .links
+        .iter()
+        .find(|l| rest.contains(&l.text))
+        .map(|l| l.url.clone());
     let mut line = u.line;
     if title.is_empty() {
         // A time alone, the title on the next line of the same item.
         let n = next.filter(|n| {
-            n.line == u.line + 1 && matches!(n.kind, Kind::Item { first: false } | Kind::Line { first: false })
+            n.line == u.line + 1
+                && matches!(
+                    n.kind,
+                    Kind::Item { first: false } | Kind::Line { first: false }
+                )
         })?;
         title = n.text.clone();
         url = n.links.first().map(|l| l.url.clone());
         line = n.line;
     }
-    if let Some(l) = u.links.iter().find(|l| title.starts_with(&l.text) && !l.text.is_empty()) {
+    if let Some(l) = u
+        .links
+        .iter()
+        .find(|l| title.starts_with(&l.text) && !l.text.is_empty())
+    {
         title = l.text.clone();
         url = Some(l.url.clone());
     }
@@ -431,7 +459,13 @@ fn column_of(header: &str) -> Column {
     let has = |w: &str| contains_word(&h, w);
     if has("time") || has("when") || has("date") {
         Column::Time
-    } else if has("title") || has("session") || has("talk") || has("topic") || has("activity") || has("event") {
+    } else if has("title")
+        || has("session")
+        || has("talk")
+        || has("topic")
+        || has("activity")
+        || has("event")
+    {
         Column::Title
     } else if has("speaker") || has("speakers") || has("presenter") || has("by") {
         Column::Speaker
@@ -539,7 +573,9 @@ fn row_entries(
                 Some(s) => format!("{title} - {s}"),
                 None => title,
             };
-            Some(candidate(u.line, u.line, title, url, found, &ctx, prose_zone))
+            Some(candidate(
+                u.line, u.line, title, url, found, &ctx, prose_zone,
+            ))
         })
         .collect()
 }

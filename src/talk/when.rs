@@ -64,7 +64,9 @@ pub fn lex(text: &str) -> Vec<Tok> {
                 && b.get(i) == Some(&b'.')
                 && b.get(i + 1).is_some_and(u8::is_ascii_digit)
                 && b.get(i + 2).is_some_and(u8::is_ascii_digit)
-                && !b.get(i + 3).is_some_and(|x| x.is_ascii_digit() || *x == b'.')
+                && !b
+                    .get(i + 3)
+                    .is_some_and(|x| x.is_ascii_digit() || *x == b'.')
                 && (start == 0 || !matches!(b[start - 1], b'.' | b'v' | b'V'))
                 && (b[i + 1] - b'0') < 6;
             if colon_time || dotted_time {
@@ -548,8 +550,11 @@ fn hhmm_range(toks: &[Tok], i: usize) -> Option<(usize, Clock, Clock)> {
     };
     let minutes = |c: Clock| c.hour * 60 + c.minute;
     // A plausible session: it ends after it starts, within a working day.
-    (minutes(end) > minutes(start) && minutes(end) - minutes(start) <= 8 * 60)
-        .then_some((i + 3, start, end))
+    (minutes(end) > minutes(start) && minutes(end) - minutes(start) <= 8 * 60).then_some((
+        i + 3,
+        start,
+        end,
+    ))
 }
 
 /// Every time range in the tokens as `(first token, one past last, spec)`.

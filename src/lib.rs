@@ -7,7 +7,8 @@
 //!
 //! - [`config`]: `almanac.yaml`, parsed once into a validated [`Config`].
 //! - [`post`]: files on disk → [`post::Post`] (front matter split, guards).
-//! - [`talk`]: a post → its [`talk::Talk`]s (finding entries, the date grammar, zones).
+//! - [`talk`]: a post → its [`talk::Talk`]s (the post read as a document, link-first,
+//!   time-first and table entries, the date grammar, zones and cities).
 //! - [`render`]: talks and posts → bytes: iCalendar, RSS/Atom/JSON Feed, the HTML page.
 //! - [`site`]: everything rendered, as one immutable [`site::Snapshot`].
 //! - [`history`]: what subscribers have seen of each talk (SEQUENCE, cancellations), kept beside the output.

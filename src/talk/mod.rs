@@ -1,9 +1,11 @@
 //! Stage 2 of the pipeline: a [`Post`] → its [`Talk`]s.
 //!
-//! `find` locates talk entries in the Markdown, `when` reads their date/time
-//! text, `resolve` settles year, zone and clock into UTC, and this module
-//! assembles the result (title, speakers, UID). Pure functions: no I/O, no
-//! clock. Problems come back as diagnostics with the line of the talk.
+//! `doc` (with `html` for HTML blocks) reads the body as a document of
+//! units; `find` locates link-first entries and `schedule` time-first and
+//! table entries; `when` reads date/time text, `resolve` settles year, zone
+//! (`city` for posts that only name their city) and clock into UTC, and this
+//! module assembles the result (title, speakers, UID). Pure functions: no
+//! I/O, no clock. Problems come back as diagnostics with the line of the talk.
 
 pub mod cities;
 pub mod city;

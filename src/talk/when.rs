@@ -68,7 +68,8 @@ pub fn lex(text: &str) -> Vec<Tok> {
                     .get(i + 3)
                     .is_some_and(|x| x.is_ascii_digit() || *x == b'.')
                 && (start == 0 || !matches!(b[start - 1], b'.' | b'v' | b'V'))
-                && (b[i + 1] - b'0') < 6;
+                && (b[i + 1] - b'0') < 6
+                && in_range_or_clock(b, start, i + 3);
             if colon_time || dotted_time {
                 let minute = u32::from(b[i + 1] - b'0') * 10 + u32::from(b[i + 2] - b'0');
                 toks.push(Tok::Time {
@@ -190,6 +191,31 @@ pub fn lex(text: &str) -> Vec<Tok> {
         }
     }
     toks
+}
+
+/// Whether the text around `start..end` makes a dotted number a clock: a
+/// dash right before or after it (`15.30 - 16:00`), or am/pm after it;
+/// "Cilium 1.15" stays a version.
+fn in_range_or_clock(b: &[u8], start: usize, end: usize) -> bool {
+    let after = b[end..]
+        .iter()
+        .position(|c| *c != b' ')
+        .map(|k| &b[end + k..]);
+    let before = b[..start]
+        .iter()
+        .rposition(|c| *c != b' ')
+        .map(|k| &b[..=k]);
+    let dash_after =
+        after.is_some_and(|a| a.starts_with(b"-") || a.starts_with("\u{2013}".as_bytes()));
+    let ampm_after = after.is_some_and(|a| {
+        a.len() >= 2
+            && matches!(a[0] | 0x20, b'a' | b'p')
+            && a[1] | 0x20 == b'm'
+            && !a.get(2).is_some_and(u8::is_ascii_alphabetic)
+    });
+    let dash_before =
+        before.is_some_and(|p| p.ends_with(b"-") || p.ends_with("\u{2013}".as_bytes()));
+    dash_after || ampm_after || dash_before
 }
 
 /// A cheap test that a line may name a weekday and a date, so the date
@@ -542,7 +568,18 @@ fn hhmm_range(toks: &[Tok], i: usize) -> Option<(usize, Clock, Clock)> {
         }),
         _ => None,
     };
+    let year = |t: Option<&Tok>| {
+        matches!(
+            t,
+            Some(Tok::Num {
+                value: 1900..=2100,
+                ..
+            })
+        )
+    };
     let (start, end) = match (hhmm(toks.get(i)), hhmm(toks.get(i + 2))) {
+        // "2023-2024" is a span of years.
+        (Some(_), Some(_)) if year(toks.get(i)) && year(toks.get(i + 2)) => return None,
         (Some(s), Some(e)) => (s, e),
         (Some(s), None) => (s, colon(toks.get(i + 2))?),
         (None, Some(e)) => (colon(toks.get(i))?, e),
@@ -872,5 +909,34 @@ mod tests {
             scan("February 30, 2024 10:00").date,
             Some(d(None, 2, 30, Some(2024)))
         );
+    }
+
+    /// The shapes of the second corpus batch: four-digit and dotted clocks
+    /// in ranges, noon and midnight; and what must stay no time.
+    #[test]
+    fn range_shapes() {
+        let t = |text: &str| {
+            scan(text).time.map(|t| {
+                (
+                    t.start.hour,
+                    t.start.minute,
+                    t.end.map(|e| (e.hour, e.minute)),
+                )
+            })
+        };
+        let table: [(&str, Option<(u32, u32, Option<(u32, u32)>)>); 9] = [
+            ("1400-1425: **Opening**", Some((14, 0, Some((14, 25))))),
+            ("14:30-1455", Some((14, 30, Some((14, 55))))),
+            ("1500-15:25", Some((15, 0, Some((15, 25))))),
+            ("15.30 - 16:00", Some((15, 30, Some((16, 0))))),
+            ("noon - 1pm", Some((12, 0, Some((1, 0))))),
+            ("midnight", Some((0, 0, None))),
+            ("Cilium 1.15 is out", None),
+            ("2023-2024 season", None),
+            ("version 2.30", None),
+        ];
+        for (text, want) in table {
+            assert_eq!(t(text), want, "{text}");
+        }
     }
 }

@@ -924,7 +924,8 @@ mod tests {
                 )
             })
         };
-        let table: [(&str, Option<(u32, u32, Option<(u32, u32)>)>); 9] = [
+        type Range = Option<(u32, u32, Option<(u32, u32)>)>;
+        let table: [(&str, Range); 9] = [
             ("1400-1425: **Opening**", Some((14, 0, Some((14, 25))))),
             ("14:30-1455", Some((14, 30, Some((14, 55))))),
             ("1500-15:25", Some((15, 0, Some((15, 25))))),

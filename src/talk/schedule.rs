@@ -279,19 +279,11 @@ fn next_weekday(from: NaiveDate, weekday: u32) -> DateSpec {
 }
 
 fn weekday_of(word: &str) -> Option<u32> {
-    const DAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
     let w = word
         .trim_matches(|c: char| !c.is_alphabetic())
         .to_lowercase();
-    DAYS.iter().position(|d| *d == w).map(|p| p as u32)
+    // Whole names only: "Sun" or "Wed" in a title is not a day.
+    (w.len() >= 6).then(|| when::weekday(&w)).flatten()
 }
 
 /// The time expression that opens `text`, and the text after it.

@@ -319,7 +319,8 @@ fn zone_after(toks: &[Tok], i: usize) -> Option<WrittenZone> {
     }
 }
 
-fn weekday(word: &str) -> Option<u32> {
+/// A weekday name or abbreviation (lower case) → 0 = Monday … 6 = Sunday.
+pub fn weekday(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.');
     const DAYS: [&[&str]; 7] = [
         &["monday", "mon"],

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::find::{clean, plain_inline};
+use super::find::clean;
 
 /// What kind of block a unit comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -322,7 +322,6 @@ fn push_lines(
 ) {
     let first = line_of(starts, range.start);
     let last = line_of(starts, range.end.saturating_sub(1).max(range.start));
-    let mut lead_indent = None;
     for (l, raw) in lines.iter().enumerate().take(last + 1).skip(first) {
         if raw.trim().is_empty() {
             if item {
@@ -330,7 +329,6 @@ fn push_lines(
             }
             break;
         }
-        let indent = raw.len() - raw.trim_start().len();
         let marker = {
             let t = raw.trim_start();
             t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ")
@@ -339,7 +337,6 @@ fn push_lines(
         if l > first && item && marker {
             break;
         }
-        lead_indent.get_or_insert(indent);
         let kind = if item {
             Kind::Item { first: l == first }
         } else {
@@ -347,9 +344,4 @@ fn push_lines(
         };
         out.push(Unit::new(l + first_line, kind, raw));
     }
-}
-
-/// Inline text of a paragraph, for callers that want one string.
-pub fn plain(source: &str) -> String {
-    plain_inline(source)
 }

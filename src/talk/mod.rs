@@ -110,9 +110,8 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         default: config.timezone,
         reference: post.date.date_naive(),
         year_hint,
-        city: city::zone_in(&post.title)
-            .or_else(|| post.location.as_deref().and_then(city::zone_in))
-            .or_else(|| city::zone_in(&find::clean(&post.body))),
+        // Only looked for when nothing above it in the order can decide.
+        city: iana.is_none().then(|| post_city(post)).flatten(),
         default_duration: config.default_duration,
     };
     let location = post
@@ -209,6 +208,13 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
     out.sort_by_key(|c| c.line);
     out.truncate(find::MAX_TALKS_PER_POST);
     out
+}
+
+/// The zone of the city the post names: in its title, its `location`, then its text.
+fn post_city(post: &Post) -> Option<chrono_tz::Tz> {
+    city::zone_in(&post.title)
+        .or_else(|| post.location.as_deref().and_then(city::zone_in))
+        .or_else(|| city::zone_in(&find::clean(&post.body)))
 }
 
 /// The first year a text writes ("KubeVirt Summit 2023").

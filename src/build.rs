@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -91,8 +92,10 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     if let Some(summary) = unchanged(out, posts, &seen, &config_id) {
         return Ok(summary);
     }
-    let (history, warnings) = History::load(out);
-    let mut site = Site::with_history(config.clone(), history);
+    let (history, mut warnings) = History::load(out);
+    let (undated, undated_warnings) = publish::undated_for(posts, out);
+    warnings.extend(undated_warnings);
+    let mut site = Site::with_state(config.clone(), history, Arc::new(undated));
     site.load_all(posts).map_err(Error::Other)?; // posts → talks
     let snapshot = site.snapshot(None, Utc::now()); // → calendars and feeds → one snapshot
     let report = publish::publish(out, &snapshot)?; // → out/

@@ -35,10 +35,14 @@ pub struct Config {
     pub max_post_bytes: u64,
     /// How often calendar apps are asked to poll (`REFRESH-INTERVAL`).
     pub refresh_interval: chrono::Duration,
-    /// The all-talks calendar keeps the newest this many talks (by start), so
-    /// it stays a size calendar apps accept; older talks stay in their
-    /// event's calendar. `None` keeps every talk.
+    /// The all-talks calendar keeps at most the newest this many talks (by
+    /// start); `None` bounds it by bytes alone.
     pub all_talks_limit: Option<usize>,
+    /// The all-talks calendar, whole, stays within this many bytes: Google
+    /// Calendar silently drops what lies past about 1 MB of a subscription.
+    /// The newest talks by start are kept (every upcoming one, then the most
+    /// recent past ones); older talks stay in their event's calendar.
+    pub all_talks_max_bytes: usize,
     /// Events listed on the index page (newest first); all stay in the calendars.
     pub index_limit: usize,
     /// Pause after a file event before rebuilding, so editors' bursts collapse.
@@ -73,7 +77,8 @@ impl Default for Config {
             feed_limit: 50,
             max_post_bytes: 2 * 1024 * 1024,
             refresh_interval: chrono::Duration::hours(1),
-            all_talks_limit: Some(1000),
+            all_talks_limit: None,
+            all_talks_max_bytes: 900_000,
             index_limit: 100,
             debounce: Duration::from_millis(30),
             cancelled_retention: chrono::Duration::days(30),
@@ -159,6 +164,7 @@ struct RawConfig {
     max_post_bytes: Option<u64>,
     refresh_interval: Option<RawDuration>,
     all_talks_limit: Option<usize>,
+    all_talks_max_bytes: Option<usize>,
     index_limit: Option<usize>,
     debounce: Option<RawDuration>,
     cancelled_retention: Option<RawDuration>,
@@ -309,6 +315,13 @@ impl RawConfig {
                 Some(0) => None,
                 Some(n) => Some(n),
                 None => d.all_talks_limit,
+            },
+            all_talks_max_bytes: match self.all_talks_max_bytes {
+                Some(n) if n < 4096 => {
+                    return Err("all_talks_max_bytes must be at least 4096".to_string());
+                }
+                Some(n) => n,
+                None => d.all_talks_max_bytes,
             },
             index_limit: self.index_limit.unwrap_or(d.index_limit),
             debounce: match self.debounce {

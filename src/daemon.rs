@@ -83,10 +83,11 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     };
     let started = Instant::now();
     let (history, history_warnings) = History::load(&opts.out);
-    for w in history_warnings {
+    let (undated, undated_warnings) = crate::publish::undated_for(&posts, &opts.out);
+    for w in history_warnings.into_iter().chain(undated_warnings) {
         tracing::warn!(problem = %w, "state rebuilt");
     }
-    let mut site = Site::with_history(config, history);
+    let mut site = Site::with_state(config, history, Arc::new(undated));
     let posts_error = site.load_all(&posts).err();
     if let Some(e) = &posts_error {
         tracing::error!(error = %e, "posts folder unreadable; serving nothing until it appears");
@@ -183,9 +184,9 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                     Ok(config) => {
                         let t0 = Instant::now();
                         let root = posts.clone();
-                        let history = std::mem::replace(&mut site, Site::new(Config::default())).into_history();
+                        let (history, undated) = std::mem::replace(&mut site, Site::new(Config::default())).into_state();
                         let (s, posts_error) = tokio::task::spawn_blocking(move || {
-                            let mut s = Site::with_history(config, history);
+                            let mut s = Site::with_state(config, history, undated);
                             let r = s.load_all(&root);
                             (s, r.err())
                         }).await.map_err(|e| Error::Other(format!("rebuild task: {e}")))?;

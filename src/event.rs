@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::post::{self, Post};
 use crate::talk::{self, Talk};
+use crate::undated::Undated;
 
 /// A post and the talks found in it.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,9 +99,9 @@ pub struct FileOutcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads one post file into an event.
-pub fn load_file(path: &Path, config: &Config) -> FileOutcome {
-    match post::read(path, config) {
+/// Reads one post file into an event; `undated` dates a post without `date:`.
+pub fn load_file(path: &Path, config: &Config, undated: &Undated) -> FileOutcome {
+    match post::read(path, config, undated) {
         Ok((post, mut diagnostics)) => {
             let (talks, talk_diags) = talk::extract(&post, config);
             diagnostics.extend(talk_diags);
@@ -167,7 +168,9 @@ mod tests {
         let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
         let mut files = 0;
         for f in std::fs::read_dir(seeds).unwrap() {
-            let read = load_file(&f.unwrap().path(), &config).event.unwrap();
+            let read = load_file(&f.unwrap().path(), &config, &Undated::default())
+                .event
+                .unwrap();
             assert!(read.talks.iter().any(|t| !t.abstract_md.is_empty()));
             let mut kept = Kept::new(read.post.clone());
             assert!(kept.post.body.is_empty());

@@ -6,6 +6,7 @@
 //! The modules follow the pipeline, in order:
 //!
 //! - [`config`]: `almanac.yaml`, parsed once into a validated [`Config`].
+//! - [`undated`]: a date for a post that gives none (its git commit, else first seen), never the mtime.
 //! - [`post`]: files on disk → [`post::Post`] (front matter split, guards).
 //! - [`talk`]: a post → its [`talk::Talk`]s (the post read as a document, link-first,
 //!   time-first and table entries, the date grammar, zones and cities).
@@ -35,6 +36,7 @@ pub mod publish;
 pub mod render;
 pub mod site;
 pub mod talk;
+pub mod undated;
 pub mod watch;
 
 pub use config::Config;

@@ -8,12 +8,13 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::undated::{Source, Undated};
 
 /// Extensions that are posts; everything else in the folder is ignored.
 const POST_EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
@@ -145,7 +146,11 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 /// A [`Diagnostic`] when the file is too large, not UTF-8, not a file, or its
 /// front matter is broken; warnings that still let it publish come back with
 /// the post.
-pub fn read(path: &Path, config: &Config) -> Result<(Post, Vec<Diagnostic>), Diagnostic> {
+pub fn read(
+    path: &Path,
+    config: &Config,
+    undated: &Undated,
+) -> Result<(Post, Vec<Diagnostic>), Diagnostic> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Diagnostic::error(path, 0, format!("cannot read: {e}")))?;
     if !meta.is_file() {
@@ -175,18 +180,18 @@ pub fn read(path: &Path, config: &Config) -> Result<(Post, Vec<Diagnostic>), Dia
             "changed while being read; it will be read again",
         ));
     }
-    let mtime = meta.modified().ok().map(DateTime::<Utc>::from);
-    parse(path, &bytes, mtime)
+    parse(path, &bytes, Some(undated))
 }
 
-/// Parses a post from its bytes; `mtime` stands in for a missing date.
+/// Parses a post from its bytes; `undated` dates a post that gives no date
+/// (without it, such a post is dated 1970, as in tests).
 ///
 /// # Errors
 /// As [`read`].
 pub fn parse(
     path: &Path,
     bytes: &[u8],
-    mtime: Option<DateTime<Utc>>,
+    undated: Option<&Undated>,
 ) -> Result<(Post, Vec<Diagnostic>), Diagnostic> {
     let text = decode(path, bytes)?;
     if text.trim().is_empty() {
@@ -225,6 +230,7 @@ pub fn parse(
         },
     };
 
+    let named = date_in_file_name(path);
     let date = match raw.date.as_ref().map(Scalar::to_text) {
         Some(text) => parse_post_date(&text).ok_or_else(|| {
             Diagnostic::error(
@@ -235,17 +241,21 @@ pub fn parse(
                 ),
             )
         })?,
+        None if named.is_some() => named.unwrap_or_default(),
         None => {
-            let t = mtime.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+            let (t, source) = undated.map_or((DateTime::<Utc>::UNIX_EPOCH, Source::ThisRun), |u| {
+                u.date_of(path)
+            });
             warnings.push(Diagnostic::warning(
                 path,
                 1,
                 format!(
-                    "no date in front matter; using the file's modification time {}",
+                    "no date in front matter; using {}, {}",
+                    source.describe(),
                     t.format("%Y-%m-%dT%H:%M:%SZ")
                 ),
             ));
-            t.with_nanosecond0()
+            t
         }
     };
 
@@ -294,7 +304,7 @@ pub fn parse(
         slug,
         title,
         date,
-        dated: raw.date.is_some(),
+        dated: raw.date.is_some() || named.is_some(),
         summary: raw.og_summary.or(raw.summary).or(raw.description),
         categories: raw.categories.into_vec(),
         tags: raw.tags.into_vec(),
@@ -307,19 +317,6 @@ pub fn parse(
         body_line: split.body_line,
     };
     Ok((post, warnings))
-}
-
-trait Nanos0 {
-    fn with_nanosecond0(self) -> Self;
-}
-
-impl Nanos0 for DateTime<Utc> {
-    /// Whole seconds, so a date from the file system prints the same way twice.
-    fn with_nanosecond0(self) -> Self {
-        Utc.timestamp_opt(self.timestamp(), 0)
-            .single()
-            .unwrap_or(self)
-    }
 }
 
 /// Bytes → text: strips a BOM, refuses what is not UTF-8 (naming the line of
@@ -560,6 +557,24 @@ fn first_heading(body: &str) -> Option<String> {
         .filter(|h| !h.is_empty())
 }
 
+/// The date a file's name starts with, as Jekyll (`_posts/2018-11-26-slug.md`)
+/// and Hugo (`:filename`, also a page bundle's folder) read it: midnight UTC
+/// of that day.
+fn date_in_file_name(path: &Path) -> Option<DateTime<Utc>> {
+    let stem = file_stem(path);
+    let name = if matches!(stem.as_str(), "index" | "_index") {
+        path.parent()?.file_name()?.to_str()?.to_string()
+    } else {
+        stem
+    };
+    let head = name.get(..11)?;
+    if !head.ends_with('-') {
+        return None;
+    }
+    let day = NaiveDate::parse_from_str(&head[..10], "%Y-%m-%d").ok()?;
+    Some(day.and_hms_opt(0, 0, 0)?.and_utc())
+}
+
 fn file_stem(path: &Path) -> String {
     path.file_stem()
         .and_then(|s| s.to_str())
@@ -618,13 +633,33 @@ mod tests {
     }
 
     #[test]
-    fn title_from_heading_and_date_from_mtime() {
+    fn a_date_in_the_file_name_dates_the_post() {
+        for (path, want) in [
+            (
+                "_posts/2018-11-26-kubevirt-at-kubecon.md",
+                Some("2018-11-26"),
+            ),
+            ("content/2019-02-03-talks/index.md", Some("2019-02-03")),
+            ("2018-11-26.md", None),
+            ("2018-13-26-x.md", None),
+            ("talks-2018-11-26.md", None),
+        ] {
+            let (post, warnings) = parse(Path::new(path), b"# T\n", None).unwrap();
+            let got = post.dated.then(|| post.date.format("%Y-%m-%d").to_string());
+            assert_eq!(got.as_deref(), want, "{path}");
+            assert_eq!(warnings.is_empty(), want.is_some(), "{path}");
+        }
+    }
+
+    #[test]
+    fn title_from_heading_and_a_date_that_is_not_the_mtime() {
         let (post, warnings) = p("\u{feff}# Episode 45\r\n\r\nbody\r\n").unwrap();
         assert_eq!(post.title, "Episode 45");
         assert_eq!(post.slug, "t");
         assert_eq!(post.body, "# Episode 45\n\nbody\n");
         assert_eq!(warnings.len(), 1);
-        assert!(warnings[0].message.contains("modification time"));
+        assert!(warnings[0].message.contains("no date"), "{}", warnings[0]);
+        assert_eq!(post.date, DateTime::<Utc>::UNIX_EPOCH);
     }
 
     #[test]

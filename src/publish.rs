@@ -18,9 +18,16 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::site::{Asset, EventAssets, Snapshot};
+use crate::undated::Undated;
 
 /// Folder inside the output folder that holds almanac's own state.
 pub const STATE_DIR: &str = ".almanac";
+
+/// The dates of undated posts, for `out` (see [`crate::undated`]).
+pub fn undated_for(posts: &Path, out: &Path) -> (Undated, Vec<String>) {
+    let state = out.join(STATE_DIR).join("first-seen.json");
+    Undated::load(Some(posts), Some(&state))
+}
 
 /// What a publish did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

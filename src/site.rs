@@ -24,6 +24,7 @@ use crate::post::{self, Post};
 use crate::render::feed::{self, FeedItem};
 use crate::render::ics::{self, CalendarMeta, IcsEvent, Revision, ZoneCache};
 use crate::render::{self, html};
+use crate::undated::Undated;
 use chrono::{DateTime, Utc};
 
 /// One output file, ready to serve.
@@ -329,13 +330,16 @@ fn newest_talks<'a>(
             bar = Some(*starts.select_nth_unstable(k).1);
         }
     }
-    // Chosen newest first (by start, then UID), listed oldest first.
-    let mut all = render::first_in_order(all, limit.unwrap_or(usize::MAX), |a, b| {
+    // Newest first (by start, then UID).
+    render::first_in_order(all, limit.unwrap_or(usize::MAX), |a, b| {
         b.start.cmp(&a.start).then_with(|| b.uid.cmp(&a.uid))
-    });
-    all.reverse();
-    all
+    })
 }
+
+/// The most talks a calendar of `max_bytes` can hold: no `VEVENT` is
+/// shorter than this (its required lines alone are longer), so the newest
+/// this many are all the candidates the byte bound needs.
+const MIN_VEVENT_BYTES: usize = 128;
 
 /// The keys of `map` equal to `path` or below it. Paths order by component,
 /// so they are one contiguous range: no walk over the whole map.
@@ -521,6 +525,8 @@ pub struct Site {
     previous: HashMap<PathBuf, Option<Rendered>>,
     /// What subscribers have seen (SEQUENCE, LAST-MODIFIED, cancellations).
     history: History,
+    /// Dates for posts without one (shared with the threads that read posts).
+    undated: Arc<Undated>,
     /// Slugs of posts removed since the last snapshot: their talks are cancelled.
     removed_slugs: BTreeSet<String>,
     /// Calendars of posts that are gone but whose cancelled talks are still
@@ -556,6 +562,7 @@ impl Site {
             fingerprints: HashMap::new(),
             previous: HashMap::new(),
             history: History::in_memory(),
+            undated: Arc::new(Undated::default()),
             removed_slugs: BTreeSet::new(),
             ghosts: BTreeMap::new(),
             now: DateTime::<Utc>::UNIX_EPOCH,
@@ -567,17 +574,19 @@ impl Site {
         }
     }
 
-    /// A site that remembers revisions in `history` (see [`crate::history`]).
-    pub fn with_history(config: Config, history: History) -> Site {
+    /// A site that remembers revisions in `history` (see [`crate::history`])
+    /// and dates undated posts with `undated` (see [`crate::undated`]).
+    pub fn with_state(config: Config, history: History, undated: Arc<Undated>) -> Site {
         Site {
             history,
+            undated,
             ..Site::new(config)
         }
     }
 
-    /// Hands the history over (to the site that replaces this one on SIGHUP).
-    pub fn into_history(self) -> History {
-        self.history
+    /// Hands the state over (to the site that replaces this one on SIGHUP).
+    pub fn into_state(self) -> (History, Arc<Undated>) {
+        (self.history, self.undated)
     }
 
     /// Writes the revision history of the posts that changed.
@@ -622,13 +631,13 @@ impl Site {
         }
         // Read and parse the files that changed on all cores; apply in order.
         let changed: Vec<&PathBuf> = files.iter().filter(|f| self.needs_reading(f)).collect();
-        let config = &self.config;
+        let (config, undated) = (&self.config, &*self.undated);
         // Each event is slimmed as soon as it is read, so the posts' text
         // is never all in memory at once.
         let outcomes: Vec<(PathBuf, Option<Kept>, Vec<Diagnostic>)> = changed
             .par_iter()
             .map(|f| {
-                let o = event::load_file(f, config);
+                let o = event::load_file(f, config, undated);
                 (o.path, o.event.map(|e| Kept::new(e.post)), o.diagnostics)
             })
             .collect();
@@ -661,7 +670,7 @@ impl Site {
                 if !self.needs_reading(path) {
                     return;
                 }
-                let outcome = event::load_file(path, &self.config);
+                let outcome = event::load_file(path, &self.config, &self.undated);
                 self.apply(outcome);
             }
             Ok(_) => {
@@ -1243,7 +1252,11 @@ impl Site {
                     .values()
                     .filter_map(|(_, v)| Some((newest_start(v)?, &v[..]))),
             );
-        let all = newest_talks(events_talks, c.all_talks_limit);
+        let cap = c.all_talks_max_bytes / MIN_VEVENT_BYTES;
+        let all = newest_talks(
+            events_talks,
+            Some(c.all_talks_limit.map_or(cap, |l| l.min(cap))),
+        );
         let meta = CalendarMeta {
             name: c.title.clone(),
             description: c.description.clone(),
@@ -1304,7 +1317,7 @@ impl Site {
                 rayon::join(
                     || {
                         render_if(keep_calendar.is_some(), &|| {
-                            ics::calendar(&meta, &all, &self.zones)
+                            ics::calendar_within(&meta, &all, &self.zones, c.all_talks_max_bytes).0
                         })
                     },
                     || render_if(keep_feeds[0].is_some(), &|| feed::rss(&items, c).into()),
@@ -1474,9 +1487,13 @@ mod tests {
                 .filter_map(|v| Some((newest_start(v)?, &v[..])));
             let got = newest_talks(with_newest, limit);
             let keep = limit.map_or(everything.len(), |l| l.min(everything.len()));
-            let want = &everything[everything.len() - keep..];
+            let want: Vec<&IcsEvent> = everything[everything.len() - keep..]
+                .iter()
+                .rev()
+                .copied()
+                .collect();
             let uids = |v: &[&IcsEvent]| v.iter().map(|e| e.uid.clone()).collect::<Vec<_>>();
-            assert_eq!(uids(&got), uids(want), "limit {limit:?}");
+            assert_eq!(uids(&got), uids(&want), "limit {limit:?}");
         }
     }
 

@@ -24,59 +24,181 @@ fn build(posts: &Path, out: &Path) -> String {
     text(&o.stdout)
 }
 
-/// A copy of a posts folder with every file's mtime pinned, so the one post
-/// without a date (seed 004) is dated the same in both copies.
-fn copy_posts(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for f in files(from) {
-        let dst = to.join(&f);
-        fs::copy(from.join(&f), &dst).unwrap();
-        let t = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+/// Sets every file's modification time under `dir` to `secs`.
+fn set_mtimes(dir: &Path, secs: u64) {
+    let t = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+    for f in files(dir) {
         fs::File::options()
             .write(true)
-            .open(&dst)
+            .open(dir.join(&f))
             .unwrap()
             .set_modified(t)
             .unwrap();
     }
 }
 
-#[test]
-fn same_posts_give_byte_identical_output() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    copy_posts(&repo().join("seeds"), &a.join("posts"));
-    copy_posts(&repo().join("seeds"), &b.join("posts"));
-    build(&a.join("posts"), &a.join("out"));
-    build(&b.join("posts"), &b.join("out"));
-    // Everything published; almanac's own state (`.almanac/`) is not output.
+fn git(dir: &Path, args: &[&str]) {
+    let o = run(std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Author",
+            "-c",
+            "user.email=author@example.org",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", "2024-05-06T07:08:09Z")
+        .env("GIT_COMMITTER_DATE", "2024-05-07T00:00:00Z"));
+    assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
+}
+
+/// The published files (almanac's own state, `.almanac/`, is not output)
+/// of two output folders are the same, byte for byte.
+fn assert_same_outputs(a: &Path, b: &Path) {
     let outputs = |d: &Path| -> Vec<PathBuf> {
         files(d)
             .into_iter()
             .filter(|f| !f.starts_with(".almanac"))
             .collect()
     };
-    let fa = outputs(&a.join("out"));
-    assert_eq!(fa, outputs(&b.join("out")));
+    let fa = outputs(a);
+    assert_eq!(fa, outputs(b));
     assert!(fa.len() > 100, "{} files", fa.len());
     for f in &fa {
         assert_eq!(
-            fs::read(a.join("out").join(f)).unwrap(),
-            fs::read(b.join("out").join(f)).unwrap(),
+            fs::read(a.join(f)).unwrap(),
+            fs::read(b.join(f)).unwrap(),
             "{}",
             f.display()
         );
     }
+}
+
+/// Two fresh checkouts of one history, made at different times (every
+/// file's mtime differs), publish the same bytes, the undated seed 004
+/// included: it takes the author date of the commit that added it.
+#[test]
+fn two_checkouts_give_byte_identical_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let origin = tmp.path().join("origin");
+    copy_dir(&repo().join("seeds"), &origin.join("posts"));
+    git(&origin, &["init", "-q"]);
+    git(&origin, &["add", "posts"]);
+    git(&origin, &["commit", "-q", "-m", "posts"]);
+    for (name, secs) in [("a", 1_600_000_000), ("b", 1_700_000_000)] {
+        git(tmp.path(), &["clone", "-q", "origin", name]);
+        set_mtimes(&tmp.path().join(name).join("posts"), secs);
+        build(
+            &tmp.path().join(name).join("posts"),
+            &tmp.path().join(name).join("out"),
+        );
+    }
+    let (a, b) = (tmp.path().join("a/out"), tmp.path().join("b/out"));
+    assert_same_outputs(&a, &b);
+    let feed = fs::read_to_string(a.join("feed.json")).unwrap();
+    assert!(
+        feed.contains("\"date_published\": \"2024-05-06T07:08:09Z\"")
+            || feed.contains("\"date_published\":\"2024-05-06T07:08:09Z\""),
+        "{feed}"
+    );
     // Nothing changed: nothing is written.
+    let summary = build(&tmp.path().join("a/posts"), &a);
+    assert!(summary.contains(" 0 files written"), "{summary}");
+}
+
+/// Without git, an undated post keeps the date almanac first saw it, in
+/// the state: a restart, a new mtime or a second server given that state
+/// all publish the same bytes.
+#[test]
+fn without_git_an_undated_post_keeps_its_first_seen_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    copy_dir(&repo().join("seeds"), &a.join("posts"));
+    copy_dir(&repo().join("seeds"), &b.join("posts"));
+    set_mtimes(&a.join("posts"), 1_600_000_000);
+    build(&a.join("posts"), &a.join("out"));
+    let state = a.join("out/.almanac/first-seen.json");
+    let kept = fs::read_to_string(&state).unwrap();
+    assert!(kept.contains("004_"), "{kept}");
+    // Later: new mtimes, and a second server started from the same state.
+    set_mtimes(&a.join("posts"), 1_700_000_000);
+    set_mtimes(&b.join("posts"), 1_800_000_000);
+    fs::create_dir_all(b.join("out/.almanac")).unwrap();
+    fs::copy(&state, b.join("out/.almanac/first-seen.json")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let summary = build(&a.join("posts"), &a.join("out"));
     assert!(summary.contains(" 0 files written"), "{summary}");
+    build(&b.join("posts"), &b.join("out"));
+    assert_same_outputs(&a.join("out"), &b.join("out"));
+    assert_eq!(fs::read_to_string(&state).unwrap(), kept);
+}
+
+/// The all-talks calendar stays within its byte bound (Google drops what
+/// lies past about 1 MB) and keeps the newest talks: every talk that starts
+/// after the oldest one it keeps is in it.
+#[test]
+fn the_all_talks_calendar_keeps_the_newest_within_its_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("almanac.yaml");
+    let max = 60_000;
+    fs::write(
+        &config,
+        fs::read_to_string(repo().join("almanac.yaml")).unwrap()
+            + &format!("all_talks_max_bytes: {max}\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = run(almanac()
+        .args(["build", "--config"])
+        .arg(&config)
+        .arg("--posts")
+        .arg(shared().join("corpus/real"))
+        .arg("--out")
+        .arg(&out));
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        text(&o.stderr)
+    );
+    let all = fs::read_to_string(out.join("calendar.ics")).unwrap();
+    assert!(all.len() <= max, "{} bytes", all.len());
+    let kept: std::collections::HashSet<String> = all
+        .replace("\r\n ", "")
+        .lines()
+        .filter_map(|l| l.strip_prefix("UID:").map(String::from))
+        .collect();
+    // Every talk with its UTC start, from `almanac list`; newest first.
+    let o = run(almanac()
+        .args(["list", "--format", "json", "--config"])
+        .arg(&config)
+        .arg("--posts")
+        .arg(shared().join("corpus/real")));
+    let listed: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let mut talks: Vec<(String, String)> = listed
+        .iter()
+        .map(|t| {
+            (
+                t["start_utc"].as_str().unwrap().into(),
+                t["uid"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    talks.sort_by(|a, b| b.cmp(a));
+    assert!(
+        kept.len() > 20 && kept.len() + 100 < talks.len(),
+        "{} kept",
+        kept.len()
+    );
+    let newest: std::collections::HashSet<String> =
+        talks[..kept.len()].iter().map(|t| t.1.clone()).collect();
+    assert_eq!(kept, newest);
 }
 
 #[test]
 fn stale_outputs_are_removed() {
     let tmp = tempfile::tempdir().unwrap();
     let posts = tmp.path().join("posts");
-    copy_posts(&repo().join("seeds"), &posts);
+    copy_dir(&repo().join("seeds"), &posts);
     let out = tmp.path().join("out");
     build(&posts, &out);
     let event = out.join("events/cilium-kubecon-na-2024.ics");
@@ -152,7 +274,7 @@ fn every_file_passes_the_validators() {
 fn bad_posts_are_reported_and_the_rest_published() {
     let tmp = tempfile::tempdir().unwrap();
     let posts = tmp.path().join("posts");
-    copy_posts(&repo().join("seeds"), &posts);
+    copy_dir(&repo().join("seeds"), &posts);
     fs::write(
         posts.join("broken-yaml.md"),
         "---\ntitle: [unclosed\ndate: 2024-01-01\n---\nbody\n",
@@ -239,7 +361,7 @@ fn slugs_that_collide() {
 fn sequence_and_cancellation_survive_rebuilds() {
     let tmp = tempfile::tempdir().unwrap();
     let posts = tmp.path().join("posts");
-    copy_posts(&repo().join("seeds"), &posts);
+    copy_dir(&repo().join("seeds"), &posts);
     let out = tmp.path().join("out");
     build(&posts, &out);
     let cal = out.join("events/cilium-kubecon-na-2024.ics");

@@ -214,6 +214,42 @@ pub fn calendar(meta: &CalendarMeta, events: &[&IcsEvent], zones: &ZoneCache) ->
     calendar_parts(meta, events, zones).joined()
 }
 
+/// A calendar of the first of `newest_first` that fit in `max_bytes` (the
+/// whole file, `VTIMEZONE`s included), listed oldest first; and how many
+/// it kept. Google Calendar silently drops what lies past about 1 MB of a
+/// subscribed calendar, so a subscription must stay under it.
+pub fn calendar_within(
+    meta: &CalendarMeta,
+    newest_first: &[&IcsEvent],
+    zones: &ZoneCache,
+    max_bytes: usize,
+) -> (Bytes, usize) {
+    // A first guess from the events alone; then fewer until the whole fits
+    // (leaving out events can only leave out zones, never add them).
+    let mut n = 0;
+    let mut total = 0;
+    for e in newest_first {
+        total += e.text.len();
+        if total > max_bytes {
+            break;
+        }
+        n += 1;
+    }
+    loop {
+        let chosen: Vec<&IcsEvent> = newest_first[..n].iter().rev().copied().collect();
+        let parts = calendar_parts(meta, &chosen, zones);
+        let len: usize = parts.parts.iter().map(Bytes::len).sum();
+        if len <= max_bytes || n == 0 {
+            return (parts.joined(), n);
+        }
+        let mut excess = len - max_bytes;
+        while excess > 0 && n > 0 {
+            n -= 1;
+            excess = excess.saturating_sub(newest_first[n].text.len());
+        }
+    }
+}
+
 /// A whole calendar from rendered events (in the order given), as pieces.
 pub fn calendar_parts(
     meta: &CalendarMeta,
@@ -367,5 +403,50 @@ mod tests {
         assert_eq!(cal.matches("BEGIN:VTIMEZONE").count(), 1);
         assert!(cal.ends_with("END:VCALENDAR\r\n"));
         assert!(cal.lines().all(|l| l.len() <= 76));
+    }
+
+    /// The bound holds for the whole file, keeps the newest events (listed
+    /// oldest first) and as many as fit: one more would not.
+    #[test]
+    fn a_calendar_within_a_byte_bound_keeps_the_newest_that_fit() {
+        let meta = CalendarMeta {
+            name: "N".into(),
+            description: "D".into(),
+            source: "http://x/c.ics".into(),
+            refresh: chrono::Duration::hours(1),
+        };
+        let zones = ZoneCache::default();
+        let events: Vec<IcsEvent> = (0..200)
+            .map(|i| {
+                let mut t = talk(TalkZone::Iana(chrono_tz::Europe::Paris));
+                t.uid = format!("{i:03}@p.almanac");
+                t.abstract_md = "x".repeat(i * 7);
+                t.when.start -= chrono::Duration::days(i as i64);
+                vevent(&t, rev())
+            })
+            .collect();
+        let newest_first: Vec<&IcsEvent> = events.iter().collect();
+        let whole = calendar_within(&meta, &newest_first, &zones, usize::MAX);
+        assert_eq!(whole.1, 200);
+        for max in [4096, 20_000, 77_777, whole.0.len() - 1] {
+            let (bytes, kept) = calendar_within(&meta, &newest_first, &zones, max);
+            assert!(bytes.len() <= max, "{} > {max}", bytes.len());
+            assert!(kept > 0 && kept < 200);
+            let one_more = calendar_parts(
+                &meta,
+                &newest_first[..=kept]
+                    .iter()
+                    .rev()
+                    .copied()
+                    .collect::<Vec<_>>(),
+                &zones,
+            )
+            .joined();
+            assert!(one_more.len() > max, "{kept} kept of {max} bytes");
+            let text = String::from_utf8(bytes.to_vec()).unwrap();
+            let first = text.find("UID:").unwrap();
+            assert!(text[first..].starts_with(&format!("UID:{:03}@", kept - 1)));
+            assert!(text.contains("UID:000@"));
+        }
     }
 }

@@ -228,7 +228,7 @@ impl RawDuration {
 }
 
 /// Parses `250ms`, `90s`, `30m`, `30min`, `1h`, `2d`, or plain minutes.
-fn parse_duration(text: &str) -> Option<Duration> {
+pub fn parse_duration(text: &str) -> Option<Duration> {
     let t = text.trim().to_ascii_lowercase();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);

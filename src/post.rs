@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -51,6 +52,34 @@ pub struct Post {
     pub body: String,
     /// 1-based line number of the body's first line in the file.
     pub body_line: usize,
+    /// The talks the author lists in front matter (`talks:`): when present,
+    /// they are the post's talks and the body is not searched.
+    pub listed_talks: Option<Vec<ListedTalk>>,
+}
+
+/// A value as written in front matter, with its line in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AtLine {
+    pub text: String,
+    pub line: usize,
+}
+
+/// One entry of front matter `talks:`, as written (checked when the talks
+/// are made, so each problem names its own line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedTalk {
+    /// Line of the entry in the file.
+    pub line: usize,
+    pub title: String,
+    pub start: AtLine,
+    pub end: Option<AtLine>,
+    pub duration: Option<AtLine>,
+    pub timezone: Option<AtLine>,
+    pub url: Option<String>,
+    pub speakers: Vec<String>,
+    pub track: Option<String>,
+    pub location: Option<String>,
+    pub abstract_md: Option<String>,
 }
 
 /// Is this a file almanac reads as a post? Hidden files, editor swap and
@@ -305,6 +334,12 @@ pub fn parse(
         title,
         date,
         dated: raw.date.is_some() || named.is_some(),
+        listed_talks: raw.talks.map(|talks| {
+            talks
+                .into_iter()
+                .map(|t| RawTalk::listed(t, split.yaml_line))
+                .collect()
+        }),
         summary: raw.og_summary.or(raw.summary).or(raw.description),
         categories: raw.categories.into_vec(),
         tags: raw.tags.into_vec(),
@@ -463,6 +498,54 @@ struct RawFrontMatter {
     featured_image: Option<String>,
     timezone: Option<String>,
     location: Option<String>,
+    talks: Option<Vec<Spanned<RawTalk>>>,
+}
+
+/// One entry of `talks:` as written. Unknown keys are an error (a typo such
+/// as `strat:` must not silently drop a talk's time).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTalk {
+    title: String,
+    start: Spanned<Scalar>,
+    end: Option<Spanned<Scalar>>,
+    duration: Option<Spanned<Scalar>>,
+    timezone: Option<Spanned<Scalar>>,
+    url: Option<String>,
+    #[serde(default, alias = "speaker")]
+    speakers: Names,
+    track: Option<String>,
+    location: Option<String>,
+    #[serde(rename = "abstract", alias = "description")]
+    abstract_md: Option<String>,
+}
+
+impl RawTalk {
+    /// The entry with its lines counted in the file (`first` is the file
+    /// line of the front matter's first line).
+    fn listed(entry: Spanned<RawTalk>, first: usize) -> ListedTalk {
+        let at = |s: &Spanned<Scalar>| AtLine {
+            text: s.value.to_text(),
+            line: first + s.referenced.line() as usize - 1,
+        };
+        let t = entry.value;
+        ListedTalk {
+            line: first + entry.referenced.line() as usize - 1,
+            title: t.title.trim().to_string(),
+            start: at(&t.start),
+            end: t.end.as_ref().map(at),
+            duration: t.duration.as_ref().map(at),
+            timezone: t.timezone.as_ref().map(at),
+            url: t
+                .url
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty()),
+            speakers: t.speakers.into_vec(),
+            track: t.track,
+            location: t.location,
+            abstract_md: t.abstract_md,
+        }
+    }
 }
 
 /// A YAML scalar of any type (dates come unquoted, quoted, or as numbers).

@@ -273,6 +273,7 @@ fn same_post(a: &Post, b: &Post) -> bool {
         location,
         body,
         body_line,
+        listed_talks,
     } = a;
     (path, title, date, dated, summary, categories, tags)
         == (
@@ -295,6 +296,7 @@ fn same_post(a: &Post, b: &Post) -> bool {
             &b.body,
             &b.body_line,
         )
+        && listed_talks == &b.listed_talks
 }
 
 /// The start of the newest of `talks`, if any.

@@ -13,6 +13,7 @@ need=()
 for p in chromium systemd e2fsprogs procps; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
+command -v git >/dev/null || need+=(git)
 if ((${#need[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

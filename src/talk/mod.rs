@@ -4,7 +4,8 @@
 //! units; `find` locates link-first entries and `schedule` time-first and
 //! table entries; `when` reads date/time text, `resolve` settles year, zone
 //! (`city` for posts that only name their city) and clock into UTC, and this
-//! module assembles the result (title, speakers, UID). Pure functions: no
+//! module assembles the result (title, speakers, UID). `listed` takes the
+//! talks an author lists in front matter instead. Pure functions: no
 //! I/O, no clock. Problems come back as diagnostics with the line of the talk.
 
 pub mod cities;
@@ -12,6 +13,7 @@ pub mod city;
 pub mod doc;
 pub mod find;
 pub mod html;
+pub mod listed;
 pub mod resolve;
 pub mod schedule;
 pub mod when;
@@ -86,7 +88,11 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
     // A page without a date of its own: the first year its text writes.
     let year_hint = stated_year(&post.title)
         .or_else(|| (!post.dated).then(|| stated_year(&post.body)).flatten());
-    let candidates = candidates(post, year_hint);
+    // Talks listed in front matter replace the search of the body.
+    let candidates = match post.listed_talks {
+        Some(_) => Vec::new(),
+        None => candidates(post, year_hint),
+    };
     let mut diags = Vec::new();
     if candidates.len() >= find::MAX_TALKS_PER_POST {
         diags.push(Diagnostic::error(
@@ -119,18 +125,14 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         .clone()
         .or_else(|| rule.and_then(|r| r.location.clone()));
 
-    let mut seen_urls: HashMap<String, usize> = HashMap::new();
+    let mut ids = Ids::new(post, config);
+    if let Some(listed) = &post.listed_talks {
+        let (talks, listed_diags) = listed::talks(post, listed, &zones, location, &mut ids);
+        diags.extend(listed_diags);
+        return (talks, diags);
+    }
     let mut talks = Vec::with_capacity(candidates.len());
     for c in &candidates {
-        // An entry without a link is known by its title.
-        let key_url = if c.url.is_empty() {
-            format!("title:{}", find::plain_inline(&c.text).to_lowercase())
-        } else {
-            normalize_url(&c.url)
-        };
-        let n = seen_urls.entry(key_url.clone()).or_insert(0);
-        *n += 1;
-        let occurrence = *n;
         let (when, warnings) = match resolve::resolve(c, &zones) {
             Ok(ok) => ok,
             Err(message) => {
@@ -151,25 +153,17 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         {
             speakers = parse_speakers(&find::plain_inline(by));
         }
-        // The post's path (not its slug, which may be settled to another
-        // when two posts' paths end alike) keeps UIDs unique across posts.
-        let digest =
-            Sha256::digest(format!("{}\n{}\n{}", post.url_path, key_url, occurrence).as_bytes());
-        let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+        let (uid, slug, url) = ids.next(&c.url, &find::plain_inline(&c.text));
         talks.push(Talk {
-            uid: format!("{hex}@{}.almanac", post.slug),
-            slug: talk_slug(&key_url, &hex[..8]),
+            uid,
+            slug,
             title: if title.is_empty() {
                 "Untitled talk".to_string()
             } else {
                 title
             },
             speakers,
-            url: if c.url.is_empty() {
-                format!("{}{}", config.site_url, post.url_path)
-            } else {
-                absolute_url(&c.url, &config.site_url)
-            },
+            url,
             track: c.track.clone(),
             abstract_md: c.abstract_md.clone(),
             when,
@@ -178,6 +172,52 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         });
     }
     (talks, diags)
+}
+
+/// Names the talks of one post: UID, file name and link.
+struct Ids<'a> {
+    post: &'a Post,
+    site_url: &'a str,
+    /// How often each link (or title) was seen so far: a talk listed twice
+    /// is two talks, with two UIDs.
+    seen: HashMap<String, usize>,
+}
+
+impl<'a> Ids<'a> {
+    fn new(post: &'a Post, config: &'a Config) -> Ids<'a> {
+        Ids {
+            post,
+            site_url: &config.site_url,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The UID, file name and absolute link of the next talk with this link
+    /// (an entry without one is known by its title and links to the post).
+    fn next(&mut self, url: &str, title: &str) -> (String, String, String) {
+        let key_url = if url.is_empty() {
+            format!("title:{}", title.to_lowercase())
+        } else {
+            normalize_url(url)
+        };
+        let n = self.seen.entry(key_url.clone()).or_insert(0);
+        *n += 1;
+        // The post's path (not its slug, which may be settled to another
+        // when two posts' paths end alike) keeps UIDs unique across posts.
+        let digest =
+            Sha256::digest(format!("{}\n{}\n{}", self.post.url_path, key_url, n).as_bytes());
+        let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+        let link = if url.is_empty() {
+            format!("{}{}", self.site_url, self.post.url_path)
+        } else {
+            absolute_url(url, self.site_url)
+        };
+        (
+            format!("{hex}@{}.almanac", self.post.slug),
+            talk_slug(&key_url, &hex[..8]),
+            link,
+        )
+    }
 }
 
 /// Every entry of the post, in document order: the link-first entries

@@ -116,6 +116,48 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
     ))
 }
 
+/// Resolves a time written whole (front matter `talks:`): local start and
+/// end, the offset written with them if any, against the post's zones. An
+/// ISO offset names an instant, so it never contradicts the post's zone: it
+/// is published in that zone when they agree, else at the offset.
+///
+/// # Errors
+/// As [`resolve`].
+pub fn exact(
+    start_local: NaiveDateTime,
+    end_local: Option<NaiveDateTime>,
+    written: Option<i32>,
+    zones: &PostZones,
+) -> Resolved {
+    let written = written.map(WrittenZone::Offset);
+    let mut warnings = Vec::new();
+    let end = end_local.unwrap_or(start_local + zones.default_duration);
+    if end <= start_local {
+        return Err(format!(
+            "ends ({}) before it starts ({})",
+            end.format("%Y-%m-%d %H:%M"),
+            start_local.format("%Y-%m-%d %H:%M")
+        ));
+    }
+    let zone = match (written, zones.iana) {
+        (Some(WrittenZone::Offset(offset)), Some((tz, _)))
+            if zone_offset(tz, start_local) != Some(offset) =>
+        {
+            TalkZone::Fixed { offset, label: "" }
+        }
+        _ => settle_zone(written, zones, start_local, &mut warnings)?,
+    };
+    let when = When {
+        start: to_utc(start_local, &zone, &mut warnings)?,
+        end: to_utc(end, &zone, &mut warnings)?,
+        start_local,
+        end_local: end,
+        zone,
+        has_end: end_local.is_some(),
+    };
+    Ok((when, warnings))
+}
+
 /// The zone a talk is published in: an IANA zone (written as `TZID`) or a
 /// fixed offset (written in UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,10 +11,10 @@ seconds="${FUZZ_SECONDS:-30}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
 cd "$here"
-for target in front_matter talk_finder date_grammar; do
+for target in front_matter talk_finder html_blocks date_grammar; do
   corpus="$here/corpus/$target"
   mkdir -p "$corpus"
-  cp -n "$repo"/seeds/* "$shared"/corpus/real/* "$corpus"/ 2>/dev/null || true
+  cp -n "$repo"/seeds/* "$shared"/corpus/real/* "$shared"/corpus/batch2/real/* "$corpus"/ 2>/dev/null || true
   echo "fuzz: $target for ${seconds}s"
   cargo fuzz run "$target" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 2>&1 | tail -3
 done

@@ -9,7 +9,7 @@
 //! a date (a day heading, "Join us on Monday, November 10"). What the
 //! candidate's text *means* (year, zone, 12-hour clock) is `resolve`'s job.
 
-use super::when::{self, DateSpec, Found};
+use super::when::{self, DateSpec, Found, TimeSpec};
 use super::zone::WrittenZone;
 
 /// Talks per post beyond which the rest are refused (a guard, not a real limit:
@@ -49,6 +49,9 @@ pub struct Candidate {
     pub byline: Option<String>,
     /// Markdown of the paragraphs describing the talk.
     pub abstract_md: String,
+    /// The same start written in a second zone (`10:00 PT / 19:00 CEST`):
+    /// checked against the first, which wins.
+    pub also: Option<TimeSpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -225,6 +228,7 @@ fn candidate(
             track: track.clone(),
             byline,
             abstract_md: abstract_parts.join("\n\n"),
+            also: None,
         },
         next.max(j),
     ))

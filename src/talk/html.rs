@@ -39,16 +39,38 @@ struct Reader<'a> {
     first_line: usize,
     /// Byte offset in `source` searched from.
     cursor: usize,
+    /// Newlines in `source[..cursor]`.
+    lines_before: usize,
+    /// Bytes the searches may still read: a few times the block, so a post
+    /// whose units are not found in its source stays linear.
+    budget: usize,
     out: &'a mut Vec<Unit>,
 }
 
+/// Elements nested deeper than this have their tags dropped before parsing
+/// (their text stays). html5ever's tree builder looks through the stack of
+/// open elements for many tags, so its time grows with the square of the
+/// depth: 100,000 nested `<div>`s took 30 s. No post nests anywhere near it.
+const MAX_PARSE_DEPTH: usize = 256;
+
+/// Elements commonly left unclosed (`<p>`, `<li>`): not counted as depth,
+/// so sloppy but ordinary HTML is never flattened.
+const SELF_ENDING: [&str; 24] = [
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "br", "img",
+    "hr", "input", "meta", "link", "wbr", "area", "base", "col", "embed", "source", "track",
+];
+
 /// Appends the units of one HTML block that starts on file line `first_line`.
 pub fn read(source: &str, first_line: usize, out: &mut Vec<Unit>) {
+    let flat = within_depth(source);
+    let source = &flat[..];
     let doc = Html::parse_fragment(source);
     let mut r = Reader {
         source,
         first_line,
         cursor: 0,
+        lines_before: 0,
+        budget: 8 * source.len() + 4096,
         out,
     };
     r.walk(doc.root_element(), 0, None);
@@ -64,12 +86,22 @@ impl Reader<'_> {
             .chars()
             .take(16)
             .collect();
-        if !needle.is_empty()
-            && let Some(i) = self.source[self.cursor..].find(&needle)
-        {
-            self.cursor += i;
+        let mut end = (self.cursor + self.budget).min(self.source.len());
+        while !self.source.is_char_boundary(end) {
+            end -= 1;
         }
-        self.first_line + self.source[..self.cursor].matches('\n').count()
+        let window = &self.source[self.cursor..end];
+        if !needle.is_empty() {
+            match window.find(&needle) {
+                Some(i) => {
+                    self.budget -= i + needle.len();
+                    self.lines_before += window[..i].matches('\n').count();
+                    self.cursor += i;
+                }
+                None => self.budget -= window.len(),
+            }
+        }
+        self.first_line + self.lines_before
     }
 
     fn walk(&mut self, el: ElementRef<'_>, depth: usize, header: Option<Arc<[String]>>) {
@@ -178,6 +210,60 @@ impl Reader<'_> {
     }
 }
 
+/// `source` with the tags of elements nested deeper than [`MAX_PARSE_DEPTH`]
+/// replaced by spaces (one pass; borrowed when nothing is that deep).
+fn within_depth(source: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    let mut drop: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut at = 0;
+    while let Some(i) = memchr_lt(&bytes[at..]).map(|i| at + i) {
+        let Some(len) = bytes[i..].iter().position(|&b| b == b'>') else {
+            break;
+        };
+        let tag = &source[i + 1..i + len];
+        at = i + len + 1;
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if name.is_empty() || SELF_ENDING.contains(&name.as_str()) || tag.ends_with('/') {
+            continue;
+        }
+        if closing {
+            if depth > MAX_PARSE_DEPTH {
+                drop.push(i..at);
+            }
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            if depth > MAX_PARSE_DEPTH {
+                drop.push(i..at);
+            }
+        }
+    }
+    if drop.is_empty() {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut from = 0;
+    for r in drop {
+        out.push_str(&source[from..r.start]);
+        // Spaces, not nothing: words on both sides stay apart, lines stay put.
+        out.push(' ');
+        from = r.end;
+    }
+    out.push_str(&source[from..]);
+    std::borrow::Cow::Owned(out)
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
+}
+
 fn unit(line: usize, kind: Kind, text: &str, el: ElementRef<'_>) -> Unit {
     let lead_bold = el
         .children()
@@ -217,4 +303,28 @@ fn is_block(e: ElementRef<'_>) -> bool {
 
 fn has_block_child(el: ElementRef<'_>) -> bool {
     el.children().filter_map(ElementRef::wrap).any(is_block)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_what_is_nested_too_deep_is_flattened() {
+        let ordinary = "<div><p>One<p>Two<ul><li>a<li>b</ul><br><img src=x></div>";
+        assert!(matches!(
+            within_depth(ordinary),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        let n = MAX_PARSE_DEPTH + 10;
+        let deep = "<div>x ".repeat(n) + &"</div>".repeat(n);
+        let flat = within_depth(&deep);
+        assert_eq!(flat.matches("<div>").count(), MAX_PARSE_DEPTH);
+        assert_eq!(flat.matches("</div>").count(), MAX_PARSE_DEPTH);
+        assert_eq!(flat.matches("x ").count(), n);
+        // The units are still read, with their text.
+        let mut units = Vec::new();
+        read(&deep, 1, &mut units);
+        assert!(!units.is_empty());
+    }
 }

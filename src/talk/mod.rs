@@ -21,7 +21,7 @@ pub mod zone;
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -225,7 +225,20 @@ impl<'a> Ids<'a> {
 /// ([`schedule`]) on lines the first reading did not take.
 fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
     let units = doc::read(&post.body, post.body_line);
-    let more = schedule::find(&units, post.date.date_naive(), year_hint);
+    // Weekday-only headings count from the event's first day when the title
+    // gives it ("Meetup week: October 6-10, 2025"), else from the post's date.
+    let first_day = when::scan(&post.title).date.and_then(|d| {
+        chrono::NaiveDate::from_ymd_opt(
+            d.year.or(year_hint).unwrap_or(post.date.year()),
+            d.month,
+            d.day,
+        )
+    });
+    let more = schedule::find(
+        &units,
+        first_day.unwrap_or(post.date.date_naive()),
+        year_hint,
+    );
     // A link-first entry that found no day at all yields to the document
     // reading of the same line, which knows the day headings.
     let dated_elsewhere: std::collections::HashSet<usize> = more

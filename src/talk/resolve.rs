@@ -103,6 +103,11 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
     let zone = settle_zone(written, zones, start_local, &mut warnings)?;
     let start_utc = to_utc(start_local, &zone, &mut warnings)?;
     let end_utc = to_utc(end_local, &zone, &mut warnings)?;
+    if let Some(also) = c.also
+        && let Some(other) = also.zone
+    {
+        agree(start_utc, day, also.start, other, &mut warnings);
+    }
     Ok((
         When {
             start: start_utc,
@@ -114,6 +119,48 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
         },
         warnings,
     ))
+}
+
+/// Checks a start written a second time in another zone (`10:00 PT /
+/// 19:00 CEST`) against the instant read from the first, which wins: the
+/// first is what the author led with. The two may fall on different dates
+/// (`22:00 PT / 07:00 CEST`), so they are compared within a day.
+fn agree(
+    start: chrono::DateTime<chrono::Utc>,
+    day: NaiveDate,
+    clock: Clock,
+    zone: WrittenZone,
+    warnings: &mut Vec<String>,
+) {
+    let mut ignored = Vec::new();
+    let Ok((local, _)) = settle_clock(clock, None, &mut ignored) else {
+        return;
+    };
+    let local = day.and_time(local);
+    let alone = PostZones {
+        iana: None,
+        usual: None,
+        default: chrono_tz::UTC,
+        reference: day,
+        year_hint: None,
+        city: None,
+        default_duration: Duration::zero(),
+    };
+    let Ok(tz) = settle_zone(Some(zone), &alone, local, &mut ignored) else {
+        return;
+    };
+    let Ok(other) = to_utc(local, &tz, &mut ignored) else {
+        return;
+    };
+    let apart = (other - start).num_minutes().rem_euclid(24 * 60);
+    if apart != 0 {
+        warnings.push(format!(
+            "{} {} is not the same time as the one written first ({} minutes apart); using the first",
+            local.format("%H:%M"),
+            zone.label(),
+            apart.min(24 * 60 - apart)
+        ));
+    }
 }
 
 /// Resolves a time written whole (front matter `talks:`): local start and

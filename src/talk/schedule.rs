@@ -21,11 +21,11 @@ use chrono_tz::Tz;
 
 use super::doc::{Kind, Unit};
 use super::find::Candidate;
-use super::when::{self, DateSpec, Found};
+use super::when::{self, DateSpec, Found, TimeSpec};
 use super::zone::{self, WrittenZone};
 
 /// Words of a title that make an entry a non-session (README "What is a talk").
-const NOT_SESSIONS: [&str; 18] = [
+const NOT_SESSIONS: [&str; 17] = [
     "booth",
     "pavilion",
     "break",
@@ -34,7 +34,6 @@ const NOT_SESSIONS: [&str; 18] = [
     "dinner",
     "coffee",
     "registration",
-    "networking",
     "happy hour",
     "party",
     "reception",
@@ -51,9 +50,27 @@ pub fn is_session(title: &str) -> bool {
     let t = title.to_lowercase();
     let t = t.trim();
     // "(includes the expo from 18:00)": an aside, not a title.
-    t.chars().any(char::is_alphabetic)
-        && !(t.starts_with('(') && t.find(')').is_none_or(|i| i + 1 == t.len()))
-        && !NOT_SESSIONS.iter().any(|w| contains_word(t, w))
+    let aside = t.starts_with('(') && t.find(')').is_none_or(|i| i + 1 == t.len());
+    let social = NOT_SESSIONS.iter().any(|w| contains_word(t, w)) || networking_time(t);
+    t.chars().any(char::is_alphabetic) && !aside && !social
+}
+
+/// "Networking", "Drinks & networking", "Evening networking": time to meet
+/// people. "Zero-trust networking" or "Kubernetes networking deep dive" is a
+/// talk about networks.
+fn networking_time(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '&' && c != '+')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        *w == "networking"
+            && (i == 0
+                || matches!(
+                    words[i - 1],
+                    "and" | "&" | "+" | "evening" | "social" | "community" | "informal"
+                ))
+    })
 }
 
 fn contains_word(text: &str, word: &str) -> bool {
@@ -142,6 +159,19 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
         }
         if let Some(day) = day_of(u, reference, year_hint, last_day) {
             ctx.day = Some(day);
+            continue;
+        }
+        if let Some(c) = titled_then_time(u, units.get(i), &ctx, prose_zone) {
+            i += 1;
+            if let Some(d) = c
+                .found
+                .date
+                .or(ctx.day)
+                .and_then(|d| concrete(&d, year_hint))
+            {
+                last_day = Some(d);
+            }
+            out.push(c);
             continue;
         }
         let found = match u.kind {
@@ -317,7 +347,19 @@ fn time_word(w: &str) -> bool {
     let lower = core.to_lowercase();
     matches!(
         lower.as_str(),
-        "am" | "pm" | "a.m" | "p.m" | "to" | "at" | "noon" | "midnight" | "-" | "–" | "—" | "•"
+        "am" | "pm"
+            | "a.m"
+            | "p.m"
+            | "to"
+            | "at"
+            | "noon"
+            | "midnight"
+            | "-"
+            | "–"
+            | "—"
+            | "•"
+            | "·"
+            | "|"
     ) || weekday_of(&lower).is_some()
         || month_word(&lower)
         || zone::lookup(core).is_some()
@@ -346,6 +388,10 @@ fn line_entry(
     prose_zone: Option<WrittenZone>,
 ) -> Option<Candidate> {
     let (found, rest) = leading_time(&u.text)?;
+    let (also, rest) = match second_zone_time(rest) {
+        Some((t, after)) => (Some(t), after),
+        None => (None, rest),
+    };
     let mut rest = strip_separators(rest);
     // `@ room - title`
     if let Some(r) = rest.strip_prefix('@') {
@@ -381,10 +427,63 @@ fn line_entry(
         url = Some(l.url.clone());
     }
     let title = strip_trailing_speakers(&u.source, &title);
+    let (title, byline) = split_byline(&title);
     if !is_session(&title) {
         return None;
     }
-    Some(candidate(line, u.line, title, url, found, ctx, prose_zone))
+    let mut c = candidate(line, u.line, title, url, found, ctx, prose_zone);
+    c.also = also;
+    c.byline = byline;
+    Some(c)
+}
+
+/// `10:00 PT / 19:00 CEST`: the same start in a second zone, after a slash.
+fn second_zone_time(rest: &str) -> Option<(TimeSpec, &str)> {
+    let r = rest.trim_start().strip_prefix('/')?;
+    let (f, after) = leading_time(r.trim_start())?;
+    let t = f.time.filter(|t| t.zone.is_some())?;
+    Some((t, after))
+}
+
+/// `Title, by Jane Doe`: the speakers after `, by` are not the title.
+fn split_byline(title: &str) -> (String, Option<String>) {
+    for sep in [", by ", " , by ", " — by ", " – by "] {
+        if let Some(i) = title.rfind(sep) {
+            let who = title[i + sep.len()..].trim();
+            if who.chars().next().is_some_and(char::is_uppercase) {
+                return (title[..i].trim_end().to_string(), Some(who.to_string()));
+            }
+        }
+    }
+    (title.to_string(), None)
+}
+
+/// A card or heading that names a talk, with its time alone on the next
+/// unit (`<h3>Title</h3><p>June 17, 2025 · 14:00–14:30</p>`).
+fn titled_then_time(
+    u: &Unit,
+    next: Option<&Unit>,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+) -> Option<Candidate> {
+    if !matches!(u.kind, Kind::Heading(3..)) || when::scan(&u.text).time.is_some() {
+        return None;
+    }
+    let n = next.filter(|n| matches!(n.kind, Kind::Line { .. } | Kind::Item { .. }))?;
+    let (found, rest) = leading_time(&n.text)?;
+    if !strip_separators(rest).is_empty() || !is_session(&u.text) {
+        return None;
+    }
+    let url = u.links.first().map(|l| l.url.clone());
+    Some(candidate(
+        u.line,
+        n.line,
+        u.text.clone(),
+        url,
+        found,
+        ctx,
+        prose_zone,
+    ))
 }
 
 /// `Title __Speaker, Org__`: the bold speakers at the end are not the title.
@@ -421,6 +520,7 @@ fn candidate(
         track: ctx.track.clone(),
         byline: None,
         abstract_md: String::new(),
+        also: None,
     }
 }
 

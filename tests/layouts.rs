@@ -1,0 +1,200 @@
+//! One small post per layout family, written for this test (not copies of
+//! corpus posts): each must give exactly its talks, at the right UTC times.
+//! The posts are in `tests/layouts/`; the expected times were worked out by
+//! hand from each post's zone (see the comments).
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+
+/// File → (title prefix, start UTC, end UTC or "" when the post gives
+/// only a start), in line order.
+fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'static str)>> {
+    BTreeMap::from([
+        // Front matter Europe/Berlin; CEST (+2) written on the first talk.
+        (
+            "link_and_date_line.md",
+            vec![
+                (
+                    "Scaling the thing",
+                    "2025-05-14T09:00:00Z",
+                    "2025-05-14T09:30:00Z",
+                ),
+                (
+                    "Debugging in production",
+                    "2025-05-15T14:45:00Z",
+                    "2025-05-15T15:15:00Z",
+                ),
+            ],
+        ),
+        // "All times are in UTC"; the day from the heading; the break left out.
+        (
+            "table_time_column.md",
+            vec![
+                (
+                    "Welcome and introductions",
+                    "2025-03-03T09:00:00Z",
+                    "2025-03-03T09:45:00Z",
+                ),
+                (
+                    "Writing your first probe",
+                    "2025-03-03T09:45:00Z",
+                    "2025-03-03T10:30:00Z",
+                ),
+                (
+                    "Hands-on lab",
+                    "2025-03-03T11:00:00Z",
+                    "2025-03-03T12:00:00Z",
+                ),
+            ],
+        ),
+        // America/Chicago, CDT (-5) in September; a start alone lasts 30 min.
+        (
+            "day_headings.md",
+            vec![
+                (
+                    "Opening keynote",
+                    "2025-09-09T15:00:00Z",
+                    "2025-09-09T15:30:00Z",
+                ),
+                (
+                    "State of the project",
+                    "2025-09-09T18:15:00Z",
+                    "2025-09-09T19:00:00Z",
+                ),
+                (
+                    "Contributor panel",
+                    "2025-09-10T14:30:00Z",
+                    "2025-09-10T15:15:00Z",
+                ),
+                ("Lightning talks", "2025-09-10T16:00:00Z", ""),
+            ],
+        ),
+        // Weekday-only headings within October 6-10, 2025 (title); BST (+1).
+        (
+            "weekday_headings.md",
+            vec![
+                ("Intro to tracing", "2025-10-06T17:00:00Z", ""),
+                ("Policies as code", "2025-10-09T17:30:00Z", ""),
+            ],
+        ),
+        // HTML cards, Asia/Tokyo (+9).
+        (
+            "html_cards.md",
+            vec![
+                (
+                    "Observability without tears",
+                    "2025-06-17T05:00:00Z",
+                    "2025-06-17T05:30:00Z",
+                ),
+                (
+                    "Zero-trust networking",
+                    "2025-06-18T01:20:00Z",
+                    "2025-06-18T01:50:00Z",
+                ),
+            ],
+        ),
+        // An HTML table whose time header names the zone.
+        (
+            "html_table.md",
+            vec![
+                (
+                    "Release planning",
+                    "2025-01-21T15:00:00Z",
+                    "2025-01-21T16:00:00Z",
+                ),
+                (
+                    "Security review",
+                    "2025-02-04T15:00:00Z",
+                    "2025-02-04T16:00:00Z",
+                ),
+            ],
+        ),
+        // Europe/Brussels, CET (+1); the day in the heading; lunch left out.
+        (
+            "time_then_bold.md",
+            vec![
+                ("Packaging done right", "2026-01-31T09:30:00Z", ""),
+                (
+                    "Reproducible builds in practice",
+                    "2026-01-31T10:15:00Z",
+                    "",
+                ),
+            ],
+        ),
+        // CEST (+2) in the time header; one talk per track cell; breaks out.
+        (
+            "zone_in_header_parallel_tracks.md",
+            vec![
+                (
+                    "Service meshes today",
+                    "2025-04-08T13:00:00Z",
+                    "2025-04-08T13:30:00Z",
+                ),
+                (
+                    "Storage for stateful apps",
+                    "2025-04-08T13:00:00Z",
+                    "2025-04-08T13:30:00Z",
+                ),
+                (
+                    "Multi-cluster routing",
+                    "2025-04-08T14:00:00Z",
+                    "2025-04-08T14:30:00Z",
+                ),
+            ],
+        ),
+        // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
+        (
+            "two_zones_on_one_line.md",
+            vec![("Ask the maintainers", "2025-06-12T17:00:00Z", "")],
+        ),
+    ])
+}
+
+#[test]
+fn every_layout_family_gives_its_talks_at_the_right_time() {
+    let dir = repo().join("tests/layouts");
+    let o = run(almanac()
+        .args(["list", "--format", "json", "--posts"])
+        .arg(&dir));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let listed: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let mut got: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+    for t in &listed {
+        let file = std::path::Path::new(t["file"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        got.entry(file).or_default().push((
+            t["title"].as_str().unwrap().to_string(),
+            t["start_utc"].as_str().unwrap().to_string(),
+            t["end_utc"].as_str().unwrap_or("").to_string(),
+        ));
+    }
+    let mut wrong = Vec::new();
+    let files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for f in &files {
+        assert!(
+            expected().contains_key(f.as_str()),
+            "{f} has no expectation"
+        );
+    }
+    for (file, want) in expected() {
+        let have = got.remove(file).unwrap_or_default();
+        let ok = have.len() == want.len()
+            && have
+                .iter()
+                .zip(&want)
+                .all(|(h, w)| h.0.starts_with(w.0) && h.1 == w.1 && h.2 == w.2);
+        if !ok {
+            wrong.push(format!("{file}:\n  want {want:?}\n  have {have:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -154,7 +154,10 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                 let root = posts.clone();
                 let (s, posts_error) = tokio::task::spawn_blocking(move || {
                     let t = Instant::now();
-                    let r = apply(&mut site, &root, batch);
+                    // Each post is guarded where it is read and rendered;
+                    // this is for a bug outside them: the site is kept.
+                    let r = crate::diag::guarded(|| apply(&mut site, &root, batch))
+                        .unwrap_or_else(|m| Err(format!("internal error while applying changes: {m}")));
                     tracing::debug!(took_us = t.elapsed().as_micros() as u64, "posts re-read");
                     (site, r.err())
                 }).await.map_err(|e| Error::Other(format!("rebuild task: {e}")))?;
@@ -348,7 +351,14 @@ fn set_publish_error(shared: &Shared, error: &Option<String>) {
 fn swap(site: &mut Site, shared: &Arc<Shared>) {
     let old = shared.snapshot.load_full();
     let t = Instant::now();
-    let new = Arc::new(site.snapshot(Some(&old), chrono::Utc::now()));
+    let new = match crate::diag::guarded(|| site.snapshot(Some(&old), chrono::Utc::now())) {
+        Ok(new) => Arc::new(new),
+        Err(message) => {
+            // A bug outside any one post: keep serving what was served.
+            tracing::error!(%message, "internal error while assembling the snapshot; serving the previous one");
+            return;
+        }
+    };
     tracing::debug!(
         took_us = t.elapsed().as_micros() as u64,
         "snapshot assembled"

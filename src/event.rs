@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::io::{Read, Write};
 
 use crate::config::Config;
-use crate::diag::Diagnostic;
+use crate::diag::{self, Diagnostic};
 use crate::post::{self, Post};
 use crate::talk::{self, Talk};
 use crate::undated::Undated;
@@ -101,6 +101,14 @@ pub struct FileOutcome {
 
 /// Reads one post file into an event; `undated` dates a post without `date:`.
 pub fn load_file(path: &Path, config: &Config, undated: &Undated) -> FileOutcome {
+    diag::guarded(|| read_file(path, config, undated)).unwrap_or_else(|message| FileOutcome {
+        path: path.to_path_buf(),
+        event: None,
+        diagnostics: vec![diag::internal_error(path, "reading", &message)],
+    })
+}
+
+fn read_file(path: &Path, config: &Config, undated: &Undated) -> FileOutcome {
     match post::read(path, config, undated) {
         Ok((post, mut diagnostics)) => {
             let (talks, talk_diags) = talk::extract(&post, config);

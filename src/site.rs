@@ -1150,29 +1150,60 @@ impl Site {
         let mut work = work.into_iter().peekable();
         while work.peek().is_some() {
             let chunk: Vec<(PathBuf, Option<Rendered>)> = work.by_ref().take(256).collect();
-            let events: Vec<Event> = chunk
+            // A panic in one post (a bug) costs that post: it keeps its
+            // last rendering and reports the error.
+            let events: Vec<Result<Event, String>> = chunk
                 .par_iter()
-                .map(|(p, _)| self.entries[p].kept.full(&self.config))
+                .map(|(p, _)| diag::guarded(|| self.entries[p].kept.full(&self.config)))
                 .collect();
-            let revisions: Vec<Revisions> = events
+            let revisions: Vec<Option<Revisions>> = events
                 .iter()
-                .map(|e| revisions(&mut self.history, e, now, retention))
+                .map(|e| {
+                    let e = e.as_ref().ok()?;
+                    Some(revisions(&mut self.history, e, now, retention))
+                })
                 .collect();
-            let done: Vec<(PathBuf, Rendered)> = chunk
+            type Done = (PathBuf, Result<Rendered, (Option<Rendered>, String)>);
+            let done: Vec<Done> = chunk
                 .into_par_iter()
                 .zip(events)
                 .zip(revisions)
                 .map(|(((p, old), event), revisions)| {
-                    let r = self.render(&event, old.as_ref(), &revisions);
+                    let r = match (event, revisions) {
+                        (Ok(event), Some(revisions)) => {
+                            diag::guarded(|| self.render(&event, old.as_ref(), &revisions))
+                                .map_err(|m| (old, m))
+                        }
+                        (Err(m), _) => Err((old, m)),
+                        (Ok(_), None) => unreachable!("revisions are made for every event"),
+                    };
                     (p, r)
                 })
                 .collect();
             for (p, r) in done {
-                if !slugs.refused.contains(&p) {
-                    self.rerendered.push(r.assets.clone());
-                }
-                if let Some(e) = self.entries.get_mut(&p) {
-                    e.rendered = Some(r);
+                match r {
+                    Ok(r) => {
+                        if !slugs.refused.contains(&p) {
+                            self.rerendered.push(r.assets.clone());
+                        }
+                        if let Some(e) = self.entries.get_mut(&p) {
+                            e.rendered = Some(r);
+                        }
+                    }
+                    Err((old, message)) => {
+                        if let Some(r) = old.as_ref().filter(|_| !slugs.refused.contains(&p)) {
+                            self.rerendered.push(r.assets.clone());
+                        }
+                        if let Some(e) = self.entries.get_mut(&p) {
+                            e.rendered = old;
+                        }
+                        let mut problems = self
+                            .file_diags
+                            .get(&p)
+                            .map_or_else(Vec::new, |d| d.to_vec());
+                        problems.push(diag::internal_error(&p, "rendering", &message));
+                        self.set_problems(&p, problems);
+                    }
                 }
             }
         }

@@ -271,6 +271,66 @@ fn edits_renames_deletes_and_broken_edits_are_served() {
     }
 }
 
+/// A post that trips a bug (a test-only hook makes the finder panic on a
+/// marker) costs that post only: the daemon keeps serving and watching, the
+/// panic is reported for that post on `/healthz`, a post that was good keeps
+/// its last good version, and a later good edit is published.
+#[test]
+fn a_panic_in_one_post_takes_nothing_else_down() {
+    const MARKER: &str = "TRIP-THE-TEST-PANIC";
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("posts");
+    copy_dir(&repo().join("seeds"), &posts);
+    let talk = |title: &str| {
+        format!(
+            "---\ntitle: Extra talks\ndate: 2024-02-01\ntimezone: Europe/Paris\n---\n\n[{title}](https://example.org/t)\n\nTuesday, March 19, 2024, 10:00 - 10:30\n"
+        )
+    };
+    let boom = posts.join("boom.md");
+    fs::write(&boom, talk("First") + MARKER).unwrap();
+    fs::write(dir.path().join("almanac.yaml"), config()).unwrap();
+    let d = Daemon::spawn_with_env(dir, &[], &[("ALMANAC_TEST_PANIC", MARKER)]);
+
+    // At start: everything else is served; the panic is that post's error.
+    assert!(d.get(EVENT).text().contains("BEGIN:VEVENT"));
+    assert_eq!(d.get("/events/boom.ics").status, 404);
+    let health = d.get("/healthz").text();
+    assert!(
+        health.contains("boom.md") && health.contains("internal error while reading this post"),
+        "{health}"
+    );
+
+    // A good edit is published.
+    fs::write(&boom, talk("Second")).unwrap();
+    d.wait_for("/events/boom.ics", "the good edit", |r| {
+        r.status == 200 && r.text().contains("SUMMARY:Second")
+    });
+    // It trips the bug again: its last good version stays, the error shows.
+    fs::write(&boom, talk("Third") + MARKER).unwrap();
+    d.wait_for("/healthz", "the panic reported", |r| {
+        r.text().contains("internal error while reading this post")
+    });
+    assert!(d.get("/events/boom.ics").text().contains("SUMMARY:Second"));
+    // The daemon still watches and serves the other posts.
+    let seed = d.posts().join("001_751c3eeda9040c24.txt");
+    let original = fs::read_to_string(&seed).unwrap();
+    fs::write(
+        &seed,
+        original.replace("09:00 am - 09:10 am MST", "08:30 am - 08:40 am MST"),
+    )
+    .unwrap();
+    d.wait_for(EVENT, "an edit of another post", |r| {
+        r.text()
+            .contains("DTSTART;TZID=America/Denver:20241112T083000")
+    });
+    fs::write(&boom, talk("Fourth")).unwrap();
+    d.wait_for("/events/boom.ics", "the fixed post", |r| {
+        r.text().contains("SUMMARY:Fourth")
+    });
+    let health = d.get("/healthz").text();
+    assert!(!health.contains("internal error"), "{health}");
+}
+
 #[test]
 fn posts_folder_replaced_keeps_serving_then_recovers() {
     let d = seeds_daemon();

@@ -133,8 +133,18 @@ impl Daemon {
     /// Starts the daemon in `dir` (which holds `posts/` and `almanac.yaml`),
     /// with extra `serve` arguments.
     pub fn spawn(dir: tempfile::TempDir, extra_args: &[&str]) -> Daemon {
+        Self::spawn_with_env(dir, extra_args, &[])
+    }
+
+    /// As [`Daemon::spawn`], with environment variables for the daemon.
+    pub fn spawn_with_env(
+        dir: tempfile::TempDir,
+        extra_args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Daemon {
         use std::io::BufRead;
         let mut cmd = almanac();
+        cmd.envs(env.iter().copied());
         cmd.current_dir(dir.path())
             .args([
                 "serve",

@@ -157,6 +157,30 @@ pub fn added(old: &[Diagnostic], new: &[Diagnostic]) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Runs `f`, turning a panic into its message: one post that trips a bug
+/// in almanac must cost that post, never the calendars of all the others.
+/// (The panic is still printed by the default hook, for the bug report.)
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string())
+    })
+}
+
+/// The error that stands for a panic while handling a post.
+pub fn internal_error(path: &Path, stage: &str, message: &str) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        0,
+        format!(
+            "internal error while {stage} this post ({message}); its last good version stays published (a bug in almanac: please report it with the post)"
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,28 +210,4 @@ mod tests {
         assert_eq!(added(&[], &[d(1)]), vec![d(1)]);
         assert!(added(&[d(1)], &[]).is_empty());
     }
-}
-
-/// Runs `f`, turning a panic into its message: one post that trips a bug
-/// in almanac must cost that post, never the calendars of all the others.
-/// (The panic is still printed by the default hook, for the bug report.)
-pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic without a message".to_string())
-    })
-}
-
-/// The error that stands for a panic while handling a post.
-pub fn internal_error(path: &Path, stage: &str, message: &str) -> Diagnostic {
-    Diagnostic::error(
-        path,
-        0,
-        format!(
-            "internal error while {stage} this post ({message}); its last good version stays published (a bug in almanac: please report it with the post)"
-        ),
-    )
 }

@@ -16,6 +16,8 @@ use std::sync::Arc;
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Information for the author (`check`, `explain`): never published.
+    Note,
     Warning,
     Error,
 }
@@ -23,6 +25,7 @@ pub enum Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -56,6 +59,15 @@ impl Diagnostic {
             path: path.to_path_buf(),
             line,
             severity: Severity::Warning,
+            message: message.into(),
+        }
+    }
+
+    pub fn note(path: &Path, line: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.to_path_buf(),
+            line,
+            severity: Severity::Note,
             message: message.into(),
         }
     }

@@ -324,6 +324,8 @@ mod tests {
             },
             location: None,
             line: 1,
+            time_line: 1,
+            how: Default::default(),
         }
     }
 

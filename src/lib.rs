@@ -18,6 +18,7 @@
 //! - [`watch`]: file events → changes to re-read.
 //! - [`daemon`]: `almanac serve`, the loop that ties watch, rebuild, publish and HTTP together.
 //! - [`build`]: `almanac build`, one pass of the pipeline.
+//! - [`explain`]: `almanac explain POST`, how each talk of one post was read.
 //! - [`event`]: a post and its talks, loaded from a file, and what the site keeps of a post between renders.
 //!
 //! [`diag`] carries the `path:line: message` problems every stage reports, and
@@ -29,6 +30,7 @@ pub mod daemon;
 pub mod diag;
 mod error;
 pub mod event;
+pub mod explain;
 pub mod history;
 pub mod http;
 pub mod post;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use almanac::Config;
-use almanac::diag::Diagnostic;
+use almanac::diag::{Diagnostic, Severity};
 use almanac::site::Site;
 
 #[derive(Parser)]
@@ -63,6 +63,14 @@ enum Command {
     Check {
         #[command(flatten)]
         inputs: Inputs,
+    },
+    /// Explain one post: each talk found, the lines it came from, how its date, year and zone were decided, and every time that became no talk.
+    Explain {
+        /// The post file.
+        post: PathBuf,
+        /// Configuration file [default: almanac.yaml in the working directory, if present].
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// List every talk found, with its UTC start and end, as text or JSON; writes nothing.
     List {
@@ -140,12 +148,30 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Explain { post, config } => {
+            let config = Config::load(config.as_deref())?;
+            match almanac::explain::explain(&post, &config) {
+                Ok(text) => {
+                    print!("{text}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(d) => {
+                    println!("{d}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
         Command::Check { inputs } => {
             let config = Config::load(inputs.config.as_deref())?;
             let diags = check(&inputs, &config)?;
             print_problems(std::io::stdout().lock(), &diags);
-            let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!("{} errors, {} warnings", errors, diags.len() - errors);
+            let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+            let errors = count(Severity::Error);
+            eprintln!(
+                "{errors} errors, {} warnings, {} notes",
+                count(Severity::Warning),
+                count(Severity::Note)
+            );
             Ok(if errors > 0 {
                 ExitCode::from(1)
             } else {
@@ -200,7 +226,24 @@ fn check(inputs: &Inputs, config: &Config) -> Result<Vec<Diagnostic>, almanac::E
     let mut site = Site::new(config.clone());
     site.load_all(&inputs.posts)
         .map_err(almanac::Error::Other)?;
-    Ok(site.snapshot(None, chrono::Utc::now()).problems.all())
+    let mut all = site.snapshot(None, chrono::Utc::now()).problems.all();
+    // The times that became no talk, so a missed talk does not go unseen.
+    let mut notes = Vec::new();
+    for event in site.published() {
+        let errors: Vec<_> = all
+            .iter()
+            .filter(|d| d.path == event.post.path && d.is_error())
+            .cloned()
+            .collect();
+        notes.extend(almanac::talk::unused_times(
+            &event.post,
+            &event.talks,
+            &errors,
+        ));
+    }
+    all.extend(notes);
+    all.sort();
+    Ok(all)
 }
 
 /// One problem per line, written in blocks: a big site has tens of

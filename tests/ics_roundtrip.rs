@@ -31,6 +31,8 @@ fn talk(title: &str, abstract_md: &str, track: &str) -> Talk {
         },
         location: Some(title.into()),
         line: 1,
+        time_line: 1,
+        how: Default::default(),
     }
 }
 

@@ -198,3 +198,53 @@ fn every_layout_family_gives_its_talks_at_the_right_time() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// `check` names every time that became no talk, with the reason; nothing
+/// else in these posts is a problem.
+#[test]
+fn check_notes_the_times_that_became_no_talk() {
+    let o = run(almanac()
+        .args(["check", "--posts"])
+        .arg(repo().join("tests/layouts")));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].contains("table_time_column.md:13: note: a time that became no talk: a table row"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("time_then_bold.md:12: note: a time that became no talk: a break, meal"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains("zone_in_header_parallel_tracks.md:10: note:"),
+        "{out}"
+    );
+    assert!(text(&o.stderr).contains("0 errors, 0 warnings, 3 notes"));
+}
+
+/// `explain` shows each talk's lines and how its date, year and zone were
+/// decided.
+#[test]
+fn explain_says_where_each_part_of_a_time_came_from() {
+    let o = run(almanac()
+        .arg("explain")
+        .arg(repo().join("tests/layouts/day_headings.md")));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    for want in [
+        "\"Community days 2025\": 4 talks, found in its text",
+        "day_headings.md:15: Contributor panel",
+        "  title     line 15: - 9:30am - 10:15am **Contributor panel**",
+        "  local     Wed 2025-09-10 09:30 – 10:15 America/Chicago",
+        "  UTC       2025-09-10T14:30Z – 2025-09-10T15:15Z",
+        "  date      from the nearest day heading or date above",
+        "  year      2025, the year the post's title states",
+        "  zone      America/Chicago, from front matter `timezone`",
+        "  local     Wed 2025-09-10 11:00 – 11:30 (no end written: default_duration) America/Chicago",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in:\n{out}");
+    }
+}

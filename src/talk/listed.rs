@@ -17,7 +17,7 @@ use chrono_tz::Tz;
 use super::find::MAX_TALKS_PER_POST as MAX_TALKS;
 use super::resolve::{self, PostZones, ZoneSource};
 use super::zone;
-use super::{Ids, Speaker, Talk, When};
+use super::{How, Ids, Speaker, Talk, When};
 use crate::diag::Diagnostic;
 use crate::post::{AtLine, ListedTalk, Post};
 
@@ -45,7 +45,7 @@ pub(super) fn talks(
             &entry.title
         };
         match when(entry, zones) {
-            Ok((when, warnings)) => {
+            Ok((when, warnings, how)) => {
                 for w in warnings {
                     diags.push(Diagnostic::warning(
                         &post.path,
@@ -73,6 +73,8 @@ pub(super) fn talks(
                     when,
                     location: entry.location.clone().or_else(|| location.clone()),
                     line: entry.line,
+                    time_line: entry.start.line,
+                    how,
                 });
             }
             Err((line, message)) => diags.push(Diagnostic::error(
@@ -86,7 +88,10 @@ pub(super) fn talks(
 }
 
 /// The entry's time, or the line and reason it has none.
-fn when(entry: &ListedTalk, zones: &PostZones) -> Result<(When, Vec<String>), (usize, String)> {
+fn when(
+    entry: &ListedTalk,
+    zones: &PostZones,
+) -> Result<(When, Vec<String>, How), (usize, String)> {
     let at = |field: &AtLine, m: String| (field.line, m);
     let (start, offset) = date_time(&entry.start.text).ok_or_else(|| {
         at(

@@ -28,7 +28,7 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::post::Post;
 pub use find::Candidate;
-pub use resolve::TalkZone;
+pub use resolve::{How, TalkZone};
 
 /// When a talk happens, in UTC and as written locally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +66,10 @@ pub struct Talk {
     pub location: Option<String>,
     /// 1-based line of the link in the post.
     pub line: usize,
+    /// 1-based line its time was read on.
+    pub time_line: usize,
+    /// How its date, year and zone were decided (`almanac explain`).
+    pub how: How,
 }
 
 impl Talk {
@@ -134,7 +138,7 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
     }
     let mut talks = Vec::with_capacity(candidates.len());
     for c in &candidates {
-        let (when, warnings) = match resolve::resolve(c, &zones) {
+        let (when, warnings, how) = match resolve::resolve(c, &zones) {
             Ok(ok) => ok,
             Err(message) => {
                 diags.push(Diagnostic::error(
@@ -170,9 +174,38 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
             when,
             location: location.clone(),
             line: c.line,
+            time_line: c.time_line,
+            how,
         });
     }
     (talks, diags)
+}
+
+/// Notes for the lines that hold a schedule-like time but gave no talk
+/// (`talks` are the post's talks; lines already named by an error are
+/// left to it), with the reason: what `almanac check` reports so an author
+/// sees a talk that was missed.
+pub fn unused_times(post: &Post, talks: &[Talk], errors: &[Diagnostic]) -> Vec<Diagnostic> {
+    if post.listed_talks.is_some() {
+        return Vec::new();
+    }
+    let used: std::collections::HashSet<usize> = talks
+        .iter()
+        .flat_map(|t| [t.line, t.time_line])
+        .chain(errors.iter().map(|d| d.line))
+        .collect();
+    doc::read(&post.body, post.body_line)
+        .iter()
+        .filter(|u| !matches!(u.kind, doc::Kind::Heading(_)) && !used.contains(&u.line))
+        .filter(|u| when::scan(&u.text).time.is_some())
+        .map(|u| {
+            Diagnostic::note(
+                &post.path,
+                u.line,
+                format!("a time that became no talk: {}", schedule::why_no_talk(u)),
+            )
+        })
+        .collect()
 }
 
 /// When the environment variable `ALMANAC_TEST_PANIC` is set, a post whose

@@ -42,8 +42,111 @@ pub struct PostZones {
     pub default_duration: Duration,
 }
 
-/// A resolved time, or why there is none. Warnings ride along with a success.
-pub type Resolved = Result<(When, Vec<String>), String>;
+/// A resolved time and how it was decided, or why there is none. Warnings
+/// ride along with a success.
+pub type Resolved = Result<(When, Vec<String>, How), String>;
+
+/// How a talk's date, year and zone were decided: what `almanac explain`
+/// tells an author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct How {
+    pub date: DateFrom,
+    pub year: YearFrom,
+    pub zone: ZoneFrom,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateFrom {
+    /// Written with the time, on the entry.
+    Entry,
+    /// The nearest day heading or date line above, or the one date the
+    /// post's prose gives.
+    Above,
+    /// Front matter `talks:`.
+    Listed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearFrom {
+    Written,
+    /// The year the post's title (or, undated, its text) states.
+    Stated(i32),
+    /// The first year on or after the post's date with that day (and weekday).
+    AfterPostDate(NaiveDate),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneFrom {
+    /// Written on the entry (or its date line).
+    Entry(WrittenZone),
+    /// Stated once for the section or post, or in the table's time header.
+    Stated(WrittenZone),
+    /// Written on the entry and agreeing with the post's IANA zone, which
+    /// is used (for its DST rules).
+    Agrees(WrittenZone, Tz, ZoneSource),
+    FrontMatter(Tz),
+    Rule(Tz),
+    /// The zone most of the post's talks write.
+    Usual(WrittenZone),
+    City(Tz),
+    Default(Tz),
+}
+
+impl Default for How {
+    /// For talks made by hand (tests): as if listed in front matter in UTC.
+    fn default() -> Self {
+        How {
+            date: DateFrom::Listed,
+            year: YearFrom::Written,
+            zone: ZoneFrom::Default(chrono_tz::UTC),
+        }
+    }
+}
+
+impl std::fmt::Display for How {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let date = match self.date {
+            DateFrom::Entry => "written on the entry",
+            DateFrom::Above => {
+                "from the nearest day heading or date above (or the one date the post gives)"
+            }
+            DateFrom::Listed => "from front matter `talks:`",
+        };
+        let year = match self.year {
+            YearFrom::Written => "written".to_string(),
+            YearFrom::Stated(y) => format!("{y}, the year the post's title states"),
+            YearFrom::AfterPostDate(d) => {
+                format!("the first year on or after the post's date ({d}) that fits")
+            }
+        };
+        let source = |s: ZoneSource| match s {
+            ZoneSource::FrontMatter => "front matter `timezone`",
+            ZoneSource::Rule => "the configuration's `events:` rule",
+        };
+        let zone = match self.zone {
+            ZoneFrom::Entry(w) => format!("{}, written on the entry", w.label()),
+            ZoneFrom::Stated(w) => format!(
+                "{}, stated for the section or post (\"All times are …\", a time column's header)",
+                w.label()
+            ),
+            ZoneFrom::Agrees(w, tz, s) => format!(
+                "{} written, which agrees with {} from {}",
+                w.label(),
+                tz.name(),
+                source(s)
+            ),
+            ZoneFrom::FrontMatter(tz) => format!("{}, from front matter `timezone`", tz.name()),
+            ZoneFrom::Rule(tz) => format!("{}, from the configuration's `events:` rule", tz.name()),
+            ZoneFrom::Usual(w) => format!("{}, the zone the post's other talks write", w.label()),
+            ZoneFrom::City(tz) => format!("{}, from the city the post names", tz.name()),
+            ZoneFrom::Default(tz) => format!(
+                "{}, the configured default (nothing in the post or configuration names one)",
+                tz.name()
+            ),
+        };
+        write!(f, "date {date}; year {year}; zone {zone}")
+    }
+}
 
 const WEEKDAYS: [&str; 7] = [
     "Monday",
@@ -76,20 +179,17 @@ const MONTHS: [&str; 12] = [
 pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
     let mut warnings = Vec::new();
     let time = c.found.time.ok_or("no time")?;
-    let (date, context_zone) = match (c.found.date, c.context) {
-        (Some(d), _) => (d, None),
-        (None, Some((d, z))) => (d, z),
+    let (date, context_zone, date_from) = match (c.found.date, c.context) {
+        (Some(d), _) => (d, None, DateFrom::Entry),
+        (None, Some((d, z))) => (d, z, DateFrom::Above),
         (None, None) => {
             return Err("a time but no date: write the day on the time line (\"Tuesday, March 19 • 10:00 - 10:30\") or in a heading above".to_string());
         }
     };
-    let day = settle_date(&date, zones.reference, zones.year_hint)?;
+    let (day, year_from) = settle_date(&date, zones.reference, zones.year_hint)?;
     let (start, end) = settle_clock(time.start, time.end, &mut warnings)?;
-    let written = time
-        .zone
-        .or(c.found.date_zone)
-        .or(context_zone)
-        .or(c.stated_zone);
+    let on_entry = time.zone.or(c.found.date_zone).or(context_zone);
+    let written = on_entry.or(c.stated_zone);
 
     let start_local = day.and_time(start);
     let mut end_local = match end {
@@ -100,7 +200,12 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
         end_local += Duration::days(1);
     }
 
-    let zone = settle_zone(written, zones, start_local, &mut warnings)?;
+    let (zone, mut zone_from) = settle_zone(written, zones, start_local, &mut warnings)?;
+    if on_entry.is_none()
+        && let ZoneFrom::Entry(w) = zone_from
+    {
+        zone_from = ZoneFrom::Stated(w);
+    }
     let start_utc = to_utc(start_local, &zone, &mut warnings)?;
     let end_utc = to_utc(end_local, &zone, &mut warnings)?;
     if let Some(also) = c.also
@@ -118,6 +223,11 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
             has_end: end.is_some(),
         },
         warnings,
+        How {
+            date: date_from,
+            year: year_from,
+            zone: zone_from,
+        },
     ))
 }
 
@@ -146,7 +256,7 @@ fn agree(
         city: None,
         default_duration: Duration::zero(),
     };
-    let Ok(tz) = settle_zone(Some(zone), &alone, local, &mut ignored) else {
+    let Ok((tz, _)) = settle_zone(Some(zone), &alone, local, &mut ignored) else {
         return;
     };
     let Ok(other) = to_utc(local, &tz, &mut ignored) else {
@@ -186,11 +296,11 @@ pub fn exact(
             start_local.format("%Y-%m-%d %H:%M")
         ));
     }
-    let zone = match (written, zones.iana) {
-        (Some(WrittenZone::Offset(offset)), Some((tz, _)))
+    let (zone, zone_from) = match (written, zones.iana) {
+        (Some(w @ WrittenZone::Offset(offset)), Some((tz, _)))
             if zone_offset(tz, start_local) != Some(offset) =>
         {
-            TalkZone::Fixed { offset, label: "" }
+            (TalkZone::Fixed { offset, label: "" }, ZoneFrom::Entry(w))
         }
         _ => settle_zone(written, zones, start_local, &mut warnings)?,
     };
@@ -202,7 +312,12 @@ pub fn exact(
         zone,
         has_end: end_local.is_some(),
     };
-    Ok((when, warnings))
+    let how = How {
+        date: DateFrom::Listed,
+        year: YearFrom::Written,
+        zone: zone_from,
+    };
+    Ok((when, warnings, how))
 }
 
 /// The zone a talk is published in: an IANA zone (written as `TZID`) or a
@@ -241,7 +356,7 @@ fn settle_zone(
     zones: &PostZones,
     local: NaiveDateTime,
     warnings: &mut Vec<String>,
-) -> Result<TalkZone, String> {
+) -> Result<(TalkZone, ZoneFrom), String> {
     let fixed = |w: WrittenZone| match w {
         WrittenZone::Abbrev { name, offset } => TalkZone::Fixed {
             offset,
@@ -257,7 +372,7 @@ fn settle_zone(
                 WrittenZone::Region { .. } => unreachable!("matched above"),
             };
             match zone_offset(tz, local) {
-                Some(o) if o == offset => Ok(TalkZone::Iana(tz)),
+                Some(o) if o == offset => Ok((TalkZone::Iana(tz), ZoneFrom::Agrees(w, tz, source))),
                 other => {
                     let theirs = other.map_or("no single offset".to_string(), format_offset);
                     let msg = format!(
@@ -271,33 +386,39 @@ fn settle_zone(
                         ZoneSource::FrontMatter => Err(msg),
                         ZoneSource::Rule => {
                             warnings.push(format!("{msg}; using {} as written", w.label()));
-                            Ok(fixed(w))
+                            Ok((fixed(w), ZoneFrom::Entry(w)))
                         }
                     }
                 }
             }
         }
-        (Some(WrittenZone::Region { tz: region, name }), Some((tz, source))) => {
+        (Some(w @ WrittenZone::Region { tz: region, name }), Some((tz, source))) => {
             match (zone_offset(region, local), zone_offset(tz, local)) {
-                (a, b) if a == b => Ok(TalkZone::Iana(tz)),
+                (a, b) if a == b => Ok((TalkZone::Iana(tz), ZoneFrom::Agrees(w, tz, source))),
                 _ if source == ZoneSource::FrontMatter => Err(format!(
                     "{name} contradicts the post's zone {} on that date",
                     tz.name()
                 )),
-                _ => Ok(TalkZone::Iana(region)),
+                _ => Ok((TalkZone::Iana(region), ZoneFrom::Entry(w))),
             }
         }
-        (Some(w), None) => Ok(fixed(w)),
-        (None, Some((tz, _))) => Ok(TalkZone::Iana(tz)),
+        (Some(w), None) => Ok((fixed(w), ZoneFrom::Entry(w))),
+        (None, Some((tz, ZoneSource::FrontMatter))) => {
+            Ok((TalkZone::Iana(tz), ZoneFrom::FrontMatter(tz)))
+        }
+        (None, Some((tz, ZoneSource::Rule))) => Ok((TalkZone::Iana(tz), ZoneFrom::Rule(tz))),
         (None, None) => match (zones.usual, zones.city) {
-            (Some(w), _) => Ok(fixed(w)),
-            (None, Some(tz)) => Ok(TalkZone::Iana(tz)),
+            (Some(w), _) => Ok((fixed(w), ZoneFrom::Usual(w))),
+            (None, Some(tz)) => Ok((TalkZone::Iana(tz), ZoneFrom::City(tz))),
             (None, None) => {
                 warnings.push(format!(
                     "no time zone written and none configured for this post; assuming {} (set `timezone:` in the front matter or an `events:` rule)",
                     zones.default.name()
                 ));
-                Ok(TalkZone::Iana(zones.default))
+                Ok((
+                    TalkZone::Iana(zones.default),
+                    ZoneFrom::Default(zones.default),
+                ))
             }
         },
     }
@@ -345,7 +466,7 @@ fn settle_date(
     d: &DateSpec,
     reference: NaiveDate,
     year_hint: Option<i32>,
-) -> Result<NaiveDate, String> {
+) -> Result<(NaiveDate, YearFrom), String> {
     let month = MONTHS
         .get((d.month as usize).wrapping_sub(1))
         .ok_or("no such month")?;
@@ -361,7 +482,7 @@ fn settle_date(
                     d.day,
                     WEEKDAYS[wd_of(date) as usize]
                 )),
-                _ => Ok(date),
+                _ => Ok((date, YearFrom::Written)),
             }
         }
         None => {
@@ -374,7 +495,7 @@ fn settle_date(
                 .and_then(|y| NaiveDate::from_ymd_opt(y, d.month, d.day))
                 .filter(|date| d.weekday.is_none_or(|w| wd_of(*date) == w))
             {
-                return Ok(date);
+                return Ok((date, YearFrom::Stated(date.year())));
             }
             for y in reference.year()..=reference.year() + 12 {
                 let Some(date) = NaiveDate::from_ymd_opt(y, d.month, d.day) else {
@@ -384,7 +505,7 @@ fn settle_date(
                     continue;
                 }
                 if d.weekday.is_none_or(|w| wd_of(date) == w) {
-                    return Ok(date);
+                    return Ok((date, YearFrom::AfterPostDate(reference)));
                 }
             }
             Err(format!(
@@ -601,18 +722,21 @@ mod tests {
         assert_eq!(
             settle_date(&d(Some(0), 3, 23, None), r, None)
                 .unwrap()
+                .0
                 .to_string(),
             "2026-03-23"
         );
         assert_eq!(
             settle_date(&d(None, 3, 23, None), r, None)
                 .unwrap()
+                .0
                 .to_string(),
             "2025-03-23"
         );
         assert_eq!(
             settle_date(&d(None, 1, 2, None), r, None)
                 .unwrap()
+                .0
                 .to_string(),
             "2026-01-02"
         );
@@ -626,6 +750,7 @@ mod tests {
         assert_eq!(
             settle_date(&d(Some(1), 2, 29, None), r, None)
                 .unwrap()
+                .0
                 .to_string(),
             "2028-02-29"
         );

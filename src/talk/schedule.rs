@@ -437,6 +437,29 @@ fn line_entry(
     Some(c)
 }
 
+/// Why a unit that holds a schedule-like time became no talk: what
+/// `almanac check` and `almanac explain` tell the author.
+pub fn why_no_talk(u: &Unit) -> &'static str {
+    if u.kind == Kind::Row {
+        return "a table row with a time, but no title cell a talk can be named by (or a break, meal or social item)";
+    }
+    match leading_time(&u.text) {
+        Some((_, rest)) => {
+            let title = strip_separators(rest);
+            if title.is_empty() {
+                "a time with no title after it or on the next line of its item"
+            } else if !is_session(title) {
+                "a break, meal, registration or social item, not a talk"
+            } else {
+                "an entry whose date, zone or title could not be settled (see the errors)"
+            }
+        }
+        None => {
+            "a time inside running prose: it opens no entry (write the time first, or the title as a link with the time on the next line)"
+        }
+    }
+}
+
 /// `10:00 PT / 19:00 CEST`: the same start in a second zone, after a slash.
 fn second_zone_time(rest: &str) -> Option<(TimeSpec, &str)> {
     let r = rest.trim_start().strip_prefix('/')?;

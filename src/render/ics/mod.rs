@@ -349,6 +349,8 @@ mod tests {
             },
             location: Some("Paris".into()),
             line: 3,
+            time_line: 3,
+            how: Default::default(),
         }
     }
 

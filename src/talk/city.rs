@@ -17,8 +17,20 @@ pub fn zone_in(text: &str) -> Option<Tz> {
         .map(|w| w.trim_matches('.'))
         .filter(|w| !w.is_empty())
         .collect();
+    let mut name = String::new();
     for i in 0..words.len() {
         if !words[i].starts_with(|c: char| c.is_uppercase()) {
+            continue;
+        }
+        // Most capitalised words begin no city's name: one look, no joins.
+        name.clear();
+        name.extend(words[i].chars().flat_map(char::to_lowercase));
+        let from = CITIES.partition_point(|(c, _)| *c < name.as_str());
+        let begins_one = CITIES.get(from).is_some_and(|(c, _)| {
+            c.strip_prefix(name.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        });
+        if !begins_one {
             continue;
         }
         // Longest name first: "Salt Lake City" before "Salt".

@@ -79,7 +79,14 @@ impl Unit {
 
 /// Collapses runs of whitespace to one space, trimmed.
 pub fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The line without list markers, heading `#`s, blockquote `>`s.
@@ -114,6 +121,10 @@ fn strip_markers(line: &str) -> String {
 /// Markdown links (inline and reference-style text) in a line.
 fn links_in(source: &str) -> Vec<Link> {
     let mut out = Vec::new();
+    // No bracket and no tag: no link (most lines), and no parser to build.
+    if !source.contains(['[', '<']) {
+        return out;
+    }
     let parser = Parser::new_with_broken_link_callback(
         source,
         Options::empty(),

@@ -115,14 +115,22 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         (None, Some(tz)) => Some((tz, resolve::ZoneSource::Rule)),
         (None, None) => None,
     };
+    let usual = usual_zone(&candidates);
     let zones = resolve::PostZones {
         iana,
-        usual: usual_zone(&candidates),
+        usual,
         default: config.timezone,
         reference: post.date.date_naive(),
         year_hint,
-        // Only looked for when nothing above it in the order can decide.
-        city: iana.is_none().then(|| post_city(post)).flatten(),
+        // Only looked for when nothing above it in the order can decide:
+        // no IANA zone, no zone the other talks write, and a talk that
+        // writes none (a scan of the whole text, skipped when it cannot
+        // matter).
+        city: (iana.is_none()
+            && usual.is_none()
+            && (post.listed_talks.is_some() || candidates.iter().any(|c| !writes_a_zone(c))))
+        .then(|| post_city(post))
+        .flatten(),
         default_duration: config.default_duration,
     };
     let location = post
@@ -328,6 +336,14 @@ fn stated_year(text: &str) -> Option<i32> {
         .filter(|w| w.len() == 4)
         .filter_map(|w| w.parse::<i32>().ok())
         .find(|y| (1990..=2100).contains(y))
+}
+
+/// Whether an entry writes (or its section states) a zone of its own.
+fn writes_a_zone(c: &Candidate) -> bool {
+    c.found.time.and_then(|t| t.zone).is_some()
+        || c.found.date_zone.is_some()
+        || c.context.is_some_and(|(_, z)| z.is_some())
+        || c.stated_zone.is_some()
 }
 
 /// The zone most talks of the post write (ties: the first written).

@@ -96,11 +96,16 @@ const NAMED_ZONES: [(&str, Tz); 8] = [
 /// A zone a text states for what follows: an abbreviation or offset written
 /// with the word "time" (or in a heading), or a named region's time.
 pub fn stated_zone(text: &str, heading: bool) -> Option<WrittenZone> {
-    let lower = text.to_lowercase();
-    let about_time = heading || lower.contains("time") || lower.contains("all times");
+    // Most lines say nothing about time: decided without an allocation.
+    let about_time = heading
+        || text
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"time"));
     if !about_time {
         return None;
     }
+    let lower = text.to_lowercase();
     for tok in when::lex(text) {
         if let when::Tok::Zone(z) = tok {
             return Some(z);
@@ -108,11 +113,8 @@ pub fn stated_zone(text: &str, heading: bool) -> Option<WrittenZone> {
     }
     NAMED_ZONES
         .iter()
-        .find(|(name, _)| {
-            contains_word(&lower, &format!("{name} time"))
-                || (heading && contains_word(&lower, name))
-                || contains_word(&lower, &format!("{name} time zone"))
-        })
+        .filter(|(name, _)| contains_word(&lower, name))
+        .find(|(name, _)| heading || contains_word(&lower, &format!("{name} time")))
         .map(|&(name, tz)| WrittenZone::Region { name, tz })
 }
 
@@ -131,18 +133,17 @@ struct Context {
 /// its title states.
 pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec<Candidate> {
     let mut ctx = Context::default();
+    // Each unit's date and time, read once (the grammar is the costly part).
+    let scans: Vec<Found> = units.iter().map(|u| when::scan(&u.text)).collect();
     // A zone written in a prose time ("scheduled for 14:00 - 19:00 UTC")
     // stands for the post when nothing states one more plainly.
-    let prose_zone = units.iter().find_map(|u| {
-        let f = when::scan(&u.text);
-        f.time.and_then(|t| t.zone)
-    });
+    let prose_zone = scans.iter().find_map(|f| f.time.and_then(|t| t.zone));
     let mut last_day: Option<NaiveDate> = None;
     let mut seen_day: Option<DateSpec> = None;
     let mut out = Vec::new();
     let mut i = 0;
     while i < units.len() {
-        let u = &units[i];
+        let (u, scan) = (&units[i], scans[i]);
         i += 1;
         if let Kind::Heading(level) = u.kind {
             if let Some(z) = stated_zone(&u.text, true) {
@@ -152,16 +153,18 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
             if (2..=3).contains(&level) {
                 ctx.track = Some(u.text.clone());
             }
-        } else if let Some(z) = stated_zone(&u.text, false)
-            && when::scan(&u.text).time.is_none()
+        } else if scan.time.is_none()
+            && let Some(z) = stated_zone(&u.text, false)
         {
             ctx.zone = Some(z);
         }
-        if let Some(day) = day_of(u, reference, year_hint, last_day) {
+        if let Some(day) = day_of(u, scan, reference, year_hint, last_day) {
             ctx.day = Some(day);
             continue;
         }
-        if let Some(c) = titled_then_time(u, units.get(i), &ctx, prose_zone) {
+        if scan.time.is_none()
+            && let Some(c) = titled_then_time(u, units.get(i), &ctx, prose_zone)
+        {
             i += 1;
             if let Some(d) = c
                 .found
@@ -183,11 +186,8 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
         if found.is_empty() {
             // The one date a sentence gives for the event ("on September
             // 14th"), for entries that meet no day heading.
-            if ctx.day.is_none() && seen_day.is_none() {
-                let f = when::scan(&u.text);
-                if f.time.is_none() {
-                    seen_day = f.date;
-                }
+            if ctx.day.is_none() && seen_day.is_none() && scan.time.is_none() {
+                seen_day = scan.date;
             }
             continue;
         }
@@ -243,6 +243,7 @@ fn concrete(d: &DateSpec, year_hint: Option<i32>) -> Option<NaiveDate> {
 /// entry's day, else the post's date).
 fn day_of(
     u: &Unit,
+    f: Found,
     reference: NaiveDate,
     year_hint: Option<i32>,
     last_day: Option<NaiveDate>,
@@ -250,11 +251,7 @@ fn day_of(
     let heading = matches!(u.kind, Kind::Heading(_));
     let short = u.text.chars().count() <= 60;
     let bold_line = short && u.lead_bold.as_deref() == Some(&u.text);
-    if u.kind == Kind::Row {
-        return None;
-    }
-    let f = when::scan(&u.text);
-    if f.time.is_some() {
+    if u.kind == Kind::Row || f.time.is_some() {
         return None;
     }
     // A short line that opens with a date ("Tuesday, May 1, 2018 (before
@@ -318,19 +315,22 @@ fn weekday_of(word: &str) -> Option<u32> {
 
 /// The time expression that opens `text`, and the text after it.
 fn leading_time(text: &str) -> Option<(Found, &str)> {
+    // The run of words that can belong to a time; read whole first (one
+    // reading of the grammar for the usual line), else word by word back.
+    let mut ends = Vec::new();
     let mut end = 0;
-    let mut best: Option<(Found, usize)> = None;
     for (i, word) in text.split_inclusive(char::is_whitespace).enumerate() {
         if i > 12 || !time_word(word.trim()) {
             break;
         }
         end += word.len();
-        let f = when::scan(&text[..end]);
-        if f.time.is_some() {
-            best = Some((f, end));
-        }
+        ends.push(end);
     }
-    let (f, end) = best?;
+    let (f, end) = ends
+        .iter()
+        .rev()
+        .map(|&end| (when::scan(&text[..end]), end))
+        .find(|(f, _)| f.time.is_some())?;
     // The time must open the text: nothing but the time words before it.
     Some((f, &text[end..]))
 }
@@ -489,7 +489,7 @@ fn titled_then_time(
     ctx: &Context,
     prose_zone: Option<WrittenZone>,
 ) -> Option<Candidate> {
-    if !matches!(u.kind, Kind::Heading(3..)) || when::scan(&u.text).time.is_some() {
+    if !matches!(u.kind, Kind::Heading(3..)) {
         return None;
     }
     let n = next.filter(|n| matches!(n.kind, Kind::Line { .. } | Kind::Item { .. }))?;

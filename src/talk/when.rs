@@ -282,9 +282,24 @@ pub struct Found {
     pub date_zone: Option<WrittenZone>,
 }
 
+/// Whether a text without digits may still write a time.
+fn names_an_hour(text: &str) -> bool {
+    let has = |word: &str| {
+        text.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    has("noon") || has("midnight")
+}
+
 /// Finds the time range in `text` and the date that goes with it: the
 /// nearest date before the time, else the first one after it.
 pub fn scan(text: &str) -> Found {
+    // Every date and time has a digit, but for "noon" and "midnight": most
+    // lines of a post have neither, and are not lexed at all.
+    if !text.bytes().any(|b| b.is_ascii_digit()) && !names_an_hour(text) {
+        return Found::default();
+    }
     let toks = lex(text);
     let times = find_times(&toks);
     let dates = find_dates(&toks);

@@ -145,6 +145,16 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // "Pacific" stated once (PDT, -7 in March after the 9th); "1:00 am"
+        // after lunch is a typo for pm; nothing under "Past workshops".
+        (
+            "workshop_day_with_typo_and_past.md",
+            vec![
+                ("Welcome and setup", "2025-03-17T16:00:00Z", ""),
+                ("Working with containers", "2025-03-17T20:00:00Z", ""),
+                ("Wrap-up and questions", "2025-03-17T22:00:00Z", ""),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",
@@ -209,20 +219,19 @@ fn check_notes_the_times_that_became_no_talk() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
-    assert!(
-        lines[0].contains("table_time_column.md:13: note: a time that became no talk: a table row"),
-        "{out}"
-    );
-    assert!(
-        lines[1].contains("time_then_bold.md:12: note: a time that became no talk: a break, meal"),
-        "{out}"
-    );
-    assert!(
-        lines[2].contains("zone_in_header_parallel_tracks.md:10: note:"),
-        "{out}"
-    );
-    assert!(text(&o.stderr).contains("0 errors, 0 warnings, 3 notes"));
+    let want = [
+        "table_time_column.md:13: note: a time that became no talk: a table row",
+        "time_then_bold.md:12: note: a time that became no talk: a break, meal",
+        "workshop_day_with_typo_and_past.md:12: note: a time that became no talk: a break, meal",
+        "workshop_day_with_typo_and_past.md:13: warning: 1:00 am is listed after a later entry of the same day; read as 1:00 pm",
+        "workshop_day_with_typo_and_past.md:20: note: a time that became no talk: under a heading of past events",
+        "zone_in_header_parallel_tracks.md:10: note: a time that became no talk: a table row",
+    ];
+    assert_eq!(lines.len(), want.len(), "{out}");
+    for (line, want) in lines.iter().zip(want) {
+        assert!(line.contains(want), "{line:?} lacks {want:?}");
+    }
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 5 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

@@ -145,8 +145,10 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         return (talks, diags);
     }
     let mut talks = Vec::with_capacity(candidates.len());
+    let mut previous_start: Option<NaiveDateTime> = None;
     for c in &candidates {
-        let (when, warnings, how) = match resolve::resolve(c, &zones) {
+        let resolved = resolve::resolve(c, &zones).map(|ok| am_typo(c, ok, previous_start, &zones));
+        let (when, warnings, how) = match resolved {
             Ok(ok) => ok,
             Err(message) => {
                 diags.push(Diagnostic::error(
@@ -160,6 +162,7 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         for w in warnings {
             diags.push(Diagnostic::warning(&post.path, c.time_line, w));
         }
+        previous_start = Some(when.start_local);
         let (title, mut speakers) = split_title(&find::plain_inline(&c.text));
         if speakers.is_empty()
             && let Some(by) = &c.byline
@@ -202,15 +205,22 @@ pub fn unused_times(post: &Post, talks: &[Talk], errors: &[Diagnostic]) -> Vec<D
         .flat_map(|t| [t.line, t.time_line])
         .chain(errors.iter().map(|d| d.line))
         .collect();
-    doc::read(&post.body, post.body_line)
+    let units = doc::read(&post.body, post.body_line);
+    let past = past_sections(&units);
+    units
         .iter()
         .filter(|u| !matches!(u.kind, doc::Kind::Heading(_)) && !used.contains(&u.line))
         .filter(|u| when::scan(&u.text).time.is_some())
         .map(|u| {
+            let why = if past.iter().any(|r| r.contains(&u.line)) {
+                "under a heading of past events (a recap, not a schedule)"
+            } else {
+                schedule::why_no_talk(u)
+            };
             Diagnostic::note(
                 &post.path,
                 u.line,
-                format!("a time that became no talk: {}", schedule::why_no_talk(u)),
+                format!("a time that became no talk: {why}"),
             )
         })
         .collect()
@@ -231,6 +241,56 @@ fn test_panic_hook(post: &Post) {
         && post.body.contains(m.as_str())
     {
         panic!("test hook: the post holds {m}");
+    }
+}
+
+/// An "am" that contradicts the schedule around it is a typo: an hour before
+/// 7 written "am", listed after an entry that starts later the same day
+/// ("**10:30 am** …", "**12:00 pm** Lunch", then "**1:00 am**"), is read as
+/// pm, with a warning. Nothing else is second-guessed.
+fn am_typo(
+    c: &Candidate,
+    resolved: (When, Vec<String>, How),
+    previous: Option<NaiveDateTime>,
+    zones: &resolve::PostZones,
+) -> (When, Vec<String>, How) {
+    use chrono::Timelike;
+    let Some(t) = c.found.time else {
+        return resolved;
+    };
+    let start = resolved.0.start_local;
+    let contradicts = t.start.pm == Some(false)
+        && start.hour() < 7
+        && previous.is_some_and(|p| p.date() == start.date() && p > start);
+    if !contradicts {
+        return resolved;
+    }
+    let pm = |k: when::Clock| when::Clock {
+        pm: Some(true),
+        ..k
+    };
+    let mut fixed = c.clone();
+    fixed.found.time = Some(when::TimeSpec {
+        start: pm(t.start),
+        end: t.end.map(|e| {
+            if e.pm == Some(false) || e.pm.is_none() {
+                pm(e)
+            } else {
+                e
+            }
+        }),
+        ..t
+    });
+    match resolve::resolve(&fixed, zones) {
+        Ok((when, mut warnings, how)) => {
+            warnings.push(format!(
+                "{} am is listed after a later entry of the same day; read as {} pm (a typo, evidently)",
+                start.format("%-I:%M"),
+                start.format("%-I:%M")
+            ));
+            (when, warnings, how)
+        }
+        Err(_) => resolved,
     }
 }
 
@@ -318,8 +378,41 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
         more.into_iter()
             .filter(|c| !taken.contains(&c.line) && !taken.contains(&c.time_line)),
     );
+    // Recaps are not schedules: nothing under a "Past talks" heading.
+    let past = past_sections(&units);
+    out.retain(|c| !past.iter().any(|r| r.contains(&c.line)));
     out.sort_by_key(|c| c.line);
     out.truncate(find::MAX_TALKS_PER_POST);
+    out
+}
+
+/// The line ranges under headings that name past events ("Past Talks",
+/// "Previous webinars", "Past events in 2023"): each runs to the next
+/// heading of the same or a higher level.
+fn past_sections(units: &[doc::Unit]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<(u8, usize)> = None;
+    for u in units {
+        let doc::Kind::Heading(level) = u.kind else {
+            continue;
+        };
+        if let Some((l, from)) = open
+            && level <= l
+        {
+            out.push(from..u.line);
+            open = None;
+        }
+        let lower = u.text.to_lowercase();
+        let past = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| matches!(w, "past" | "previous" | "earlier"));
+        if past && open.is_none() {
+            open = Some((level, u.line));
+        }
+    }
+    if let Some((_, from)) = open {
+        out.push(from..usize::MAX);
+    }
     out
 }
 

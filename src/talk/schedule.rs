@@ -25,7 +25,7 @@ use super::when::{self, DateSpec, Found, TimeSpec};
 use super::zone::{self, WrittenZone};
 
 /// Words of a title that make an entry a non-session (README "What is a talk").
-const NOT_SESSIONS: [&str; 17] = [
+const NOT_SESSIONS: [&str; 20] = [
     "booth",
     "pavilion",
     "break",
@@ -43,6 +43,9 @@ const NOT_SESSIONS: [&str; 17] = [
     "zoom session",
     "doors open",
     "b r e a k",
+    "offsite",
+    "drinkup",
+    "drinks",
 ];
 
 /// Whether a title names a session (not a meal, break or social event).

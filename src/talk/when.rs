@@ -114,10 +114,13 @@ pub fn lex(text: &str) -> Vec<Tok> {
                 });
                 continue;
             }
+            // `UTC+2`, `GMT-07:00`, and `UTC -3` with one space.
+            let sign_at = if b.get(i) == Some(&b' ') { i + 1 } else { i };
             if (word == "UTC" || word == "GMT")
-                && matches!(b.get(i), Some(b'+' | b'-'))
-                && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && matches!(b.get(sign_at), Some(b'+' | b'-'))
+                && b.get(sign_at + 1).is_some_and(u8::is_ascii_digit)
             {
+                i = sign_at;
                 let start = i;
                 i += 1;
                 while i < b.len() && (b[i].is_ascii_digit() || b[i] == b':') {
@@ -289,7 +292,7 @@ fn names_an_hour(text: &str) -> bool {
             .windows(word.len())
             .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
     };
-    has("noon") || has("midnight")
+    has("noon") || has("midday") || has("midnight")
 }
 
 /// Finds the time range in `text` and the date that goes with it: the
@@ -858,6 +861,13 @@ mod tests {
                 c(9, 0, None),
                 Some(c(9, 30, None)),
                 Some(WrittenZone::Offset(7200)),
+            ),
+            (
+                "Tuesday, November 19th. 10:00 to 12:00 UTC -3.",
+                Some(d(Some(1), 11, 19, None)),
+                c(10, 0, None),
+                Some(c(12, 0, None)),
+                Some(WrittenZone::Offset(-3 * 3600)),
             ),
             (
                 "2024-03-19 09:00—09:30 GMT-07:00",

@@ -155,6 +155,30 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Wrap-up and questions", "2025-03-17T22:00:00Z", ""),
             ],
         ),
+        // A bold date line alone, the title on the `Topic:` line below it.
+        (
+            "community_calls.md",
+            vec![
+                ("Triage without tears", "2025-09-08T16:00:00Z", ""),
+                ("Writing docs people read", "2025-10-13T16:00:00Z", ""),
+            ],
+        ),
+        // Reference links, each time in a bullet nested under its talk; EST.
+        (
+            "nested_time_bullets.md",
+            vec![
+                ("Operators in practice", "2025-11-12T19:15:00Z", ""),
+                ("Scheduling at scale", "2025-11-13T16:00:00Z", ""),
+            ],
+        ),
+        // A heading per talk, its time after a `**Date:**` label.
+        (
+            "keynotes_with_date_label.md",
+            vec![
+                ("Open data for everyone", "2025-07-07T09:30:00Z", ""),
+                ("Building welcoming communities", "2025-07-08T16:00:00Z", ""),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",

@@ -182,7 +182,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
         }
         let found = match u.kind {
             Kind::Row => row_entries(u, &ctx, prose_zone, reference, last_day),
-            _ => line_entry(u, units.get(i), &ctx, prose_zone)
+            _ => line_entry(units, i - 1, &ctx, prose_zone)
                 .into_iter()
                 .collect(),
         };
@@ -322,8 +322,15 @@ fn leading_time(text: &str) -> Option<(Found, &str)> {
     // reading of the grammar for the usual line), else word by word back.
     let mut ends = Vec::new();
     let mut end = 0;
-    for (i, word) in text.split_inclusive(char::is_whitespace).enumerate() {
-        if i > 12 || !time_word(word.trim()) {
+    let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
+    for (i, word) in words.iter().enumerate() {
+        // `6 August @ 20:00 UTC`: an "@" before a clock joins date and time
+        // (before a room, `11:00 @ H.3242 - Title`, it ends the time).
+        let at_clock = word.trim() == "@"
+            && words.get(i + 1).is_some_and(|n| {
+                n.trim().starts_with(|c: char| c.is_ascii_digit()) && n.contains(':')
+            });
+        if i > 12 || !(at_clock || time_word(word.trim())) {
             break;
         }
         end += word.len();
@@ -385,11 +392,12 @@ fn strip_separators(s: &str) -> &str {
 
 /// A line or list item that opens with a time.
 fn line_entry(
-    u: &Unit,
-    next: Option<&Unit>,
+    units: &[Unit],
+    at: usize,
     ctx: &Context,
     prose_zone: Option<WrittenZone>,
 ) -> Option<Candidate> {
+    let u = &units[at];
     let (found, rest) = leading_time(&u.text)?;
     let (also, rest) = match second_zone_time(rest) {
         Some((t, after)) => (Some(t), after),
@@ -409,17 +417,20 @@ fn line_entry(
         .map(|l| l.url.clone());
     let mut line = u.line;
     if title.is_empty() {
-        // A time alone, the title on the next line of the same item.
-        let n = next.filter(|n| {
-            n.line == u.line + 1
-                && matches!(
-                    n.kind,
-                    Kind::Item { first: false } | Kind::Line { first: false }
-                )
-        })?;
+        let n = lone_time_title(units, at)?;
         title = n.text.clone();
-        url = n.links.first().map(|l| l.url.clone());
+        url = n.links.first().map(|l| l.url.clone()).filter(|u| u != "#");
         line = n.line;
+        if let Some(label) = LABELS.iter().find_map(|l| strip_label(&n.text, l)) {
+            title = label.to_string();
+        } else if let Some(l) = n
+            .links
+            .first()
+            .filter(|l| n.text.trim_start_matches('[').starts_with(&l.text))
+        {
+            // `[Title](url) led by …`, `[Title][4] led by …`: the link names it.
+            title = l.text.clone();
+        }
     }
     if let Some(l) = u
         .links
@@ -463,6 +474,60 @@ pub fn why_no_talk(u: &Unit) -> &'static str {
     }
 }
 
+/// Labels that name a talk's title on its own line (`_Topic_: …`).
+const LABELS: [&str; 4] = ["topic", "title", "talk", "session"];
+
+/// `Topic: The title` → `The title` (any case, the label then a colon).
+fn strip_label<'a>(text: &'a str, label: &str) -> Option<&'a str> {
+    let (head, rest) = text.split_once(':')?;
+    head.trim()
+        .eq_ignore_ascii_case(label)
+        .then(|| rest.trim())
+        .filter(|r| !r.is_empty())
+}
+
+/// The unit that names a time written alone (`**6 August @ 20:00 UTC**`):
+/// a `Topic:`/`Title:` line among the next lines of its paragraph or item,
+/// else the next line of it; for a nested bullet holding only a time, the
+/// item it is nested under (`- [Title][4] led by …` then `  - Tuesday,
+/// December 11 @ 10:50 AM PST`).
+fn lone_time_title(units: &[Unit], at: usize) -> Option<&Unit> {
+    let u = &units[at];
+    let same_block: Vec<&Unit> = units[at + 1..]
+        .iter()
+        .take(4)
+        .enumerate()
+        .take_while(|(k, n)| {
+            n.line == u.line + k + 1
+                && matches!(
+                    n.kind,
+                    Kind::Item { first: false } | Kind::Line { first: false }
+                )
+        })
+        .map(|(_, n)| n)
+        .collect();
+    if let Some(n) = same_block
+        .iter()
+        .find(|n| LABELS.iter().any(|l| strip_label(&n.text, l).is_some()))
+    {
+        return Some(n);
+    }
+    if let Some(n) = same_block.first() {
+        return Some(n);
+    }
+    if !matches!(u.kind, Kind::Item { first: true }) {
+        return None;
+    }
+    // The item above, within a few lines, that opens with a title and
+    // holds no time of its own.
+    let parent = units[..at]
+        .iter()
+        .rev()
+        .take_while(|p| u.line - p.line <= 6 && !matches!(p.kind, Kind::Heading(_)))
+        .find(|p| p.kind == (Kind::Item { first: true }))?;
+    (when::scan(&parent.text).time.is_none() && !parent.links.is_empty()).then_some(parent)
+}
+
 /// `10:00 PT / 19:00 CEST`: the same start in a second zone, after a slash.
 fn second_zone_time(rest: &str) -> Option<(TimeSpec, &str)> {
     let r = rest.trim_start().strip_prefix('/')?;
@@ -485,7 +550,8 @@ fn split_byline(title: &str) -> (String, Option<String>) {
 }
 
 /// A card or heading that names a talk, with its time alone on the next
-/// unit (`<h3>Title</h3><p>June 17, 2025 · 14:00–14:30</p>`).
+/// unit, perhaps after a label (`<h3>Title</h3><p>June 17, 2025 ·
+/// 14:00–14:30</p>`, `### Title` then `**Date:** 1 August, 7:30 UTC`).
 fn titled_then_time(
     u: &Unit,
     next: Option<&Unit>,
@@ -496,7 +562,12 @@ fn titled_then_time(
         return None;
     }
     let n = next.filter(|n| matches!(n.kind, Kind::Line { .. } | Kind::Item { .. }))?;
-    let (found, rest) = leading_time(&n.text)?;
+    // `**Date:** 1 August, 7:30 UTC` under the talk's heading.
+    let text = ["date", "when", "time"]
+        .iter()
+        .find_map(|l| strip_label(&n.text, l))
+        .unwrap_or(&n.text);
+    let (found, rest) = leading_time(text)?;
     if !strip_separators(rest).is_empty() || !is_session(&u.text) {
         return None;
     }
@@ -537,7 +608,7 @@ fn candidate(
 ) -> Candidate {
     Candidate {
         line,
-        text: escape_md(&title),
+        text: escape_md(&tidy(&title)),
         url: url.unwrap_or_default(),
         found,
         time_line,
@@ -548,6 +619,22 @@ fn candidate(
         abstract_md: String::new(),
         also: None,
     }
+}
+
+/// Text read with its markup turned into spaces (`[Binder](…), a tool`
+/// reads `Binder , a tool`): no space before `,;.!?)` or after `(`.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, ',' | ';' | '.' | '!' | '?' | ')') && out.ends_with(' ') {
+            out.pop();
+        }
+        if c == ' ' && out.ends_with('(') {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Plain text kept plain when later read as Markdown.

@@ -179,6 +179,20 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Building welcoming communities", "2025-07-08T16:00:00Z", ""),
             ],
         ),
+        // Talks in sentences: the bold or quoted title before each time; the
+        // booth sentence has no title before its time and stays prose.
+        (
+            "talks_in_sentences.md",
+            vec![
+                (
+                    "keynote on sustainable maintenance",
+                    "2025-05-06T16:00:00Z",
+                    "2025-05-06T17:00:00Z",
+                ),
+                ("\"Faster builds with caching\"", "2025-05-07T10:30:00Z", ""),
+                ("\"Reproducible releases\"", "2025-05-08T14:00:00Z", ""),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",
@@ -245,6 +259,7 @@ fn check_notes_the_times_that_became_no_talk() {
     let lines: Vec<&str> = out.lines().collect();
     let want = [
         "table_time_column.md:13: note: a time that became no talk: a table row",
+        "talks_in_sentences.md:11: note: a time that became no talk: a time inside running prose",
         "time_then_bold.md:12: note: a time that became no talk: a break, meal",
         "workshop_day_with_typo_and_past.md:12: note: a time that became no talk: a break, meal",
         "workshop_day_with_typo_and_past.md:13: warning: 1:00 am is listed after a later entry of the same day; read as 1:00 pm",
@@ -255,7 +270,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 5 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 6 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

@@ -1,8 +1,9 @@
 //! Stage 2 of the pipeline: a [`Post`] → its [`Talk`]s.
 //!
 //! `doc` (with `html` for HTML blocks) reads the body as a document of
-//! units; `find` locates link-first entries and `schedule` time-first and
-//! table entries; `when` reads date/time text, `resolve` settles year, zone
+//! units; `find` locates link-first entries, `schedule` time-first, table
+//! and card entries, `sentence` talks written in sentences; `when` reads
+//! date/time text, `resolve` settles year, zone
 //! (`city` for posts that only name their city) and clock into UTC, and this
 //! module assembles the result (title, speakers, UID). `listed` takes the
 //! talks an author lists in front matter instead. Pure functions: no
@@ -16,6 +17,7 @@ pub mod html;
 pub mod listed;
 pub mod resolve;
 pub mod schedule;
+pub mod sentence;
 pub mod when;
 pub mod zone;
 
@@ -189,6 +191,7 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
             how,
         });
     }
+    settle_disagreements(post, &mut talks, &mut diags);
     (talks, diags)
 }
 
@@ -241,6 +244,46 @@ fn test_panic_hook(post: &Post) {
         && post.body.contains(m.as_str())
     {
         panic!("test hook: the post holds {m}");
+    }
+}
+
+/// A start written in two zones that disagree (`5:45AM UTC / 10:45AM PDT`)
+/// takes the reading the rest of the post supports: the one nearer the
+/// post's other talks (a talk "in the same session as" another is minutes
+/// from it, not hours); the first written when neither is nearer.
+fn settle_disagreements(post: &Post, talks: &mut [Talk], diags: &mut Vec<Diagnostic>) {
+    let starts: Vec<DateTime<Utc>> = talks.iter().map(|t| t.when.start).collect();
+    for (i, t) in talks.iter_mut().enumerate() {
+        let Some(alt) = t.how.alternative else {
+            continue;
+        };
+        let nearest = |x: DateTime<Utc>| {
+            starts
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, s)| (*s - x).num_minutes().abs())
+                .min()
+        };
+        let second_nearer = match (nearest(t.when.start), nearest(alt.start)) {
+            (Some(a), Some(b)) => b < a,
+            _ => false,
+        };
+        let (used, which) = if second_nearer {
+            t.when = alt;
+            (alt.start, "the second, nearer the post's other talks")
+        } else {
+            (t.when.start, "the first written")
+        };
+        diags.push(Diagnostic::warning(
+            &post.path,
+            t.time_line,
+            format!(
+                "talk \"{}\": using {which} ({})",
+                t.title,
+                used.format("%Y-%m-%dT%H:%MZ")
+            ),
+        ));
     }
 }
 
@@ -368,16 +411,30 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
         .collect();
     let mut out: Vec<Candidate> = find::find(&post.body, post.body_line)
         .into_iter()
+        // A line that opens with a person's link names a speaker, not a
+        // talk ("[Kim](/author/kim)'s talk [\"Title\"](…) on …"): the
+        // document reading finds its title.
+        .filter(|c| !sentence::is_person_url(&c.url))
         .filter(|c| {
             c.found.date.is_some() || c.context.is_some() || !dated_elsewhere.contains(&c.time_line)
         })
         .collect();
     let taken: std::collections::HashSet<usize> =
         out.iter().flat_map(|c| [c.line, c.time_line]).collect();
-    out.extend(
-        more.into_iter()
-            .filter(|c| !taken.contains(&c.line) && !taken.contains(&c.time_line)),
-    );
+    // The times the link-first reading took on each of its lines: a line
+    // the document reading finds more talks on (two sessions in one
+    // sentence) gives those too.
+    let times_taken: Vec<(usize, Option<when::TimeSpec>)> =
+        out.iter().map(|c| (c.time_line, c.found.time)).collect();
+    out.extend(more.into_iter().filter(|c| {
+        let free = !taken.contains(&c.line) && !taken.contains(&c.time_line);
+        let another_time = c.also.is_none()
+            && c.line == c.time_line
+            && taken.contains(&c.line)
+            && !times_taken.contains(&(c.time_line, c.found.time))
+            && times_taken.iter().any(|(l, _)| *l == c.line);
+        free || another_time
+    }));
     // Recaps are not schedules: nothing under a "Past talks" heading.
     let past = past_sections(&units);
     out.retain(|c| !past.iter().any(|r| r.contains(&c.line)));

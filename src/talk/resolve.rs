@@ -53,6 +53,9 @@ pub struct How {
     pub date: DateFrom,
     pub year: YearFrom,
     pub zone: ZoneFrom,
+    /// The instant the same start written in a second zone gives, when the
+    /// two disagree (`5:45AM UTC / 10:45AM PDT`).
+    pub alternative: Option<When>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +102,7 @@ impl Default for How {
             date: DateFrom::Listed,
             year: YearFrom::Written,
             zone: ZoneFrom::Default(chrono_tz::UTC),
+            alternative: None,
         }
     }
 }
@@ -208,44 +212,45 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
     }
     let start_utc = to_utc(start_local, &zone, &mut warnings)?;
     let end_utc = to_utc(end_local, &zone, &mut warnings)?;
-    if let Some(also) = c.also
-        && let Some(other) = also.zone
-    {
-        agree(start_utc, day, also.start, other, &mut warnings);
-    }
+    let when = When {
+        start: start_utc,
+        end: end_utc,
+        start_local,
+        end_local,
+        zone,
+        has_end: end.is_some(),
+    };
+    let alternative = c
+        .also
+        .and_then(|also| Some((also.start, also.zone?)))
+        .and_then(|(clock, other)| second_reading(&when, day, clock, other, &mut warnings));
     Ok((
-        When {
-            start: start_utc,
-            end: end_utc,
-            start_local,
-            end_local,
-            zone,
-            has_end: end.is_some(),
-        },
+        when,
         warnings,
         How {
             date: date_from,
             year: year_from,
             zone: zone_from,
+            alternative,
         },
     ))
 }
 
 /// Checks a start written a second time in another zone (`10:00 PT /
-/// 19:00 CEST`) against the instant read from the first, which wins: the
-/// first is what the author led with. The two may fall on different dates
-/// (`22:00 PT / 07:00 CEST`), so they are compared within a day.
-fn agree(
-    start: chrono::DateTime<chrono::Utc>,
+/// 19:00 CEST`) against the instant read from the first. The two may fall
+/// on different dates (`22:00 PT / 07:00 CEST`), so they are compared
+/// within a day. When they disagree, the second reading comes back (the
+/// post's other talks decide between them, see `talk::settle_disagreements`)
+/// with a warning naming both.
+fn second_reading(
+    first: &When,
     day: NaiveDate,
     clock: Clock,
     zone: WrittenZone,
     warnings: &mut Vec<String>,
-) {
+) -> Option<When> {
     let mut ignored = Vec::new();
-    let Ok((local, _)) = settle_clock(clock, None, &mut ignored) else {
-        return;
-    };
+    let (local, _) = settle_clock(clock, None, &mut ignored).ok()?;
     let local = day.and_time(local);
     let alone = PostZones {
         iana: None,
@@ -256,21 +261,28 @@ fn agree(
         city: None,
         default_duration: Duration::zero(),
     };
-    let Ok((tz, _)) = settle_zone(Some(zone), &alone, local, &mut ignored) else {
-        return;
-    };
-    let Ok(other) = to_utc(local, &tz, &mut ignored) else {
-        return;
-    };
-    let apart = (other - start).num_minutes().rem_euclid(24 * 60);
-    if apart != 0 {
-        warnings.push(format!(
-            "{} {} is not the same time as the one written first ({} minutes apart); using the first",
-            local.format("%H:%M"),
-            zone.label(),
-            apart.min(24 * 60 - apart)
-        ));
+    let (tz, _) = settle_zone(Some(zone), &alone, local, &mut ignored).ok()?;
+    let other = to_utc(local, &tz, &mut ignored).ok()?;
+    let apart = (other - first.start).num_minutes().rem_euclid(24 * 60);
+    if apart == 0 {
+        return None;
     }
+    warnings.push(format!(
+        "{} {} is not the same time as {} written first ({} minutes apart)",
+        local.format("%H:%M"),
+        zone.label(),
+        first.start_local.format("%H:%M"),
+        apart.min(24 * 60 - apart)
+    ));
+    let length = first.end - first.start;
+    Some(When {
+        start: other,
+        end: other + length,
+        start_local: local,
+        end_local: local + length,
+        zone: tz,
+        has_end: first.has_end,
+    })
 }
 
 /// Resolves a time written whole (front matter `talks:`): local start and
@@ -316,6 +328,7 @@ pub fn exact(
         date: DateFrom::Listed,
         year: YearFrom::Written,
         zone: zone_from,
+        alternative: None,
     };
     Ok((when, warnings, how))
 }

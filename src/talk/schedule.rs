@@ -180,12 +180,25 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
             out.push(c);
             continue;
         }
-        let found = match u.kind {
+        let mut found = match u.kind {
             Kind::Row => row_entries(u, &ctx, prose_zone, reference, last_day),
             _ => line_entry(units, i - 1, &ctx, prose_zone)
                 .into_iter()
                 .collect(),
         };
+        if found.is_empty() && scan.time.is_some() && scan.date.is_some() {
+            // Talks written in sentences ([`super::sentence`]).
+            found = super::sentence::entries(u)
+                .into_iter()
+                .filter(|e| is_session(&e.title))
+                .map(|e| {
+                    let mut c =
+                        candidate(u.line, u.line, e.title, e.url, e.found, &ctx, prose_zone);
+                    c.also = e.also;
+                    c
+                })
+                .collect();
+        }
         if found.is_empty() {
             // The one date a sentence gives for the event ("on September
             // 14th"), for entries that meet no day heading.

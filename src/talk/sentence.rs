@@ -1,0 +1,327 @@
+//! Talks written in sentences: "**Jeroen Ooms** will give a [**keynote
+//! talk**](…) on Friday, July 9, 12:30PM - 1:30PM UTC", "[Elio](/author/elio)'s
+//! talk ["Building Bilingual Bridges"](…) on Tuesday, July 9 at 11:40 CEST".
+//!
+//! A line (of a paragraph or list item) that writes a date and a clock time
+//! is an entry when, before the time and after any earlier time of the same
+//! line, it names a title: the first bold or quoted text (a link's text
+//! counts), else the first link that is not a person's page. A bold name that
+//! opens the line is the speaker when anything else names the talk, and the
+//! title when nothing does ("**RDevDay@LatinR** with [Pao](/author/pao)…").
+//! Each time of the line reads its own title, so one line can give two
+//! talks. A date and time with nothing titled before them stays prose.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::doc::{Kind, Unit, squash};
+use super::when::{self, Found, TimeSpec};
+
+/// A title read from a sentence, with its link and where its time starts.
+pub struct Entry {
+    pub title: String,
+    pub url: Option<String>,
+    pub found: Found,
+    /// The start written again in a second zone, if it is.
+    pub also: Option<TimeSpec>,
+}
+
+/// The entries a sentence line gives, in order.
+pub fn entries(u: &Unit) -> Vec<Entry> {
+    if !matches!(u.kind, Kind::Line { .. } | Kind::Item { .. }) {
+        return Vec::new();
+    }
+    let source = &u.source;
+    let mut out = Vec::new();
+    let mut from = 0;
+    let clocks = clocks(source);
+    for (k, &(start, end)) in clocks.iter().enumerate() {
+        let spans = spans(&source[from..start]);
+        let rest = &source[from..];
+        from = end;
+        let Some(span) = choose(&spans) else {
+            continue;
+        };
+        let found = when::scan(&super::find::clean(rest));
+        if found.time.is_none() || found.date.is_none() {
+            continue;
+        }
+        out.push(Entry {
+            title: span.text.clone(),
+            url: span.url.clone(),
+            found,
+            also: clocks
+                .get(k + 1)
+                .and_then(|&(next, _)| second_zone(source, end, next)),
+        });
+    }
+    out
+}
+
+/// `12:30PM - 1:30PM UTC / 5:30AM PDT`: the start written again in a second
+/// zone, after a slash between this time and the next clock.
+fn second_zone(source: &str, from: usize, next: usize) -> Option<TimeSpec> {
+    let between = &source[from..next];
+    let slash = between.find('/')?;
+    if between.len() > 24 {
+        return None;
+    }
+    let after = &source[from + slash + 1..];
+    when::scan(&super::find::clean(after))
+        .time
+        .filter(|t| t.zone.is_some())
+}
+
+/// Bold, quoted or linked text of a stretch of Markdown.
+#[derive(Debug, Clone, PartialEq)]
+struct Span {
+    text: String,
+    url: Option<String>,
+    bold: bool,
+    quoted: bool,
+    /// Nothing but markup and spaces before it in the stretch.
+    opens: bool,
+}
+
+fn spans(md: &str) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    // The link or bold text being read, and whether text came before it.
+    let mut link: Option<Span> = None;
+    let mut bold: Option<Span> = None;
+    let mut seen_text = false;
+    for ev in Parser::new_ext(md, Options::empty()) {
+        match ev {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                link = Some(Span {
+                    text: String::new(),
+                    url: Some(dest_url.to_string()),
+                    bold: false,
+                    quoted: false,
+                    opens: !seen_text,
+                });
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some(mut l) = link.take() {
+                    l.text = squash(&l.text);
+                    l.quoted = is_quoted(&l.text);
+                    if !l.text.is_empty() {
+                        out.push(l);
+                    }
+                }
+                seen_text = true;
+            }
+            Event::Start(Tag::Strong) => {
+                if let Some(l) = link.as_mut() {
+                    l.bold = true;
+                } else {
+                    bold = Some(Span {
+                        text: String::new(),
+                        url: None,
+                        bold: true,
+                        quoted: false,
+                        opens: !seen_text,
+                    });
+                }
+            }
+            Event::End(TagEnd::Strong) => {
+                if let Some(mut b) = bold.take() {
+                    b.text = squash(&b.text);
+                    if !b.text.is_empty() {
+                        out.push(b);
+                    }
+                    seen_text = true;
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(l) = link.as_mut() {
+                    l.text.push_str(&t);
+                } else if let Some(b) = bold.as_mut() {
+                    b.text.push_str(&t);
+                } else {
+                    out.extend(quotes(&t));
+                    if !t.trim().is_empty() {
+                        seen_text = true;
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(l) = link.as_mut() {
+                    l.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `"Title"` or `“Title”` in running text.
+fn quotes(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['"', '“']) {
+        let close_char = if rest[open..].starts_with('“') {
+            '”'
+        } else {
+            '"'
+        };
+        let after = &rest[open + rest[open..].chars().next().map_or(1, char::len_utf8)..];
+        let Some(close) = after.find(close_char) else {
+            break;
+        };
+        let inner = squash(&after[..close]);
+        if inner.split_whitespace().count() >= 2 {
+            out.push(Span {
+                text: inner,
+                url: None,
+                bold: false,
+                quoted: true,
+                opens: false,
+            });
+        }
+        rest = &after[close + close_char.len_utf8()..];
+    }
+    out
+}
+
+fn is_quoted(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with('"') && t.ends_with('"') && t.len() > 2)
+        || (t.starts_with('“') && t.ends_with('”'))
+}
+
+/// The span that names the talk (see the module's rules).
+fn choose(spans: &[Span]) -> Option<&Span> {
+    let named = |s: &&Span| (s.bold || s.quoted) && !is_person(s);
+    let lead = spans
+        .first()
+        .filter(|s| s.opens && s.bold && s.url.is_none());
+    let rest = if lead.is_some() { &spans[1..] } else { spans };
+    rest.iter()
+        .find(named)
+        .or_else(|| rest.iter().find(|s| s.url.is_some() && !is_person(s)))
+        .or(lead)
+}
+
+fn is_person(s: &Span) -> bool {
+    s.url.as_deref().is_some_and(is_person_url)
+}
+
+/// A link to a person's page (author pages, profiles), not to a talk.
+pub fn is_person_url(url: &str) -> bool {
+    let u = url.to_ascii_lowercase();
+    const PEOPLE: [&str; 12] = [
+        "/author/",
+        "/authors/",
+        "/people/",
+        "/person/",
+        "/team/",
+        "/speakers/",
+        "/members/",
+        "twitter.com/",
+        "//x.com/",
+        "linkedin.com/",
+        "scholar.google",
+        "orcid.org/",
+    ];
+    if PEOPLE.iter().any(|p| u.contains(p)) {
+        return true;
+    }
+    // github.com/<user>: a profile; github.com/<user>/<repo> is a project.
+    u.split_once("github.com/")
+        .is_some_and(|(_, path)| path.trim_end_matches('/').split('/').count() == 1)
+}
+
+/// Byte ranges of the clock times of a line: `12:30`, `5:05PM`, `10AM`,
+/// `7-10AM` (its last clock), with `am`/`pm` glued or after one space.
+fn clocks(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits = i - start;
+        let mut end = None;
+        if digits <= 2 && b.get(i) == Some(&b':') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            let mut j = i + 1;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j - i - 1 == 2 {
+                end = Some(j);
+            }
+        }
+        let after = end.unwrap_or(i);
+        let k = if b.get(after) == Some(&b' ') {
+            after + 1
+        } else {
+            after
+        };
+        let ampm = b
+            .get(k..k + 2)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"am") || w.eq_ignore_ascii_case(b"pm"))
+            && b.get(k + 2).is_none_or(|c| !c.is_ascii_alphabetic());
+        if ampm && digits <= 2 {
+            end = Some(k + 2);
+        }
+        if let Some(e) = end {
+            out.push((start, e));
+            i = e;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(source: &str) -> Unit {
+        let units = super::super::doc::read(source, 1);
+        units.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn sentences_name_their_talks() {
+        let table: [(&str, &[&str]); 6] = [
+            (
+                "**Jo Doe**, Engineer, will give a [**keynote talk**](https://c.org/k) about [**another thing**](/x) on Friday, July 9, 12:30PM - 1:30PM UTC / 5:30AM PDT.",
+                &["keynote talk"],
+            ),
+            (
+                "- [Elio](/author/elio)'s talk [\"Building Bridges\"](https://s.co/1) on Tuesday, July 9 at 11:40 CEST; and [\"Second One\"](https://s.co/2) on Thursday, July 11 at 12:10 CEST.",
+                &["\"Building Bridges\"", "\"Second One\""],
+            ),
+            (
+                "- [Jon](/author/jon/)'s virtual talk \"Learning Together Online\" goes live on the [playlist](https://y.tube/p) at 10:30am CDT on July 2;",
+                &["Learning Together Online"],
+            ),
+            (
+                "* **RDevDay** with [Pao](/author/pao/). Tuesday, November 19th at 17:30 to 20:30 UTC -3.",
+                &["RDevDay"],
+            ),
+            (
+                "Chung Chan talk on [Maintaining the I/O of R](https://u.sched.com/e/1) on Wednesday July 10, 2024 10:40 - 11:00 CEST.",
+                &["Maintaining the I/O of R"],
+            ),
+            ("We met on Monday, July 8 at 10:00 for coffee.", &[]),
+        ];
+        for (line, want) in table {
+            let got: Vec<String> = entries(&unit(line)).into_iter().map(|e| e.title).collect();
+            assert_eq!(got, want, "{line}");
+        }
+    }
+
+    #[test]
+    fn clock_positions() {
+        let t = "on July 7, 7-10AM UTC / 12AM PDT, or 9:45 or 4 pm";
+        let got: Vec<&str> = clocks(t).iter().map(|&(s, e)| &t[s..e]).collect();
+        assert_eq!(got, ["10AM", "12AM", "9:45", "4 pm"]);
+    }
+}

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::render::ics::Revision;
-use crate::talk::Talk;
+use crate::talk::{Talk, TalkZone};
 
 /// One talk as subscribers last saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,9 +54,35 @@ pub struct History {
 }
 
 /// The part of a talk subscribers see; a change to any of it is an update.
+///
+/// An explicit, versioned encoding (`2:` + hex): every field is written by
+/// hand, never through a `Debug` format, so upgrading a dependency (say
+/// chrono-tz, whose zones' `Debug` text is not a promise) cannot bump every
+/// talk's `SEQUENCE` and make every calendar app re-download and re-notify.
+/// Bump the version only with a migration (see [`History::observe`]).
 pub fn seen_hash(talk: &Talk, description: &str) -> String {
-    let mut h = Sha256::new();
-    for part in [
+    let zone = match talk.when.zone {
+        TalkZone::Iana(tz) => format!("iana:{}", tz.name()),
+        TalkZone::Fixed { offset, label } => format!("fixed:{offset}:{label}"),
+    };
+    let fields = [
+        talk.when.start.timestamp().to_string(),
+        talk.when.end.timestamp().to_string(),
+        zone,
+        talk.title.clone(),
+        talk.location.clone().unwrap_or_default(),
+        description.to_string(),
+        talk.url.clone(),
+        talk.track.clone().unwrap_or_default(),
+    ];
+    format!("2:{}", digest(&fields))
+}
+
+/// The first encoding, which hashed the zone's `Debug` text: kept only to
+/// recognise records written before version 2, so that reading them does
+/// not look like a change.
+fn seen_hash_v1(talk: &Talk, description: &str) -> String {
+    let fields = [
         talk.when.start.timestamp().to_string(),
         talk.when.end.timestamp().to_string(),
         format!("{:?}", talk.when.zone),
@@ -65,7 +91,14 @@ pub fn seen_hash(talk: &Talk, description: &str) -> String {
         description.to_string(),
         talk.url.clone(),
         talk.track.clone().unwrap_or_default(),
-    ] {
+    ];
+    digest(&fields)
+}
+
+/// SHA-256 of the fields, each followed by a NUL, as 24 hex digits.
+fn digest(fields: &[String]) -> String {
+    let mut h = Sha256::new();
+    for part in fields {
         h.update(part.as_bytes());
         h.update([0]);
     }
@@ -137,11 +170,21 @@ impl History {
         &mut self,
         post_slug: &str,
         talk: &Talk,
-        hash: String,
+        description: &str,
         first_seen: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Revision {
+        let hash = seen_hash(talk, description);
         let records = self.posts.entry(post_slug.to_string()).or_default();
+        // A record from before version 2 that says the same: the new hash is
+        // taken in silence (no new revision).
+        if let Some(r) = records.get_mut(&talk.uid)
+            && !r.hash.starts_with("2:")
+            && r.hash == seen_hash_v1(talk, description)
+        {
+            r.hash.clone_from(&hash);
+            self.dirty.insert(post_slug.to_string());
+        }
         let fresh = |sequence: u32, last_modified: i64| Record {
             hash: hash.clone(),
             sequence,
@@ -295,7 +338,7 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::talk::{TalkZone, When};
+    use crate::talk::When;
 
     fn talk(title: &str, hour: u32) -> Talk {
         let start = chrono::NaiveDate::from_ymd_opt(2024, 3, 19)
@@ -329,25 +372,57 @@ mod tests {
         }
     }
 
+    /// The hash input is written field by field: a fixed record hashes to
+    /// this value whatever `Debug` formats a dependency prints. (The values
+    /// were computed apart, with Python's hashlib over the same fields, each
+    /// followed by a NUL.)
+    #[test]
+    fn the_seen_hash_is_a_fixed_encoding() {
+        let mut t = talk("A talk", 9);
+        t.when.zone = TalkZone::Iana(chrono_tz::Europe::Paris);
+        t.location = Some("Paris".into());
+        t.track = Some("Room A".into());
+        assert_eq!(seen_hash(&t, "About it."), "2:8ae3376d50cf24eee29f8330");
+        t.when.zone = TalkZone::Fixed {
+            offset: 3600,
+            label: "CET",
+        };
+        assert_eq!(seen_hash(&t, "About it."), "2:7928cb423ad6dcc4556978c3");
+    }
+
+    /// A record written with the first encoding is taken over without a new
+    /// revision when the talk is unchanged; a changed talk still bumps.
+    #[test]
+    fn records_of_the_first_encoding_migrate_without_a_bump() {
+        let mut h = History::in_memory();
+        let t0 = from_ts(1_700_000_000);
+        let a = talk("A", 9);
+        h.observe("p", &a, "", t0, t0);
+        let r = h.posts.get_mut("p").unwrap().get_mut(&a.uid).unwrap();
+        r.hash = seen_hash_v1(&a, "");
+        let r = h.observe("p", &a, "", t0, from_ts(1_800_000_000));
+        assert_eq!(r.sequence, 0);
+        assert!(h.posts["p"][&a.uid].hash.starts_with("2:"));
+        let r = h.posts.get_mut("p").unwrap().get_mut(&a.uid).unwrap();
+        r.hash = seen_hash_v1(&a, "");
+        let b = talk("B", 9);
+        let r = h.observe("p", &b, "", t0, from_ts(1_800_000_000));
+        assert_eq!(r.sequence, 1);
+    }
+
     #[test]
     fn sequence_grows_only_on_change_and_cancellation_expires() {
         let mut h = History::in_memory();
         let post_date = from_ts(1_700_000_000);
         let t1 = from_ts(1_800_000_000);
         let a = talk("A", 9);
-        let r = h.observe("p", &a, seen_hash(&a, ""), post_date, t1);
+        let r = h.observe("p", &a, "", post_date, t1);
         assert_eq!(
             (r.sequence, r.last_modified),
             (0, post_date),
             "first sight: post date, not the clock"
         );
-        let r = h.observe(
-            "p",
-            &a,
-            seen_hash(&a, ""),
-            post_date,
-            t1 + chrono::Duration::hours(1),
-        );
+        let r = h.observe("p", &a, "", post_date, t1 + chrono::Duration::hours(1));
         assert_eq!(
             (r.sequence, r.last_modified),
             (0, post_date),
@@ -355,7 +430,7 @@ mod tests {
         );
         let b = talk("A", 10);
         let t2 = t1 + chrono::Duration::hours(2);
-        let r = h.observe("p", &b, seen_hash(&b, ""), post_date, t2);
+        let r = h.observe("p", &b, "", post_date, t2);
         assert_eq!((r.sequence, r.last_modified), (1, t2));
         h.settle_post("p", &BTreeSet::new(), t2, chrono::Duration::days(30));
         let c = h.cancelled("p");

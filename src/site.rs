@@ -237,8 +237,7 @@ fn revisions(
     let mut by_uid = HashMap::with_capacity(event.talks.len());
     for t in &event.talks {
         let description = ics::description(t);
-        let hash = history::seen_hash(t, &description);
-        let revision = history.observe(slug, t, hash, event.post.date, now);
+        let revision = history.observe(slug, t, &description, event.post.date, now);
         by_uid.insert(t.uid.clone(), (revision, description));
     }
     let present: BTreeSet<&str> = event.talks.iter().map(|t| t.uid.as_str()).collect();

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::config::Config;
 use crate::diag::{self, Diagnostic, FileProblems, Problems};
 use crate::event::{self, Event, FileOutcome, Kept};
-use crate::history::{self, History, Record};
+use crate::history::{History, Record};
 use crate::post::{self, Post};
 use crate::render::feed::{self, FeedItem};
 use crate::render::ics::{self, CalendarMeta, IcsEvent, Revision, ZoneCache};

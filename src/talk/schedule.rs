@@ -165,24 +165,19 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
             ctx.day = Some(day);
             continue;
         }
-        if scan.time.is_none()
-            && let Some(c) = titled_then_time(u, units.get(i), &ctx, prose_zone)
-        {
-            i += 1;
-            if let Some(d) = c
-                .found
-                .date
-                .or(ctx.day)
-                .and_then(|d| concrete(&d, year_hint))
-            {
-                last_day = Some(d);
+        let card = scan
+            .time
+            .is_none()
+            .then(|| titled_then_time(u, units.get(i), &ctx, prose_zone))
+            .flatten();
+        let mut found = match (card, u.kind) {
+            (Some(c), _) => {
+                // The card's time line is read with it.
+                i += 1;
+                vec![c]
             }
-            out.push(c);
-            continue;
-        }
-        let mut found = match u.kind {
-            Kind::Row => row_entries(u, &ctx, prose_zone, reference, last_day),
-            _ => line_entry(units, i - 1, &ctx, prose_zone)
+            (None, Kind::Row) => row_entries(u, &ctx, prose_zone, reference, last_day),
+            (None, _) => line_entry(units, i - 1, &ctx, prose_zone)
                 .into_iter()
                 .collect(),
         };

@@ -82,6 +82,19 @@ struct Span {
     opens: bool,
 }
 
+impl Span {
+    /// A span whose text is still to be read.
+    fn open(url: Option<String>, bold: bool, opens: bool) -> Span {
+        Span {
+            text: String::new(),
+            url,
+            bold,
+            quoted: false,
+            opens,
+        }
+    }
+}
+
 fn spans(md: &str) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::new();
     // The link or bold text being read, and whether text came before it.
@@ -91,13 +104,7 @@ fn spans(md: &str) -> Vec<Span> {
     for ev in Parser::new_ext(md, Options::empty()) {
         match ev {
             Event::Start(Tag::Link { dest_url, .. }) => {
-                link = Some(Span {
-                    text: String::new(),
-                    url: Some(dest_url.to_string()),
-                    bold: false,
-                    quoted: false,
-                    opens: !seen_text,
-                });
+                link = Some(Span::open(Some(dest_url.to_string()), false, !seen_text));
             }
             Event::End(TagEnd::Link) => {
                 if let Some(mut l) = link.take() {
@@ -113,13 +120,7 @@ fn spans(md: &str) -> Vec<Span> {
                 if let Some(l) = link.as_mut() {
                     l.bold = true;
                 } else {
-                    bold = Some(Span {
-                        text: String::new(),
-                        url: None,
-                        bold: true,
-                        quoted: false,
-                        opens: !seen_text,
-                    });
+                    bold = Some(Span::open(None, true, !seen_text));
                 }
             }
             Event::End(TagEnd::Strong) => {

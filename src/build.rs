@@ -55,6 +55,27 @@ struct Manifest<'a> {
     diagnostics: Cow<'a, [Diagnostic]>,
 }
 
+/// Which almanac made the last build: the version and the executable's size
+/// and modification time, so an upgrade (or a rebuilt binary, whose output
+/// may differ under the same version) renders everything again instead of
+/// trusting the last build. A reinstall of the same binary costs one full
+/// build, nothing worse.
+fn build_id() -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .map(|m| {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{t}", m.len())
+        })
+        .unwrap_or_default();
+    format!("{} {exe}", env!("CARGO_PKG_VERSION"))
+}
+
 fn manifest_path(out: &Path) -> PathBuf {
     out.join(publish::STATE_DIR).join("build.json")
 }
@@ -109,7 +130,7 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     drop(problems);
     diagnostics.extend(warnings.into_iter().map(|w| Diagnostic::warning(out, 0, w)));
     let manifest = Manifest {
-        version: env!("CARGO_PKG_VERSION").to_string(),
+        version: build_id(),
         config: config_id,
         posts_dir: posts.to_path_buf(),
         inputs: seen,
@@ -143,7 +164,7 @@ fn unchanged(
 ) -> Option<Summary> {
     let bytes = std::fs::read(manifest_path(out)).ok()?;
     let m: Manifest = serde_json::from_slice(&bytes).ok()?;
-    let same = m.version == env!("CARGO_PKG_VERSION")
+    let same = m.version == build_id()
         && m.config == config
         && m.posts_dir == posts
         && &m.inputs == seen

@@ -118,7 +118,7 @@ impl Config {
     /// Invalid YAML or an invalid value, as [`Error::Config`].
     pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
         let raw: RawConfig =
-            crate::post::yaml_from_str(text).map_err(|(line, message)| Error::Config {
+            crate::yaml::from_str(text).map_err(|(line, message)| Error::Config {
                 path: path.to_path_buf(),
                 line,
                 message,

@@ -20,8 +20,18 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::render::ics::Revision;
 use crate::talk::{Talk, TalkZone};
+
+/// What subscribers see of a talk's history: its `SEQUENCE`, `LAST-MODIFIED`
+/// and whether it is cancelled. Without history, a talk is at sequence 0,
+/// stamped with its post's date. Owned here and passed into rendering, so
+/// rendering never reaches back into the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Revision {
+    pub sequence: u32,
+    pub last_modified: DateTime<Utc>,
+    pub cancelled: bool,
+}
 
 /// One talk as subscribers last saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,7 +137,7 @@ impl History {
     /// corrupt files are skipped with a warning message (their talks start
     /// again at sequence 0).
     pub fn load(out: &Path) -> (History, Vec<String>) {
-        let dir = out.join(crate::publish::STATE_DIR).join("state");
+        let dir = crate::state::history_dir(out);
         let mut h = History {
             dir: Some(dir.clone()),
             ..History::default()
@@ -321,7 +331,7 @@ impl History {
             match self.posts.get(&slug) {
                 Some(records) => {
                     let bytes = serde_json::to_vec(records).unwrap_or_default();
-                    crate::publish::write_atomic(&path, &bytes)?;
+                    crate::state::write_atomic(&path, &bytes)?;
                 }
                 None => match std::fs::remove_file(&path) {
                     Ok(()) => {}

@@ -6,6 +6,7 @@
 //! The modules follow the pipeline, in order:
 //!
 //! - [`config`]: `almanac.yaml`, parsed once into a validated [`Config`].
+//! - [`yaml`], [`state`]: leaves: YAML with budgets; the state folder and atomic writes.
 //! - [`undated`]: a date for a post that gives none (its git commit, else first seen), never the mtime.
 //! - [`post`]: files on disk → [`post::Post`] (front matter split, guards).
 //! - [`talk`]: a post → its [`talk::Talk`]s (the post read as a document, link-first,
@@ -37,9 +38,11 @@ pub mod post;
 pub mod publish;
 pub mod render;
 pub mod site;
+pub mod state;
 pub mod talk;
 pub mod undated;
 pub mod watch;
+pub mod yaml;
 
 pub use config::Config;
 pub use error::Error;

@@ -20,12 +20,6 @@ use crate::undated::{Source, Undated};
 /// Extensions that are posts; everything else in the folder is ignored.
 const POST_EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
 
-/// Deepest YAML nesting accepted in front matter: real front matter is flat.
-const MAX_YAML_DEPTH: usize = 16;
-/// Most YAML nodes accepted in front matter: far above any real post, far
-/// below what an expanding "billion laughs" document needs.
-const MAX_YAML_NODES: usize = 10_000;
-
 /// One post, validated: what every later stage reads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Post {
@@ -231,13 +225,15 @@ pub fn parse(
     let split =
         split_front_matter(&text).map_err(|(line, msg)| Diagnostic::error(path, line, msg))?;
     let raw: RawFrontMatter = match split.yaml {
-        Some(yaml) if !yaml.trim().is_empty() => yaml_from_str(yaml).map_err(|(line, msg)| {
-            Diagnostic::error(
-                path,
-                line + split.yaml_line - 1,
-                format!("front matter: {msg}"),
-            )
-        })?,
+        Some(yaml) if !yaml.trim().is_empty() => {
+            crate::yaml::from_str(yaml).map_err(|(line, msg)| {
+                Diagnostic::error(
+                    path,
+                    line + split.yaml_line - 1,
+                    format!("front matter: {msg}"),
+                )
+            })?
+        }
         _ => RawFrontMatter::default(),
     };
     let mut warnings = Vec::new();
@@ -443,34 +439,6 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, String)> {
         "front matter opened with \"---\" is never closed (did you forget the closing \"---\"?)"
             .to_string(),
     ))
-}
-
-/// Deserializes YAML with limits that refuse hostile documents (deep nesting,
-/// alias bombs) quickly. Errors come back as `(line within the YAML, message)`.
-pub fn yaml_from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (usize, String)> {
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = MAX_YAML_DEPTH;
-    budget.max_nodes = MAX_YAML_NODES;
-    budget.max_aliases = 100;
-    budget.max_anchors = 100;
-    budget.max_total_scalar_bytes = 4 * 1024 * 1024;
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    options.with_snippet = false;
-    serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-        let line = e.location().map_or(1, |l| l.line() as usize).max(1);
-        let msg = e.to_string();
-        // The library appends its own "at line X column Y"; we give the line
-        // in the file instead.
-        let msg = match msg.find(" at line ") {
-            Some(i) => msg[..i].to_string(),
-            None => msg,
-        };
-        (
-            line,
-            msg.lines().next().unwrap_or("invalid YAML").to_string(),
-        )
-    })
 }
 
 /// Front matter as written: every field optional, unknown keys ignored.

@@ -9,7 +9,6 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
@@ -20,13 +19,12 @@ use rayon::prelude::*;
 use crate::site::{Asset, EventAssets, Snapshot};
 use crate::undated::Undated;
 
-/// Folder inside the output folder that holds almanac's own state.
-pub const STATE_DIR: &str = ".almanac";
+pub use crate::state::{STATE_DIR, write_atomic};
+use crate::state::{io, tmp_path};
 
 /// The dates of undated posts, for `out` (see [`crate::undated`]).
 pub fn undated_for(posts: &Path, out: &Path) -> (Undated, Vec<String>) {
-    let state = out.join(STATE_DIR).join("first-seen.json");
-    Undated::load(Some(posts), Some(&state))
+    Undated::load(Some(posts), Some(&crate::state::first_seen_file(out)))
 }
 
 /// What a publish did.
@@ -36,38 +34,6 @@ pub struct Report {
     pub unchanged: usize,
     pub removed: usize,
     pub bytes_written: u64,
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-/// The temporary sibling a file is written to before it is renamed over
-/// `path`. Named after this process, so a leftover from another is stale.
-fn tmp_path(path: &Path) -> PathBuf {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    dir.join(format!(".{name}.{}.tmp", std::process::id()))
-}
-
-/// Writes `bytes` to `path` atomically: temporary file, fsync, rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(io(dir))?;
-    let tmp = tmp_path(path);
-    let result = (|| {
-        let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(bytes).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
-        fs::rename(&tmp, path).map_err(io(path))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// Is the file at `path` already exactly `bytes`? Its modification time if so.

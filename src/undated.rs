@@ -148,7 +148,7 @@ impl Undated {
         };
         inner.first_seen.insert(key, now);
         let bytes = serde_json::to_vec_pretty(&inner.first_seen).unwrap_or_default();
-        if let Err(e) = write_atomic(file, &bytes) {
+        if let Err(e) = crate::state::write_atomic(file, &bytes) {
             tracing::warn!(file = %file.display(), error = %e, "cannot keep the first-seen date");
         }
         (at(now), Source::FirstSeen)
@@ -247,16 +247,6 @@ impl Git {
 
 fn at(t: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(t, 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
-}
-
-/// Write-then-rename, so a crash never leaves half a file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 use icalendar::{CalendarDateTime, Component, EventLike};
 
+pub use crate::history::{Record, Revision};
 use crate::talk::{Talk, TalkZone};
 
 /// What a calendar says about itself.
@@ -30,16 +31,6 @@ pub struct CalendarMeta {
     /// Where this calendar is served (RFC 7986 `SOURCE`).
     pub source: String,
     pub refresh: chrono::Duration,
-}
-
-/// Subscriber-visible revision data of a talk (issue: calendars that change
-/// correctly). Without history, a talk is at sequence 0, stamped with its
-/// post's date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Revision {
-    pub sequence: u32,
-    pub last_modified: DateTime<Utc>,
-    pub cancelled: bool,
 }
 
 /// A rendered `VEVENT` and what calendars need to know to include it.
@@ -110,7 +101,7 @@ pub fn vevent_described(talk: &Talk, description: &str, revision: Revision) -> I
 
 /// A talk that left its post, as calendar apps must hear of it:
 /// `STATUS:CANCELLED` with a higher `SEQUENCE`, times in UTC.
-pub fn cancelled_vevent(uid: &str, r: &crate::history::Record) -> IcsEvent {
+pub fn cancelled_vevent(uid: &str, r: &Record) -> IcsEvent {
     let at = |t: i64| DateTime::from_timestamp(t, 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
     let mut e = icalendar::Event::new();
     e.uid(uid);

@@ -193,6 +193,15 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("\"Reproducible releases\"", "2025-05-08T14:00:00Z", ""),
             ],
         ),
+        // Dates and times as the texts of links: one session per link.
+        (
+            "sessions_in_link_texts.md",
+            vec![
+                ("Opening Keynote", "2025-06-02T14:00:00Z", ""),
+                ("Opening Keynote", "2025-06-03T02:00:00Z", ""),
+                ("Community panel", "2025-06-10T16:30:00Z", ""),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",

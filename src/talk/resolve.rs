@@ -191,9 +191,15 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
         }
     };
     let (day, year_from) = settle_date(&date, zones.reference, zones.year_hint)?;
-    let (start, end) = settle_clock(time.start, time.end, &mut warnings)?;
     let on_entry = time.zone.or(c.found.date_zone).or(context_zone);
     let written = on_entry.or(c.stated_zone);
+    // Times written in UTC or at an offset are an online event's, which can
+    // be at night: no afternoon guess for them.
+    let utc_like = matches!(
+        written,
+        Some(WrittenZone::Offset(_) | WrittenZone::Abbrev { offset: 0, .. })
+    );
+    let (start, end) = settle_clock(time.start, time.end, utc_like, &mut warnings)?;
 
     let start_local = day.and_time(start);
     let mut end_local = match end {
@@ -250,7 +256,11 @@ fn second_reading(
     warnings: &mut Vec<String>,
 ) -> Option<When> {
     let mut ignored = Vec::new();
-    let (local, _) = settle_clock(clock, None, &mut ignored).ok()?;
+    let utc_like = matches!(
+        zone,
+        WrittenZone::Offset(_) | WrittenZone::Abbrev { offset: 0, .. }
+    );
+    let (local, _) = settle_clock(clock, None, utc_like, &mut ignored).ok()?;
     let local = day.and_time(local);
     let alone = PostZones {
         iana: None,
@@ -540,6 +550,7 @@ fn settle_date(
 fn settle_clock(
     start: Clock,
     end: Option<Clock>,
+    clock24: bool,
     warnings: &mut Vec<String>,
 ) -> Result<(NaiveTime, Option<NaiveTime>), String> {
     let check = |c: Clock| -> Result<(), String> {
@@ -580,8 +591,9 @@ fn settle_clock(
             (sh, Some(eh))
         }
         (None, None) => {
-            let afternoon =
-                (1..=6).contains(&start.hour) && end.is_none_or(|e| (1..=12).contains(&e.hour));
+            let afternoon = !clock24
+                && (1..=6).contains(&start.hour)
+                && end.is_none_or(|e| (1..=12).contains(&e.hour));
             if afternoon {
                 warnings.push(format!(
                     "\"{}:{:02}\" has no am/pm; reading it as {}:{:02} (afternoon); write \"pm\" or a 24-hour time to be sure",
@@ -708,7 +720,7 @@ mod tests {
         ];
         for (s, e, ws, we, warned) in table {
             let mut w = Vec::new();
-            let (a, b) = settle_clock(s, Some(e), &mut w).unwrap();
+            let (a, b) = settle_clock(s, Some(e), false, &mut w).unwrap();
             assert_eq!(
                 (hm(a), hm(b.unwrap())),
                 (ws.to_string(), we.to_string()),
@@ -717,9 +729,9 @@ mod tests {
             assert_eq!(!w.is_empty(), warned, "{s:?}");
         }
         let mut w = Vec::new();
-        assert!(settle_clock(clock(25, 0, None), None, &mut w).is_err());
-        assert!(settle_clock(clock(13, 0, pm), None, &mut w).is_err());
-        assert!(settle_clock(clock(10, 61, None), None, &mut w).is_err());
+        assert!(settle_clock(clock(25, 0, None), None, false, &mut w).is_err());
+        assert!(settle_clock(clock(13, 0, pm), None, false, &mut w).is_err());
+        assert!(settle_clock(clock(10, 61, None), None, false, &mut w).is_err());
     }
 
     #[test]

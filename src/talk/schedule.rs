@@ -181,6 +181,17 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
                 .into_iter()
                 .collect(),
         };
+        if found.is_empty() && !u.links.is_empty() {
+            found = super::sentence::time_links(u)
+                .into_iter()
+                .filter(|e| is_session(&e.title))
+                .map(|e| {
+                    let mut c = candidate(u.line, u.line, e.title, None, e.found, &ctx, prose_zone);
+                    c.byline = e.byline;
+                    c
+                })
+                .collect();
+        }
         if found.is_empty() && scan.time.is_some() && scan.date.is_some() {
             // Talks written in sentences ([`super::sentence`]).
             found = super::sentence::entries(u)

@@ -23,6 +23,55 @@ pub struct Entry {
     pub found: Found,
     /// The start written again in a second zone, if it is.
     pub also: Option<TimeSpec>,
+    /// The speakers written after the title, when the title does not hold them.
+    pub byline: Option<String>,
+}
+
+/// Sessions whose dates and times are the texts of links (to a time-zone
+/// converter, most often): `- Opening Keynote, by Kari Jordan, [13 July -
+/// 14:00 UTC](…) and [July 14 - 0:00 UTC](…)` is two sessions of "Opening
+/// Keynote". The title is the text before the first such link, up to its
+/// first comma; what follows the comma names the speakers.
+pub fn time_links(u: &Unit) -> Vec<Entry> {
+    if !matches!(u.kind, Kind::Line { .. } | Kind::Item { .. }) {
+        return Vec::new();
+    }
+    let timed: Vec<(&str, Found)> = u
+        .links
+        .iter()
+        .filter(|l| l.text.chars().count() <= 40)
+        .map(|l| (l.text.as_str(), when::scan(&l.text)))
+        .filter(|(_, f)| f.time.is_some() && f.date.is_some())
+        .collect();
+    let Some(&(first, _)) = timed.first() else {
+        return Vec::new();
+    };
+    let Some(at) = u.text.find(first) else {
+        return Vec::new();
+    };
+    let before = u.text[..at].trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ':' | '-' | '–' | '—' | '(')
+    });
+    let (title, who) = match before.split_once(", ") {
+        Some((t, w)) => (t.trim(), Some(w.trim())),
+        None => (before.trim(), None),
+    };
+    if title.is_empty() || when::scan(title).time.is_some() {
+        return Vec::new();
+    }
+    let byline = who
+        .map(|w| w.strip_prefix("by ").unwrap_or(w).trim().to_string())
+        .filter(|w| !w.is_empty());
+    timed
+        .into_iter()
+        .map(|(_, found)| Entry {
+            title: title.to_string(),
+            url: None,
+            found,
+            also: None,
+            byline: byline.clone(),
+        })
+        .collect()
 }
 
 /// The entries a sentence line gives, in order.
@@ -52,6 +101,7 @@ pub fn entries(u: &Unit) -> Vec<Entry> {
             also: clocks
                 .get(k + 1)
                 .and_then(|&(next, _)| second_zone(source, end, next)),
+            byline: None,
         });
     }
     out
@@ -313,6 +363,12 @@ mod tests {
             ),
             ("We met on Monday, July 8 at 10:00 for coffee.", &[]),
         ];
+        let two = time_links(&unit(
+            "- Opening Keynote, by Kari Jordan, [13 July - 14:00UTC](https://t.co/a) and [July 14 - 0:00 UTC](https://t.co/b)",
+        ));
+        assert_eq!(two.len(), 2);
+        assert!(two.iter().all(|e| e.title == "Opening Keynote"));
+        assert_eq!(two[0].byline.as_deref(), Some("Kari Jordan"));
         for (line, want) in table {
             let got: Vec<String> = entries(&unit(line)).into_iter().map(|e| e.title).collect();
             assert_eq!(got, want, "{line}");

@@ -12,7 +12,8 @@
 //! - [`talk`]: a post → its [`talk::Talk`]s (the post read as a document, link-first,
 //!   time-first and table entries, the date grammar, zones and cities).
 //! - [`render`]: talks and posts → bytes: iCalendar, RSS/Atom/JSON Feed, the HTML page.
-//! - [`site`]: everything rendered, as one immutable [`site::Snapshot`].
+//! - [`site`]: what changed rendered again, assembled into one [`snapshot::Snapshot`]
+//!   of [`asset::Asset`]s (bytes, gzip, content type, ETags).
 //! - [`history`]: what subscribers have seen of each talk (SEQUENCE, cancellations), kept beside the output.
 //! - [`publish`]: a snapshot → files in `out/`, atomically, only what changed.
 //! - [`http`]: a snapshot → HTTP responses (lookup only; caching, compression).
@@ -25,6 +26,7 @@
 //! [`diag`] carries the `path:line: message` problems every stage reports, and
 //! [`Error`] is the one error type for what stops a whole command.
 
+pub mod asset;
 pub mod build;
 pub mod config;
 pub mod daemon;
@@ -38,6 +40,7 @@ pub mod post;
 pub mod publish;
 pub mod render;
 pub mod site;
+pub mod snapshot;
 pub mod state;
 pub mod talk;
 pub mod undated;

@@ -10,12 +10,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+pub use crate::asset::{Asset, content_type, gzip};
 use crate::config::Config;
 use crate::diag::{self, Diagnostic, FileProblems, Problems};
 use crate::event::{self, Event, FileOutcome, Kept};
@@ -24,183 +25,9 @@ use crate::post::{self, Post};
 use crate::render::feed::{self, FeedItem};
 use crate::render::ics::{self, CalendarMeta, IcsEvent, Revision, ZoneCache};
 use crate::render::{self, html};
+pub use crate::snapshot::{EventAssets, Snapshot};
 use crate::undated::Undated;
 use chrono::{DateTime, Utc};
-
-/// One output file, ready to serve.
-#[derive(Debug)]
-pub struct Asset {
-    /// The bytes, in one piece or a few: a talk's own calendar is its
-    /// header and the `VTIMEZONE` and `VEVENT` pieces it shares with its
-    /// event's calendar (served with one vectored write, never copied).
-    parts: Box<[Bytes]>,
-    len: usize,
-    /// gzip of `bytes`, when it is smaller.
-    pub gzip: Option<Bytes>,
-    pub content_type: &'static str,
-    /// Strong validator: a hash of the bytes, quoted.
-    pub etag: String,
-    /// When these bytes were first published (Unix seconds; 0: not yet).
-    /// Set once by `publish`; it is the file's modification time, so it
-    /// survives a restart when the bytes did not change.
-    published: AtomicI64,
-}
-
-impl Asset {
-    /// Compresses and hashes once, at build time.
-    pub fn new(path: &str, bytes: Bytes) -> Asset {
-        // Exactly its length: the buffer was sized for the worst case, and a
-        // site keeps 10,000 of these.
-        let gzip = gzip(&bytes)
-            .filter(|g| g.len() < bytes.len())
-            .map(|g| Bytes::from(g.into_boxed_slice()));
-        Asset {
-            gzip,
-            ..Asset::uncompressed(path, vec![bytes])
-        }
-    }
-
-    /// An asset served and written as it is: a talk's own calendar is about
-    /// 2 KB, which gzip shrinks by a kilobyte at the price of a second file
-    /// per talk on disk (hundreds of thousands on a big site) and a second
-    /// copy in memory.
-    pub fn uncompressed(path: &str, parts: Vec<Bytes>) -> Asset {
-        let mut h = Sha256::new();
-        for p in &parts {
-            h.update(p);
-        }
-        let digest = h.finalize();
-        let etag = format!(
-            "\"{}\"",
-            digest
-                .iter()
-                .take(16)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
-        Asset {
-            content_type: content_type(path),
-            len: parts.iter().map(Bytes::len).sum(),
-            parts: parts.into(),
-            gzip: None,
-            etag,
-            published: AtomicI64::new(0),
-        }
-    }
-
-    /// The bytes, piece by piece (most assets are one piece).
-    pub fn parts(&self) -> &[Bytes] {
-        &self.parts
-    }
-
-    /// The number of bytes (uncompressed).
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The bytes in one piece (a copy when the asset has several).
-    pub fn to_bytes(&self) -> Bytes {
-        match &self.parts[..] {
-            [one] => one.clone(),
-            parts => Bytes::from(parts.concat()),
-        }
-    }
-
-    /// The same bytes cut as `parts`, with this asset's validator and
-    /// publication time.
-    fn recut(&self, parts: Vec<Bytes>) -> Asset {
-        Asset {
-            parts: parts.into(),
-            len: self.len,
-            gzip: self.gzip.clone(),
-            content_type: self.content_type,
-            etag: self.etag.clone(),
-            published: AtomicI64::new(self.published.load(Ordering::Relaxed)),
-        }
-    }
-
-    /// Whether the asset holds exactly these bytes, however either is cut.
-    pub fn same_bytes(&self, other: &[Bytes]) -> bool {
-        if self.len != other.iter().map(Bytes::len).sum::<usize>() {
-            return false;
-        }
-        if self.parts.len() == other.len() && self.parts.iter().zip(other).all(|(a, b)| a == b) {
-            return true;
-        }
-        let mine = self.parts.iter().flat_map(|p| p.iter());
-        mine.eq(other.iter().flat_map(|p| p.iter()))
-    }
-
-    /// Unix seconds when first published, if it has been.
-    pub fn published(&self) -> Option<i64> {
-        match self.published.load(Ordering::Relaxed) {
-            0 => None,
-            t => Some(t),
-        }
-    }
-
-    /// Records the publication time (the first one wins).
-    pub fn set_published(&self, unix_seconds: i64) {
-        let _ = self.published.compare_exchange(
-            0,
-            unix_seconds.max(1),
-            Ordering::Relaxed,
-            Ordering::Relaxed,
-        );
-    }
-}
-
-/// Deterministic gzip (RFC 1952; no file name, no timestamp in the header).
-///
-/// One deflate state per thread, reset between files: setting a new one up
-/// costs more than compressing a small calendar, and a build compresses
-/// hundreds of thousands of them.
-pub fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    thread_local! {
-        static DEFLATE: std::cell::RefCell<flate2::Compress> =
-            std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(6), false));
-    }
-    let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
-    // Magic, deflate, no flags, mtime 0, no extra flags, OS unknown.
-    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
-    DEFLATE.with(|d| {
-        let mut d = d.borrow_mut();
-        d.reset();
-        loop {
-            let consumed = d.total_in() as usize;
-            if out.capacity() - out.len() < 64 {
-                out.reserve(out.len().max(1024));
-            }
-            let status = d
-                .compress_vec(&bytes[consumed..], &mut out, flate2::FlushCompress::Finish)
-                .ok()?;
-            if status == flate2::Status::StreamEnd {
-                return Some(());
-            }
-        }
-    })?;
-    let mut crc = flate2::Crc::new();
-    crc.update(bytes);
-    out.extend_from_slice(&crc.sum().to_le_bytes());
-    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-    Some(out)
-}
-
-/// The one content-type table.
-pub fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next() {
-        Some("ics") => "text/calendar; charset=utf-8",
-        Some("xml") if path.ends_with("atom.xml") => "application/atom+xml; charset=utf-8",
-        Some("xml") => "application/rss+xml; charset=utf-8",
-        Some("json") => "application/feed+json",
-        Some("html") => "text/html; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
 
 /// A hash of an output's inputs (each part length-prefixed, so no two
 /// different input lists hash alike by concatenation).
@@ -364,69 +191,6 @@ impl Lap {
         let now = std::time::Instant::now();
         let took = now - self.0.replace(now);
         tracing::debug!(took_us = took.as_micros() as u64, "{what}");
-    }
-}
-
-/// The calendars of one event.
-#[derive(Debug)]
-pub struct EventAssets {
-    /// Shared with the snapshot's index, so indexing 10,000 events per
-    /// rebuild copies no strings.
-    pub slug: Arc<str>,
-    /// `events/<slug>.ics`; none for a post without talks (RFC 5545 wants
-    /// at least one component in a calendar).
-    pub calendar: Option<Arc<Asset>>,
-    /// `events/<slug>/<talk-slug>.ics`, by talk slug.
-    pub talks: BTreeMap<String, Arc<Asset>>,
-}
-
-/// Every output of one build. Immutable: the daemon swaps it whole.
-#[derive(Debug, Clone, Default)]
-pub struct Snapshot {
-    /// `index.html`, `calendar.ics`, `rss.xml`, `atom.xml`, `feed.json`.
-    pub shared: BTreeMap<String, Arc<Asset>>,
-    /// By post slug.
-    pub events: HashMap<Arc<str>, Arc<EventAssets>>,
-    pub posts: usize,
-    pub talks: usize,
-    /// Problems of the posts this snapshot was built from.
-    pub problems: Problems,
-}
-
-impl Snapshot {
-    /// The asset at a URL path (`/` is the index page). The path is only
-    /// ever looked up, never joined to a file system path.
-    pub fn get(&self, path: &str) -> Option<&Arc<Asset>> {
-        let p = path.strip_prefix('/').unwrap_or(path);
-        let p = if p.is_empty() { "index.html" } else { p };
-        if let Some(rest) = p.strip_prefix("events/") {
-            return match rest.split_once('/') {
-                None => self
-                    .events
-                    .get(rest.strip_suffix(".ics")?)
-                    .and_then(|e| e.calendar.as_ref()),
-                Some((slug, talk)) => self.events.get(slug)?.talks.get(talk.strip_suffix(".ics")?),
-            };
-        }
-        self.shared.get(p)
-    }
-
-    /// How many files the snapshot publishes, `.gz` siblings included.
-    pub fn file_count(&self) -> usize {
-        let with_gz = |a: &Asset| 1 + usize::from(a.gzip.is_some());
-        self.shared.values().map(|a| with_gz(a)).sum::<usize>()
-            + self
-                .events
-                .values()
-                .map(|e| {
-                    e.calendar.as_deref().map_or(0, with_gz)
-                        + e.talks.values().map(|a| with_gz(a)).sum::<usize>()
-                })
-                .sum::<usize>()
-    }
-
-    pub fn errors(&self) -> usize {
-        self.problems.errors
     }
 }
 

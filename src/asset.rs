@@ -1,0 +1,183 @@
+//! One output file, ready to serve: its bytes, gzip variant, content type,
+//! ETags and the time it was first published, computed once per build so
+//! that serving and publishing are lookups.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+
+/// One output file, ready to serve.
+#[derive(Debug)]
+pub struct Asset {
+    /// The bytes, in one piece or a few: a talk's own calendar is its
+    /// header and the `VTIMEZONE` and `VEVENT` pieces it shares with its
+    /// event's calendar (served with one vectored write, never copied).
+    parts: Box<[Bytes]>,
+    len: usize,
+    /// gzip of `bytes`, when it is smaller.
+    pub gzip: Option<Bytes>,
+    pub content_type: &'static str,
+    /// Strong validator: a hash of the bytes, quoted.
+    pub etag: String,
+    /// When these bytes were first published (Unix seconds; 0: not yet).
+    /// Set once by `publish`; it is the file's modification time, so it
+    /// survives a restart when the bytes did not change.
+    published: AtomicI64,
+}
+
+impl Asset {
+    /// Compresses and hashes once, at build time.
+    pub fn new(path: &str, bytes: Bytes) -> Asset {
+        // Exactly its length: the buffer was sized for the worst case, and a
+        // site keeps 10,000 of these.
+        let gzip = gzip(&bytes)
+            .filter(|g| g.len() < bytes.len())
+            .map(|g| Bytes::from(g.into_boxed_slice()));
+        Asset {
+            gzip,
+            ..Asset::uncompressed(path, vec![bytes])
+        }
+    }
+
+    /// An asset served and written as it is: a talk's own calendar is about
+    /// 2 KB, which gzip shrinks by a kilobyte at the price of a second file
+    /// per talk on disk (hundreds of thousands on a big site) and a second
+    /// copy in memory.
+    pub fn uncompressed(path: &str, parts: Vec<Bytes>) -> Asset {
+        let mut h = Sha256::new();
+        for p in &parts {
+            h.update(p);
+        }
+        let digest = h.finalize();
+        let etag = format!(
+            "\"{}\"",
+            digest
+                .iter()
+                .take(16)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        );
+        Asset {
+            content_type: content_type(path),
+            len: parts.iter().map(Bytes::len).sum(),
+            parts: parts.into(),
+            gzip: None,
+            etag,
+            published: AtomicI64::new(0),
+        }
+    }
+
+    /// The bytes, piece by piece (most assets are one piece).
+    pub fn parts(&self) -> &[Bytes] {
+        &self.parts
+    }
+
+    /// The number of bytes (uncompressed).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The bytes in one piece (a copy when the asset has several).
+    pub fn to_bytes(&self) -> Bytes {
+        match &self.parts[..] {
+            [one] => one.clone(),
+            parts => Bytes::from(parts.concat()),
+        }
+    }
+
+    /// The same bytes cut as `parts`, with this asset's validator and
+    /// publication time.
+    pub(crate) fn recut(&self, parts: Vec<Bytes>) -> Asset {
+        Asset {
+            parts: parts.into(),
+            len: self.len,
+            gzip: self.gzip.clone(),
+            content_type: self.content_type,
+            etag: self.etag.clone(),
+            published: AtomicI64::new(self.published.load(Ordering::Relaxed)),
+        }
+    }
+
+    /// Whether the asset holds exactly these bytes, however either is cut.
+    pub fn same_bytes(&self, other: &[Bytes]) -> bool {
+        if self.len != other.iter().map(Bytes::len).sum::<usize>() {
+            return false;
+        }
+        if self.parts.len() == other.len() && self.parts.iter().zip(other).all(|(a, b)| a == b) {
+            return true;
+        }
+        let mine = self.parts.iter().flat_map(|p| p.iter());
+        mine.eq(other.iter().flat_map(|p| p.iter()))
+    }
+
+    /// Unix seconds when first published, if it has been.
+    pub fn published(&self) -> Option<i64> {
+        match self.published.load(Ordering::Relaxed) {
+            0 => None,
+            t => Some(t),
+        }
+    }
+
+    /// Records the publication time (the first one wins).
+    pub fn set_published(&self, unix_seconds: i64) {
+        let _ = self.published.compare_exchange(
+            0,
+            unix_seconds.max(1),
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+}
+
+/// Deterministic gzip (RFC 1952; no file name, no timestamp in the header).
+///
+/// One deflate state per thread, reset between files: setting a new one up
+/// costs more than compressing a small calendar, and a build compresses
+/// hundreds of thousands of them.
+pub fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    thread_local! {
+        static DEFLATE: std::cell::RefCell<flate2::Compress> =
+            std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(6), false));
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+    // Magic, deflate, no flags, mtime 0, no extra flags, OS unknown.
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+    DEFLATE.with(|d| {
+        let mut d = d.borrow_mut();
+        d.reset();
+        loop {
+            let consumed = d.total_in() as usize;
+            if out.capacity() - out.len() < 64 {
+                out.reserve(out.len().max(1024));
+            }
+            let status = d
+                .compress_vec(&bytes[consumed..], &mut out, flate2::FlushCompress::Finish)
+                .ok()?;
+            if status == flate2::Status::StreamEnd {
+                return Some(());
+            }
+        }
+    })?;
+    let mut crc = flate2::Crc::new();
+    crc.update(bytes);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    Some(out)
+}
+
+/// The one content-type table.
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("ics") => "text/calendar; charset=utf-8",
+        Some("xml") if path.ends_with("atom.xml") => "application/atom+xml; charset=utf-8",
+        Some("xml") => "application/rss+xml; charset=utf-8",
+        Some("json") => "application/feed+json",
+        Some("html") => "text/html; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}

@@ -132,7 +132,7 @@ fn every_truth_file_matches() {
 #[test]
 fn whole_corpus_at_the_true_time() {
     /// Talks at the true time today, of 468; invented talks today.
-    const FLOOR: usize = 464;
+    const FLOOR: usize = 465;
     const INVENTED: usize = 0; // and it must stay 0
     let shared = shared();
     let mut found = list(&repo().join("seeds"));

@@ -414,7 +414,7 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
         // A line that opens with a person's link names a speaker, not a
         // talk ("[Kim](/author/kim)'s talk [\"Title\"](…) on …"): the
         // document reading finds its title.
-        .filter(|c| !sentence::is_person_url(&c.url))
+        .filter(|c| !sentence::is_person_url(&c.url) && !possessive(post, c))
         .filter(|c| {
             c.found.date.is_some() || c.context.is_some() || !dated_elsewhere.contains(&c.time_line)
         })
@@ -441,6 +441,16 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
     out.sort_by_key(|c| c.line);
     out.truncate(find::MAX_TALKS_PER_POST);
     out
+}
+
+/// `[Name](url)'s talk …`: the link names the speaker, whatever its URL.
+fn possessive(post: &Post, c: &Candidate) -> bool {
+    let Some(line) = post.body.lines().nth(c.line.wrapping_sub(post.body_line)) else {
+        return false;
+    };
+    ["'s ", "’s ", "' ", "’ "]
+        .iter()
+        .any(|s| line.contains(&format!("]({}){s}", c.url)))
 }
 
 /// The line ranges under headings that name past events ("Past Talks",

@@ -192,9 +192,24 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
                 })
                 .collect();
         }
-        if found.is_empty() && scan.time.is_some() && scan.date.is_some() {
+        // A sentence that opens an item or paragraph may have its time on
+        // the next line of it.
+        let opens = matches!(
+            u.kind,
+            Kind::Item { first: true } | Kind::Line { first: true }
+        );
+        let time_next = opens
+            && units.get(i).is_some_and(|n| {
+                n.line == u.line + 1
+                    && matches!(
+                        n.kind,
+                        Kind::Item { first: false } | Kind::Line { first: false }
+                    )
+                    && scans[i].time.is_some()
+            });
+        if found.is_empty() && (scan.time.is_some() && scan.date.is_some() || time_next) {
             // Talks written in sentences ([`super::sentence`]).
-            found = super::sentence::entries(u)
+            found = super::sentence::entries(units, i - 1)
                 .into_iter()
                 .filter(|e| is_session(&e.title))
                 .map(|e| {

@@ -75,19 +75,38 @@ pub fn time_links(u: &Unit) -> Vec<Entry> {
 }
 
 /// The entries a sentence line gives, in order.
-pub fn entries(u: &Unit) -> Vec<Entry> {
+pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
+    let u = &units[at];
     if !matches!(u.kind, Kind::Line { .. } | Kind::Item { .. }) {
         return Vec::new();
     }
-    let source = &u.source;
+    // The line with the next lines of its paragraph or item, so that a
+    // title wrapped onto the next line is read whole; only titles that
+    // start on this line are its entries (the next line reads its own).
+    let mut source = u.source.clone();
+    let own = source.len();
+    for (k, n) in units[at + 1..].iter().take(2).enumerate() {
+        let continues = n.line == u.line + k + 1
+            && matches!(
+                n.kind,
+                Kind::Item { first: false } | Kind::Line { first: false }
+            );
+        if !continues {
+            break;
+        }
+        source.push('\n');
+        source.push_str(&n.source);
+    }
+    let source = source.as_str();
     let mut out = Vec::new();
     let mut from = 0;
     let clocks = clocks(source);
     for (k, &(start, end)) in clocks.iter().enumerate() {
         let spans = spans(&source[from..start]);
         let rest = &source[from..];
+        let segment = from;
         from = end;
-        let Some(span) = choose(&spans) else {
+        let Some(span) = choose(&spans).filter(|s| segment + s.at < own) else {
             continue;
         };
         let found = when::scan(&super::find::clean(rest));
@@ -130,17 +149,20 @@ struct Span {
     quoted: bool,
     /// Nothing but markup and spaces before it in the stretch.
     opens: bool,
+    /// Where it starts in the stretch (a byte offset).
+    at: usize,
 }
 
 impl Span {
     /// A span whose text is still to be read.
-    fn open(url: Option<String>, bold: bool, opens: bool) -> Span {
+    fn open(url: Option<String>, bold: bool, opens: bool, at: usize) -> Span {
         Span {
             text: String::new(),
             url,
             bold,
             quoted: false,
             opens,
+            at,
         }
     }
 }
@@ -151,10 +173,15 @@ fn spans(md: &str) -> Vec<Span> {
     let mut link: Option<Span> = None;
     let mut bold: Option<Span> = None;
     let mut seen_text = false;
-    for ev in Parser::new_ext(md, Options::empty()) {
+    for (ev, range) in Parser::new_ext(md, Options::empty()).into_offset_iter() {
         match ev {
             Event::Start(Tag::Link { dest_url, .. }) => {
-                link = Some(Span::open(Some(dest_url.to_string()), false, !seen_text));
+                link = Some(Span::open(
+                    Some(dest_url.to_string()),
+                    false,
+                    !seen_text,
+                    range.start,
+                ));
             }
             Event::End(TagEnd::Link) => {
                 if let Some(mut l) = link.take() {
@@ -170,7 +197,7 @@ fn spans(md: &str) -> Vec<Span> {
                 if let Some(l) = link.as_mut() {
                     l.bold = true;
                 } else {
-                    bold = Some(Span::open(None, true, !seen_text));
+                    bold = Some(Span::open(None, true, !seen_text, range.start));
                 }
             }
             Event::End(TagEnd::Strong) => {
@@ -188,7 +215,7 @@ fn spans(md: &str) -> Vec<Span> {
                 } else if let Some(b) = bold.as_mut() {
                     b.text.push_str(&t);
                 } else {
-                    out.extend(quotes(&t));
+                    out.extend(quotes(&t, range.start));
                     if !t.trim().is_empty() {
                         seen_text = true;
                     }
@@ -206,7 +233,7 @@ fn spans(md: &str) -> Vec<Span> {
 }
 
 /// `"Title"` or `“Title”` in running text.
-fn quotes(text: &str) -> Vec<Span> {
+fn quotes(text: &str, at: usize) -> Vec<Span> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find(['"', '“']) {
@@ -227,6 +254,7 @@ fn quotes(text: &str) -> Vec<Span> {
                 bold: false,
                 quoted: true,
                 opens: false,
+                at: at + (text.len() - rest.len()) + open,
             });
         }
         rest = &after[close + close_char.len_utf8()..];
@@ -363,6 +391,15 @@ mod tests {
             ),
             ("We met on Monday, July 8 at 10:00 for coffee.", &[]),
         ];
+        // A quoted link title wrapped onto the next line of its item.
+        let wrapped = "- [Hugo](/author/hugo)'s talk [\"\nBuilding Things Well\"](https://s.co/9) on Tuesday, July 9 at 14:50.\n";
+        let units = super::super::doc::read(wrapped, 1);
+        let got: Vec<String> = entries(&units, 0).into_iter().map(|e| e.title).collect();
+        assert_eq!(got, ["\" Building Things Well\""]);
+        assert!(
+            entries(&units, 1).is_empty(),
+            "the next line reads no title of its own"
+        );
         let two = time_links(&unit(
             "- Opening Keynote, by Kari Jordan, [13 July - 14:00UTC](https://t.co/a) and [July 14 - 0:00 UTC](https://t.co/b)",
         ));
@@ -370,7 +407,8 @@ mod tests {
         assert!(two.iter().all(|e| e.title == "Opening Keynote"));
         assert_eq!(two[0].byline.as_deref(), Some("Kari Jordan"));
         for (line, want) in table {
-            let got: Vec<String> = entries(&unit(line)).into_iter().map(|e| e.title).collect();
+            let units = super::super::doc::read(line, 1);
+            let got: Vec<String> = entries(&units, 0).into_iter().map(|e| e.title).collect();
             assert_eq!(got, want, "{line}");
         }
     }

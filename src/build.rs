@@ -114,7 +114,7 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
         return Ok(summary);
     }
     let (history, mut warnings) = History::load(out);
-    let (undated, undated_warnings) = publish::undated_for(posts, out);
+    let (undated, undated_warnings) = crate::undated::Undated::for_output(posts, out);
     warnings.extend(undated_warnings);
     let mut site = Site::with_state(config.clone(), history, Arc::new(undated));
     site.load_all(posts).map_err(Error::Other)?; // posts → talks

@@ -83,7 +83,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
     };
     let started = Instant::now();
     let (history, history_warnings) = History::load(&opts.out);
-    let (undated, undated_warnings) = crate::publish::undated_for(&posts, &opts.out);
+    let (undated, undated_warnings) = crate::undated::Undated::for_output(&posts, &opts.out);
     for w in history_warnings.into_iter().chain(undated_warnings) {
         tracing::warn!(problem = %w, "state rebuilt");
     }

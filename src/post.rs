@@ -255,9 +255,14 @@ pub fn parse(
         },
     };
 
-    let named = date_in_file_name(path);
-    let date = match raw.date.as_ref().map(Scalar::to_text) {
-        Some(text) => parse_post_date(&text).ok_or_else(|| {
+    // A date the file name gives, looked for only when the front matter has none.
+    let named = raw
+        .date
+        .is_none()
+        .then(|| date_in_file_name(path))
+        .flatten();
+    let date = match (raw.date.as_ref().map(Scalar::to_text), named) {
+        (Some(text), _) => parse_post_date(&text).ok_or_else(|| {
             Diagnostic::error(
                 path,
                 key_line("date"),
@@ -266,8 +271,8 @@ pub fn parse(
                 ),
             )
         })?,
-        None if named.is_some() => named.unwrap_or_default(),
-        None => {
+        (None, Some(day)) => day,
+        (None, None) => {
             let (t, source) = undated.map_or((DateTime::<Utc>::UNIX_EPOCH, Source::ThisRun), |u| {
                 u.date_of(path)
             });

@@ -17,15 +17,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::site::{Asset, EventAssets, Snapshot};
-use crate::undated::Undated;
 
 pub use crate::state::{STATE_DIR, write_atomic};
 use crate::state::{io, tmp_path};
-
-/// The dates of undated posts, for `out` (see [`crate::undated`]).
-pub fn undated_for(posts: &Path, out: &Path) -> (Undated, Vec<String>) {
-    Undated::load(Some(posts), Some(&crate::state::first_seen_file(out)))
-}
 
 /// What a publish did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -919,26 +919,27 @@ impl Site {
                 .par_iter()
                 .map(|(p, _)| diag::guarded(|| self.entries[p].kept.full(&self.config)))
                 .collect();
-            let revisions: Vec<Option<Revisions>> = events
-                .iter()
+            // Observed in the history in order, before rendering.
+            let events: Vec<Result<(Event, Revisions), String>> = events
+                .into_iter()
                 .map(|e| {
-                    let e = e.as_ref().ok()?;
-                    Some(revisions(&mut self.history, e, now, retention))
+                    e.map(|e| {
+                        let r = revisions(&mut self.history, &e, now, retention);
+                        (e, r)
+                    })
                 })
                 .collect();
             type Done = (PathBuf, Result<Rendered, (Option<Rendered>, String)>);
             let done: Vec<Done> = chunk
                 .into_par_iter()
                 .zip(events)
-                .zip(revisions)
-                .map(|(((p, old), event), revisions)| {
-                    let r = match (event, revisions) {
-                        (Ok(event), Some(revisions)) => {
+                .map(|((p, old), event)| {
+                    let r = match event {
+                        Ok((event, revisions)) => {
                             diag::guarded(|| self.render(&event, old.as_ref(), &revisions))
                                 .map_err(|m| (old, m))
                         }
-                        (Err(m), _) => Err((old, m)),
-                        (Ok(_), None) => unreachable!("revisions are made for every event"),
+                        Err(m) => Err((old, m)),
                     };
                     (p, r)
                 })

@@ -101,6 +101,12 @@ impl Undated {
         Undated::load(posts, state).0
     }
 
+    /// The dates of the undated posts under `posts`, first sightings kept in
+    /// the state folder of `out`; with the warnings.
+    pub fn for_output(posts: &Path, out: &Path) -> (Undated, Vec<String>) {
+        Undated::load(Some(posts), Some(&crate::state::first_seen_file(out)))
+    }
+
     /// As [`Undated::new`], with the warnings.
     pub fn load(posts: Option<&Path>, state: Option<&Path>) -> (Undated, Vec<String>) {
         let mut inner = Inner::default();

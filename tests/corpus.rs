@@ -54,24 +54,33 @@ fn prefix_matches(expected: &str, title: &str, speakers: &str) -> bool {
     norm(&full).starts_with(&exp_n) || exp_n.starts_with(norm(&head).as_str())
 }
 
+/// Every truth file of a folder, by post name, in name order.
+fn truth_files(dir: &std::path::Path) -> Vec<(String, Value)> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let truth = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            (stem, truth)
+        })
+        .collect()
+}
+
 #[test]
 fn every_truth_file_matches() {
     let shared = shared();
     let mut found = list(&repo().join("seeds"));
     found.extend(list(&shared.join("corpus/real")));
-    let truth_dir = shared.join("corpus/truth");
     let mut checked_files = 0;
     let mut checked_talks = 0;
     let mut failures = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&truth_dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let truth: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+    for (stem, truth) in truth_files(&shared.join("corpus/truth")) {
         let got = found.get(&stem).cloned().unwrap_or_default();
         let want = truth["talks"].as_array().unwrap();
         checked_files += 1;
@@ -142,16 +151,8 @@ fn whole_corpus_at_the_true_time() {
     let (mut total, mut right, mut invented) = (0, 0, 0);
     let mut report = Vec::new();
     for dir in ["corpus/truth", "corpus/batch2/truth"] {
-        let mut entries: Vec<_> = std::fs::read_dir(shared.join(dir))
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for path in entries {
+        for (stem, truth) in truth_files(&shared.join(dir)) {
             files += 1;
-            let truth: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
             let got = found.get(&stem).cloned().unwrap_or_default();
             let mut used = vec![false; got.len()];
             for w in truth["talks"].as_array().unwrap() {

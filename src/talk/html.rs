@@ -217,7 +217,7 @@ fn within_depth(source: &str) -> std::borrow::Cow<'_, str> {
     let mut depth = 0usize;
     let mut drop: Vec<std::ops::Range<usize>> = Vec::new();
     let mut at = 0;
-    while let Some(i) = memchr_lt(&bytes[at..]).map(|i| at + i) {
+    while let Some(i) = bytes[at..].iter().position(|&b| b == b'<').map(|i| at + i) {
         let Some(len) = bytes[i..].iter().position(|&b| b == b'>') else {
             break;
         };
@@ -258,10 +258,6 @@ fn within_depth(source: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(&source[from..]);
     std::borrow::Cow::Owned(out)
-}
-
-fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
 }
 
 fn unit(line: usize, kind: Kind, text: &str, el: ElementRef<'_>) -> Unit {

@@ -39,11 +39,15 @@ pub(super) fn talks(
         ));
     }
     for entry in listed.iter().take(MAX_TALKS) {
-        let name = if entry.title.is_empty() {
-            "(no title)"
-        } else {
-            &entry.title
-        };
+        if entry.title.is_empty() {
+            diags.push(Diagnostic::error(
+                &post.path,
+                entry.line,
+                "a talk in `talks:` needs a `title`",
+            ));
+            continue;
+        }
+        let name = &entry.title;
         match when(entry, zones) {
             Ok((when, warnings, how)) => {
                 for w in warnings {
@@ -52,14 +56,6 @@ pub(super) fn talks(
                         entry.start.line,
                         format!("talk \"{name}\": {w}"),
                     ));
-                }
-                if entry.title.is_empty() {
-                    diags.push(Diagnostic::error(
-                        &post.path,
-                        entry.line,
-                        "a talk in `talks:` needs a `title`",
-                    ));
-                    continue;
                 }
                 let (uid, slug, url) = ids.next(entry.url.as_deref().unwrap_or(""), &entry.title);
                 talks.push(Talk {

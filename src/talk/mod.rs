@@ -409,12 +409,13 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
         .filter(|c| c.found.date.is_some() || c.context.is_some())
         .map(|c| c.time_line)
         .collect();
+    let lines: Vec<&str> = post.body.lines().collect();
     let mut out: Vec<Candidate> = find::find(&post.body, post.body_line)
         .into_iter()
         // A line that opens with a person's link names a speaker, not a
         // talk ("[Kim](/author/kim)'s talk [\"Title\"](…) on …"): the
         // document reading finds its title.
-        .filter(|c| !sentence::is_person_url(&c.url) && !possessive(post, c))
+        .filter(|c| !sentence::is_person_url(&c.url) && !possessive(&lines, post.body_line, c))
         .filter(|c| {
             c.found.date.is_some() || c.context.is_some() || !dated_elsewhere.contains(&c.time_line)
         })
@@ -444,8 +445,8 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
 }
 
 /// `[Name](url)'s talk …`: the link names the speaker, whatever its URL.
-fn possessive(post: &Post, c: &Candidate) -> bool {
-    let Some(line) = post.body.lines().nth(c.line.wrapping_sub(post.body_line)) else {
+fn possessive(lines: &[&str], body_line: usize, c: &Candidate) -> bool {
+    let Some(line) = lines.get(c.line.wrapping_sub(body_line)) else {
         return false;
     };
     ["'s ", "’s ", "' ", "’ "]

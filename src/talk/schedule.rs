@@ -383,7 +383,8 @@ fn leading_time(text: &str) -> Option<(Found, &str)> {
 fn time_word(w: &str) -> bool {
     let core = w.trim_matches(|c: char| matches!(c, ',' | ':' | '(' | ')' | '*' | '~' | '.'));
     if core.is_empty() {
-        return matches!(w, "-" | "–" | "—" | "•" | "·" | "|" | "~" | ":");
+        // Only the trimmed characters: `~` and `:` stand between a time's parts.
+        return matches!(w, "~" | ":");
     }
     if core.chars().any(|c| c.is_ascii_digit()) {
         return core.chars().count() <= 14;
@@ -397,6 +398,7 @@ fn time_word(w: &str) -> bool {
             | "to"
             | "at"
             | "noon"
+            | "midday"
             | "midnight"
             | "-"
             | "–"

@@ -1315,7 +1315,13 @@ mod tests {
         let file = |i: usize| posts.join(names[i].file_name().unwrap());
         let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
         let config = Config::default();
-        let mut site = Site::new(config.clone());
+        // One set of first sightings for both sites: the undated seed is
+        // dated once, as a daemon's state would keep it.
+        let undated = Arc::new(Undated::default());
+        let site_with = |config: &Config| {
+            Site::with_state(config.clone(), History::in_memory(), undated.clone())
+        };
+        let mut site = site_with(&config);
         site.load_all(&posts).unwrap();
         let mut snap = site.snapshot(None, now);
         let listing = |s: &Snapshot| -> BTreeMap<String, Vec<String>> {
@@ -1387,7 +1393,7 @@ mod tests {
                 }
             }
             snap = site.snapshot(Some(&snap), now);
-            let mut fresh = Site::new(config.clone());
+            let mut fresh = site_with(&config);
             fresh.load_all(&posts).unwrap();
             let fresh = fresh.snapshot(None, now);
             // The page and the feeds show no revision data: the same bytes.

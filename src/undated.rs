@@ -144,20 +144,28 @@ impl Undated {
         if let Some(t) = inner.commit_date(path) {
             return (at(t), Source::Commit);
         }
+        // Remembered for as long as this lives (a post read again by a
+        // `check` or re-read in a test keeps its date), and kept in the
+        // state file when there is one.
+        let file = self.state.as_deref().filter(|_| !inner.state_broken);
+        let source = if file.is_some() {
+            Source::FirstSeen
+        } else {
+            Source::ThisRun
+        };
         let key = self.key(path);
         if let Some(&t) = inner.first_seen.get(&key) {
-            return (at(t), Source::FirstSeen);
+            return (at(t), source);
         }
         let now = Utc::now().timestamp();
-        let Some(file) = self.state.as_deref().filter(|_| !inner.state_broken) else {
-            return (at(now), Source::ThisRun);
-        };
         inner.first_seen.insert(key, now);
-        let bytes = serde_json::to_vec_pretty(&inner.first_seen).unwrap_or_default();
-        if let Err(e) = crate::state::write_atomic(file, &bytes) {
-            tracing::warn!(file = %file.display(), error = %e, "cannot keep the first-seen date");
+        if let Some(file) = file {
+            let bytes = serde_json::to_vec_pretty(&inner.first_seen).unwrap_or_default();
+            if let Err(e) = crate::state::write_atomic(file, &bytes) {
+                tracing::warn!(file = %file.display(), error = %e, "cannot keep the first-seen date");
+            }
         }
-        (at(now), Source::FirstSeen)
+        (at(now), source)
     }
 
     fn key(&self, path: &Path) -> String {
@@ -275,6 +283,20 @@ mod tests {
         assert_eq!(first, again);
         let kept = std::fs::read_to_string(&state).unwrap();
         assert!(kept.contains("\"a.md\""), "{kept}");
+    }
+
+    /// Without a state file a post still keeps its date while almanac runs:
+    /// reading it again (an edit, a second site in `check`) gives the same.
+    #[test]
+    fn without_state_a_date_holds_for_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let post = dir.path().join("a.md");
+        std::fs::write(&post, "# A\n").unwrap();
+        let undated = Undated::default();
+        let (first, source) = undated.date_of(&post);
+        assert_eq!(source, Source::ThisRun);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert_eq!(undated.date_of(&post), (first, Source::ThisRun));
     }
 
     #[test]

@@ -191,6 +191,51 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
                 ("\"Faster builds with caching\"", "2025-05-07T10:30:00Z", ""),
                 ("\"Reproducible releases\"", "2025-05-08T14:00:00Z", ""),
+                // Days without a month take the month they fall on nearest
+                // the dates above (May 2025): one session per day.
+                (
+                    "Docs sprint",
+                    "2025-05-12T17:30:00Z",
+                    "2025-05-12T19:00:00Z",
+                ),
+                (
+                    "Docs sprint",
+                    "2025-05-13T17:30:00Z",
+                    "2025-05-13T19:00:00Z",
+                ),
+            ],
+        ),
+        // A Medium export: HTML lists under day headings split by `<strong>`,
+        // Vienna (CET, +1, in November). Two items open with the same time,
+        // each on its own line; the table cell's bold name keeps its colon.
+        (
+            "medium_export.md",
+            vec![
+                (
+                    "Hands-on: tracing from scratch",
+                    "2025-11-03T08:00:00Z",
+                    "2025-11-03T11:30:00Z",
+                ),
+                (
+                    "Panel: logs, metrics, traces: one stack?",
+                    "2025-11-03T10:50:00Z",
+                    "2025-11-03T11:30:00Z",
+                ),
+                (
+                    "Sampling that keeps the errors",
+                    "2025-11-04T13:35:00Z",
+                    "2025-11-04T14:10:00Z",
+                ),
+                (
+                    "Profiles in production",
+                    "2025-11-04T13:35:00Z",
+                    "2025-11-04T14:10:00Z",
+                ),
+                (
+                    "Mira Novak: Closing notes [Level 100]",
+                    "2025-11-04T17:00:00Z",
+                    "",
+                ),
             ],
         ),
         // Dates and times as the texts of links: one session per link.
@@ -267,6 +312,7 @@ fn check_notes_the_times_that_became_no_talk() {
     let out = text(&o.stdout);
     let lines: Vec<&str> = out.lines().collect();
     let want = [
+        "medium_export.md:28: note: a time that became no talk: a time with no title",
         "table_time_column.md:13: note: a time that became no talk: a table row",
         "talks_in_sentences.md:11: note: a time that became no talk: a time inside running prose",
         "time_then_bold.md:12: note: a time that became no talk: a break, meal",
@@ -279,7 +325,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 6 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 7 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

@@ -461,6 +461,12 @@ pub fn clean(text: &str) -> String {
             }
         }
         match c {
+            // Emphasis closing right before punctuation (`**Name**: Title`)
+            // separates nothing: no space is left before the colon.
+            '*' | '_'
+                if rest
+                    .trim_start_matches(['*', '_'])
+                    .starts_with([':', ',', ';', '.', '!', '?', ')']) => {}
             '*' | '_' | '\\' | '`' => out.push(' '),
             '\u{a0}' | '\u{202f}' | '\u{2009}' => out.push(' '),
             _ => out.push(c),

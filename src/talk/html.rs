@@ -96,7 +96,9 @@ impl Reader<'_> {
                 Some(i) => {
                     self.budget -= i + needle.len();
                     self.lines_before += window[..i].matches('\n').count();
-                    self.cursor += i;
+                    // Past the match: the next unit starts after this one, so
+                    // two items opening with the same time get their own lines.
+                    self.cursor += i + needle.len();
                 }
                 None => self.budget -= window.len(),
             }
@@ -304,6 +306,15 @@ fn has_block_child(el: ElementRef<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_opening_alike_keep_their_own_lines() {
+        let html = "<ul>\n<li><b>2:35pm:</b> <a href=a>One</a></li>\n<li><b>2:35pm:</b> <a href=b>Two</a></li>\n</ul>";
+        let mut units = Vec::new();
+        read(html, 10, &mut units);
+        let lines: Vec<(usize, &str)> = units.iter().map(|u| (u.line, u.text.as_str())).collect();
+        assert_eq!(lines, [(11, "2:35pm: One"), (12, "2:35pm: Two")]);
+    }
 
     #[test]
     fn only_what_is_nested_too_deep_is_flattened() {

@@ -207,16 +207,37 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
                     )
                     && scans[i].time.is_some()
             });
-        if found.is_empty() && (scan.time.is_some() && scan.date.is_some() || time_next) {
+        let dated = scan.date.is_some() || !when::weekday_days(&u.text).is_empty();
+        if found.is_empty() && (scan.time.is_some() && dated || time_next) {
             // Talks written in sentences ([`super::sentence`]).
+            let near = last_day.or(seen_day.and_then(|d| concrete(&d, year_hint)));
             found = super::sentence::entries(units, i - 1)
                 .into_iter()
                 .filter(|e| is_session(&e.title))
-                .map(|e| {
+                .flat_map(|e| {
                     let mut c =
                         candidate(u.line, u.line, e.title, e.url, e.found, &ctx, prose_zone);
                     c.also = e.also;
-                    c
+                    if e.days.is_empty() {
+                        return vec![c];
+                    }
+                    // One session per day, each in the month that day falls
+                    // on its weekday nearest the dates above.
+                    let near = near.unwrap_or(reference);
+                    e.days
+                        .iter()
+                        .filter_map(|&(wd, day)| nearest_weekday_day(near, wd, day))
+                        .map(|d| {
+                            let mut c = c.clone();
+                            c.found.date = Some(DateSpec {
+                                weekday: Some(wd_of(d)),
+                                month: d.month(),
+                                day: d.day(),
+                                year: Some(d.year()),
+                            });
+                            c
+                        })
+                        .collect()
                 })
                 .collect();
         }
@@ -364,7 +385,16 @@ fn leading_time(text: &str) -> Option<(Found, &str)> {
             && words.get(i + 1).is_some_and(|n| {
                 n.trim().starts_with(|c: char| c.is_ascii_digit()) && n.contains(':')
             });
-        if i > 12 || !(at_clock || time_word(word.trim())) {
+        // `16:00 - 17:00 UTC on 21 January 2021`: "on" before a date joins it
+        // to the time (before other words, `10:00 on Kubernetes`, it is title).
+        let on_date = word.trim().eq_ignore_ascii_case("on")
+            && words.get(i + 1).is_some_and(|n| {
+                let n = n.trim().to_lowercase();
+                n.starts_with(|c: char| c.is_ascii_digit())
+                    || month_word(&n)
+                    || weekday_of(n.trim_end_matches(',')).is_some()
+            });
+        if i > 12 || !(at_clock || on_date || time_word(word.trim())) {
             break;
         }
         end += word.len();
@@ -381,13 +411,14 @@ fn leading_time(text: &str) -> Option<(Found, &str)> {
 
 /// A word that can be part of a date/time expression.
 fn time_word(w: &str) -> bool {
-    let core = w.trim_matches(|c: char| matches!(c, ',' | ':' | '(' | ')' | '*' | '~' | '.'));
+    let core = w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '*' | '~' | '.'));
     if core.is_empty() {
         // Only the trimmed characters: `~` and `:` stand between a time's parts.
         return matches!(w, "~" | ":");
     }
     if core.chars().any(|c| c.is_ascii_digit()) {
-        return core.chars().count() <= 14;
+        // `11:50am-12:30pm` is 15; a word of more is not a time.
+        return core.chars().count() <= 20;
     }
     let lower = core.to_lowercase();
     matches!(
@@ -485,6 +516,28 @@ fn line_entry(
     c.also = also;
     c.byline = byline;
     Some(c)
+}
+
+/// The date nearest `near` (within a year either way) whose day of the
+/// month is `day` and whose weekday is `weekday` (0 = Monday): "Monday
+/// 18th" in a post about November 2024 is 18 November 2024.
+fn nearest_weekday_day(near: NaiveDate, weekday: u32, day: u32) -> Option<NaiveDate> {
+    let first = near.with_day(1)?;
+    (-12..=12)
+        .filter_map(|k: i32| {
+            let month = if k < 0 {
+                first.checked_sub_months(chrono::Months::new(k.unsigned_abs()))
+            } else {
+                first.checked_add_months(chrono::Months::new(k as u32))
+            }?;
+            month.with_day(day)
+        })
+        .filter(|d| wd_of(*d) == weekday)
+        .min_by_key(|d| ((*d - near).num_days().abs(), *d < near))
+}
+
+fn wd_of(d: NaiveDate) -> u32 {
+    d.weekday().num_days_from_monday()
 }
 
 /// Why a unit that holds a schedule-like time became no talk: what
@@ -797,7 +850,8 @@ fn row_entries(
         .iter()
         .filter_map(|&c| {
             let cell = u.cells.get(c)?;
-            let title = cell.text.trim().trim_matches('"').to_string();
+            // The whole cell, quotation marks included: the author's title as written.
+            let title = cell.text.trim().to_string();
             if !is_session(&title) {
                 return None;
             }
@@ -819,4 +873,44 @@ fn row_entries(
             ))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_weekday_and_day_take_the_nearest_month_that_fits() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // Monday 18th near 20 November 2024: 18 November (a Monday).
+        assert_eq!(
+            nearest_weekday_day(d(2024, 11, 20), 0, 18),
+            Some(d(2024, 11, 18))
+        );
+        // Tuesday 19th near 18 November 2024: the next day.
+        assert_eq!(
+            nearest_weekday_day(d(2024, 11, 18), 1, 19),
+            Some(d(2024, 11, 19))
+        );
+        // Friday 18th near 20 November 2024: October (Nov 18 is a Monday).
+        assert_eq!(
+            nearest_weekday_day(d(2024, 11, 20), 4, 18),
+            Some(d(2024, 10, 18))
+        );
+        // No 31st on that weekday within a year: none.
+        assert!(nearest_weekday_day(d(2024, 11, 20), 4, 32).is_none());
+    }
+
+    #[test]
+    fn a_long_time_range_still_opens_a_line() {
+        let (f, rest) = leading_time("11:50am-12:30pm: Panel: one stack?").unwrap();
+        assert!(f.time.is_some());
+        assert_eq!(rest.trim(), "Panel: one stack?");
+        // "on" joins a date to the time only before a date.
+        let (f, rest) = leading_time("16:00 - 17:00 UTC on 21 January 2021;").unwrap();
+        assert!(f.date.is_some());
+        assert_eq!(strip_separators(rest), "");
+        let (_, rest) = leading_time("10:00 on Kubernetes upgrades").unwrap();
+        assert_eq!(rest.trim(), "on Kubernetes upgrades");
+    }
 }

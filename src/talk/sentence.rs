@@ -25,6 +25,9 @@ pub struct Entry {
     pub also: Option<TimeSpec>,
     /// The speakers written after the title, when the title does not hold them.
     pub byline: Option<String>,
+    /// When `found` has no date: the days written as a weekday and a day of
+    /// the month (`Monday 18th and Tuesday 19th`), one session each.
+    pub days: Vec<(u32, u32)>,
 }
 
 /// Sessions whose dates and times are the texts of links (to a time-zone
@@ -70,6 +73,7 @@ pub fn time_links(u: &Unit) -> Vec<Entry> {
             found,
             also: None,
             byline: byline.clone(),
+            days: Vec::new(),
         })
         .collect()
 }
@@ -110,10 +114,18 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
             continue;
         };
         let found = when::scan(&super::find::clean(rest));
-        if found.time.is_none() || found.date.is_none() {
+        // "on Monday 18th and Tuesday 19th at 17:30": days without a month,
+        // before this time; the reader gives them their month.
+        let days = if found.date.is_none() {
+            when::weekday_days(&super::find::clean(&source[segment..end]))
+        } else {
+            Vec::new()
+        };
+        if found.time.is_none() || (found.date.is_none() && days.is_empty()) {
             continue;
         }
         out.push(Entry {
+            days,
             title: span.text.clone(),
             url: span.url.clone(),
             found,

@@ -423,6 +423,40 @@ fn find_dates(toks: &[Tok]) -> Vec<(usize, usize, DateSpec)> {
     out
 }
 
+/// Days written as a weekday and a day of the month with no month: "Two
+/// sessions on Monday 18th and Tuesday 19th at 17:30". Each is `(weekday,
+/// day)` (0 = Monday); the reader finds the month from the dates around it.
+/// A weekday and day that [`scan`] reads as a whole date are not listed.
+pub fn weekday_days(text: &str) -> Vec<(u32, u32)> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let toks = lex(text);
+    let mut out = Vec::new();
+    for i in 0..toks.len() {
+        let Some(wd) = word_at(&toks, i).and_then(weekday) else {
+            continue;
+        };
+        if date_at(&toks, i).is_some() {
+            continue;
+        }
+        let j = if toks.get(i + 1) == Some(&Tok::Comma) {
+            i + 2
+        } else {
+            i + 1
+        };
+        // A day, not a clock: `Monday 18th`, not `Monday 18:00` (a time
+        // token), `Monday 8 am` nor `Monday 8 - 11` (a range of hours).
+        let followed_by_range = matches!(toks.get(j + 1), Some(Tok::Dash | Tok::AmPm { .. }));
+        if let Some(day) = day_at(&toks, j)
+            && !followed_by_range
+        {
+            out.push((wd, day));
+        }
+    }
+    out
+}
+
 /// A date starting at token `i`, with or without a weekday before it.
 fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
     let (wd, j) = match word_at(toks, i).and_then(weekday) {
@@ -676,6 +710,21 @@ fn zone_at(toks: &[Tok], j: usize) -> (usize, Option<WrittenZone>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn weekdays_with_a_day_and_no_month() {
+        assert_eq!(
+            super::weekday_days(
+                "Two sessions on Monday 18th and Tuesday 19th at 17:30 to 20:30 UTC -3."
+            ),
+            vec![(0, 18), (1, 19)]
+        );
+        // A whole date, hours after a weekday, or no weekday: none.
+        assert!(super::weekday_days("Monday, November 18th at 10:00").is_empty());
+        assert!(super::weekday_days("Sunday 8 - 11:30 am").is_empty());
+        assert!(super::weekday_days("Sunday 8 am").is_empty());
+        assert!(super::weekday_days("the 18th at 10:00").is_empty());
+    }
+
     use super::*;
 
     fn c(hour: u32, minute: u32, pm: Option<bool>) -> Clock {

@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
+use crate::output::Output;
+
 /// One output file, ready to serve.
 #[derive(Debug)]
 pub struct Asset {
@@ -18,6 +20,8 @@ pub struct Asset {
     /// gzip of `bytes`, when it is smaller.
     pub gzip: Option<Bytes>,
     pub content_type: &'static str,
+    /// The `Cache-Control` it is served with.
+    pub cache_control: &'static str,
     /// Strong validator: a hash of the bytes, quoted.
     pub etag: String,
     /// When these bytes were first published (Unix seconds; 0: not yet).
@@ -28,7 +32,7 @@ pub struct Asset {
 
 impl Asset {
     /// Compresses and hashes once, at build time.
-    pub fn new(path: &str, bytes: Bytes) -> Asset {
+    pub fn new(output: Output<'_>, bytes: Bytes) -> Asset {
         // Exactly its length: the buffer was sized for the worst case, and a
         // site keeps 10,000 of these.
         let gzip = gzip(&bytes)
@@ -36,7 +40,7 @@ impl Asset {
             .map(|g| Bytes::from(g.into_boxed_slice()));
         Asset {
             gzip,
-            ..Asset::uncompressed(path, vec![bytes])
+            ..Asset::uncompressed(output, vec![bytes])
         }
     }
 
@@ -44,7 +48,7 @@ impl Asset {
     /// 2 KB, which gzip shrinks by a kilobyte at the price of a second file
     /// per talk on disk (hundreds of thousands on a big site) and a second
     /// copy in memory.
-    pub fn uncompressed(path: &str, parts: Vec<Bytes>) -> Asset {
+    pub fn uncompressed(output: Output<'_>, parts: Vec<Bytes>) -> Asset {
         let mut h = Sha256::new();
         for p in &parts {
             h.update(p);
@@ -59,7 +63,8 @@ impl Asset {
                 .collect::<String>()
         );
         Asset {
-            content_type: content_type(path),
+            content_type: output.content_type(),
+            cache_control: output.cache_control(),
             len: parts.iter().map(Bytes::len).sum(),
             parts: parts.into(),
             gzip: None,
@@ -98,6 +103,7 @@ impl Asset {
             len: self.len,
             gzip: self.gzip.clone(),
             content_type: self.content_type,
+            cache_control: self.cache_control,
             etag: self.etag.clone(),
             published: AtomicI64::new(self.published.load(Ordering::Relaxed)),
         }
@@ -168,16 +174,4 @@ pub fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
     out.extend_from_slice(&crc.sum().to_le_bytes());
     out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
     Some(out)
-}
-
-/// The one content-type table.
-pub fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next() {
-        Some("ics") => "text/calendar; charset=utf-8",
-        Some("xml") if path.ends_with("atom.xml") => "application/atom+xml; charset=utf-8",
-        Some("xml") => "application/rss+xml; charset=utf-8",
-        Some("json") => "application/feed+json",
-        Some("html") => "text/html; charset=utf-8",
-        _ => "application/octet-stream",
-    }
 }

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diag::Diagnostic;
 use crate::history::History;
+use crate::output::SHARED;
 use crate::site::Site;
 use crate::{Config, Error, post, publish};
 
@@ -168,15 +169,7 @@ fn unchanged(
         && m.config == config
         && m.posts_dir == posts
         && &m.inputs == seen
-        && [
-            "calendar.ics",
-            "rss.xml",
-            "atom.xml",
-            "feed.json",
-            "index.html",
-        ]
-        .iter()
-        .all(|f| out.join(f).is_file());
+        && SHARED.iter().all(|o| out.join(o.path()).is_file());
     // Count what is on disk (cheap next to parsing): a deleted output means a full build.
     let present = same.then(|| count_outputs(out))?;
     (present == m.outputs).then(|| Summary {

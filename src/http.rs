@@ -262,7 +262,7 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
     let mut builder = Response::builder()
         .header(header::ETAG, &etag)
         .header(header::LAST_MODIFIED, &last_modified)
-        .header(header::CACHE_CONTROL, cache_control(path))
+        .header(header::CACHE_CONTROL, asset.cache_control)
         .header(header::VARY, "Accept-Encoding");
     if not_modified(req.headers(), &etag, published) {
         return builder
@@ -338,17 +338,6 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
                 (coding.eq_ignore_ascii_case("gzip") || coding == "*") && q > 0.0
             })
         })
-}
-
-/// Calendars and feeds are polled: let caches keep them a few minutes, then
-/// revalidate. No `public`: a response to a request without credentials is
-/// cacheable by shared caches already (RFC 9111 §5.2.2.9).
-fn cache_control(path: &str) -> &'static str {
-    if path == "/" || path.ends_with(".html") {
-        "max-age=60"
-    } else {
-        "max-age=300"
-    }
 }
 
 /// IMF-fixdate (RFC 9110 §5.6.7).
@@ -487,7 +476,7 @@ mod tests {
     fn shared() -> Shared {
         let mut s = Snapshot::default();
         let a = Arc::new(Asset::new(
-            "calendar.ics",
+            crate::output::Output::AllTalks,
             Bytes::from("BEGIN:VCALENDAR\r\n".repeat(50)),
         ));
         a.set_published(1_700_000_000);

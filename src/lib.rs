@@ -6,6 +6,7 @@
 //! The modules follow the pipeline, in order:
 //!
 //! - [`config`]: `almanac.yaml`, parsed once into a validated [`Config`].
+//! - [`output`]: a leaf: every published file's path (= URL), content type and cache policy, named once.
 //! - [`yaml`], [`state`]: leaves: YAML with budgets; the state folder and atomic writes.
 //! - [`undated`]: a date for a post that gives none (its git commit, else first seen), never the mtime.
 //! - [`post`]: files on disk → [`post::Post`] (front matter split, guards).
@@ -36,6 +37,7 @@ pub mod event;
 pub mod explain;
 pub mod history;
 pub mod http;
+pub mod output;
 pub mod post;
 pub mod publish;
 pub mod render;

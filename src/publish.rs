@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::output::Output;
 use crate::site::{Asset, EventAssets, Snapshot};
 
 pub use crate::state::{STATE_DIR, write_atomic};
@@ -156,10 +157,19 @@ impl<'a> Batch<'a> {
     fn stage_event(&mut self, out: &Path, ev: &'a EventAssets) -> Result<(), Error> {
         let slug = &ev.slug;
         if let Some(calendar) = &ev.calendar {
-            self.stage_asset(out, format!("events/{slug}.ics"), calendar, None)?;
+            self.stage_asset(out, Output::Event(slug).path(), calendar, None)?;
         }
         for (t, a) in &ev.talks {
-            self.stage_asset(out, format!("events/{slug}/{t}.ics"), a, None)?;
+            self.stage_asset(
+                out,
+                Output::Talk {
+                    event: slug,
+                    talk: t,
+                }
+                .path(),
+                a,
+                None,
+            )?;
         }
         Ok(())
     }
@@ -261,13 +271,17 @@ fn stage_changes<'a>(
         if let Some(calendar) = &ev.calendar
             && !was.is_some_and(|b| Arc::ptr_eq(b, calendar))
         {
-            let rel = format!("events/{slug}.ics");
+            let rel = Output::Event(slug).path();
             batch.stage_asset(out, rel, calendar, was.map(|a| &**a))?;
         }
         for (t, a) in &ev.talks {
             let was = before.and_then(|b| b.talks.get(t));
             if !was.is_some_and(|b| Arc::ptr_eq(b, a)) {
-                let rel = format!("events/{slug}/{t}.ics");
+                let rel = Output::Talk {
+                    event: slug,
+                    talk: t,
+                }
+                .path();
                 batch.stage_asset(out, rel, a, was.map(|a| &**a))?;
             }
         }
@@ -283,15 +297,23 @@ fn remove_gone(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<usize, Erro
             Some(ev) if Arc::ptr_eq(ev, before) => {}
             Some(ev) => {
                 if ev.calendar.is_none() && before.calendar.is_some() {
-                    removed += remove_file_and_gz(&out.join(format!("events/{slug}.ics")))?;
+                    removed += remove_file_and_gz(&out.join(Output::Event(slug).path()))?;
                 }
                 for t in before.talks.keys().filter(|t| !ev.talks.contains_key(*t)) {
-                    removed += remove_file_and_gz(&out.join(format!("events/{slug}/{t}.ics")))?;
+                    removed += remove_file_and_gz(
+                        &out.join(
+                            Output::Talk {
+                                event: slug,
+                                talk: t,
+                            }
+                            .path(),
+                        ),
+                    )?;
                 }
             }
             None => {
-                removed += remove_file_and_gz(&out.join(format!("events/{slug}.ics")))?;
-                let folder = out.join("events").join(&**slug);
+                removed += remove_file_and_gz(&out.join(Output::Event(slug).path()))?;
+                let folder = out.join(Output::talks_folder(slug));
                 if folder.is_dir() {
                     fs::remove_dir_all(&folder).map_err(io(&folder))?;
                     removed += 1;

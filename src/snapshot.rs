@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::asset::Asset;
 use crate::diag::Problems;
+use crate::output::Output;
 
 /// The calendars of one event.
 #[derive(Debug)]
@@ -37,18 +38,11 @@ impl Snapshot {
     /// The asset at a URL path (`/` is the index page). The path is only
     /// ever looked up, never joined to a file system path.
     pub fn get(&self, path: &str) -> Option<&Arc<Asset>> {
-        let p = path.strip_prefix('/').unwrap_or(path);
-        let p = if p.is_empty() { "index.html" } else { p };
-        if let Some(rest) = p.strip_prefix("events/") {
-            return match rest.split_once('/') {
-                None => self
-                    .events
-                    .get(rest.strip_suffix(".ics")?)
-                    .and_then(|e| e.calendar.as_ref()),
-                Some((slug, talk)) => self.events.get(slug)?.talks.get(talk.strip_suffix(".ics")?),
-            };
+        match Output::parse(path)? {
+            Output::Event(slug) => self.events.get(slug)?.calendar.as_ref(),
+            Output::Talk { event, talk } => self.events.get(event)?.talks.get(talk),
+            shared => self.shared.get(shared.path().as_str()),
         }
-        self.shared.get(p)
     }
 
     /// How many files the snapshot publishes, `.gz` siblings included.

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use super::markdown;
 use crate::config::Config;
 use crate::event::Event;
+use crate::output::Output;
 use crate::post::Post;
 
 /// One post as the feeds show it.
@@ -118,7 +119,7 @@ pub fn rss(items: &[FeedItem], config: &Config) -> String {
         })
         .collect();
     let mut self_link = Link::default();
-    self_link.set_href(format!("{}/rss.xml", config.public_url));
+    self_link.set_href(Output::Rss.url(&config.public_url));
     self_link.set_rel("self");
     self_link.set_mime_type(Some("application/rss+xml".to_string()));
     let mut atom = AtomExtension::default();
@@ -201,14 +202,14 @@ pub fn atom(items: &[FeedItem], config: &Config) -> String {
         })
         .collect();
     let mut feed = Feed::default();
-    feed.set_id(format!("{}/atom.xml", config.public_url));
+    feed.set_id(Output::Atom.url(&config.public_url));
     feed.set_title(Text::plain(config.title.clone()));
     feed.set_subtitle(Some(Text::plain(config.description.clone())));
     feed.set_updated(updated(items).fixed_offset());
     feed.set_authors(vec![person(&config.title)]);
     feed.set_links(vec![
         link(
-            format!("{}/atom.xml", config.public_url),
+            Output::Atom.url(&config.public_url),
             "self",
             Some("application/atom+xml"),
         ),
@@ -267,7 +268,7 @@ pub fn json(items: &[FeedItem], config: &Config) -> String {
         "title": config.title,
         "description": config.description,
         "home_page_url": format!("{}/", config.site_url),
-        "feed_url": format!("{}/feed.json", config.public_url),
+        "feed_url": Output::JsonFeed.url(&config.public_url),
         "authors": [{ "name": config.title }],
         "items": items,
     });

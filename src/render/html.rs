@@ -11,6 +11,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::config::Config;
 use crate::event::Event;
+use crate::output::Output;
 use crate::talk::Talk;
 
 /// Writes HTML-escaped text.
@@ -84,15 +85,17 @@ pub fn index(sections: &[impl AsRef<str>], hidden: usize, config: &Config) -> St
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     esc(&mut o, &config.title);
     o.push_str("</title>\n");
-    for (kind, path, label) in [
-        ("application/rss+xml", "rss.xml", "RSS"),
-        ("application/atom+xml", "atom.xml", "Atom"),
-        ("application/feed+json", "feed.json", "JSON Feed"),
-    ] {
+    let feeds = [
+        (Output::Rss, "RSS"),
+        (Output::Atom, "Atom"),
+        (Output::JsonFeed, "JSON Feed"),
+    ];
+    for (feed, label) in feeds {
+        let kind = feed.content_type().split(';').next().unwrap_or_default();
         let _ = write!(o, "<link rel=\"alternate\" type=\"{kind}\" title=\"");
         esc(&mut o, &format!("{} ({label})", config.title));
         o.push_str("\" href=\"");
-        esc_attr(&mut o, &format!("{base}/{path}"));
+        esc_attr(&mut o, &feed.url(base));
         o.push_str("\">\n");
     }
     let _ = write!(o, "<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>");
@@ -100,9 +103,16 @@ pub fn index(sections: &[impl AsRef<str>], hidden: usize, config: &Config) -> St
     o.push_str("</h1>\n<p>");
     esc(&mut o, &config.description);
     o.push_str("</p>\n<nav><strong>All talks:</strong> ");
-    let all = format!("{base}/calendar.ics");
-    subscribe(&mut o, &all, &config.title);
-    o.push_str(" <a href=\"calendar.ics\">Download .ics</a><br><strong>Feeds:</strong> <a href=\"rss.xml\">RSS</a> <a href=\"atom.xml\">Atom</a> <a href=\"feed.json\">JSON Feed</a></nav>\n</header>\n<main>\n");
+    subscribe(&mut o, &Output::AllTalks.url(base), &config.title);
+    let _ = write!(
+        o,
+        " <a href=\"{}\">Download .ics</a><br><strong>Feeds:</strong>",
+        Output::AllTalks
+    );
+    for (feed, label) in feeds {
+        let _ = write!(o, " <a href=\"{feed}\">{label}</a>");
+    }
+    o.push_str("</nav>\n</header>\n<main>\n");
     for s in sections {
         o.push_str(s.as_ref());
     }
@@ -150,12 +160,9 @@ fn event_section(o: &mut String, ev: &Event, config: &Config) {
         o.push_str(" · ");
     }
     let _ = write!(o, "{} talks</p>\n<p>", ev.talks.len());
-    subscribe(
-        o,
-        &format!("{}/events/{slug}.ics", config.public_url),
-        &ev.post.title,
-    );
-    let _ = writeln!(o, " <a href=\"events/{slug}.ics\">Download .ics</a></p>");
+    let calendar = Output::Event(slug);
+    subscribe(o, &calendar.url(&config.public_url), &ev.post.title);
+    let _ = writeln!(o, " <a href=\"{calendar}\">Download .ics</a></p>");
     let mut talks: Vec<&Talk> = ev.talks.iter().collect();
     talks.sort_by(|a, b| {
         a.when
@@ -190,11 +197,11 @@ fn event_section(o: &mut String, ev: &Event, config: &Config) {
             esc(o, &speakers);
             o.push_str("</span>");
         }
-        let _ = writeln!(
-            o,
-            " <a class=\"meta\" href=\"events/{slug}/{}.ics\">.ics</a></li>",
-            t.slug
-        );
+        let talk = Output::Talk {
+            event: slug,
+            talk: &t.slug,
+        };
+        let _ = writeln!(o, " <a class=\"meta\" href=\"{talk}\">.ics</a></li>");
     }
     if day.is_some() {
         o.push_str("</ul>\n");

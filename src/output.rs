@@ -1,0 +1,176 @@
+//! Every file almanac publishes, named once: an [`Output`] knows its path
+//! (under `out/` and in the URL, which are the same), its content type and
+//! how long clients may cache it. The renderers, the writer of `out/`, the
+//! page's links and the HTTP lookup all go through it, so a layout change is
+//! made here and nowhere else.
+
+use std::fmt;
+
+/// One published file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Output<'a> {
+    /// `index.html`, the page (also `/`).
+    Index,
+    /// `calendar.ics`: the newest talks of every event.
+    AllTalks,
+    /// `rss.xml`.
+    Rss,
+    /// `atom.xml`.
+    Atom,
+    /// `feed.json` (JSON Feed 1.1).
+    JsonFeed,
+    /// `events/<slug>.ics`: one event's talks.
+    Event(&'a str),
+    /// `events/<event>/<talk>.ics`: one talk.
+    Talk { event: &'a str, talk: &'a str },
+}
+
+/// The outputs made from every post, in the order they are built.
+pub const SHARED: [Output<'static>; 5] = [
+    Output::AllTalks,
+    Output::Rss,
+    Output::Atom,
+    Output::JsonFeed,
+    Output::Index,
+];
+
+impl<'a> Output<'a> {
+    /// The output at a URL path or a path under `out/` (`/` and `""` are the
+    /// page). Only names are parsed; nothing is joined to a file system path,
+    /// so `..` and the like are simply no output.
+    pub fn parse(path: &'a str) -> Option<Output<'a>> {
+        let p = path.strip_prefix('/').unwrap_or(path);
+        if let Some(rest) = p.strip_prefix("events/") {
+            let name = |s: &'a str| s.strip_suffix(".ics").filter(|s| is_name(s));
+            return match rest.split_once('/') {
+                None => Some(Output::Event(name(rest)?)),
+                Some((event, talk)) if is_name(event) => Some(Output::Talk {
+                    event,
+                    talk: name(talk)?,
+                }),
+                Some(_) => None,
+            };
+        }
+        SHARED
+            .into_iter()
+            .find(|o| o.shared_name() == Some(p))
+            .or((p.is_empty()).then_some(Output::Index))
+    }
+
+    /// The name of a shared output.
+    fn shared_name(&self) -> Option<&'static str> {
+        Some(match self {
+            Output::Index => "index.html",
+            Output::AllTalks => "calendar.ics",
+            Output::Rss => "rss.xml",
+            Output::Atom => "atom.xml",
+            Output::JsonFeed => "feed.json",
+            Output::Event(_) | Output::Talk { .. } => return None,
+        })
+    }
+
+    /// The path under `out/`, which is also the URL path without its `/`.
+    pub fn path(&self) -> String {
+        self.to_string()
+    }
+
+    /// The folder of an event's talk calendars, under `out/`.
+    pub fn talks_folder(event: &str) -> String {
+        format!("events/{event}")
+    }
+
+    /// The absolute URL under the site's public URL.
+    pub fn url(&self, public_url: &str) -> String {
+        format!("{public_url}/{self}")
+    }
+
+    pub fn content_type(&self) -> &'static str {
+        match self {
+            Output::Index => "text/html; charset=utf-8",
+            Output::AllTalks | Output::Event(_) | Output::Talk { .. } => {
+                "text/calendar; charset=utf-8"
+            }
+            Output::Rss => "application/rss+xml; charset=utf-8",
+            Output::Atom => "application/atom+xml; charset=utf-8",
+            Output::JsonFeed => "application/feed+json",
+        }
+    }
+
+    /// Calendars and feeds are polled: caches may keep them a few minutes,
+    /// then revalidate; the page, read by people, a minute. No `public`: a
+    /// response to a request without credentials is cacheable by shared
+    /// caches already (RFC 9111 §5.2.2.9).
+    pub fn cache_control(&self) -> &'static str {
+        match self {
+            Output::Index => "max-age=60",
+            _ => "max-age=300",
+        }
+    }
+}
+
+impl fmt::Display for Output<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Output::Event(slug) => write!(f, "events/{slug}.ics"),
+            Output::Talk { event, talk } => write!(f, "events/{event}/{talk}.ics"),
+            shared => f.write_str(shared.shared_name().unwrap_or_default()),
+        }
+    }
+}
+
+/// A slug as almanac makes them: not empty, no `/`, not `.` or `..`.
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && !s.contains('/') && s != "." && s != ".."
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_output_parses_back_from_its_path() {
+        let all = [
+            Output::Index,
+            Output::AllTalks,
+            Output::Rss,
+            Output::Atom,
+            Output::JsonFeed,
+            Output::Event("kubecon-eu"),
+            Output::Talk {
+                event: "kubecon-eu",
+                talk: "ebpf-intro",
+            },
+        ];
+        for o in all {
+            assert_eq!(Output::parse(&o.path()), Some(o), "{o}");
+            assert_eq!(Output::parse(&format!("/{o}")), Some(o), "{o}");
+        }
+        assert_eq!(Output::parse("/"), Some(Output::Index));
+        assert_eq!(
+            Output::Talk {
+                event: "e",
+                talk: "t"
+            }
+            .url("https://x.org"),
+            "https://x.org/events/e/t.ics"
+        );
+    }
+
+    #[test]
+    fn anything_else_is_no_output() {
+        for p in [
+            "/events/",
+            "/events/.ics",
+            "/events/a",
+            "/events/a/b",
+            "/events/a/b/c.ics",
+            "/events/../x.ics",
+            "/events/a/...ics",
+            "/index.htm",
+            "/feed.json.gz",
+            "/../calendar.ics",
+        ] {
+            assert_eq!(Output::parse(p), None, "{p}");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Stage 4 of the pipeline: events → one immutable [`Snapshot`] of every output.
+//!
+//! [`Site`] is the mutable model the daemon keeps between rebuilds: for each
+//! post file, its last good event and that event's rendered outputs. A change
+//! to one post re-renders only that post's calendars; the shared outputs (the
+//! all-talks calendar, feeds, page) are reassembled from cached pieces. A
+//! [`Snapshot`] is what one build produced, with every [`Asset`]'s bytes, gzip
+//! variant, content type and ETag computed once, so serving is a lookup.
+//!
+//! The steps, one file each:
+//! - [`load`]: files → kept events (what changed since the last read);
+//! - [`slugs`]: which slug each post publishes under;
+//! - [`render`]: the history observed, then each changed event's calendars;
+//! - [`shared`]: the all-talks calendar, the feeds and the page;
+//! - [`problems`]: every file's problems, and which are new.
+
+mod load;
+mod problems;
+mod render;
+mod shared;
+mod slugs;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use crate::asset::{Asset, gzip};
+use crate::config::Config;
+use crate::diag::{Diagnostic, FileProblems};
+use crate::event::{Event, Kept};
+use crate::history::History;
+use crate::output::Output;
+use crate::render::ics::{IcsEvent, ZoneCache};
+pub use crate::snapshot::{EventAssets, Snapshot};
+use crate::undated::Undated;
+use chrono::{DateTime, Utc};
+use render::Rendered;
+pub use render::first_revision;
+use slugs::Slugs;
+
+/// Debug-level timing of the steps of a rebuild (`RUST_LOG=debug`).
+struct Lap(std::cell::Cell<std::time::Instant>);
+
+impl Lap {
+    fn start() -> Lap {
+        Lap(std::cell::Cell::new(std::time::Instant::now()))
+    }
+
+    fn step(&self, what: &str) {
+        let now = std::time::Instant::now();
+        let took = now - self.0.replace(now);
+        tracing::debug!(took_us = took.as_micros() as u64, "{what}");
+    }
+}
+
+/// One post file's last good event, and its rendered pieces once rendered.
+#[derive(Debug)]
+struct Entry {
+    /// The event as read, without its bulk; once rendered, its post's slug
+    /// is the one it is published under (see [`Site::settle_slugs`]).
+    kept: Kept,
+    /// The version had errors (a later good version replaces it; a later
+    /// broken version does not replace a good one).
+    had_errors: bool,
+    /// `None` until rendered (parsing and rendering are separate steps, so
+    /// rendering can run in parallel and after slugs are settled).
+    rendered: Option<Rendered>,
+}
+
+/// A list of problems and the one it replaced.
+type Replaced = (Arc<[Diagnostic]>, Arc<[Diagnostic]>);
+
+/// The daemon's model of the posts folder, updated file by file.
+#[derive(Debug)]
+pub struct Site {
+    config: Config,
+    zones: ZoneCache,
+    entries: BTreeMap<PathBuf, Entry>,
+    /// Latest problems per file (also for files that keep an older version).
+    file_diags: FileProblems,
+    /// Problems of the folder scan, sorted.
+    scan_diags: Arc<[Diagnostic]>,
+    /// Problem lists replaced since the problems were last taken, old and
+    /// new (shared, not copied: a build never asks which problems are new).
+    fresh: Vec<Replaced>,
+    /// The scan problems and slug collisions of the last snapshot.
+    last_extra: (Arc<[Diagnostic]>, Arc<[Diagnostic]>),
+    /// Size and modification time of each file when last read.
+    fingerprints: HashMap<PathBuf, (Option<std::time::SystemTime>, u64)>,
+    /// Renderings of replaced versions, kept until the new version is
+    /// rendered so unchanged assets keep their publication time.
+    previous: HashMap<PathBuf, Option<Rendered>>,
+    /// What subscribers have seen (SEQUENCE, LAST-MODIFIED, cancellations).
+    history: History,
+    /// Dates for posts without one (shared with the threads that read posts).
+    undated: Arc<Undated>,
+    /// Slugs of posts removed since the last snapshot: their talks are cancelled.
+    removed_slugs: BTreeSet<String>,
+    /// Calendars of posts that are gone but whose cancelled talks are still
+    /// announced, by slug.
+    ghosts: BTreeMap<String, (Arc<EventAssets>, Vec<IcsEvent>)>,
+    /// Hash of the inputs each shared output was last rendered from.
+    shared_keys: HashMap<Output<'static>, [u8; 32]>,
+    /// `None` when a change may have moved a slug.
+    slugs: Option<Slugs>,
+    /// Entries read or changed since the last render (all of them are
+    /// looked at only when the slugs were settled anew).
+    pending: BTreeSet<PathBuf>,
+    /// Events rendered since the last snapshot: the next snapshot's index
+    /// is the last one's with these put in, unless `index_stale`.
+    rerendered: Vec<Arc<EventAssets>>,
+    /// An event left, a slug moved or a ghost changed: the next snapshot's
+    /// index is built anew.
+    index_stale: bool,
+}
+
+impl Site {
+    pub fn new(config: Config) -> Site {
+        Site {
+            config,
+            zones: ZoneCache::default(),
+            entries: BTreeMap::new(),
+            file_diags: FileProblems::default(),
+            scan_diags: Arc::from([]),
+            fresh: Vec::new(),
+            last_extra: (Arc::from([]), Arc::from([])),
+            fingerprints: HashMap::new(),
+            previous: HashMap::new(),
+            history: History::in_memory(),
+            undated: Arc::new(Undated::default()),
+            removed_slugs: BTreeSet::new(),
+            ghosts: BTreeMap::new(),
+            shared_keys: HashMap::new(),
+            slugs: None,
+            pending: BTreeSet::new(),
+            rerendered: Vec::new(),
+            index_stale: true,
+        }
+    }
+
+    /// A site that remembers revisions in `history` (see [`crate::history`])
+    /// and dates undated posts with `undated` (see [`crate::undated`]).
+    pub fn with_state(config: Config, history: History, undated: Arc<Undated>) -> Site {
+        Site {
+            history,
+            undated,
+            ..Site::new(config)
+        }
+    }
+
+    /// Hands the state over (to the site that replaces this one on SIGHUP).
+    pub fn into_state(self) -> (History, Arc<Undated>) {
+        (self.history, self.undated)
+    }
+
+    /// Writes the revision history of the posts that changed.
+    ///
+    /// # Errors
+    /// The state folder cannot be written; the next save retries.
+    pub fn save_history(&mut self) -> Result<(), crate::Error> {
+        self.history.save()
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The rendered events that publish (one per slug: not the refused).
+    fn chosen(&self) -> Vec<(&Kept, &Rendered)> {
+        let refused = self.slugs.as_ref().map(|s| &s.refused);
+        self.entries
+            .iter()
+            .filter(|(p, _)| !refused.is_some_and(|r| r.contains(*p)))
+            .filter_map(|(_, e)| Some((&e.kept, e.rendered.as_ref()?)))
+            .collect()
+    }
+
+    /// The events of the last snapshot, as published (settled slugs), whole:
+    /// each post's talks are found again.
+    pub fn published(&self) -> Vec<Event> {
+        self.chosen()
+            .into_iter()
+            .map(|(k, _)| k.full(&self.config))
+            .collect()
+    }
+
+    /// Assembles a snapshot at `now` (which stamps the revisions that
+    /// change). Assets whose bytes equal those in `previous` are taken from
+    /// it, so they keep their publication time and gzip.
+    pub fn snapshot(&mut self, previous: Option<&Snapshot>, now: DateTime<Utc>) -> Snapshot {
+        let lap = Lap::start();
+        self.render_pending(now);
+        lap.step("rendered changed posts");
+        let (shared, keys) = self.shared_outputs(previous);
+        self.shared_keys.extend(keys);
+        lap.step("rendered shared outputs");
+        let events = self.events_index(previous);
+        let chosen = self.chosen();
+        let (posts, talks) = (chosen.len(), chosen.iter().map(|(_, r)| r.talks).sum());
+        let problems = self.problems();
+        lap.step("indexed events and problems");
+        Snapshot {
+            shared,
+            events,
+            posts,
+            talks,
+            problems,
+        }
+    }
+
+    /// Every published event's calendars by slug, the gone posts' included.
+    /// An edit changes one event: the index is the last one with it put in
+    /// (a copy of 10,000 pointers), not 10,000 lookups and inserts.
+    fn events_index(&mut self, previous: Option<&Snapshot>) -> HashMap<Arc<str>, Arc<EventAssets>> {
+        let rerendered = std::mem::take(&mut self.rerendered);
+        let index_stale = std::mem::replace(&mut self.index_stale, false);
+        let mut events = match previous.filter(|_| !index_stale) {
+            Some(p) => p.events.clone(),
+            None => self
+                .ghosts
+                .values()
+                .map(|(assets, _)| assets)
+                .chain(self.chosen().into_iter().map(|(_, r)| &r.assets))
+                .map(|a| (a.slug.clone(), a.clone()))
+                .collect(),
+        };
+        for a in rerendered {
+            events.insert(a.slug.clone(), a);
+        }
+        events
+    }
+}

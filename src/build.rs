@@ -118,7 +118,7 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     let (undated, undated_warnings) = crate::undated::Undated::for_output(posts, out);
     warnings.extend(undated_warnings);
     let mut site = Site::with_state(config.clone(), history, Arc::new(undated));
-    site.load_all(posts).map_err(Error::Other)?; // posts → talks
+    site.load_all(posts)?; // posts → talks
     let snapshot = site.snapshot(None, Utc::now()); // → calendars and feeds → one snapshot
     let report = publish::publish(out, &snapshot)?; // → out/
     site.save_history()?; // what subscribers now see, for the next build's SEQUENCE

@@ -7,6 +7,10 @@
 //! rebuilds everything; SIGTERM/SIGINT stop accepting, finish in-flight
 //! responses and exit. systemd is told READY, STOPPING, status and watchdog
 //! pings when it asks for them.
+//!
+//! [`run`] is given its socket and its [`Control`]s: `main` binds (or takes
+//! systemd's socket) and turns signals into controls, and a test drives the
+//! same function in-process on `127.0.0.1:0`.
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -15,7 +19,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::history::History;
@@ -31,8 +34,17 @@ pub struct Options {
     pub posts: PathBuf,
     pub out: PathBuf,
     pub config: Option<PathBuf>,
-    pub listen: SocketAddr,
     pub limits: Limits,
+}
+
+/// What the daemon is told from outside while it runs (by `main`, from
+/// signals; by a test, directly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Reload the configuration and rebuild everything (SIGHUP).
+    Reload,
+    /// Stop accepting, finish what is in flight, publish, exit (SIGTERM, SIGINT).
+    Stop,
 }
 
 /// How often a failed publish to the output folder is retried.
@@ -43,36 +55,46 @@ fn notify(state: &[sd_notify::NotifyState]) {
     let _ = sd_notify::notify(state);
 }
 
-/// The listening socket: the one systemd passed (socket activation), else a new one.
-async fn listener(addr: SocketAddr) -> Result<TcpListener, Error> {
+/// The listening socket: the one systemd passed (socket activation), else a
+/// new one on `addr`. Bound before the first build, so clients that connect
+/// during it wait in the queue instead of being refused.
+///
+/// # Errors
+/// The address is in use or not allowed; systemd's socket is unusable.
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, Error> {
     let mut fds = listenfd::ListenFd::from_env();
     if let Ok(Some(std_listener)) = fds.take_tcp_listener(0) {
-        std_listener
-            .set_nonblocking(true)
-            .map_err(|e| Error::Other(format!("socket from systemd: {e}")))?;
-        return TcpListener::from_std(std_listener)
-            .map_err(|e| Error::Other(format!("socket from systemd: {e}")));
+        let systemd = |source| Error::Listen {
+            addr: "the socket from systemd".into(),
+            source,
+        };
+        std_listener.set_nonblocking(true).map_err(systemd)?;
+        return TcpListener::from_std(std_listener).map_err(systemd);
     }
     TcpListener::bind(addr)
         .await
-        .map_err(|e| Error::Other(format!("cannot listen on {addr}: {e}")))
+        .map_err(|source| Error::Listen {
+            addr: addr.to_string(),
+            source,
+        })
 }
 
-/// Runs the daemon until SIGTERM or SIGINT.
+/// Runs the daemon on `listener` until told to stop (or `control` closes).
 ///
 /// # Errors
-/// Only what prevents starting: bad configuration, address in use.
-pub async fn run(opts: Options) -> Result<(), Error> {
+/// Only what prevents starting (bad configuration), or a rebuild task lost.
+pub async fn run(
+    listener: TcpListener,
+    opts: Options,
+    mut control: mpsc::UnboundedReceiver<Control>,
+) -> Result<(), Error> {
     let config = Config::load(opts.config.as_deref())?;
     // Absolute, so the watcher's paths and the site's agree.
     let posts = std::path::absolute(&opts.posts).unwrap_or(opts.posts.clone());
     let _ = rlimit::increase_nofile_limit(u64::MAX);
 
-    // Signals and the watcher come first: a SIGTERM or an edit that arrives
-    // while the first build runs is not lost.
-    let mut hup = signal(SignalKind::hangup()).map_err(|e| Error::Other(e.to_string()))?;
-    let mut term = signal(SignalKind::terminate()).map_err(|e| Error::Other(e.to_string()))?;
-    let mut int = signal(SignalKind::interrupt()).map_err(|e| Error::Other(e.to_string()))?;
+    // The watcher comes first: an edit that arrives while the first build
+    // runs is not lost (nor is a control: it waits in its channel).
     let (tx, mut rx) = mpsc::unbounded_channel::<Change>();
     let mut watcher = match PostsWatcher::start(&posts, tx) {
         Ok(w) => Some(w),
@@ -88,7 +110,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         tracing::warn!(problem = %w, "state rebuilt");
     }
     let mut site = Site::with_state(config, history, Arc::new(undated));
-    let posts_error = site.load_all(&posts).err();
+    let posts_error = site.load_all(&posts).err().map(|e| e.to_string());
     if let Some(e) = &posts_error {
         tracing::error!(error = %e, "posts folder unreadable; serving nothing until it appears");
     }
@@ -105,9 +127,8 @@ pub async fn run(opts: Options) -> Result<(), Error> {
         publisher.failed.clone(),
     );
 
-    let listener = listener(opts.listen).await?;
     let addr =
-        http::local_addr(&listener).map_or_else(|| opts.listen.to_string(), |a| a.to_string());
+        http::local_addr(&listener).map_or_else(|| "the socket".to_string(), |a| a.to_string());
     let snap = shared.snapshot.load();
     tracing::info!(%addr, posts = snap.posts, talks = snap.talks, errors = snap.errors(), "serving");
     println!(
@@ -160,7 +181,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                         .unwrap_or_else(|m| Err(format!("internal error while applying changes: {m}")));
                     tracing::debug!(took_us = t.elapsed().as_micros() as u64, "posts re-read");
                     (site, r.err())
-                }).await.map_err(|e| Error::Other(format!("rebuild task: {e}")))?;
+                }).await.map_err(Error::Task)?;
                 site = s;
                 if let Some(w) = watcher.as_mut().filter(|_| rescan && posts.is_dir()) {
                     w.rewatch();
@@ -179,8 +200,13 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                     publisher.follow();
                 }
             }
-            _ = hup.recv() => {
-                tracing::info!("SIGHUP: reloading the configuration and rebuilding everything");
+            c = control.recv() => {
+                // Stop, or nobody left to say anything (the channel closed).
+                if c != Some(Control::Reload) {
+                    tracing::info!("stopping");
+                    break;
+                }
+                tracing::info!("reloading the configuration and rebuilding everything");
                 publisher.settle().await;
                 notify(&[sd_notify::NotifyState::Reloading]);
                 match Config::load(opts.config.as_deref()) {
@@ -191,8 +217,8 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                         let (s, posts_error) = tokio::task::spawn_blocking(move || {
                             let mut s = Site::with_state(config, history, undated);
                             let r = s.load_all(&root);
-                            (s, r.err())
-                        }).await.map_err(|e| Error::Other(format!("rebuild task: {e}")))?;
+                            (s, r.err().map(|e| e.to_string()))
+                        }).await.map_err(Error::Task)?;
                         site = s;
                         let new = Arc::new(site.snapshot(Some(&shared.snapshot.load()), chrono::Utc::now()));
                         log_new_problems(&mut site);
@@ -215,8 +241,6 @@ pub async fn run(opts: Options) -> Result<(), Error> {
                 }
             }
             _ = watchdog_tick.tick(), if watchdog.is_some() => notify(&[sd_notify::NotifyState::Watchdog]),
-            _ = term.recv() => { tracing::info!("SIGTERM: shutting down"); break; }
-            _ = int.recv() => { tracing::info!("SIGINT: shutting down"); break; }
         }
     }
     notify(&[sd_notify::NotifyState::Stopping]);
@@ -239,7 +263,7 @@ pub async fn run(opts: Options) -> Result<(), Error> {
 /// The posts folder is unreadable; the site keeps what it had.
 fn apply(site: &mut Site, root: &Path, batch: BTreeSet<Change>) -> Result<(), String> {
     if batch.contains(&Change::Rescan) || !root.is_dir() {
-        return site.load_all(root);
+        return site.load_all(root).map_err(|e| e.to_string());
     }
     for change in batch {
         match change {

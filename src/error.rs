@@ -22,6 +22,25 @@ pub enum Error {
         line: usize,
         message: String,
     },
-    #[error("{0}")]
-    Other(String),
+    #[error("{}: cannot read the posts folder: {source}", path.display())]
+    PostsFolder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address asked for, or "the socket from systemd".
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    #[error("cannot handle signals: {0}")]
+    Signals(#[source] std::io::Error),
+    /// A rebuild task ended without its site (it panicked outside the
+    /// per-post guards, or the runtime is shutting down).
+    #[error("the rebuild task failed: {0}")]
+    Task(#[source] tokio::task::JoinError),
 }

@@ -113,7 +113,6 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
                 posts: inputs.posts,
                 out,
                 config: inputs.config,
-                listen,
                 limits: almanac::http::Limits {
                     max_connections,
                     header_timeout: std::time::Duration::from_secs(header_timeout.max(1)),
@@ -123,8 +122,13 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
-                .map_err(|e| almanac::Error::Other(format!("cannot start the runtime: {e}")))?;
-            rt.block_on(almanac::daemon::run(opts))?;
+                .map_err(almanac::Error::Runtime)?;
+            rt.block_on(async {
+                // Signals first: one that arrives during the first build waits.
+                let control = controls_from_signals()?;
+                let listener = almanac::daemon::bind(listen).await?;
+                almanac::daemon::run(listener, opts, control).await
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Build { inputs, out } => {
@@ -181,8 +185,7 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
         Command::List { inputs, format } => {
             let config = Config::load(inputs.config.as_deref())?;
             let mut site = Site::new(config);
-            site.load_all(&inputs.posts)
-                .map_err(almanac::Error::Other)?;
+            site.load_all(&inputs.posts)?;
             let snapshot = site.snapshot(None, chrono::Utc::now());
             print_problems(std::io::stderr().lock(), &snapshot.problems.all());
             let events = site.published();
@@ -221,11 +224,38 @@ fn run(cli: Cli) -> Result<ExitCode, almanac::Error> {
     }
 }
 
+/// SIGHUP → reload; SIGTERM, SIGINT → stop. Registered before anything else
+/// runs; must be called within the runtime.
+fn controls_from_signals()
+-> Result<tokio::sync::mpsc::UnboundedReceiver<almanac::daemon::Control>, almanac::Error> {
+    use almanac::daemon::Control;
+    use tokio::signal::unix::{SignalKind, signal};
+    let listen = |kind| signal(kind).map_err(almanac::Error::Signals);
+    let (mut hup, mut term, mut int) = (
+        listen(SignalKind::hangup())?,
+        listen(SignalKind::terminate())?,
+        listen(SignalKind::interrupt())?,
+    );
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            let control = tokio::select! {
+                _ = hup.recv() => { tracing::info!("SIGHUP"); Control::Reload }
+                _ = term.recv() => { tracing::info!("SIGTERM"); Control::Stop }
+                _ = int.recv() => { tracing::info!("SIGINT"); Control::Stop }
+            };
+            if tx.send(control).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(rx)
+}
+
 /// Every problem in the posts, sorted by file and line.
 fn check(inputs: &Inputs, config: &Config) -> Result<Vec<Diagnostic>, almanac::Error> {
     let mut site = Site::new(config.clone());
-    site.load_all(&inputs.posts)
-        .map_err(almanac::Error::Other)?;
+    site.load_all(&inputs.posts)?;
     let mut all = site.snapshot(None, chrono::Utc::now()).problems.all();
     // The times that became no talk, so a missed talk does not go unseen.
     let mut notes = Vec::new();

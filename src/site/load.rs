@@ -79,12 +79,12 @@ impl Site {
     /// # Errors
     /// The folder itself cannot be read: nothing is dropped, so the last
     /// good outputs stay published until it is back.
-    pub fn load_all(&mut self, dir: &Path) -> Result<(), String> {
-        if let Err(e) = std::fs::read_dir(dir) {
-            return Err(format!(
-                "{}: cannot read the posts folder: {e}",
-                dir.display()
-            ));
+    pub fn load_all(&mut self, dir: &Path) -> Result<(), crate::Error> {
+        if let Err(source) = std::fs::read_dir(dir) {
+            return Err(crate::Error::PostsFolder {
+                path: dir.to_path_buf(),
+                source,
+            });
         }
         let (files, mut scan_diags) = post::discover(dir);
         scan_diags.sort();

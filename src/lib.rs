@@ -13,13 +13,15 @@
 //! - [`talk`]: a post → its [`talk::Talk`]s (the post read as a document, link-first,
 //!   time-first and table entries, the date grammar, zones and cities).
 //! - [`render`]: talks and posts → bytes: iCalendar, RSS/Atom/JSON Feed, the HTML page.
-//! - [`site`]: what changed rendered again, assembled into one [`snapshot::Snapshot`]
-//!   of [`asset::Asset`]s (bytes, gzip, content type, ETags).
+//! - [`site`]: what changed read (`load`), slugged (`slugs`), rendered (`render`, the history
+//!   observed first) and assembled with the shared outputs (`shared`) into one
+//!   [`snapshot::Snapshot`] of [`asset::Asset`]s (bytes, gzip, content type, ETags).
 //! - [`history`]: what subscribers have seen of each talk (SEQUENCE, cancellations), kept beside the output.
 //! - [`publish`]: a snapshot → files in `out/`, atomically, only what changed.
 //! - [`http`]: a snapshot → HTTP responses (lookup only; caching, compression).
 //! - [`watch`]: file events → changes to re-read.
-//! - [`daemon`]: `almanac serve`, the loop that ties watch, rebuild, publish and HTTP together.
+//! - [`daemon`]: `almanac serve`, the loop that ties watch, rebuild, publish and HTTP together;
+//!   given its socket and its controls (signals are `main`'s).
 //! - [`build`]: `almanac build`, one pass of the pipeline.
 //! - [`explain`]: `almanac explain POST`, how each talk of one post was read.
 //! - [`event`]: a post and its talks, loaded from a file, and what the site keeps of a post between renders.

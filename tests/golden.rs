@@ -30,7 +30,14 @@ fn the_seeds_build_to_the_golden_files() {
     let out = tempfile::tempdir().unwrap();
     let o = run(almanac()
         .current_dir(repo())
-        .args(["build", "--config", "almanac.yaml", "--posts", "seeds", "--out"])
+        .args([
+            "build",
+            "--config",
+            "almanac.yaml",
+            "--posts",
+            "seeds",
+            "--out",
+        ])
         .arg(out.path()));
     assert!(o.status.success(), "{}", text(&o.stderr));
     let golden = repo().join("tests/golden");

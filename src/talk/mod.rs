@@ -8,12 +8,13 @@
 //! module assembles the result (title, speakers, UID). `listed` takes the
 //! talks an author lists in front matter instead. Pure functions: no
 //! I/O, no clock. Problems come back as diagnostics with the line of the talk.
-
 pub mod cities;
 pub mod city;
 pub mod doc;
 pub mod find;
+pub mod how;
 pub mod html;
+mod identity;
 pub mod listed;
 pub mod resolve;
 pub mod schedule;
@@ -21,15 +22,14 @@ pub mod sentence;
 pub mod when;
 pub mod zone;
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::post::Post;
 pub use find::Candidate;
+use identity::{Ids, short};
+pub use identity::{absolute_url, normalize_url, parse_speakers, split_title};
 pub use resolve::{How, TalkZone};
 
 /// When a talk happens, in UTC and as written locally.
@@ -337,52 +337,6 @@ fn am_typo(
     }
 }
 
-/// Names the talks of one post: UID, file name and link.
-struct Ids<'a> {
-    post: &'a Post,
-    site_url: &'a str,
-    /// How often each link (or title) was seen so far: a talk listed twice
-    /// is two talks, with two UIDs.
-    seen: HashMap<String, usize>,
-}
-
-impl<'a> Ids<'a> {
-    fn new(post: &'a Post, config: &'a Config) -> Ids<'a> {
-        Ids {
-            post,
-            site_url: &config.site_url,
-            seen: HashMap::new(),
-        }
-    }
-
-    /// The UID, file name and absolute link of the next talk with this link
-    /// (an entry without one is known by its title and links to the post).
-    fn next(&mut self, url: &str, title: &str) -> (String, String, String) {
-        let key_url = if url.is_empty() {
-            format!("title:{}", title.to_lowercase())
-        } else {
-            normalize_url(url)
-        };
-        let n = self.seen.entry(key_url.clone()).or_insert(0);
-        *n += 1;
-        // The post's path (not its slug, which may be settled to another
-        // when two posts' paths end alike) keeps UIDs unique across posts.
-        let digest =
-            Sha256::digest(format!("{}\n{}\n{}", self.post.url_path, key_url, n).as_bytes());
-        let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
-        let link = if url.is_empty() {
-            format!("{}{}", self.site_url, self.post.url_path)
-        } else {
-            absolute_url(url, self.site_url)
-        };
-        (
-            format!("{hex}@{}.almanac", self.post.slug),
-            talk_slug(&key_url, &hex[..8]),
-            link,
-        )
-    }
-}
-
 /// Every entry of the post, in document order: the link-first entries
 /// ([`find`]), then the time-first and table entries of the document
 /// ([`schedule`]) on lines the first reading did not take.
@@ -523,111 +477,9 @@ fn usual_zone(candidates: &[Candidate]) -> Option<zone::WrittenZone> {
     counts.into_iter().find(|(_, n)| *n == best).map(|(z, _)| z)
 }
 
-/// The URL as the UID sees it: scheme and host lower-case, query, fragment
-/// and trailing slash dropped, so `?iframe=no` edits keep the UID.
-pub fn normalize_url(url: &str) -> String {
-    let u = url.trim();
-    let u = u.split(['#', '?']).next().unwrap_or(u);
-    let u = u.trim_end_matches('/');
-    match u.split_once("://") {
-        Some((scheme, rest)) => {
-            let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-            format!(
-                "{}://{}{}",
-                scheme.to_ascii_lowercase(),
-                host.to_ascii_lowercase(),
-                path
-            )
-        }
-        None => u.to_string(),
-    }
-}
-
-/// Readable talk file name: the URL's last path segment plus a hash.
-fn talk_slug(key_url: &str, hash: &str) -> String {
-    let after_host = key_url.split_once("://").map_or(key_url, |(_, r)| r);
-    let segment = after_host
-        .split('/')
-        .skip(1)
-        .filter(|s| !s.is_empty())
-        .max_by_key(|s| s.len().min(48))
-        .map(crate::post::slugify)
-        .unwrap_or_default();
-    let segment: String = segment.chars().take(48).collect();
-    let segment = segment.trim_end_matches(['-', '.']);
-    if segment.is_empty() {
-        hash.to_string()
-    } else {
-        format!("{segment}-{hash}")
-    }
-}
-
-/// Relative links resolved against the blog.
-pub fn absolute_url(url: &str, site_url: &str) -> String {
-    if url.contains("://") || url.starts_with("mailto:") {
-        url.to_string()
-    } else if url.starts_with('/') {
-        format!("{site_url}{url}")
-    } else {
-        format!("{site_url}/{url}")
-    }
-}
-
-fn short(text: &str) -> String {
-    let plain = find::plain_inline(text);
-    if plain.chars().count() > 60 {
-        format!("{}…", plain.chars().take(60).collect::<String>())
-    } else {
-        plain
-    }
-}
-
-/// Splits `Title - Speaker, Org & Speaker, Org` at the last ` - `.
-pub fn split_title(text: &str) -> (String, Vec<Speaker>) {
-    let text = text.trim();
-    for sep in [" - ", " – ", " — "] {
-        if let Some(i) = text.rfind(sep) {
-            let (title, who) = (&text[..i], &text[i + sep.len()..]);
-            let looks_like_names =
-                who.chars().next().is_some_and(char::is_uppercase) && who.len() <= 300;
-            if !title.trim().is_empty() && looks_like_names {
-                return (title.trim().to_string(), parse_speakers(who));
-            }
-        }
-    }
-    (text.to_string(), Vec::new())
-}
-
-/// `A, Org & B, Org2; C` → speakers with organisations. A name without an
-/// organisation takes the next one written (`A & B, Org`: both at Org).
-pub fn parse_speakers(text: &str) -> Vec<Speaker> {
-    let groups: Vec<&str> = text
-        .split(['&', ';'])
-        .flat_map(|g| g.split(" and "))
-        .map(str::trim)
-        .filter(|g| !g.is_empty())
-        .collect();
-    let mut out: Vec<Speaker> = Vec::new();
-    for g in groups {
-        let mut parts = g.splitn(2, ',').map(str::trim);
-        let name = parts.next().unwrap_or("").to_string();
-        let org = parts.next().filter(|o| !o.is_empty()).map(String::from);
-        if !name.is_empty() {
-            out.push(Speaker { name, org });
-        }
-    }
-    let mut next_org: Option<String> = None;
-    for s in out.iter_mut().rev() {
-        match &s.org {
-            Some(o) => next_org = Some(o.clone()),
-            None => s.org = next_org.clone(),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
+    use super::identity::talk_slug;
     use super::*;
     use std::path::Path;
 

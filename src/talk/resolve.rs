@@ -10,20 +10,10 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday};
 use chrono_tz::Tz;
 
+pub use super::how::{DateFrom, How, YearFrom, ZoneFrom, ZoneSource};
 use super::when::{Clock, DateSpec};
 use super::zone::{WrittenZone, format_offset};
 use super::{Candidate, When};
-
-/// Where the post's IANA zone came from; decides how a contradiction is treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ZoneSource {
-    /// The author's own `timezone:` in front matter: a written abbreviation
-    /// that disagrees is an error.
-    FrontMatter,
-    /// The operator's `events:` rule: the author's written abbreviation wins,
-    /// with a warning (the rule may be for the wrong city or event).
-    Rule,
-}
 
 /// What the post tells about zones, gathered before its talks are resolved.
 #[derive(Debug, Clone, Copy)]
@@ -46,112 +36,6 @@ pub struct PostZones {
 /// ride along with a success.
 pub type Resolved = Result<(When, Vec<String>, How), String>;
 
-/// How a talk's date, year and zone were decided: what `almanac explain`
-/// tells an author.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct How {
-    pub date: DateFrom,
-    pub year: YearFrom,
-    pub zone: ZoneFrom,
-    /// The instant the same start written in a second zone gives, when the
-    /// two disagree (`5:45AM UTC / 10:45AM PDT`).
-    pub alternative: Option<When>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateFrom {
-    /// Written with the time, on the entry.
-    Entry,
-    /// The nearest day heading or date line above, or the one date the
-    /// post's prose gives.
-    Above,
-    /// Front matter `talks:`.
-    Listed,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum YearFrom {
-    Written,
-    /// The year the post's title (or, undated, its text) states.
-    Stated(i32),
-    /// The first year on or after the post's date with that day (and weekday).
-    AfterPostDate(NaiveDate),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ZoneFrom {
-    /// Written on the entry (or its date line).
-    Entry(WrittenZone),
-    /// Stated once for the section or post, or in the table's time header.
-    Stated(WrittenZone),
-    /// Written on the entry and agreeing with the post's IANA zone, which
-    /// is used (for its DST rules).
-    Agrees(WrittenZone, Tz, ZoneSource),
-    FrontMatter(Tz),
-    Rule(Tz),
-    /// The zone most of the post's talks write.
-    Usual(WrittenZone),
-    City(Tz),
-    Default(Tz),
-}
-
-impl Default for How {
-    /// For talks made by hand (tests): as if listed in front matter in UTC.
-    fn default() -> Self {
-        How {
-            date: DateFrom::Listed,
-            year: YearFrom::Written,
-            zone: ZoneFrom::Default(chrono_tz::UTC),
-            alternative: None,
-        }
-    }
-}
-
-impl std::fmt::Display for How {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let date = match self.date {
-            DateFrom::Entry => "written on the entry",
-            DateFrom::Above => {
-                "from the nearest day heading or date above (or the one date the post gives)"
-            }
-            DateFrom::Listed => "from front matter `talks:`",
-        };
-        let year = match self.year {
-            YearFrom::Written => "written".to_string(),
-            YearFrom::Stated(y) => format!("{y}, the year the post's title states"),
-            YearFrom::AfterPostDate(d) => {
-                format!("the first year on or after the post's date ({d}) that fits")
-            }
-        };
-        let source = |s: ZoneSource| match s {
-            ZoneSource::FrontMatter => "front matter `timezone`",
-            ZoneSource::Rule => "the configuration's `events:` rule",
-        };
-        let zone = match self.zone {
-            ZoneFrom::Entry(w) => format!("{}, written on the entry", w.label()),
-            ZoneFrom::Stated(w) => format!(
-                "{}, stated for the section or post (\"All times are …\", a time column's header)",
-                w.label()
-            ),
-            ZoneFrom::Agrees(w, tz, s) => format!(
-                "{} written, which agrees with {} from {}",
-                w.label(),
-                tz.name(),
-                source(s)
-            ),
-            ZoneFrom::FrontMatter(tz) => format!("{}, from front matter `timezone`", tz.name()),
-            ZoneFrom::Rule(tz) => format!("{}, from the configuration's `events:` rule", tz.name()),
-            ZoneFrom::Usual(w) => format!("{}, the zone the post's other talks write", w.label()),
-            ZoneFrom::City(tz) => format!("{}, from the city the post names", tz.name()),
-            ZoneFrom::Default(tz) => format!(
-                "{}, the configured default (nothing in the post or configuration names one)",
-                tz.name()
-            ),
-        };
-        write!(f, "date {date}; year {year}; zone {zone}")
-    }
-}
-
 const WEEKDAYS: [&str; 7] = [
     "Monday",
     "Tuesday",
@@ -161,6 +45,7 @@ const WEEKDAYS: [&str; 7] = [
     "Saturday",
     "Sunday",
 ];
+
 const MONTHS: [&str; 12] = [
     "January",
     "February",

@@ -1,0 +1,121 @@
+//! Which day an entry is on: day headings and date lines, weekdays alone,
+//! weekdays with a day of the month and no month, years stated by headings.
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use super::super::doc::{Kind, Unit};
+use super::super::when::{self, DateSpec, Found};
+use super::lines::month_word;
+
+/// A year a heading states without a date ("Scheduled Talks in 2024").
+pub(super) fn heading_year(text: &str) -> Option<i32> {
+    if when::scan(text).date.is_some() {
+        return None;
+    }
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() == 4)
+        .filter_map(|w| w.parse().ok())
+        .find(|y| (1990..=2100).contains(y))
+}
+
+/// A date with its year, when it has one.
+pub(super) fn concrete(d: &DateSpec, year_hint: Option<i32>) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(d.year.or(year_hint)?, d.month, d.day)
+}
+
+/// The day a heading or short line sets for what follows: a date without a
+/// time, or a weekday alone (the first such day on or after the previous
+/// entry's day, else the post's date).
+pub(super) fn day_of(
+    u: &Unit,
+    f: Found,
+    reference: NaiveDate,
+    year_hint: Option<i32>,
+    last_day: Option<NaiveDate>,
+) -> Option<DateSpec> {
+    let heading = matches!(u.kind, Kind::Heading(_));
+    let short = u.text.chars().count() <= 60;
+    let bold_line = short && u.lead_bold.as_deref() == Some(&u.text);
+    if u.kind == Kind::Row || f.time.is_some() {
+        return None;
+    }
+    // A short line that opens with a date ("Tuesday, May 1, 2018 (before
+    // KubeCon)", "June 24th, 2019").
+    let opens_with_date = short
+        && leading_date(&u.text)
+        && f.date
+            .is_some_and(|d| d.weekday.is_some() || d.year.is_some());
+    if !(heading || bold_line || opens_with_date) {
+        return None;
+    }
+    if let Some(d) = f.date {
+        return Some(d);
+    }
+    // "#### Saturday", "Thursday": a weekday alone.
+    let words: Vec<&str> = u.text.split_whitespace().collect();
+    if words.len() > 3 {
+        return None;
+    }
+    let w = words.iter().find_map(|w| weekday_of(w))?;
+    let from = last_day.unwrap_or_else(|| {
+        year_hint
+            .filter(|y| *y != reference.year())
+            .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+            .unwrap_or(reference)
+    });
+    Some(next_weekday(from, w))
+}
+
+/// Whether the text's first word belongs to a date.
+pub(super) fn leading_date(text: &str) -> bool {
+    text.split_whitespace().next().is_some_and(|w| {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        weekday_of(&w).is_some() || month_word(&w)
+    })
+}
+
+/// The first `weekday` (0 = Monday) on or after `from`, as a full date.
+pub(super) fn next_weekday(from: NaiveDate, weekday: u32) -> DateSpec {
+    let mut d = from;
+    while d.weekday().num_days_from_monday() != weekday {
+        d += Duration::days(1);
+    }
+    DateSpec {
+        weekday: Some(weekday),
+        month: d.month(),
+        day: d.day(),
+        year: Some(d.year()),
+    }
+}
+
+pub(super) fn weekday_of(word: &str) -> Option<u32> {
+    let w = word
+        .trim_matches(|c: char| !c.is_alphabetic())
+        .to_lowercase();
+    // Whole names only: "Sun" or "Wed" in a title is not a day.
+    (w.len() >= 6).then(|| when::weekday(&w)).flatten()
+}
+
+/// The date nearest `near` (within a year either way) whose day of the
+/// month is `day` and whose weekday is `weekday` (0 = Monday): "Monday
+/// 18th" in a post about November 2024 is 18 November 2024.
+pub(super) fn nearest_weekday_day(near: NaiveDate, weekday: u32, day: u32) -> Option<NaiveDate> {
+    let first = near.with_day(1)?;
+    (-12..=12)
+        .filter_map(|k: i32| {
+            let month = if k < 0 {
+                first.checked_sub_months(chrono::Months::new(k.unsigned_abs()))
+            } else {
+                first.checked_add_months(chrono::Months::new(k as u32))
+            }?;
+            month.with_day(day)
+        })
+        .filter(|d| wd_of(*d) == weekday)
+        .min_by_key(|d| ((*d - near).num_days().abs(), *d < near))
+}
+
+pub(super) fn wd_of(d: NaiveDate) -> u32 {
+    d.weekday().num_days_from_monday()
+}

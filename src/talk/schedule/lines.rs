@@ -1,0 +1,304 @@
+//! Entries in lines and list items: a time that opens the line, a time
+//! alone with its title nearby, a card's heading with its time below, and
+//! why a line with a time became no talk.
+
+use super::super::doc::{Kind, Unit};
+use super::super::find::Candidate;
+use super::super::when::{self, Found, TimeSpec};
+use super::super::zone::{self, WrittenZone};
+use super::days::weekday_of;
+use super::sessions::is_session;
+use super::{Context, candidate};
+
+/// The time expression that opens `text`, and the text after it.
+pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
+    // The run of words that can belong to a time; read whole first (one
+    // reading of the grammar for the usual line), else word by word back.
+    let mut ends = Vec::new();
+    let mut end = 0;
+    let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
+    for (i, word) in words.iter().enumerate() {
+        // `6 August @ 20:00 UTC`: an "@" before a clock joins date and time
+        // (before a room, `11:00 @ H.3242 - Title`, it ends the time).
+        let at_clock = word.trim() == "@"
+            && words.get(i + 1).is_some_and(|n| {
+                n.trim().starts_with(|c: char| c.is_ascii_digit()) && n.contains(':')
+            });
+        // `16:00 - 17:00 UTC on 21 January 2021`: "on" before a date joins it
+        // to the time (before other words, `10:00 on Kubernetes`, it is title).
+        let on_date = word.trim().eq_ignore_ascii_case("on")
+            && words.get(i + 1).is_some_and(|n| {
+                let n = n.trim().to_lowercase();
+                n.starts_with(|c: char| c.is_ascii_digit())
+                    || month_word(&n)
+                    || weekday_of(n.trim_end_matches(',')).is_some()
+            });
+        if i > 12 || !(at_clock || on_date || time_word(word.trim())) {
+            break;
+        }
+        end += word.len();
+        ends.push(end);
+    }
+    let (f, end) = ends
+        .iter()
+        .rev()
+        .map(|&end| (when::scan(&text[..end]), end))
+        .find(|(f, _)| f.time.is_some())?;
+    // The time must open the text: nothing but the time words before it.
+    Some((f, &text[end..]))
+}
+
+/// A word that can be part of a date/time expression.
+pub(super) fn time_word(w: &str) -> bool {
+    let core = w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '*' | '~' | '.'));
+    if core.is_empty() {
+        // Only the trimmed characters: `~` and `:` stand between a time's parts.
+        return matches!(w, "~" | ":");
+    }
+    if core.chars().any(|c| c.is_ascii_digit()) {
+        // `11:50am-12:30pm` is 15; a word of more is not a time.
+        return core.chars().count() <= 20;
+    }
+    let lower = core.to_lowercase();
+    matches!(
+        lower.as_str(),
+        "am" | "pm"
+            | "a.m"
+            | "p.m"
+            | "to"
+            | "at"
+            | "noon"
+            | "midday"
+            | "midnight"
+            | "-"
+            | "–"
+            | "—"
+            | "•"
+            | "·"
+            | "|"
+    ) || weekday_of(&lower).is_some()
+        || month_word(&lower)
+        || zone::lookup(core).is_some()
+        || (core == "UTC" || core == "GMT")
+}
+
+pub(super) fn month_word(w: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)) && w.len() <= 9
+}
+
+/// Separators between a time and its title.
+pub(super) fn strip_separators(s: &str) -> &str {
+    s.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '|' | '•' | '·' | ',' | '*')
+    })
+}
+
+/// A line or list item that opens with a time.
+pub(super) fn line_entry(
+    units: &[Unit],
+    at: usize,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+) -> Option<Candidate> {
+    let u = &units[at];
+    let (found, rest) = leading_time(&u.text)?;
+    let (also, rest) = match second_zone_time(rest) {
+        Some((t, after)) => (Some(t), after),
+        None => (None, rest),
+    };
+    let mut rest = strip_separators(rest);
+    // `@ room - title`
+    if let Some(r) = rest.strip_prefix('@') {
+        rest = r.split_once(" - ").map_or("", |(_, t)| t);
+        rest = strip_separators(rest);
+    }
+    let mut title = rest.to_string();
+    let mut url = u
+        .links
+        .iter()
+        .find(|l| rest.contains(&l.text))
+        .map(|l| l.url.clone());
+    let mut line = u.line;
+    if title.is_empty() {
+        let n = lone_time_title(units, at)?;
+        title = n.text.clone();
+        url = n.links.first().map(|l| l.url.clone()).filter(|u| u != "#");
+        line = n.line;
+        if let Some(label) = LABELS.iter().find_map(|l| strip_label(&n.text, l)) {
+            title = label.to_string();
+        } else if let Some(l) = n
+            .links
+            .first()
+            .filter(|l| n.text.trim_start_matches('[').starts_with(&l.text))
+        {
+            // `[Title](url) led by …`, `[Title][4] led by …`: the link names it.
+            title = l.text.clone();
+        }
+    }
+    if let Some(l) = u
+        .links
+        .iter()
+        .find(|l| title.starts_with(&l.text) && !l.text.is_empty())
+    {
+        title = l.text.clone();
+        url = Some(l.url.clone());
+    }
+    let title = strip_trailing_speakers(&u.source, &title);
+    let (title, byline) = split_byline(&title);
+    if !is_session(&title) {
+        return None;
+    }
+    let mut c = candidate(line, u.line, title, url, found, ctx, prose_zone);
+    c.also = also;
+    c.byline = byline;
+    Some(c)
+}
+
+/// Why a unit that holds a schedule-like time became no talk: what
+/// `almanac check` and `almanac explain` tell the author.
+pub fn why_no_talk(u: &Unit) -> &'static str {
+    if u.kind == Kind::Row {
+        return "a table row with a time, but no title cell a talk can be named by (or a break, meal or social item)";
+    }
+    match leading_time(&u.text) {
+        Some((_, rest)) => {
+            let title = strip_separators(rest);
+            if title.is_empty() {
+                "a time with no title after it or on the next line of its item"
+            } else if !is_session(title) {
+                "a break, meal, registration or social item, not a talk"
+            } else {
+                "an entry whose date, zone or title could not be settled (see the errors)"
+            }
+        }
+        None => {
+            "a time inside running prose: it opens no entry (write the time first, or the title as a link with the time on the next line)"
+        }
+    }
+}
+
+/// Labels that name a talk's title on its own line (`_Topic_: …`).
+pub(super) const LABELS: [&str; 4] = ["topic", "title", "talk", "session"];
+
+/// `Topic: The title` → `The title` (any case, the label then a colon).
+pub(super) fn strip_label<'a>(text: &'a str, label: &str) -> Option<&'a str> {
+    let (head, rest) = text.split_once(':')?;
+    head.trim()
+        .eq_ignore_ascii_case(label)
+        .then(|| rest.trim())
+        .filter(|r| !r.is_empty())
+}
+
+/// The unit that names a time written alone (`**6 August @ 20:00 UTC**`):
+/// a `Topic:`/`Title:` line among the next lines of its paragraph or item,
+/// else the next line of it; for a nested bullet holding only a time, the
+/// item it is nested under (`- [Title][4] led by …` then `  - Tuesday,
+/// December 11 @ 10:50 AM PST`).
+pub(super) fn lone_time_title(units: &[Unit], at: usize) -> Option<&Unit> {
+    let u = &units[at];
+    let same_block: Vec<&Unit> = units[at + 1..]
+        .iter()
+        .take(4)
+        .enumerate()
+        .take_while(|(k, n)| {
+            n.line == u.line + k + 1
+                && matches!(
+                    n.kind,
+                    Kind::Item { first: false } | Kind::Line { first: false }
+                )
+        })
+        .map(|(_, n)| n)
+        .collect();
+    if let Some(n) = same_block
+        .iter()
+        .find(|n| LABELS.iter().any(|l| strip_label(&n.text, l).is_some()))
+    {
+        return Some(n);
+    }
+    if let Some(n) = same_block.first() {
+        return Some(n);
+    }
+    if !matches!(u.kind, Kind::Item { first: true }) {
+        return None;
+    }
+    // The item above, within a few lines, that opens with a title and
+    // holds no time of its own.
+    let parent = units[..at]
+        .iter()
+        .rev()
+        .take_while(|p| u.line - p.line <= 6 && !matches!(p.kind, Kind::Heading(_)))
+        .find(|p| p.kind == (Kind::Item { first: true }))?;
+    (when::scan(&parent.text).time.is_none() && !parent.links.is_empty()).then_some(parent)
+}
+
+/// `10:00 PT / 19:00 CEST`: the same start in a second zone, after a slash.
+pub(super) fn second_zone_time(rest: &str) -> Option<(TimeSpec, &str)> {
+    let r = rest.trim_start().strip_prefix('/')?;
+    let (f, after) = leading_time(r.trim_start())?;
+    let t = f.time.filter(|t| t.zone.is_some())?;
+    Some((t, after))
+}
+
+/// `Title, by Jane Doe`: the speakers after `, by` are not the title.
+pub(super) fn split_byline(title: &str) -> (String, Option<String>) {
+    for sep in [", by ", " , by ", " — by ", " – by "] {
+        if let Some(i) = title.rfind(sep) {
+            let who = title[i + sep.len()..].trim();
+            if who.chars().next().is_some_and(char::is_uppercase) {
+                return (title[..i].trim_end().to_string(), Some(who.to_string()));
+            }
+        }
+    }
+    (title.to_string(), None)
+}
+
+/// A card or heading that names a talk, with its time alone on the next
+/// unit, perhaps after a label (`<h3>Title</h3><p>June 17, 2025 ·
+/// 14:00–14:30</p>`, `### Title` then `**Date:** 1 August, 7:30 UTC`).
+pub(super) fn titled_then_time(
+    u: &Unit,
+    next: Option<&Unit>,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+) -> Option<Candidate> {
+    if !matches!(u.kind, Kind::Heading(3..)) {
+        return None;
+    }
+    let n = next.filter(|n| matches!(n.kind, Kind::Line { .. } | Kind::Item { .. }))?;
+    // `**Date:** 1 August, 7:30 UTC` under the talk's heading.
+    let text = ["date", "when", "time"]
+        .iter()
+        .find_map(|l| strip_label(&n.text, l))
+        .unwrap_or(&n.text);
+    let (found, rest) = leading_time(text)?;
+    if !strip_separators(rest).is_empty() || !is_session(&u.text) {
+        return None;
+    }
+    let url = u.links.first().map(|l| l.url.clone());
+    Some(candidate(
+        u.line,
+        n.line,
+        u.text.clone(),
+        url,
+        found,
+        ctx,
+        prose_zone,
+    ))
+}
+
+/// `Title __Speaker, Org__`: the bold speakers at the end are not the title.
+pub(super) fn strip_trailing_speakers(source: &str, title: &str) -> String {
+    let src = source.trim_end();
+    if let Some(body) = src.strip_suffix("__")
+        && let Some(open) = body.rfind("__")
+    {
+        let speakers = super::super::doc::squash(&body[open + 2..]);
+        if let Some(t) = title.trim_end().strip_suffix(&speakers) {
+            return t.trim_end().to_string();
+        }
+    }
+    title.to_string()
+}

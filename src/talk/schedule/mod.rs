@@ -1,0 +1,286 @@
+//! Schedule entries in a post read as a document ([`doc::read`]): the
+//! layouts where the time comes first or sits in a table, which `find`'s
+//! link-first reading does not cover.
+//!
+//! - a line or list item that *opens* with a time (after its bullet or bold):
+//!   `11:00-12:00 @ H.3242 - [Title](url)`, `1400-1425: **Title**`,
+//!   `**9:00 am** Welcome`, `**Monday, November 6 • 10:25am:** Title - Speaker`,
+//!   or a time alone with the title on the next line of the item;
+//! - a table row with a time column: one talk per title cell, or one per
+//!   track column when the row holds parallel talks.
+//!
+//! Context is read as a person reads it, top to bottom: the day from the
+//! nearest heading or short line naming a date (a weekday alone takes the
+//! first such day on or after the previous one), the zone from a sentence,
+//! heading or column header that states it, the track from the section
+//! heading. Meals, breaks, registration and other non-sessions are left out.
+//! A time inside running prose never opens an entry.
+
+mod days;
+mod lines;
+mod sessions;
+mod table;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::doc::{Kind, Unit};
+use super::find::Candidate;
+use super::when::{self, DateSpec, Found};
+use super::zone::WrittenZone;
+use days::{concrete, day_of, heading_year, nearest_weekday_day, wd_of};
+pub use lines::why_no_talk;
+use lines::{line_entry, titled_then_time};
+pub use sessions::{is_session, stated_zone};
+use table::row_entries;
+
+/// What the reader knows at a point of the document.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Context {
+    day: Option<DateSpec>,
+    /// A year a section heading states ("Scheduled Talks in 2024").
+    year: Option<i32>,
+    zone: Option<WrittenZone>,
+    track: Option<String>,
+}
+
+/// Finds the time-first and table entries of a document. `reference` is the
+/// post's date (weekday-only headings count from it); `year_hint` the year
+/// its title states.
+pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec<Candidate> {
+    let mut ctx = Context::default();
+    // Each unit's date and time, read once (the grammar is the costly part).
+    let scans: Vec<Found> = units.iter().map(|u| when::scan(&u.text)).collect();
+    // A zone written in a prose time ("scheduled for 14:00 - 19:00 UTC")
+    // stands for the post when nothing states one more plainly.
+    let prose_zone = scans.iter().find_map(|f| f.time.and_then(|t| t.zone));
+    let mut last_day: Option<NaiveDate> = None;
+    let mut seen_day: Option<DateSpec> = None;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < units.len() {
+        let (u, scan) = (&units[i], scans[i]);
+        i += 1;
+        if let Kind::Heading(level) = u.kind {
+            if let Some(z) = stated_zone(&u.text, true) {
+                ctx.zone = Some(z);
+            }
+            ctx.year = heading_year(&u.text).or(ctx.year);
+            if (2..=3).contains(&level) {
+                ctx.track = Some(u.text.clone());
+            }
+        } else if scan.time.is_none()
+            && let Some(z) = stated_zone(&u.text, false)
+        {
+            ctx.zone = Some(z);
+        }
+        if let Some(day) = day_of(u, scan, reference, year_hint, last_day) {
+            ctx.day = Some(day);
+            continue;
+        }
+        let card = scan
+            .time
+            .is_none()
+            .then(|| titled_then_time(u, units.get(i), &ctx, prose_zone))
+            .flatten();
+        let mut found = match (card, u.kind) {
+            (Some(c), _) => {
+                // The card's time line is read with it.
+                i += 1;
+                vec![c]
+            }
+            (None, Kind::Row) => row_entries(u, &ctx, prose_zone, reference, last_day),
+            (None, _) => line_entry(units, i - 1, &ctx, prose_zone)
+                .into_iter()
+                .collect(),
+        };
+        if found.is_empty() && !u.links.is_empty() {
+            found = super::sentence::time_links(u)
+                .into_iter()
+                .filter(|e| is_session(&e.title))
+                .map(|e| {
+                    let mut c = candidate(u.line, u.line, e.title, None, e.found, &ctx, prose_zone);
+                    c.byline = e.byline;
+                    c
+                })
+                .collect();
+        }
+        // A sentence that opens an item or paragraph may have its time on
+        // the next line of it.
+        let opens = matches!(
+            u.kind,
+            Kind::Item { first: true } | Kind::Line { first: true }
+        );
+        let time_next = opens
+            && units.get(i).is_some_and(|n| {
+                n.line == u.line + 1
+                    && matches!(
+                        n.kind,
+                        Kind::Item { first: false } | Kind::Line { first: false }
+                    )
+                    && scans[i].time.is_some()
+            });
+        let dated = scan.date.is_some() || !when::weekday_days(&u.text).is_empty();
+        if found.is_empty() && (scan.time.is_some() && dated || time_next) {
+            // Talks written in sentences ([`super::sentence`]).
+            let near = last_day.or(seen_day.and_then(|d| concrete(&d, year_hint)));
+            found = super::sentence::entries(units, i - 1)
+                .into_iter()
+                .filter(|e| is_session(&e.title))
+                .flat_map(|e| {
+                    let mut c =
+                        candidate(u.line, u.line, e.title, e.url, e.found, &ctx, prose_zone);
+                    c.also = e.also;
+                    if e.days.is_empty() {
+                        return vec![c];
+                    }
+                    // One session per day, each in the month that day falls
+                    // on its weekday nearest the dates above.
+                    let near = near.unwrap_or(reference);
+                    e.days
+                        .iter()
+                        .filter_map(|&(wd, day)| nearest_weekday_day(near, wd, day))
+                        .map(|d| {
+                            let mut c = c.clone();
+                            c.found.date = Some(DateSpec {
+                                weekday: Some(wd_of(d)),
+                                month: d.month(),
+                                day: d.day(),
+                                year: Some(d.year()),
+                            });
+                            c
+                        })
+                        .collect()
+                })
+                .collect();
+        }
+        if found.is_empty() {
+            // The one date a sentence gives for the event ("on September
+            // 14th"), for entries that meet no day heading.
+            if ctx.day.is_none() && seen_day.is_none() && scan.time.is_none() {
+                seen_day = scan.date;
+            }
+            continue;
+        }
+        for mut c in found {
+            if c.context.is_none() && c.found.date.is_none() {
+                c.context = seen_day.map(|d| (d, None));
+            }
+            // A table in date order that runs past December goes on into
+            // the next year; a section's year is used for dates without one.
+            if let Some(d) = c.found.date.as_mut().filter(|d| d.year.is_none())
+                && let Some(y) = ctx.year
+            {
+                let mut date = NaiveDate::from_ymd_opt(y, d.month, d.day);
+                if let (Some(x), Some(prev)) = (date, last_day)
+                    && x < prev
+                {
+                    date = NaiveDate::from_ymd_opt(y + 1, d.month, d.day);
+                }
+                d.year = date.map(|x| x.year());
+            }
+            if let Some(d) = c
+                .found
+                .date
+                .or(ctx.day)
+                .and_then(|d| concrete(&d, year_hint))
+            {
+                last_day = Some(d);
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub(super) fn candidate(
+    line: usize,
+    time_line: usize,
+    title: String,
+    url: Option<String>,
+    found: Found,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+) -> Candidate {
+    Candidate {
+        line,
+        text: escape_md(&tidy(&title)),
+        url: url.unwrap_or_default(),
+        found,
+        time_line,
+        context: ctx.day.map(|d| (d, None)),
+        stated_zone: ctx.zone.or(prose_zone),
+        track: ctx.track.clone(),
+        byline: None,
+        abstract_md: String::new(),
+        also: None,
+    }
+}
+
+/// Text read with its markup turned into spaces (`[Binder](…), a tool`
+/// reads `Binder , a tool`): no space before `,;.!?)` or after `(`.
+pub(super) fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, ',' | ';' | '.' | '!' | '?' | ')') && out.ends_with(' ') {
+            out.pop();
+        }
+        if c == ' ' && out.ends_with('(') {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Plain text kept plain when later read as Markdown.
+pub(super) fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '*' | '_' | '[' | ']' | '<' | '>' | '`' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines::{leading_time, strip_separators};
+    use super::*;
+
+    #[test]
+    fn a_weekday_and_day_take_the_nearest_month_that_fits() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // Monday 18th near 20 November 2024: 18 November (a Monday).
+        assert_eq!(
+            nearest_weekday_day(d(2024, 11, 20), 0, 18),
+            Some(d(2024, 11, 18))
+        );
+        // Tuesday 19th near 18 November 2024: the next day.
+        assert_eq!(
+            nearest_weekday_day(d(2024, 11, 18), 1, 19),
+            Some(d(2024, 11, 19))
+        );
+        // Friday 18th near 20 November 2024: October (Nov 18 is a Monday).
+        assert_eq!(
+            nearest_weekday_day(d(2024, 11, 20), 4, 18),
+            Some(d(2024, 10, 18))
+        );
+        // No 31st on that weekday within a year: none.
+        assert!(nearest_weekday_day(d(2024, 11, 20), 4, 32).is_none());
+    }
+
+    #[test]
+    fn a_long_time_range_still_opens_a_line() {
+        let (f, rest) = leading_time("11:50am-12:30pm: Panel: one stack?").unwrap();
+        assert!(f.time.is_some());
+        assert_eq!(rest.trim(), "Panel: one stack?");
+        // "on" joins a date to the time only before a date.
+        let (f, rest) = leading_time("16:00 - 17:00 UTC on 21 January 2021;").unwrap();
+        assert!(f.date.is_some());
+        assert_eq!(strip_separators(rest), "");
+        let (_, rest) = leading_time("10:00 on Kubernetes upgrades").unwrap();
+        assert_eq!(rest.trim(), "on Kubernetes upgrades");
+    }
+}

@@ -1,0 +1,104 @@
+//! What a title or a line says about itself: a session or a break, meal
+//! or social item; a zone stated for what follows.
+
+use chrono_tz::Tz;
+
+use super::super::when;
+use super::super::zone::WrittenZone;
+
+/// Words of a title that make an entry a non-session (README "What is a talk").
+pub(super) const NOT_SESSIONS: [&str; 20] = [
+    "booth",
+    "pavilion",
+    "break",
+    "lunch",
+    "breakfast",
+    "dinner",
+    "coffee",
+    "registration",
+    "happy hour",
+    "party",
+    "reception",
+    "food",
+    "socialising",
+    "socializing",
+    "zoom session",
+    "doors open",
+    "b r e a k",
+    "offsite",
+    "drinkup",
+    "drinks",
+];
+
+/// Whether a title names a session (not a meal, break or social event).
+pub fn is_session(title: &str) -> bool {
+    let t = title.to_lowercase();
+    let t = t.trim();
+    // "(includes the expo from 18:00)": an aside, not a title.
+    let aside = t.starts_with('(') && t.find(')').is_none_or(|i| i + 1 == t.len());
+    let social = NOT_SESSIONS.iter().any(|w| contains_word(t, w)) || networking_time(t);
+    t.chars().any(char::is_alphabetic) && !aside && !social
+}
+
+/// "Networking", "Drinks & networking", "Evening networking": time to meet
+/// people. "Zero-trust networking" or "Kubernetes networking deep dive" is a
+/// talk about networks.
+pub(super) fn networking_time(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '&' && c != '+')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        *w == "networking"
+            && (i == 0
+                || matches!(
+                    words[i - 1],
+                    "and" | "&" | "+" | "evening" | "social" | "community" | "informal"
+                ))
+    })
+}
+
+pub(super) fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// Zone names people write once for a whole schedule.
+pub(super) const NAMED_ZONES: [(&str, Tz); 8] = [
+    ("california", chrono_tz::America::Los_Angeles),
+    ("pacific", chrono_tz::America::Los_Angeles),
+    ("eastern", chrono_tz::America::New_York),
+    ("central", chrono_tz::America::Chicago),
+    ("mountain", chrono_tz::America::Denver),
+    ("london", chrono_tz::Europe::London),
+    ("berlin", chrono_tz::Europe::Berlin),
+    ("paris", chrono_tz::Europe::Paris),
+];
+
+/// A zone a text states for what follows: an abbreviation or offset written
+/// with the word "time" (or in a heading), or a named region's time.
+pub fn stated_zone(text: &str, heading: bool) -> Option<WrittenZone> {
+    // Most lines say nothing about time: decided without an allocation.
+    let about_time = heading
+        || text
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"time"));
+    if !about_time {
+        return None;
+    }
+    let lower = text.to_lowercase();
+    for tok in when::lex(text) {
+        if let when::Tok::Zone(z) = tok {
+            return Some(z);
+        }
+    }
+    NAMED_ZONES
+        .iter()
+        .filter(|(name, _)| contains_word(&lower, name))
+        .find(|(name, _)| heading || contains_word(&lower, &format!("{name} time")))
+        .map(|&(name, tz)| WrittenZone::Region { name, tz })
+}

@@ -1,0 +1,224 @@
+//! Dates in tokens: `Tuesday, March 19, 2024`, `Monday, 23 March`,
+//! `2024-03-19`, `18th May`, and weekdays with a day and no month.
+
+use super::DateSpec;
+use super::lex::{Tok, lex};
+
+/// A weekday name or abbreviation (lower case) → 0 = Monday … 6 = Sunday.
+pub fn weekday(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.');
+    const DAYS: [&[&str]; 7] = [
+        &["monday", "mon"],
+        &["tuesday", "tue", "tues"],
+        &["wednesday", "wed"],
+        &["thursday", "thu", "thur", "thurs"],
+        &["friday", "fri"],
+        &["saturday", "sat"],
+        &["sunday", "sun"],
+    ];
+    DAYS.iter()
+        .position(|names| names.contains(&w))
+        .map(|p| p as u32)
+}
+
+pub(super) fn month(word: &str) -> Option<u32> {
+    const MONTHS: [&[&str]; 12] = [
+        &["january", "jan"],
+        &["february", "feb"],
+        &["march", "mar"],
+        &["april", "apr"],
+        &["may"],
+        &["june", "jun"],
+        &["july", "jul"],
+        &["august", "aug"],
+        &["september", "sep", "sept"],
+        &["october", "oct"],
+        &["november", "nov"],
+        &["december", "dec"],
+    ];
+    MONTHS
+        .iter()
+        .position(|names| names.contains(&word))
+        .map(|p| p as u32 + 1)
+}
+
+pub(super) fn word_at(toks: &[Tok], i: usize) -> Option<&str> {
+    match toks.get(i) {
+        Some(Tok::Word(w)) => Some(w.as_str()),
+        _ => None,
+    }
+}
+
+pub(super) fn day_at(toks: &[Tok], i: usize) -> Option<u32> {
+    match toks.get(i) {
+        Some(&Tok::Num { value, digits, .. }) if digits <= 2 && (1..=31).contains(&value) => {
+            Some(value)
+        }
+        _ => None,
+    }
+}
+
+/// A four-digit year at `i` (after an optional comma): `(year, next index)`.
+pub(super) fn year_at(toks: &[Tok], i: usize) -> Option<(i32, usize)> {
+    let j = if toks.get(i) == Some(&Tok::Comma) {
+        i + 1
+    } else {
+        i
+    };
+    match toks.get(j) {
+        Some(&Tok::Num {
+            value,
+            digits: 4,
+            ordinal: false,
+        }) if (1900..=2200).contains(&value) => Some((value as i32, j + 1)),
+        _ => None,
+    }
+}
+
+/// Every date in the tokens as `(first token, one past last token, date)`.
+pub(super) fn find_dates(toks: &[Tok]) -> Vec<(usize, usize, DateSpec)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if let Some((end, spec)) = date_at(toks, i) {
+            out.push((i, end, spec));
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Days written as a weekday and a day of the month with no month: "Two
+/// sessions on Monday 18th and Tuesday 19th at 17:30". Each is `(weekday,
+/// day)` (0 = Monday); the reader finds the month from the dates around it.
+/// A weekday and day that [`scan`] reads as a whole date are not listed.
+pub fn weekday_days(text: &str) -> Vec<(u32, u32)> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let toks = lex(text);
+    let mut out = Vec::new();
+    for i in 0..toks.len() {
+        let Some(wd) = word_at(&toks, i).and_then(weekday) else {
+            continue;
+        };
+        if date_at(&toks, i).is_some() {
+            continue;
+        }
+        let j = if toks.get(i + 1) == Some(&Tok::Comma) {
+            i + 2
+        } else {
+            i + 1
+        };
+        // A day, not a clock: `Monday 18th`, not `Monday 18:00` (a time
+        // token), `Monday 8 am` nor `Monday 8 - 11` (a range of hours).
+        let followed_by_range = matches!(toks.get(j + 1), Some(Tok::Dash | Tok::AmPm { .. }));
+        if let Some(day) = day_at(&toks, j)
+            && !followed_by_range
+        {
+            out.push((wd, day));
+        }
+    }
+    out
+}
+
+/// A date starting at token `i`, with or without a weekday before it.
+pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
+    let (wd, j) = match word_at(toks, i).and_then(weekday) {
+        Some(wd) => {
+            let mut j = i + 1;
+            while matches!(toks.get(j), Some(Tok::Comma | Tok::Sep)) {
+                j += 1;
+            }
+            (Some(wd), j)
+        }
+        None => (None, i),
+    };
+    // Month D[,] [YYYY]
+    if let Some(m) = word_at(toks, j).and_then(|w| month(w.trim_end_matches('.'))) {
+        let k = if toks.get(j + 1) == Some(&Tok::Other) {
+            j + 2
+        } else {
+            j + 1
+        };
+        if let Some(day) = day_at(toks, k) {
+            let (year, end) = match year_at(toks, k + 1) {
+                Some((y, e)) => (Some(y), e),
+                None => (None, k + 1),
+            };
+            return Some((
+                end,
+                DateSpec {
+                    weekday: wd,
+                    month: m,
+                    day,
+                    year,
+                },
+            ));
+        }
+    }
+    // D [of] Month [,] [YYYY]
+    if let Some(day) = day_at(toks, j) {
+        let k = if word_at(toks, j + 1) == Some("of") {
+            j + 2
+        } else {
+            j + 1
+        };
+        if let Some(m) = word_at(toks, k).and_then(|w| month(w.trim_end_matches('.'))) {
+            let (year, end) = match year_at(toks, k + 1) {
+                Some((y, e)) => (Some(y), e),
+                None => (None, k + 1),
+            };
+            return Some((
+                end,
+                DateSpec {
+                    weekday: wd,
+                    month: m,
+                    day,
+                    year,
+                },
+            ));
+        }
+    }
+    // YYYY-MM-DD
+    if let (
+        Some(&Tok::Num {
+            value: y,
+            digits: 4,
+            ..
+        }),
+        Some(Tok::Dash),
+        Some(&Tok::Num {
+            value: m,
+            digits: 1..=2,
+            ..
+        }),
+        Some(Tok::Dash),
+        Some(&Tok::Num {
+            value: d,
+            digits: 1..=2,
+            ..
+        }),
+    ) = (
+        toks.get(j),
+        toks.get(j + 1),
+        toks.get(j + 2),
+        toks.get(j + 3),
+        toks.get(j + 4),
+    ) && (1900..=2200).contains(&y)
+        && (1..=12).contains(&m)
+    {
+        return Some((
+            j + 5,
+            DateSpec {
+                weekday: wd,
+                month: m,
+                day: d,
+                year: Some(y as i32),
+            },
+        ));
+    }
+    None
+}

@@ -1,0 +1,245 @@
+//! Text → tokens: times like `9:15`, `am`/`pm`, numbers with ordinals,
+//! dashes, zones, words. One pass over the characters.
+
+use super::super::zone::{self, WrittenZone};
+
+/// One lexical unit of date/time text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tok {
+    Word(String),
+    Num {
+        value: u32,
+        digits: usize,
+        ordinal: bool,
+    },
+    Time {
+        hour: u32,
+        minute: u32,
+    },
+    AmPm {
+        pm: bool,
+    },
+    Zone(WrittenZone),
+    Dash,
+    Comma,
+    Sep,
+    Open,
+    Close,
+    Other,
+}
+
+/// Splits text into tokens. Never fails: what it does not know is `Other`.
+/// One pass over the characters; the only allocation per word is its
+/// lower-case form.
+pub fn lex(text: &str) -> Vec<Tok> {
+    let b = text.as_bytes();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+        } else if c.is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let digits = i - start;
+            let value = text[start..i].parse::<u32>().unwrap_or(u32::MAX);
+            let colon_time = digits <= 2
+                && b.get(i) == Some(&b':')
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+                && !b.get(i + 3).is_some_and(u8::is_ascii_digit);
+            // `15.30`: a dotted clock, when nothing around it makes it a
+            // version or a decimal (`1.25.3`, `v2.30`).
+            let dotted_time = digits <= 2
+                && value <= 23
+                && b.get(i) == Some(&b'.')
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+                && !b
+                    .get(i + 3)
+                    .is_some_and(|x| x.is_ascii_digit() || *x == b'.')
+                && (start == 0 || !matches!(b[start - 1], b'.' | b'v' | b'V'))
+                && (b[i + 1] - b'0') < 6
+                && in_range_or_clock(b, start, i + 3);
+            if colon_time || dotted_time {
+                let minute = u32::from(b[i + 1] - b'0') * 10 + u32::from(b[i + 2] - b'0');
+                toks.push(Tok::Time {
+                    hour: value,
+                    minute,
+                });
+                i += 3;
+                continue;
+            }
+            let ordinal = b.len() >= i + 2
+                && matches!(
+                    &b[i..i + 2].to_ascii_lowercase()[..],
+                    b"st" | b"nd" | b"rd" | b"th"
+                )
+                && !b.get(i + 2).is_some_and(u8::is_ascii_alphanumeric);
+            if ordinal {
+                i += 2;
+            }
+            toks.push(Tok::Num {
+                value,
+                digits,
+                ordinal,
+            });
+        } else if c.is_ascii_alphabetic() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            let word = &text[start..i];
+            // "a.m." / "p.m."
+            if word.len() == 1
+                && (c | 0x20 == b'a' || c | 0x20 == b'p')
+                && b.get(i) == Some(&b'.')
+                && b.get(i + 1).is_some_and(|m| m | 0x20 == b'm')
+            {
+                i += 2;
+                if b.get(i) == Some(&b'.') {
+                    i += 1;
+                }
+                toks.push(Tok::AmPm {
+                    pm: c | 0x20 == b'p',
+                });
+                continue;
+            }
+            // `UTC+2`, `GMT-07:00`, and `UTC -3` with one space.
+            let sign_at = if b.get(i) == Some(&b' ') { i + 1 } else { i };
+            if (word == "UTC" || word == "GMT")
+                && matches!(b.get(sign_at), Some(b'+' | b'-'))
+                && b.get(sign_at + 1).is_some_and(u8::is_ascii_digit)
+            {
+                i = sign_at;
+                let start = i;
+                i += 1;
+                while i < b.len() && (b[i].is_ascii_digit() || b[i] == b':') {
+                    i += 1;
+                }
+                match zone::parse_offset(&text[start..i]) {
+                    Some(secs) => toks.push(Tok::Zone(WrittenZone::Offset(secs))),
+                    None => toks.push(Tok::Other),
+                }
+                continue;
+            }
+            let upper = word.len() <= 5 && word.bytes().all(|x| x.is_ascii_uppercase());
+            if word.eq_ignore_ascii_case("noon") || word.eq_ignore_ascii_case("midday") {
+                toks.push(Tok::Time {
+                    hour: 12,
+                    minute: 0,
+                });
+                continue;
+            }
+            if word.eq_ignore_ascii_case("midnight") {
+                toks.push(Tok::Time { hour: 0, minute: 0 });
+                continue;
+            }
+            toks.push(if word.eq_ignore_ascii_case("am") {
+                Tok::AmPm { pm: false }
+            } else if word.eq_ignore_ascii_case("pm") {
+                Tok::AmPm { pm: true }
+            } else if ["to", "until", "till"]
+                .iter()
+                .any(|w| word.eq_ignore_ascii_case(w))
+            {
+                Tok::Dash
+            } else if word.eq_ignore_ascii_case("at") {
+                Tok::Sep
+            } else if let Some(z) = upper.then(|| zone::lookup(word)).flatten() {
+                Tok::Zone(z)
+            } else {
+                Tok::Word(word.to_ascii_lowercase())
+            });
+        } else if c < 0x80 {
+            toks.push(match c {
+                b'-' | b'~' => Tok::Dash,
+                b',' => Tok::Comma,
+                b'|' | b'@' | b'/' | b';' => Tok::Sep,
+                b'(' | b'[' => Tok::Open,
+                b')' | b']' => Tok::Close,
+                _ => Tok::Other,
+            });
+            i += 1;
+        } else {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            i += ch.len_utf8();
+            let tok = match ch {
+                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => {
+                    Tok::Dash
+                }
+                '\u{2022}' | '\u{00b7}' => Tok::Sep,
+                c if c.is_whitespace() => continue,
+                c if c.is_alphabetic() => {
+                    // Non-ASCII words (titles in other scripts) never take
+                    // part in dates; keep them as one opaque word.
+                    let start = i - ch.len_utf8();
+                    while let Some(n) = text[i..].chars().next().filter(|n| n.is_alphabetic()) {
+                        i += n.len_utf8();
+                    }
+                    Tok::Word(text[start..i].to_lowercase())
+                }
+                _ => Tok::Other,
+            };
+            toks.push(tok);
+        }
+    }
+    toks
+}
+
+/// Whether the text around `start..end` makes a dotted number a clock: a
+/// dash right before or after it (`15.30 - 16:00`), or am/pm after it;
+/// "Cilium 1.15" stays a version.
+pub(super) fn in_range_or_clock(b: &[u8], start: usize, end: usize) -> bool {
+    let after = b[end..]
+        .iter()
+        .position(|c| *c != b' ')
+        .map(|k| &b[end + k..]);
+    let before = b[..start]
+        .iter()
+        .rposition(|c| *c != b' ')
+        .map(|k| &b[..=k]);
+    let dash_after =
+        after.is_some_and(|a| a.starts_with(b"-") || a.starts_with("\u{2013}".as_bytes()));
+    let ampm_after = after.is_some_and(|a| {
+        a.len() >= 2
+            && matches!(a[0] | 0x20, b'a' | b'p')
+            && a[1] | 0x20 == b'm'
+            && !a.get(2).is_some_and(u8::is_ascii_alphabetic)
+    });
+    let dash_before =
+        before.is_some_and(|p| p.ends_with(b"-") || p.ends_with("\u{2013}".as_bytes()));
+    dash_after || ampm_after || dash_before
+}
+
+/// A cheap test that a line may name a weekday and a date, so the date
+/// grammar only runs where it can find something: a digit and a word that
+/// starts like a weekday.
+pub fn may_name_weekday(line: &str) -> bool {
+    let b = line.as_bytes();
+    if !b.iter().any(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut i = 0;
+    while i + 3 <= b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let w = [b[i] | 0x20, b[i + 1] | 0x20, b[i + 2] | 0x20];
+        if matches!(
+            &w,
+            b"mon" | b"tue" | b"wed" | b"thu" | b"fri" | b"sat" | b"sun"
+        ) {
+            return true;
+        }
+        // Skip the rest of this word.
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+    }
+    false
+}

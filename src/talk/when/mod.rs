@@ -1,0 +1,414 @@
+//! The date/time grammar: text as authors write it → a [`Found`] date and time.
+//!
+//! Two steps. [`lex`] turns cleaned text into tokens (times like `9:15`,
+//! `am`/`pm`, numbers with ordinals, dashes, zones, words); [`scan`] finds
+//! dates (`Tuesday, March 19, 2024`, `Monday, 23 March`, `2024-03-19`) and
+//! time ranges (`09:00 - 09:10 CET`, `9:10 - 9:35 AM`, `4:30pm -⏎5:05pm`).
+//! Nothing here knows the post: years, zones and 12-hour guesses are settled
+//! in `resolve`. Linear in the input; no backtracking beyond a few tokens.
+
+mod dates;
+mod lex;
+mod times;
+
+use super::zone::WrittenZone;
+use dates::find_dates;
+pub use dates::{weekday, weekday_days};
+pub use lex::{Tok, lex, may_name_weekday};
+use times::find_times;
+
+/// A clock time as written; `pm` is `None` when no am/pm was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub hour: u32,
+    pub minute: u32,
+    pub pm: Option<bool>,
+}
+
+/// A time range (or a lone start) with the zone written after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeSpec {
+    pub start: Clock,
+    pub end: Option<Clock>,
+    pub zone: Option<WrittenZone>,
+}
+
+/// A calendar date as written; `year` and `weekday` are optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateSpec {
+    /// 0 = Monday … 6 = Sunday.
+    pub weekday: Option<u32>,
+    pub month: u32,
+    pub day: u32,
+    pub year: Option<i32>,
+}
+
+/// What a piece of text says about when something happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Found {
+    pub date: Option<DateSpec>,
+    pub time: Option<TimeSpec>,
+    /// A zone written anywhere near the date (`Friday, November 15, 2024 (MST)`).
+    pub date_zone: Option<WrittenZone>,
+}
+
+/// Whether a text without digits may still write a time.
+fn names_an_hour(text: &str) -> bool {
+    let has = |word: &str| {
+        text.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    has("noon") || has("midday") || has("midnight")
+}
+
+/// Finds the time range in `text` and the date that goes with it: the
+/// nearest date before the time, else the first one after it.
+pub fn scan(text: &str) -> Found {
+    // Every date and time has a digit, but for "noon" and "midnight": most
+    // lines of a post have neither, and are not lexed at all.
+    if !text.bytes().any(|b| b.is_ascii_digit()) && !names_an_hour(text) {
+        return Found::default();
+    }
+    let toks = lex(text);
+    let times = find_times(&toks);
+    let dates = find_dates(&toks);
+    let Some(&(t_start, t_end, time)) = times.first() else {
+        let date = dates.last().map(|&(_, _, d)| d);
+        let date_zone = dates.last().and_then(|&(_, e, _)| zone_after(&toks, e));
+        return Found {
+            date,
+            time: None,
+            date_zone,
+        };
+    };
+    let before = dates.iter().rev().find(|(_, e, _)| *e <= t_start);
+    let after = dates.iter().find(|(s, _, _)| *s >= t_end);
+    let chosen = before.or(after);
+    Found {
+        date: chosen.map(|&(_, _, d)| d),
+        time: Some(time),
+        date_zone: chosen.and_then(|&(_, e, _)| zone_after(&toks, e)),
+    }
+}
+
+/// A zone right after a date, bare or in parentheses.
+fn zone_after(toks: &[Tok], i: usize) -> Option<WrittenZone> {
+    let mut j = i;
+    while matches!(toks.get(j), Some(Tok::Open | Tok::Comma)) {
+        j += 1;
+    }
+    match toks.get(j) {
+        Some(Tok::Zone(z)) => Some(*z),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn weekdays_with_a_day_and_no_month() {
+        assert_eq!(
+            super::weekday_days(
+                "Two sessions on Monday 18th and Tuesday 19th at 17:30 to 20:30 UTC -3."
+            ),
+            vec![(0, 18), (1, 19)]
+        );
+        // A whole date, hours after a weekday, or no weekday: none.
+        assert!(super::weekday_days("Monday, November 18th at 10:00").is_empty());
+        assert!(super::weekday_days("Sunday 8 - 11:30 am").is_empty());
+        assert!(super::weekday_days("Sunday 8 am").is_empty());
+        assert!(super::weekday_days("the 18th at 10:00").is_empty());
+    }
+
+    use super::*;
+
+    fn c(hour: u32, minute: u32, pm: Option<bool>) -> Clock {
+        Clock { hour, minute, pm }
+    }
+
+    fn d(weekday: Option<u32>, month: u32, day: u32, year: Option<i32>) -> DateSpec {
+        DateSpec {
+            weekday,
+            month,
+            day,
+            year,
+        }
+    }
+
+    const CET: Option<WrittenZone> = Some(WrittenZone::Abbrev {
+        name: "CET",
+        offset: 3600,
+    });
+    const CEST: Option<WrittenZone> = Some(WrittenZone::Abbrev {
+        name: "CEST",
+        offset: 7200,
+    });
+    const MST: Option<WrittenZone> = Some(WrittenZone::Abbrev {
+        name: "MST",
+        offset: -25200,
+    });
+
+    type Row = (
+        &'static str,
+        Option<DateSpec>,
+        Clock,
+        Option<Clock>,
+        Option<WrittenZone>,
+    );
+
+    /// Every shape from the seeds and the corpus `formats`, and the natural
+    /// variations the issue lists.
+    #[test]
+    fn shapes() {
+        let am = Some(false);
+        let pm = Some(true);
+        let table: Vec<Row> = vec![
+            (
+                "Tuesday, March 19, 2024, 09:00 - 09:10 CET",
+                Some(d(Some(1), 3, 19, Some(2024))),
+                c(9, 0, None),
+                Some(c(9, 10, None)),
+                CET,
+            ),
+            (
+                "Tuesday, March 19, 2024 11:05 - 11:30 CET",
+                Some(d(Some(1), 3, 19, Some(2024))),
+                c(11, 5, None),
+                Some(c(11, 30, None)),
+                CET,
+            ),
+            (
+                "Thursday, March 21 • 17:25 - 18:00",
+                Some(d(Some(3), 3, 21, None)),
+                c(17, 25, None),
+                Some(c(18, 0, None)),
+                None,
+            ),
+            (
+                "Monday May 16, 2022 10:45 - 11:15 CEST",
+                Some(d(Some(0), 5, 16, Some(2022))),
+                c(10, 45, None),
+                Some(c(11, 15, None)),
+                CEST,
+            ),
+            (
+                "9:10 am - 9:35 am MST",
+                None,
+                c(9, 10, am),
+                Some(c(9, 35, am)),
+                MST,
+            ),
+            (
+                "Tuesday, November 12, 2024, 09:00 am - 09:10 am MST",
+                Some(d(Some(1), 11, 12, Some(2024))),
+                c(9, 0, am),
+                Some(c(9, 10, am)),
+                MST,
+            ),
+            (
+                "Monday, October 24 • 9:15am - 9:20am",
+                Some(d(Some(0), 10, 24, None)),
+                c(9, 15, am),
+                Some(c(9, 20, am)),
+                None,
+            ),
+            (
+                "Tuesday, May 17 2022 16:05 - 17:05 CEST",
+                Some(d(Some(1), 5, 17, Some(2022))),
+                c(16, 5, None),
+                Some(c(17, 5, None)),
+                CEST,
+            ),
+            (
+                "**Wednesday, November 8 • 5:25 pm - 6:00 pm**",
+                Some(d(Some(2), 11, 8, None)),
+                c(5, 25, pm),
+                Some(c(6, 0, pm)),
+                None,
+            ),
+            (
+                "09:00 - 09:05 AM",
+                None,
+                c(9, 0, None),
+                Some(c(9, 5, am)),
+                None,
+            ),
+            (
+                "11:50 AM - 12:15 PM",
+                None,
+                c(11, 50, am),
+                Some(c(12, 15, pm)),
+                None,
+            ),
+            (
+                "Cloud Native University - Monday, November 10, 10:40 - 11:05 AM",
+                Some(d(Some(0), 11, 10, None)),
+                c(10, 40, None),
+                Some(c(11, 5, am)),
+                None,
+            ),
+            (
+                "Bill Mulligan, Isovalent at Cisco | Tuesday, 24 March | 14:30 - 15:00",
+                Some(d(Some(1), 3, 24, None)),
+                c(14, 30, None),
+                Some(c(15, 0, None)),
+                None,
+            ),
+            (
+                "by Joe Elliott, Grafana Wednesday, October 26 • 4:30pm - 5:05pm",
+                Some(d(Some(2), 10, 26, None)),
+                c(4, 30, pm),
+                Some(c(5, 5, pm)),
+                None,
+            ),
+            (
+                "Tuesday March 24, 2026 12:00 - 12:30CET",
+                Some(d(Some(1), 3, 24, Some(2026))),
+                c(12, 0, None),
+                Some(c(12, 30, None)),
+                CET,
+            ),
+            (
+                "Thursday, June 16 • 14:10 -14:40",
+                Some(d(Some(3), 6, 16, None)),
+                c(14, 10, None),
+                Some(c(14, 40, None)),
+                None,
+            ),
+            (
+                "(eBPF Day Monday, May 16, 2022 11:55 CEST)",
+                Some(d(Some(0), 5, 16, Some(2022))),
+                c(11, 55, None),
+                None,
+                CEST,
+            ),
+            (
+                "Wednesday 18th May 12:30-13:15 CEST",
+                Some(d(Some(2), 5, 18, None)),
+                c(12, 30, None),
+                Some(c(13, 15, None)),
+                CEST,
+            ),
+            (
+                "Tue, 19 Mar 2024 at 9:00 a.m. to 10:30 a.m. PDT",
+                Some(d(Some(1), 3, 19, Some(2024))),
+                c(9, 0, am),
+                Some(c(10, 30, am)),
+                Some(WrittenZone::Abbrev {
+                    name: "PDT",
+                    offset: -25200,
+                }),
+            ),
+            (
+                "March 19th, 2024 · 09:00 – 09:30 UTC+2",
+                Some(d(None, 3, 19, Some(2024))),
+                c(9, 0, None),
+                Some(c(9, 30, None)),
+                Some(WrittenZone::Offset(7200)),
+            ),
+            (
+                "Tuesday, November 19th. 10:00 to 12:00 UTC -3.",
+                Some(d(Some(1), 11, 19, None)),
+                c(10, 0, None),
+                Some(c(12, 0, None)),
+                Some(WrittenZone::Offset(-3 * 3600)),
+            ),
+            (
+                "2024-03-19 09:00—09:30 GMT-07:00",
+                Some(d(None, 3, 19, Some(2024))),
+                c(9, 0, None),
+                Some(c(9, 30, None)),
+                Some(WrittenZone::Offset(-25200)),
+            ),
+            (
+                "9am - 10am (PST)",
+                None,
+                c(9, 0, am),
+                Some(c(10, 0, am)),
+                Some(WrittenZone::Abbrev {
+                    name: "PST",
+                    offset: -28800,
+                }),
+            ),
+            (
+                "Sept. 5 | 3 - 5 PM",
+                Some(d(None, 9, 5, None)),
+                c(3, 0, None),
+                Some(c(5, 0, pm)),
+                None,
+            ),
+            (
+                "Friday, 27 of June, 10:00",
+                Some(d(Some(4), 6, 27, None)),
+                c(10, 0, None),
+                None,
+                None,
+            ),
+        ];
+        for (text, date, start, end, zone) in table {
+            let f = scan(text);
+            let t = f.time.unwrap_or_else(|| panic!("no time in {text:?}"));
+            assert_eq!(f.date, date, "date of {text:?}");
+            assert_eq!(t.start, start, "start of {text:?}");
+            assert_eq!(t.end, end, "end of {text:?}");
+            assert_eq!(t.zone, zone, "zone of {text:?}");
+        }
+    }
+
+    #[test]
+    fn no_time_where_there_is_none() {
+        for text in [
+            "KubeCon 2024 in Paris",
+            "Join us on Monday, November 10, for a morning of talks",
+            "Cilium 1.15 has 470k lines",
+            "",
+            "Episode 45: KubeCon EU 2022 Preview",
+        ] {
+            assert_eq!(scan(text).time, None, "{text:?}");
+        }
+        let f = scan("### Friday, November 15, 2024 (MST)");
+        assert_eq!(f.date, Some(d(Some(4), 11, 15, Some(2024))));
+        assert_eq!(f.date_zone, MST);
+    }
+
+    #[test]
+    fn invalid_values_are_kept_for_resolve_to_refuse() {
+        let f = scan("Monday, March 18, 2024 25:00 - 26:00 CET");
+        assert_eq!(f.time.unwrap().start.hour, 25);
+        assert_eq!(
+            scan("February 30, 2024 10:00").date,
+            Some(d(None, 2, 30, Some(2024)))
+        );
+    }
+
+    /// The shapes of the second corpus batch: four-digit and dotted clocks
+    /// in ranges, noon and midnight; and what must stay no time.
+    #[test]
+    fn range_shapes() {
+        let t = |text: &str| {
+            scan(text).time.map(|t| {
+                (
+                    t.start.hour,
+                    t.start.minute,
+                    t.end.map(|e| (e.hour, e.minute)),
+                )
+            })
+        };
+        type Range = Option<(u32, u32, Option<(u32, u32)>)>;
+        let table: [(&str, Range); 9] = [
+            ("1400-1425: **Opening**", Some((14, 0, Some((14, 25))))),
+            ("14:30-1455", Some((14, 30, Some((14, 55))))),
+            ("1500-15:25", Some((15, 0, Some((15, 25))))),
+            ("15.30 - 16:00", Some((15, 30, Some((16, 0))))),
+            ("noon - 1pm", Some((12, 0, Some((1, 0))))),
+            ("midnight", Some((0, 0, None))),
+            ("Cilium 1.15 is out", None),
+            ("2023-2024 season", None),
+            ("version 2.30", None),
+        ];
+        for (text, want) in table {
+            assert_eq!(t(text), want, "{text}");
+        }
+    }
+}

@@ -109,13 +109,20 @@ pub async fn run(
     for w in history_warnings.into_iter().chain(undated_warnings) {
         tracing::warn!(problem = %w, "state rebuilt");
     }
-    let mut site = Site::with_state(config, history, Arc::new(undated));
-    let posts_error = site.load_all(&posts).err().map(|e| e.to_string());
+    // The first build is CPU work: off the runtime's workers.
+    let root = posts.clone();
+    let (mut site, posts_error, snapshot) = tokio::task::spawn_blocking(move || {
+        let mut site = Site::with_state(config, history, Arc::new(undated));
+        let posts_error = site.load_all(&root).err().map(|e| e.to_string());
+        let snapshot = site.snapshot(None, chrono::Utc::now());
+        log_new_problems(&mut site);
+        (site, posts_error, snapshot)
+    })
+    .await
+    .map_err(Error::Task)?;
     if let Some(e) = &posts_error {
         tracing::error!(error = %e, "posts folder unreadable; serving nothing until it appears");
     }
-    let snapshot = site.snapshot(None, chrono::Utc::now());
-    log_new_problems(&mut site);
     let shared = Arc::new(Shared::new(snapshot));
     let mut publisher = Publisher::new(&opts.out, &shared);
     publisher.publish_all().await;
@@ -173,6 +180,9 @@ pub async fn run(
                 let rescan = batch.contains(&Change::Rescan);
                 let t0 = Instant::now();
                 let root = posts.clone();
+                let to = shared.clone();
+                // Re-read and rendered off the runtime's workers, then served
+                // from now on; written to `out/` in the background.
                 let (s, posts_error) = tokio::task::spawn_blocking(move || {
                     let t = Instant::now();
                     // Each post is guarded where it is read and rendered;
@@ -180,14 +190,13 @@ pub async fn run(
                     let r = crate::diag::guarded(|| apply(&mut site, &root, batch))
                         .unwrap_or_else(|m| Err(format!("internal error while applying changes: {m}")));
                     tracing::debug!(took_us = t.elapsed().as_micros() as u64, "posts re-read");
+                    swap(&mut site, &to);
                     (site, r.err())
                 }).await.map_err(Error::Task)?;
                 site = s;
                 if let Some(w) = watcher.as_mut().filter(|_| rescan && posts.is_dir()) {
                     w.rewatch();
                 }
-                // Served from now on; written to `out/` in the background.
-                swap(&mut site, &shared);
                 record_build(&shared, t0.elapsed(), posts_error, publisher.failed.clone());
                 publisher.follow();
             }
@@ -214,15 +223,14 @@ pub async fn run(
                         let t0 = Instant::now();
                         let root = posts.clone();
                         let (history, undated) = std::mem::replace(&mut site, Site::new(Config::default())).into_state();
+                        let to = shared.clone();
                         let (s, posts_error) = tokio::task::spawn_blocking(move || {
                             let mut s = Site::with_state(config, history, undated);
                             let r = s.load_all(&root);
+                            swap(&mut s, &to);
                             (s, r.err().map(|e| e.to_string()))
                         }).await.map_err(Error::Task)?;
                         site = s;
-                        let new = Arc::new(site.snapshot(Some(&shared.snapshot.load()), chrono::Utc::now()));
-                        log_new_problems(&mut site);
-                        shared.snapshot.store(new);
                         publisher.publish_all().await;
                         save_history(&mut site, publisher.failed.is_none());
                         record_build(&shared, t0.elapsed(), posts_error, publisher.failed.clone());

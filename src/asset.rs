@@ -73,6 +73,26 @@ impl Asset {
         }
     }
 
+    /// A published file read back (a warm start): its ETag and publication
+    /// time as indexed when it was published, nothing computed again.
+    pub fn indexed(
+        output: Output<'_>,
+        bytes: Bytes,
+        gzip: Option<Bytes>,
+        etag: String,
+        published: i64,
+    ) -> Asset {
+        Asset {
+            content_type: output.content_type(),
+            cache_control: output.cache_control(),
+            len: bytes.len(),
+            parts: vec![bytes].into(),
+            gzip,
+            etag,
+            published: AtomicI64::new(published),
+        }
+    }
+
     /// The bytes, piece by piece (most assets are one piece).
     pub fn parts(&self) -> &[Bytes] {
         &self.parts

@@ -120,8 +120,11 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     let mut site = Site::with_state(config.clone(), history, Arc::new(undated));
     site.load_all(posts)?; // posts → talks
     let snapshot = site.snapshot(None, Utc::now()); // → calendars and feeds → one snapshot
+    crate::warm::forget(out); // the files change now: no index describes them
     let report = publish::publish(out, &snapshot)?; // → out/
     site.save_history()?; // what subscribers now see, for the next build's SEQUENCE
+    // For `serve` to start from these files at once.
+    crate::warm::save(out, snapshot.posts, snapshot.talks, snapshot.assets())?;
     let (posts_n, talks, outputs) = (snapshot.posts, snapshot.talks, snapshot.file_count());
     let problems = snapshot.problems.clone();
     // Nothing rendered is needed any more: free it before the summary's

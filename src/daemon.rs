@@ -109,6 +109,62 @@ pub async fn run(
     for w in history_warnings.into_iter().chain(undated_warnings) {
         tracing::warn!(problem = %w, "state rebuilt");
     }
+    // A warm start serves what the last run published at once (see
+    // [`crate::warm`]); the index is removed as soon as it is read, since
+    // from now on the files may change under it.
+    let warm = match crate::warm::Index::load(&opts.out) {
+        Ok(index) => {
+            tracing::info!(
+                files = index.len(),
+                "warm start: serving the published files while the posts are read"
+            );
+            Some(index)
+        }
+        Err(crate::warm::Unusable::Missing) => None,
+        Err(why) => {
+            tracing::warn!(problem = %why, "cold start: the posts are read before serving");
+            None
+        }
+    };
+    crate::warm::forget(&opts.out);
+    let shared = Arc::new(Shared::new(
+        warm.map_or_else(Snapshot::default, Snapshot::warm),
+    ));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let addr =
+        http::local_addr(&listener).map_or_else(|| "the socket".to_string(), |a| a.to_string());
+    let mut listener = Some(listener);
+    // Serves from now on; READY to systemd when answers are correct.
+    let mut start_serving = || {
+        let snap = shared.snapshot.load();
+        tracing::info!(%addr, posts = snap.posts, talks = snap.talks, errors = snap.errors(), "serving");
+        println!(
+            "almanac: serving http://{addr}/ ({} posts, {} talks)",
+            snap.posts, snap.talks
+        );
+        notify(&[
+            sd_notify::NotifyState::Ready,
+            sd_notify::NotifyState::Status(&format!("serving on {addr}")),
+        ]);
+        let mut rx = stop_rx.clone();
+        tokio::spawn(http::serve(
+            listener.take().expect("served once"),
+            shared.clone(),
+            opts.limits,
+            async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            },
+        ))
+    };
+    let mut server = None;
+    if shared.snapshot.load().is_warm() {
+        shared.health.store(Arc::new(Health {
+            starting: true,
+            ..Health::default()
+        }));
+        server = Some(start_serving());
+    }
+
     // The first build is CPU work: off the runtime's workers.
     let root = posts.clone();
     let (mut site, posts_error, snapshot) = tokio::task::spawn_blocking(move || {
@@ -123,7 +179,7 @@ pub async fn run(
     if let Some(e) = &posts_error {
         tracing::error!(error = %e, "posts folder unreadable; serving nothing until it appears");
     }
-    let shared = Arc::new(Shared::new(snapshot));
+    shared.snapshot.store(Arc::new(snapshot));
     let mut publisher = Publisher::new(&opts.out, &shared);
     publisher.publish_all().await;
     save_history(&mut site, publisher.failed.is_none());
@@ -133,31 +189,10 @@ pub async fn run(
         posts_error,
         publisher.failed.clone(),
     );
-
-    let addr =
-        http::local_addr(&listener).map_or_else(|| "the socket".to_string(), |a| a.to_string());
-    let snap = shared.snapshot.load();
-    tracing::info!(%addr, posts = snap.posts, talks = snap.talks, errors = snap.errors(), "serving");
-    println!(
-        "almanac: serving http://{addr}/ ({} posts, {} talks)",
-        snap.posts, snap.talks
-    );
-    drop(snap);
-    notify(&[
-        sd_notify::NotifyState::Ready,
-        sd_notify::NotifyState::Status(&format!("serving on {addr}")),
-    ]);
-
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let server = tokio::spawn(http::serve(
-        listener,
-        shared.clone(),
-        opts.limits,
-        async move {
-            let mut rx = stop_rx;
-            let _ = rx.wait_for(|stop| *stop).await;
-        },
-    ));
+    let server = match server {
+        Some(s) => s,
+        None => start_serving(),
+    };
 
     let watchdog = sd_notify::watchdog_enabled();
     let mut watchdog_tick =
@@ -259,6 +294,13 @@ pub async fn run(
         publisher.settle().await;
     }
     save_history(&mut site, publisher.failed.is_none());
+    if publisher.failed.is_none() {
+        // What is on disk, indexed for the next start to serve at once.
+        let snap = &publisher.on_disk;
+        if let Err(e) = crate::warm::save(&opts.out, snap.posts, snap.talks, snap.assets()) {
+            tracing::warn!(error = %e, "the next start will be cold");
+        }
+    }
     drop(watcher);
     let _ = stop_tx.send(true);
     let _ = server.await;
@@ -470,6 +512,7 @@ fn record_build(
         last_build_ms: micros / 1000,
         publish_error,
         posts_error,
+        starting: false,
     }));
     let snap = shared.snapshot.load();
     tracing::info!(

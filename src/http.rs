@@ -60,6 +60,8 @@ pub struct Health {
     pub publish_error: Option<String>,
     /// The posts folder could not be read.
     pub posts_error: Option<String>,
+    /// Serving what the last run published, while the posts are read again.
+    pub starting: bool,
 }
 
 /// Counters for `/metrics`.
@@ -248,7 +250,7 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
         "/metrics" => return strip_body(metrics(shared, &snapshot), head),
         _ => {}
     }
-    let Some(asset) = snapshot.get(path) else {
+    let Some(asset) = snapshot.lookup(path) else {
         return strip_body(plain(StatusCode::NOT_FOUND, "not found\n"), head);
     };
     let gzip = asset.gzip.as_ref().filter(|_| accepts_gzip(req.headers()));
@@ -380,7 +382,9 @@ fn dynamic(content_type: &'static str, body: String) -> Resp {
 fn health(shared: &Shared, snapshot: &Snapshot) -> Resp {
     let h = shared.health.load();
     let errors = snapshot.errors();
-    let status = if h.publish_error.is_some() || h.posts_error.is_some() {
+    let status = if h.starting {
+        "starting"
+    } else if h.publish_error.is_some() || h.posts_error.is_some() {
         "degraded"
     } else if errors > 0 {
         "errors"
@@ -490,6 +494,25 @@ mod tests {
             b = b.header(*k, *v);
         }
         b.body(()).unwrap()
+    }
+
+    /// While a warm start reads the posts again, `/healthz` says so.
+    #[test]
+    fn health_says_starting_until_current() {
+        let s = shared();
+        let status = |s: &Shared| {
+            let r = handle(&req("GET", "/healthz", &[]), s);
+            let Body::One(Some(body)) = r.into_body() else {
+                panic!("a JSON body")
+            };
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()["status"].clone()
+        };
+        assert_eq!(status(&s), "ok");
+        s.health.store(Arc::new(Health {
+            starting: true,
+            ..Health::default()
+        }));
+        assert_eq!(status(&s), "starting");
     }
 
     /// RFC 9110 §13.2.2 precedence, gzip negotiation, methods.

@@ -18,6 +18,7 @@
 //!   [`snapshot::Snapshot`] of [`asset::Asset`]s (bytes, gzip, content type, ETags).
 //! - [`history`]: what subscribers have seen of each talk (SEQUENCE, cancellations), kept beside the output.
 //! - [`publish`]: a snapshot → files in `out/`, atomically, only what changed.
+//! - [`warm`]: the index of the published files, so a restart serves them at once.
 //! - [`http`]: a snapshot → HTTP responses (lookup only; caching, compression).
 //! - [`watch`]: file events → changes to re-read.
 //! - [`daemon`]: `almanac serve`, the loop that ties watch, rebuild, publish and HTTP together;
@@ -48,6 +49,7 @@ pub mod snapshot;
 pub mod state;
 pub mod talk;
 pub mod undated;
+pub mod warm;
 pub mod watch;
 pub mod yaml;
 

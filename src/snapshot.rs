@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::asset::Asset;
 use crate::diag::Problems;
 use crate::output::Output;
+use crate::warm::Index;
 
 /// The calendars of one event.
 #[derive(Debug)]
@@ -32,6 +33,9 @@ pub struct Snapshot {
     pub talks: usize,
     /// Problems of the posts this snapshot was built from.
     pub problems: Problems,
+    /// At a warm start, before the first build: the files of the last run,
+    /// served from the output folder.
+    pub warm: Option<Arc<Index>>,
 }
 
 impl Snapshot {
@@ -43,6 +47,49 @@ impl Snapshot {
             Output::Talk { event, talk } => self.events.get(event)?.talks.get(talk),
             shared => self.shared.get(shared.path().as_str()),
         }
+    }
+
+    /// A snapshot that serves what the last run published (see [`crate::warm`]).
+    pub fn warm(index: Index) -> Snapshot {
+        Snapshot {
+            posts: index.posts,
+            talks: index.talks,
+            warm: Some(Arc::new(index)),
+            ..Snapshot::default()
+        }
+    }
+
+    /// The asset at a URL path, also from the output folder at a warm start.
+    pub fn lookup(&self, path: &str) -> Option<Arc<Asset>> {
+        match self.get(path) {
+            Some(a) => Some(a.clone()),
+            None => self.warm.as_ref()?.asset(path),
+        }
+    }
+
+    /// Every asset with its path under the output folder (and URL).
+    pub fn assets(&self) -> impl Iterator<Item = (String, &Asset)> {
+        let shared = self.shared.iter().map(|(p, a)| (p.clone(), &**a));
+        let events = self.events.values().flat_map(|e| {
+            let calendar = e
+                .calendar
+                .iter()
+                .map(|a| (Output::Event(&e.slug).path(), &**a));
+            let talks = e.talks.iter().map(|(t, a)| {
+                let talk = Output::Talk {
+                    event: &e.slug,
+                    talk: t,
+                };
+                (talk.path(), &**a)
+            });
+            calendar.chain(talks)
+        });
+        shared.chain(events)
+    }
+
+    /// Whether this is a warm start's snapshot, not yet built from the posts.
+    pub fn is_warm(&self) -> bool {
+        self.warm.is_some()
     }
 
     /// How many files the snapshot publishes, `.gz` siblings included.

@@ -207,6 +207,7 @@ impl Site {
             posts,
             talks,
             problems,
+            warm: None,
         }
     }
 

@@ -144,7 +144,6 @@ impl Daemon {
     ) -> Daemon {
         use std::io::BufRead;
         let mut cmd = almanac();
-        cmd.envs(env.iter().copied());
         cmd.current_dir(dir.path())
             .args([
                 "serve",
@@ -161,6 +160,8 @@ impl Daemon {
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         cmd.args(extra_args);
+        // After the defaults, so a test may set RUST_LOG too.
+        cmd.envs(env.iter().copied());
         let mut child = cmd.spawn().expect("almanac serve starts");
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();

@@ -1,0 +1,227 @@
+//! A warm start: after a restart, the published state is served at once,
+//! while the posts are read and rendered again in the background.
+//!
+//! `out/` already holds exactly what was served; what a restart lacks is what
+//! serving needs besides the bytes: each file's ETag and publication time.
+//! They are kept in one small index, `out/.almanac/served`, written when the
+//! daemon stops cleanly (and by `almanac build`), checksummed, and removed
+//! when a daemon starts from it, so it is never older than the files: after a
+//! crash there is no index and the start is cold (a full build first).
+//!
+//! A file is served from the index only when its length and modification
+//! time are still the ones indexed; otherwise its bytes are hashed again.
+//! An index that is truncated, corrupt or of another format is reported and
+//! not used.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+use crate::asset::Asset;
+use crate::output::Output;
+use crate::state::{self, STATE_DIR};
+
+/// Bumped when the index's layout changes: an index of another format is
+/// not read (the start is then cold).
+const FORMAT: u32 = 1;
+
+/// The index's first line starts with this, then the format and the
+/// SHA-256 of the rest.
+const MAGIC: &str = "almanac-served";
+
+/// Where the index is kept.
+pub fn index_file(out: &Path) -> PathBuf {
+    out.join(STATE_DIR).join("served")
+}
+
+/// One published file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    path: String,
+    len: u64,
+    etag: String,
+    /// Unix seconds: the file's modification time when indexed.
+    published: i64,
+    /// A `.gz` sibling was published.
+    gz: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Body {
+    posts: usize,
+    talks: usize,
+    files: Vec<Entry>,
+}
+
+/// Writes the index of `assets` (each with its path under `out/`), as
+/// published in `out`. Assets not published yet are left out.
+///
+/// # Errors
+/// The state folder cannot be written.
+pub fn save<'a>(
+    out: &Path,
+    posts: usize,
+    talks: usize,
+    assets: impl Iterator<Item = (String, &'a Asset)>,
+) -> Result<(), Error> {
+    let files = assets
+        .filter_map(|(path, a)| {
+            Some(Entry {
+                path,
+                len: a.len() as u64,
+                etag: a.etag.clone(),
+                published: a.published()?,
+                gz: a.gzip.is_some(),
+            })
+        })
+        .collect();
+    let body = serde_json::to_vec(&Body {
+        posts,
+        talks,
+        files,
+    })
+    .unwrap_or_default();
+    let mut bytes = format!("{MAGIC} {FORMAT} {}\n", hex(&Sha256::digest(&body))).into_bytes();
+    bytes.extend_from_slice(&body);
+    state::write_atomic(&index_file(out), &bytes)
+}
+
+/// Removes the index: from now on the files may change under it.
+pub fn forget(out: &Path) {
+    let _ = std::fs::remove_file(index_file(out));
+}
+
+/// Why an index cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unusable {
+    /// None was left (first start, or the last stop was not clean).
+    Missing,
+    /// It is truncated, altered or unreadable.
+    Corrupt(String),
+    /// It was written in another format (by another version).
+    OtherFormat(String),
+}
+
+impl fmt::Display for Unusable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unusable::Missing => f.write_str("no index of the published files"),
+            Unusable::Corrupt(why) => {
+                write!(f, "the index of the published files is corrupt: {why}")
+            }
+            Unusable::OtherFormat(v) => {
+                write!(
+                    f,
+                    "the index of the published files is of another format ({v})"
+                )
+            }
+        }
+    }
+}
+
+/// The published files of the last run, served from `out/`.
+#[derive(Debug)]
+pub struct Index {
+    out: PathBuf,
+    files: HashMap<String, Entry>,
+    pub posts: usize,
+    pub talks: usize,
+}
+
+impl Index {
+    /// Reads and checks the index left in `out`.
+    ///
+    /// # Errors
+    /// It is missing, corrupt or of another format.
+    pub fn load(out: &Path) -> Result<Index, Unusable> {
+        let bytes = match std::fs::read(index_file(out)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Unusable::Missing),
+            Err(e) => return Err(Unusable::Corrupt(e.to_string())),
+        };
+        let corrupt = |why: &str| Unusable::Corrupt(why.to_string());
+        let nl = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| corrupt("no header line"))?;
+        let header = std::str::from_utf8(&bytes[..nl]).map_err(|_| corrupt("bad header"))?;
+        let mut parts = header.split(' ');
+        if parts.next() != Some(MAGIC) {
+            return Err(corrupt("not an index"));
+        }
+        let format = parts.next().unwrap_or_default();
+        if format != FORMAT.to_string() {
+            return Err(Unusable::OtherFormat(format.to_string()));
+        }
+        let body = &bytes[nl + 1..];
+        if parts.next() != Some(hex(&Sha256::digest(body)).as_str()) {
+            return Err(corrupt("checksum mismatch (truncated or altered)"));
+        }
+        let body: Body = serde_json::from_slice(body).map_err(|e| corrupt(&e.to_string()))?;
+        Ok(Index {
+            out: out.to_path_buf(),
+            files: body
+                .files
+                .into_iter()
+                .map(|e| (e.path.clone(), e))
+                .collect(),
+            posts: body.posts,
+            talks: body.talks,
+        })
+    }
+
+    /// How many files it indexes.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The asset at a URL path, read from `out/` now. Its ETag and
+    /// publication time are the indexed ones when the file's length and
+    /// modification time are unchanged; otherwise they are the file's own
+    /// (hashed again), so what is served is always what is on disk.
+    pub fn asset(&self, url_path: &str) -> Option<Arc<Asset>> {
+        let output = Output::parse(url_path)?;
+        let rel = output.path();
+        let entry = self.files.get(&rel)?;
+        let file = self.out.join(&rel);
+        let bytes = Bytes::from(std::fs::read(&file).ok()?);
+        let modified = std::fs::metadata(&file)
+            .ok()?
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs() as i64;
+        if bytes.len() as u64 != entry.len || modified != entry.published {
+            let asset = Asset::new(output, bytes);
+            asset.set_published(modified);
+            return Some(Arc::new(asset));
+        }
+        let gzip = entry
+            .gz
+            .then(|| std::fs::read(self.out.join(format!("{rel}.gz"))).ok())
+            .flatten()
+            .map(Bytes::from);
+        Some(Arc::new(Asset::indexed(
+            output,
+            bytes,
+            gzip,
+            entry.etag.clone(),
+            entry.published,
+        )))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

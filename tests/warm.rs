@@ -1,0 +1,190 @@
+//! A warm start: after a clean stop, the next start serves what was
+//! published at once (same bytes, same ETags, same Last-Modified), then
+//! brings everything current; an index that is corrupt or truncated is
+//! reported and never served. See `src/warm.rs`.
+
+mod common;
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use almanac::Config;
+use almanac::site::Site;
+use almanac::warm::{self, Index, Unusable};
+use common::*;
+
+const EVENT: &str = "/events/cilium-kubecon-na-2024.ics";
+
+fn config() -> Config {
+    Config::load(Some(&repo().join("almanac.yaml"))).unwrap()
+}
+
+/// The seeds built, published to `out` and indexed, as a clean stop leaves them.
+fn published(out: &Path) -> almanac::site::Snapshot {
+    let mut site = Site::new(config());
+    site.load_all(&repo().join("seeds")).unwrap();
+    let snap = site.snapshot(None, chrono::Utc::now());
+    almanac::publish::publish(out, &snap).unwrap();
+    warm::save(out, snap.posts, snap.talks, snap.assets()).unwrap();
+    snap
+}
+
+#[test]
+fn a_warm_start_serves_every_file_as_it_was_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = published(dir.path());
+    let index = Index::load(dir.path()).expect("the index reads back");
+    let warm = almanac::site::Snapshot::warm(index);
+    assert_eq!((warm.posts, warm.talks), (snap.posts, snap.talks));
+    let mut checked = 0;
+    for (path, asset) in snap.assets() {
+        let back = warm
+            .lookup(&format!("/{path}"))
+            .unwrap_or_else(|| panic!("{path} is served"));
+        assert_eq!(back.to_bytes(), asset.to_bytes(), "{path}");
+        assert_eq!(back.etag, asset.etag, "{path}");
+        assert_eq!(back.published(), asset.published(), "{path}");
+        assert_eq!(back.gzip, asset.gzip, "{path}");
+        assert_eq!(back.content_type, asset.content_type, "{path}");
+        checked += 1;
+    }
+    assert!(checked > 50, "{checked}");
+    assert!(warm.lookup("/nothing.ics").is_none());
+    // Over HTTP: a client's validator from before the restart still holds.
+    let before = almanac::http::Shared::new(snap);
+    let after = almanac::http::Shared::new(warm);
+    let get = |s: &almanac::http::Shared, headers: &[(&str, &str)]| {
+        let mut b = hyper::Request::builder().uri(EVENT);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        almanac::http::handle(&b.body(()).unwrap(), s)
+    };
+    let (a, b) = (get(&before, &[]), get(&after, &[]));
+    assert_eq!(a.status(), 200);
+    for h in ["etag", "last-modified", "content-type", "cache-control"] {
+        assert_eq!(a.headers()[h], b.headers()[h], "{h}");
+    }
+    let etag = a.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(get(&after, &[("if-none-match", &etag)]).status(), 304);
+    let gz = get(&after, &[("accept-encoding", "gzip")]);
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+}
+
+#[test]
+fn a_file_changed_under_the_index_is_served_as_it_now_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = published(dir.path());
+    let file = dir.path().join(&EVENT[1..]);
+    let mut text = fs::read_to_string(&file).unwrap();
+    text.push_str("X-CHANGED:1\r\n");
+    fs::write(&file, &text).unwrap();
+    let warm = almanac::site::Snapshot::warm(Index::load(dir.path()).unwrap());
+    let served = warm.lookup(EVENT).unwrap();
+    assert_eq!(served.to_bytes(), text.as_bytes());
+    // Its own ETag, not the indexed one (which names other bytes).
+    let old = snap.lookup(EVENT).unwrap();
+    assert_ne!(served.etag, old.etag);
+}
+
+#[test]
+fn a_corrupt_truncated_or_foreign_index_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    published(dir.path());
+    let path = warm::index_file(dir.path());
+    let good = fs::read(&path).unwrap();
+    let corrupt = |bytes: &[u8]| {
+        fs::write(&path, bytes).unwrap();
+        Index::load(dir.path()).map(|_| ()).unwrap_err()
+    };
+    assert!(matches!(
+        corrupt(&good[..good.len() / 2]),
+        Unusable::Corrupt(_)
+    ));
+    let mut flipped = good.clone();
+    let at = flipped.len() - 10;
+    flipped[at] ^= 1;
+    assert!(matches!(corrupt(&flipped), Unusable::Corrupt(_)));
+    assert!(matches!(corrupt(b""), Unusable::Corrupt(_)));
+    let nl = good.iter().position(|&b| b == b'\n').unwrap();
+    let header = String::from_utf8(good[..nl].to_vec()).unwrap();
+    let other = header.replacen(" 1 ", " 999 ", 1);
+    let mut foreign = other.into_bytes();
+    foreign.extend_from_slice(&good[nl..]);
+    assert!(matches!(corrupt(&foreign), Unusable::OtherFormat(_)));
+    fs::remove_file(&path).unwrap();
+    assert_eq!(Index::load(dir.path()).map(|_| ()), Err(Unusable::Missing));
+    fs::write(&path, &good).unwrap();
+    assert!(Index::load(dir.path()).is_ok());
+}
+
+/// Stops the daemon with SIGTERM, waits, and returns its folder and stderr.
+fn stop(mut d: Daemon) -> (tempfile::TempDir, String) {
+    d.signal("TERM");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while d.child.try_wait().unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "did not exit");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mut log = String::new();
+    if let Some(mut e) = d.child.stderr.take() {
+        e.read_to_string(&mut log).unwrap();
+    }
+    let dir = std::mem::replace(&mut d.dir, tempfile::tempdir().unwrap());
+    (dir, log)
+}
+
+#[test]
+fn a_restart_serves_at_once_and_then_what_changed_while_down() {
+    let config = fs::read_to_string(repo().join("almanac.yaml")).unwrap();
+    let d = Daemon::start(Some(&repo().join("seeds")), &config);
+    let before = d.get(EVENT);
+    assert_eq!(before.status, 200);
+    let (dir, _) = stop(d);
+    assert!(
+        warm::index_file(&dir.path().join("out")).is_file(),
+        "a clean stop leaves the index"
+    );
+    // An edit while the daemon is down.
+    let post = dir.path().join("posts/001_751c3eeda9040c24.txt");
+    let original = fs::read_to_string(&post).unwrap();
+    let edited = original.replace("09:00 am - 09:10 am MST", "08:35 am - 08:50 am MST");
+    assert_ne!(edited, original);
+    fs::write(&post, edited).unwrap();
+    let d = Daemon::spawn_with_env(dir, &[], &[("RUST_LOG", "info")]);
+    // The edit is published once the posts are read again.
+    let after = d.wait_for(EVENT, "the edit made while down", |r| {
+        r.text()
+            .contains("DTSTART;TZID=America/Denver:20241112T083500")
+    });
+    assert_ne!(after.header("etag"), before.header("etag"));
+    assert!(
+        !warm::index_file(&d.out()).is_file(),
+        "the index is gone while the files may change"
+    );
+    let (dir, log) = stop(d);
+    assert!(log.contains("warm start"), "{log}");
+    assert!(warm::index_file(&dir.path().join("out")).is_file());
+}
+
+#[test]
+fn a_corrupt_index_is_reported_and_the_start_is_cold() {
+    let config = fs::read_to_string(repo().join("almanac.yaml")).unwrap();
+    let d = Daemon::start(Some(&repo().join("seeds")), &config);
+    let before = d.get(EVENT);
+    let (dir, _) = stop(d);
+    let index = warm::index_file(&dir.path().join("out"));
+    let bytes = fs::read(&index).unwrap();
+    fs::write(&index, &bytes[..bytes.len() - 100]).unwrap();
+    let d = Daemon::spawn_with_env(dir, &[], &[("RUST_LOG", "info")]);
+    // Served from a full build: the same bytes as before.
+    assert_eq!(d.get(EVENT).body, before.body);
+    let health: serde_json::Value = serde_json::from_slice(&d.get("/healthz").body).unwrap();
+    assert_eq!(health["status"], "ok", "{health}");
+    let (_, log) = stop(d);
+    assert!(
+        log.contains("corrupt") && log.contains("cold start"),
+        "{log}"
+    );
+}

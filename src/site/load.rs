@@ -104,16 +104,28 @@ impl Site {
         let changed: Vec<&PathBuf> = files.iter().filter(|f| self.needs_reading(f)).collect();
         let (config, undated) = (&self.config, &*self.undated);
         // Each event is slimmed as soon as it is read, so the posts' text
-        // is never all in memory at once.
-        let outcomes: Vec<(PathBuf, Option<Kept>, Vec<Diagnostic>)> = changed
+        // is never all in memory at once. A file new to the site has no
+        // last good version to keep: its talks are found once, when it is
+        // rendered, not also here.
+        let outcomes: Vec<(PathBuf, Option<Kept>, Vec<Diagnostic>, bool)> = changed
             .par_iter()
             .map(|f| {
-                let o = event::load_file(f, config, undated);
-                (o.path, o.event.map(|e| Kept::new(e.post)), o.diagnostics)
+                let new = !self.entries.contains_key(*f) && !self.file_diags.contains_key(*f);
+                let o = if new {
+                    event::load_post(f, config, undated)
+                } else {
+                    event::load_file(f, config, undated)
+                };
+                (
+                    o.path,
+                    o.event.map(|e| Kept::new(e.post)),
+                    o.diagnostics,
+                    new,
+                )
             })
             .collect();
-        for (path, kept, diagnostics) in outcomes {
-            self.admit(path, kept, diagnostics);
+        for (path, kept, diagnostics, talks_unread) in outcomes {
+            self.admit(path, kept, diagnostics, talks_unread);
         }
         Ok(())
     }
@@ -192,11 +204,18 @@ impl Site {
             event,
             diagnostics,
         } = outcome;
-        self.admit(path, event.map(|e| Kept::new(e.post)), diagnostics);
+        self.admit(path, event.map(|e| Kept::new(e.post)), diagnostics, false);
     }
 
-    /// [`Site::apply`] of an event already slimmed.
-    fn admit(&mut self, path: PathBuf, event: Option<Kept>, diagnostics: Vec<Diagnostic>) {
+    /// [`Site::apply`] of an event already slimmed; `talks_unread` when its
+    /// talks were not read with it (their problems come at render).
+    fn admit(
+        &mut self,
+        path: PathBuf,
+        event: Option<Kept>,
+        diagnostics: Vec<Diagnostic>,
+        talks_unread: bool,
+    ) {
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         self.set_problems(&path, diagnostics);
         let Some(event) = event else { return };
@@ -209,6 +228,7 @@ impl Site {
             let same_slug = old.kept.asked == event.asked;
             if same_slug && same_event(&old.kept, &event) {
                 old.had_errors = has_errors;
+                old.talks_unread &= talks_unread;
                 return;
             }
             let (a, b) = (&old.kept.post, &event.post);
@@ -232,6 +252,7 @@ impl Site {
                 kept: event,
                 had_errors: has_errors,
                 rendered: None,
+                talks_unread,
             },
         );
     }

@@ -67,6 +67,9 @@ struct Entry {
     /// `None` until rendered (parsing and rendering are separate steps, so
     /// rendering can run in parallel and after slugs are settled).
     rendered: Option<Rendered>,
+    /// Its talks were not read with the file (it was new to the site): their
+    /// problems are added when it is rendered, where they are found.
+    talks_unread: bool,
 }
 
 /// A list of problems and the one it replaced.

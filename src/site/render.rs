@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
 use super::{Asset, EventAssets, Site};
-use crate::diag;
+use crate::diag::{self, Diagnostic};
 use crate::event::Event;
 use crate::history::{History, Record};
 use crate::output::Output;
@@ -286,6 +286,25 @@ impl Site {
         )
     }
 
+    /// The problems of a post's talks, found at its first render, added to
+    /// the file's (once: later renders find the same ones).
+    fn add_talk_problems(&mut self, path: &std::path::Path, problems: Vec<Diagnostic>) {
+        let Some(entry) = self.entries.get_mut(path).filter(|e| e.talks_unread) else {
+            return;
+        };
+        entry.talks_unread = false;
+        if problems.is_empty() {
+            return;
+        }
+        entry.had_errors |= problems.iter().any(Diagnostic::is_error);
+        let mut all = self
+            .file_diags
+            .get(path)
+            .map_or_else(Vec::new, |d| d.to_vec());
+        all.extend(problems);
+        self.set_problems(path, all);
+    }
+
     /// Renders every entry not rendered under its settled slug, in parallel.
     pub(super) fn render_pending(&mut self, now: DateTime<Utc>) {
         let (slugs, settled_anew) = match self.slugs.take() {
@@ -385,15 +404,18 @@ impl Site {
             let chunk: Vec<(PathBuf, Option<Rendered>)> = work.by_ref().take(256).collect();
             // A panic in one post (a bug) costs that post: it keeps its
             // last rendering and reports the error.
-            let events: Vec<Result<Event, String>> = chunk
+            let events: Vec<Result<(Event, Vec<Diagnostic>), String>> = chunk
                 .par_iter()
-                .map(|(p, _)| diag::guarded(|| self.entries[p].kept.full(&self.config)))
+                .map(|(p, _)| diag::guarded(|| self.entries[p].kept.full_checked(&self.config)))
                 .collect();
-            // Observed in the history in order, before rendering.
-            let events: Vec<Result<(Event, Revisions), String>> = events
-                .into_iter()
-                .map(|e| {
-                    e.map(|e| {
+            // Observed in the history in order, before rendering; the talks'
+            // problems of a post whose talks are read here for the first time.
+            let events: Vec<Result<(Event, Revisions), String>> = chunk
+                .iter()
+                .zip(events)
+                .map(|((p, _), e)| {
+                    e.map(|(e, problems)| {
+                        self.add_talk_problems(p, problems);
                         let r = revisions(&mut self.history, &e, now, retention);
                         (e, r)
                     })

@@ -9,6 +9,9 @@
 4. Serving: wrk -t2 -c64 against `almanac serve` and nginx (gzip_static on
    almanac's own .gz files) for one per-event calendar: plain, gzip, 304.
 5. Memory of `almanac serve` at the largest size: peak and steady.
+6. Starts (bench/starts.py) at each size: cold (empty out/) and warm (after a
+   clean stop) time to the first 200, warm time until current, against
+   `hugo server`'s time to its first 200.
 
 Absolute times on a shared 2-core machine drift; the ratios are the result.
 """
@@ -109,6 +112,23 @@ def serving(a, work, cfg, size, results):
         shutil.rmtree(out, ignore_errors=True)
 
 
+def starts(a, work, results):
+    out = {}
+    for n in a.sizes.split(","):
+        posts = os.path.join(work, f"posts-{n}-seed1")
+        if not os.path.isdir(posts):
+            run([sys.executable, os.path.join(PEERS, "gen-posts.py"), "--posts", n, "--out", posts, "--seed", "1"])
+        js = os.path.join(results, f"starts-{n}.json")
+        p = subprocess.run([sys.executable, os.path.join(HERE, "starts.py"), "--posts", posts, "--runs", str(a.runs),
+                            "--json", js], text=True, capture_output=True)
+        print(p.stdout, end="")
+        if p.returncode:
+            print(p.stderr, file=sys.stderr)
+            continue
+        out[n] = json.load(open(js))
+    return out
+
+
 def ratio(a, b):
     return f"{a / b:.2f}" if a and b else "-"
 
@@ -134,6 +154,11 @@ def table(r):
         if al and ng:
             rows.append(f"| serving {mode}: requests/s | {al['rps']['median']:.0f} | nginx {ng['rps']['median']:.0f} | {ratio(al['rps']['median'], ng['rps']['median'])} |")
             rows.append(f"| serving {mode}: p99 ms | {al['p99_ms']['median']} | nginx {ng['p99_ms']['median']} | {ratio(al['p99_ms']['median'], ng['p99_ms']['median'])} |")
+    for n, st in sorted((r.get("starts") or {}).items(), key=lambda kv: int(kv[0])):
+        h = st.get("hugo", {})
+        rows.append(f"| cold start, {n} posts: first 200, s | {st['cold']['first_s']} | hugo server {h.get('first_s', '-')} | {ratio(st['cold']['first_s'], h.get('first_s'))} |")
+        rows.append(f"| cold start, {n} posts: peak MiB | {st['cold']['peak_mib']} | hugo server {h.get('peak_mib', '-')} | {ratio(st['cold']['peak_mib'], h.get('peak_mib'))} |")
+        rows.append(f"| warm start, {n} posts: first 200 / current, s | {st['warm']['first_s']} / {st['warm']['current_s']} | - | - |")
     if s.get("memory_mib"):
         rows.append(f"| memory of serve: peak / steady MiB | {s['memory_mib']['peak']} / {s['memory_mib']['steady']} | - | - |")
     return rows
@@ -147,7 +172,7 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=100)
     ap.add_argument("--work", default=os.path.join(REPO, "target", "bench-work"))
-    ap.add_argument("--skip", default="", help="comma-separated steps to skip: build,noop,change,serve")
+    ap.add_argument("--skip", default="", help="comma-separated steps to skip: build,noop,change,serve,starts")
     a = ap.parse_args()
     os.makedirs(a.results, exist_ok=True)
     os.makedirs(a.work, exist_ok=True)
@@ -169,6 +194,8 @@ def main():
         report["change_to_served_load"] = change_to_served(a, big, True, a.results)
     if "serve" not in skip:
         report["serve"] = serving(a, a.work, cfg, big, a.results)
+    if "starts" not in skip:
+        report["starts"] = starts(a, a.work, a.results)
     report["table"] = table(report)
     print("\n" + "\n".join(report["table"]))
     with open(os.path.join(a.results, "report.json"), "w") as f:

@@ -120,10 +120,18 @@ pub async fn run(
             );
             Some(index)
         }
-        Err(crate::warm::Unusable::Missing) => None,
         Err(why) => {
-            tracing::warn!(problem = %why, "cold start: the posts are read before serving");
-            None
+            let unindexed = crate::warm::Index::unindexed(&opts.out);
+            match (&why, &unindexed) {
+                (crate::warm::Unusable::Missing, None) => {}
+                (_, Some(_)) => {
+                    tracing::warn!(problem = %why, "warm start without an index: serving the published files as they are while the posts are read")
+                }
+                (_, None) => {
+                    tracing::warn!(problem = %why, "cold start: the posts are read before serving")
+                }
+            }
+            unindexed
         }
     };
     crate::warm::forget(&opts.out);

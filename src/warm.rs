@@ -12,6 +12,11 @@
 //! time are still the ones indexed; otherwise its bytes are hashed again.
 //! An index that is truncated, corrupt or of another format is reported and
 //! not used.
+//!
+//! Without a usable index (after a crash, say) but with published files in
+//! `out/`, those are served as they are: each hashed when asked for, and
+//! without their `.gz` siblings (a crash between two renames could leave a
+//! `.gz` from another build than its file).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -129,7 +134,8 @@ impl fmt::Display for Unusable {
 #[derive(Debug)]
 pub struct Index {
     out: PathBuf,
-    files: HashMap<String, Entry>,
+    /// `None`: no index; every published file is served as it is.
+    files: Option<HashMap<String, Entry>>,
     pub posts: usize,
     pub talks: usize,
 }
@@ -166,23 +172,35 @@ impl Index {
         let body: Body = serde_json::from_slice(body).map_err(|e| corrupt(&e.to_string()))?;
         Ok(Index {
             out: out.to_path_buf(),
-            files: body
-                .files
-                .into_iter()
-                .map(|e| (e.path.clone(), e))
-                .collect(),
+            files: Some(
+                body.files
+                    .into_iter()
+                    .map(|e| (e.path.clone(), e))
+                    .collect(),
+            ),
             posts: body.posts,
             talks: body.talks,
         })
     }
 
-    /// How many files it indexes.
+    /// The files a previous run published in `out`, without an index: when
+    /// `out` holds a published site (its `calendar.ics`), else `None`.
+    pub fn unindexed(out: &Path) -> Option<Index> {
+        out.join(Output::AllTalks.path()).is_file().then(|| Index {
+            out: out.to_path_buf(),
+            files: None,
+            posts: 0,
+            talks: 0,
+        })
+    }
+
+    /// How many files it indexes (0 without an index).
     pub fn len(&self) -> usize {
-        self.files.len()
+        self.files.as_ref().map_or(0, HashMap::len)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.len() == 0
     }
 
     /// The asset at a URL path, read from `out/` now. Its ETag and
@@ -192,7 +210,10 @@ impl Index {
     pub fn asset(&self, url_path: &str) -> Option<Arc<Asset>> {
         let output = Output::parse(url_path)?;
         let rel = output.path();
-        let entry = self.files.get(&rel)?;
+        let entry = match &self.files {
+            Some(files) => Some(files.get(&rel)?),
+            None => None,
+        };
         let file = self.out.join(&rel);
         let bytes = Bytes::from(std::fs::read(&file).ok()?);
         let modified = std::fs::metadata(&file)
@@ -202,11 +223,13 @@ impl Index {
             .duration_since(std::time::UNIX_EPOCH)
             .ok()?
             .as_secs() as i64;
-        if bytes.len() as u64 != entry.len || modified != entry.published {
-            let asset = Asset::new(output, bytes);
+        let Some(entry) = entry.filter(|e| e.len == bytes.len() as u64 && e.published == modified)
+        else {
+            // Not indexed, or changed since: served as it is, plain.
+            let asset = Asset::uncompressed(output, vec![bytes]);
             asset.set_published(modified);
             return Some(Arc::new(asset));
-        }
+        };
         let gzip = entry
             .gz
             .then(|| std::fs::read(self.out.join(format!("{rel}.gz"))).ok())

@@ -169,7 +169,7 @@ fn a_restart_serves_at_once_and_then_what_changed_while_down() {
 }
 
 #[test]
-fn a_corrupt_index_is_reported_and_the_start_is_cold() {
+fn a_corrupt_index_is_reported_and_not_used() {
     let config = fs::read_to_string(repo().join("almanac.yaml")).unwrap();
     let d = Daemon::start(Some(&repo().join("seeds")), &config);
     let before = d.get(EVENT);
@@ -178,13 +178,59 @@ fn a_corrupt_index_is_reported_and_the_start_is_cold() {
     let bytes = fs::read(&index).unwrap();
     fs::write(&index, &bytes[..bytes.len() - 100]).unwrap();
     let d = Daemon::spawn_with_env(dir, &[], &[("RUST_LOG", "info")]);
-    // Served from a full build: the same bytes as before.
+    // The published files as they are, then the full build: the same bytes.
     assert_eq!(d.get(EVENT).body, before.body);
-    let health: serde_json::Value = serde_json::from_slice(&d.get("/healthz").body).unwrap();
-    assert_eq!(health["status"], "ok", "{health}");
+    d.wait_for("/healthz", "the posts read again", |r| {
+        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["status"] == "ok"
+    });
+    assert_eq!(d.get(EVENT).body, before.body);
     let (_, log) = stop(d);
+    // Reported, and not used: the files are served as they are (hashed).
     assert!(
-        log.contains("corrupt") && log.contains("cold start"),
+        log.contains("corrupt") && log.contains("without an index"),
         "{log}"
     );
+}
+
+#[test]
+fn without_an_index_the_published_files_are_served_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = published(dir.path());
+    fs::remove_file(warm::index_file(dir.path())).unwrap();
+    assert_eq!(Index::load(dir.path()).map(|_| ()), Err(Unusable::Missing));
+    let warm = almanac::site::Snapshot::warm(Index::unindexed(dir.path()).unwrap());
+    for (path, asset) in snap.assets() {
+        let back = warm.lookup(&format!("/{path}")).unwrap();
+        assert_eq!(back.to_bytes(), asset.to_bytes(), "{path}");
+        // The ETag is a hash of the bytes: the same as before.
+        assert_eq!(back.etag, asset.etag, "{path}");
+        assert_eq!(back.published(), asset.published(), "{path}");
+        assert!(back.gzip.is_none(), "{path}: no .gz without an index");
+    }
+    // An empty folder is no published site.
+    let empty = tempfile::tempdir().unwrap();
+    assert!(Index::unindexed(empty.path()).is_none());
+}
+
+#[test]
+fn after_a_crash_the_restart_serves_the_published_files_at_once() {
+    let config = fs::read_to_string(repo().join("almanac.yaml")).unwrap();
+    let mut d = Daemon::start(Some(&repo().join("seeds")), &config);
+    let before = d.get(EVENT);
+    d.child.kill().unwrap();
+    d.child.wait().unwrap();
+    let dir = std::mem::replace(&mut d.dir, tempfile::tempdir().unwrap());
+    drop(d);
+    let out = dir.path().join("out");
+    assert!(!warm::index_file(&out).exists(), "a crash leaves no index");
+    assert!(
+        out.join(&EVENT[1..]).is_file(),
+        "the first publish was written"
+    );
+    let d = Daemon::spawn_with_env(dir, &[], &[("RUST_LOG", "info")]);
+    let after = d.get(EVENT);
+    assert_eq!(after.body, before.body);
+    assert_eq!(after.header("etag"), before.header("etag"));
+    let (_, log) = stop(d);
+    assert!(log.contains("without an index"), "{log}");
 }

@@ -25,6 +25,8 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+use crate::output::Output;
+use crate::render::ics;
 use crate::site::{Asset, Snapshot};
 
 /// Limits that keep one client from hurting the others.
@@ -253,6 +255,15 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
     let Some(asset) = snapshot.lookup(path) else {
         return strip_body(plain(StatusCode::NOT_FOUND, "not found\n"), head);
     };
+    let alarm = match calendar_query(path, req.uri().query()) {
+        Ok(alarm) => alarm,
+        Err(reason) => {
+            return strip_body(plain(StatusCode::BAD_REQUEST, format!("{reason}\n")), head);
+        }
+    };
+    if let Some(minutes) = alarm {
+        return with_alarms(req, &asset, minutes, shared, head);
+    }
     let gzip = asset.gzip.as_ref().filter(|_| accepts_gzip(req.headers()));
     let etag = match gzip {
         Some(_) => gzip_etag(&asset.etag),
@@ -286,6 +297,86 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
     builder
         .status(StatusCode::OK)
         .body(body)
+        .expect("static headers are valid")
+}
+
+/// The query of a calendar URL: `alarm=N` (minutes, 0 to 1440) asks for a
+/// reminder before each event; anything else is refused with a one-line
+/// reason. Queries on the page and the feeds are ignored (readers add their
+/// own).
+fn calendar_query(path: &str, query: Option<&str>) -> Result<Option<u32>, String> {
+    let calendar = || {
+        matches!(
+            Output::parse(path),
+            Some(Output::AllTalks | Output::Event(_) | Output::Talk { .. })
+        )
+    };
+    // Most requests have no query: nothing is parsed for them.
+    let Some(query) = query.filter(|q| !q.is_empty() && calendar()) else {
+        return Ok(None);
+    };
+    let mut alarm = None;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "alarm" if alarm.is_some() => return Err("alarm is given twice".into()),
+            "alarm" => {
+                let minutes = value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|m| *m <= ics::alarm::MAX_MINUTES)
+                    .ok_or_else(|| {
+                        format!(
+                            "alarm must be a number of minutes from 0 to {}, not {value:?}",
+                            ics::alarm::MAX_MINUTES
+                        )
+                    })?;
+                alarm = Some(minutes);
+            }
+            _ => {
+                return Err(format!(
+                    "unknown parameter {key:?}: calendar URLs take alarm=N (a reminder N minutes before each talk)"
+                ));
+            }
+        }
+    }
+    Ok(alarm)
+}
+
+/// A calendar with a reminder before each event: its own strong ETag (the
+/// calendar's, marked with the minutes), the calendar's Last-Modified, made
+/// per request by one pass over the bytes (nothing is kept, so no query can
+/// grow memory), sent uncompressed.
+fn with_alarms(
+    req: &Request<impl Sized>,
+    asset: &Asset,
+    minutes: u32,
+    shared: &Shared,
+    head: bool,
+) -> Resp {
+    let etag = format!("{}-a{minutes}\"", asset.etag.trim_end_matches('"'));
+    let published = asset.published().unwrap_or(shared.started);
+    let builder = Response::builder()
+        .header(header::ETAG, &etag)
+        .header(header::LAST_MODIFIED, httpdate(published))
+        .header(header::CACHE_CONTROL, asset.cache_control)
+        .header(header::VARY, "Accept-Encoding");
+    if not_modified(req.headers(), &etag, published) {
+        return builder
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .expect("static headers are valid");
+    }
+    let bytes = Bytes::from(ics::alarm::with_alarms(&asset.to_bytes(), minutes));
+    builder
+        .header(header::CONTENT_TYPE, asset.content_type)
+        .header(header::CONTENT_LENGTH, bytes.len())
+        .status(StatusCode::OK)
+        .body(if head {
+            Body::empty()
+        } else {
+            Body::one(bytes)
+        })
         .expect("static headers are valid")
 }
 
@@ -348,12 +439,12 @@ pub fn httpdate(unix: i64) -> String {
     httpdate::fmt_http_date(t)
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Resp {
+fn plain(status: StatusCode, text: impl Into<Bytes>) -> Resp {
     Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-store")
-        .body(Body::one(Bytes::from_static(text.as_bytes())))
+        .body(Body::one(text.into()))
         .expect("static headers are valid")
 }
 
@@ -494,6 +585,24 @@ mod tests {
             b = b.header(*k, *v);
         }
         b.body(()).unwrap()
+    }
+
+    #[test]
+    fn calendar_queries() {
+        assert_eq!(calendar_query("/calendar.ics", None), Ok(None));
+        assert_eq!(calendar_query("/calendar.ics", Some("")), Ok(None));
+        assert_eq!(
+            calendar_query("/calendar.ics", Some("alarm=15")),
+            Ok(Some(15))
+        );
+        assert_eq!(
+            calendar_query("/events/a/b.ics", Some("alarm=0")),
+            Ok(Some(0))
+        );
+        assert!(calendar_query("/calendar.ics", Some("alarm=1441")).is_err());
+        assert!(calendar_query("/events/a.ics", Some("q=x")).is_err());
+        assert_eq!(calendar_query("/rss.xml", Some("q=x")), Ok(None));
+        assert_eq!(calendar_query("/", Some("utm_source=x")), Ok(None));
     }
 
     /// While a warm start reads the posts again, `/healthz` says so.

@@ -11,13 +11,6 @@ use almanac::Config;
 use almanac::diag::{Diagnostic, Severity};
 use almanac::site::Site;
 
-/// mimalloc, not glibc's allocator: finding talks allocates many small
-/// strings, and at 10,000 posts a build took 38 s (30 s of it in the
-/// kernel, glibc returning and re-mapping memory) against 25 s with
-/// mimalloc; measured in the README's Performance section.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "almanac",

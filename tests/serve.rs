@@ -521,3 +521,90 @@ fn systemd_units_verify() {
         .expect("systemd-analyze (Debian's systemd package) runs");
     assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
 }
+
+/// `?alarm=N` on a calendar URL: the same calendar with a reminder N minutes
+/// before each talk, its own ETag and 304s; anything else in a calendar's
+/// query is a 400 with a one-line reason.
+#[test]
+fn reminders_on_request() {
+    const ALARM: &str = "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Reminder\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n";
+    let d = seeds_daemon();
+    let plain = d.get(EVENT);
+    let with = d.get(&format!("{EVENT}?alarm=15"));
+    assert_eq!(with.status, 200);
+    let text = with.text();
+    let events = text.matches("BEGIN:VEVENT").count();
+    assert!(events > 1);
+    assert_eq!(text.matches(ALARM).count(), events, "one per talk");
+    assert_eq!(
+        text.replace(ALARM, ""),
+        plain.text(),
+        "nothing else changed"
+    );
+    let etag = with.header("etag").unwrap().to_string();
+    assert_ne!(Some(etag.as_str()), plain.header("etag"));
+    assert_eq!(with.header("last-modified"), plain.header("last-modified"));
+    assert_eq!(
+        d.get(&format!("{EVENT}?alarm=15")).header("etag"),
+        Some(etag.as_str()),
+        "stable"
+    );
+    let again = request(
+        &d.addr,
+        "GET",
+        &format!("{EVENT}?alarm=15"),
+        &[("if-none-match", &etag)],
+    );
+    assert_eq!(again.status, 304);
+    assert_ne!(
+        d.get(&format!("{EVENT}?alarm=30")).header("etag"),
+        Some(etag.as_str())
+    );
+    // Every kind of calendar, as the validators read it.
+    let talk = fs::read_dir(d.out().join(&EVENT[1..EVENT.len() - 4]))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .into_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, url) in [
+        "/calendar.ics?alarm=1440".to_string(),
+        format!("{EVENT}?alarm=0"),
+        format!("{}/{talk}?alarm=10", &EVENT[..EVENT.len() - 4]),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = d.get(url);
+        assert_eq!(r.status, 200, "{url}");
+        assert!(r.text().contains("BEGIN:VALARM"), "{url}");
+        let f = dir.path().join(format!("{i}.ics"));
+        fs::write(&f, &r.body).unwrap();
+        files.push(f);
+    }
+    let failures = validate_all("validate-ics", &files);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Refused, each with its reason on one line.
+    for q in [
+        "alarm=1441",
+        "alarm=-5",
+        "alarm=abc",
+        "alarm=",
+        "alarm=5&alarm=6",
+        "track=ebpf",
+        "foo",
+    ] {
+        let r = d.get(&format!("{EVENT}?{q}"));
+        assert_eq!(r.status, 400, "{q}");
+        let reason = r.text();
+        assert_eq!(reason.lines().count(), 1, "{q}: {reason}");
+        assert!(reason.contains("alarm"), "{q}: {reason}");
+    }
+    // The page and the feeds ignore queries (feed readers add their own).
+    assert_eq!(d.get("/?utm_source=x").status, 200);
+    assert_eq!(d.get("/rss.xml?x=1").status, 200);
+}

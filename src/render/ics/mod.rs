@@ -9,6 +9,7 @@
 //! the `VEVENT` and `VTIMEZONE` texts instead of copying them, so a site
 //! with 200,000 talks holds each talk's text once.
 
+pub mod alarm;
 pub mod fold;
 pub mod vtimezone;
 

@@ -56,8 +56,10 @@ pub(super) fn time_word(w: &str) -> bool {
         return matches!(w, "~" | ":");
     }
     if core.chars().any(|c| c.is_ascii_digit()) {
-        // `11:50am-12:30pm` is 15; a word of more is not a time.
-        return core.chars().count() <= 20;
+        // `11:50am-12:30pm` is 15, an ISO date-time with seconds and an
+        // offset (`2025-04-05T10:00:00+02:00`) 25; a longer word is no time.
+        let iso = core.len() > 10 && core.as_bytes()[4] == b'-' && core.as_bytes()[10] == b'T';
+        return core.chars().count() <= 20 || (iso && core.len() <= 29);
     }
     let lower = core.to_lowercase();
     matches!(

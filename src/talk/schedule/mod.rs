@@ -280,6 +280,10 @@ mod tests {
         let (f, rest) = leading_time("16:00 - 17:00 UTC on 21 January 2021;").unwrap();
         assert!(f.date.is_some());
         assert_eq!(strip_separators(rest), "");
+        // An ISO date-time with seconds and an offset is one word of 25.
+        let (f, rest) = leading_time("2025-04-05T10:00:00+02:00 [Intro](https://x.org)").unwrap();
+        assert!(f.date.is_some() && f.time.is_some());
+        assert_eq!(rest.trim(), "[Intro](https://x.org)");
         let (_, rest) = leading_time("10:00 on Kubernetes upgrades").unwrap();
         assert_eq!(rest.trim(), "on Kubernetes upgrades");
     }

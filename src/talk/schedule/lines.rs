@@ -84,11 +84,26 @@ pub(super) fn time_word(w: &str) -> bool {
         || (core == "UTC" || core == "GMT")
 }
 
+/// A month's name or its abbreviation (`jan`, `sept`, `january`; with a
+/// dot, `Jan.`): a word the full name starts with, so "Jane" or "Mark" is
+/// no month.
 pub(super) fn month_word(w: &str) -> bool {
     const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
-    w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)) && w.len() <= 9
+    let w = w.trim_end_matches('.');
+    w.len() >= 3 && MONTHS.iter().any(|m| m.starts_with(w))
 }
 
 /// Separators between a time and its title.

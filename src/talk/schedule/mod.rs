@@ -272,6 +272,17 @@ mod tests {
     }
 
     #[test]
+    fn names_that_start_like_months_are_no_months() {
+        use super::lines::month_word;
+        for m in ["jan", "jan.", "sept", "january", "mar", "may", "december"] {
+            assert!(month_word(m), "{m}");
+        }
+        for w in ["jane", "mark", "mayor", "augustin", "decker", "ja"] {
+            assert!(!month_word(w), "{w}");
+        }
+    }
+
+    #[test]
     fn a_long_time_range_still_opens_a_line() {
         let (f, rest) = leading_time("11:50am-12:30pm: Panel: one stack?").unwrap();
         assert!(f.time.is_some());

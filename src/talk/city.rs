@@ -9,6 +9,18 @@ use super::cities::CITIES;
 /// Longest city name looked up, in words ("Salt Lake City").
 const MAX_WORDS: usize = 3;
 
+/// Events that are held in the same city every time, so that naming them
+/// names the city (a reader of "Our talks at FOSDEM" knows it is Brussels).
+/// Only events whose venue never moves: not KubeCon or PyCon, which an
+/// operator's `events:` rule places year by year.
+const VENUES: [(&str, Tz); 5] = [
+    ("all things open", chrono_tz::America::New_York),
+    ("chaos communication congress", chrono_tz::Europe::Berlin),
+    ("devconf.cz", chrono_tz::Europe::Prague),
+    ("fosdem", chrono_tz::Europe::Brussels),
+    ("scale", chrono_tz::America::Los_Angeles),
+];
+
 /// The zone of the first city named in `text` (capitalised words only, so
 /// "the nice reading" never reads as places).
 pub fn zone_in(text: &str) -> Option<Tz> {
@@ -25,6 +37,9 @@ pub fn zone_in(text: &str) -> Option<Tz> {
         // Most capitalised words begin no city's name: one look, no joins.
         name.clear();
         name.extend(words[i].chars().flat_map(char::to_lowercase));
+        if let Some(tz) = venue_at(&words[i..]) {
+            return Some(tz);
+        }
         let from = CITIES.partition_point(|(c, _)| *c < name.as_str());
         let begins_one = CITIES.get(from).is_some_and(|(c, _)| {
             c.strip_prefix(name.as_str())
@@ -42,6 +57,23 @@ pub fn zone_in(text: &str) -> Option<Tz> {
         }
     }
     None
+}
+
+/// An event of [`VENUES`] named at the start of `words`. "SCALE" (the
+/// Southern California Linux Expo) only in capitals, so that "Scale" in a
+/// title stays a verb.
+fn venue_at(words: &[&str]) -> Option<Tz> {
+    VENUES.iter().find_map(|&(venue, tz)| {
+        let n = venue.split(' ').count();
+        let named = words.get(..n)?.join(" ");
+        let capitals_only = venue == "scale";
+        let same = if capitals_only {
+            named == "SCALE"
+        } else {
+            named.eq_ignore_ascii_case(venue)
+        };
+        same.then_some(tz)
+    })
 }
 
 #[cfg(test)]
@@ -67,6 +99,14 @@ mod tests {
                 "Melbourne AWS User Group #147",
                 Some(chrono_tz::Australia::Melbourne),
             ),
+            ("Attending FOSDEM 2026", Some(chrono_tz::Europe::Brussels)),
+            ("Our talks at DevConf.CZ 2025", Some(chrono_tz::Europe::Prague)),
+            (
+                "See you at the 38th Chaos Communication Congress",
+                Some(chrono_tz::Europe::Berlin),
+            ),
+            ("Our talks at SCALE 22x", Some(chrono_tz::America::Los_Angeles)),
+            ("Scale your cluster", None),
             ("our talks this spring, in seattle", None),
             ("Nothing here", None),
         ];

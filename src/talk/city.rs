@@ -100,12 +100,18 @@ mod tests {
                 Some(chrono_tz::Australia::Melbourne),
             ),
             ("Attending FOSDEM 2026", Some(chrono_tz::Europe::Brussels)),
-            ("Our talks at DevConf.CZ 2025", Some(chrono_tz::Europe::Prague)),
+            (
+                "Our talks at DevConf.CZ 2025",
+                Some(chrono_tz::Europe::Prague),
+            ),
             (
                 "See you at the 38th Chaos Communication Congress",
                 Some(chrono_tz::Europe::Berlin),
             ),
-            ("Our talks at SCALE 22x", Some(chrono_tz::America::Los_Angeles)),
+            (
+                "Our talks at SCALE 22x",
+                Some(chrono_tz::America::Los_Angeles),
+            ),
             ("Scale your cluster", None),
             ("our talks this spring, in seattle", None),
             ("Nothing here", None),

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
+use crate::deflate;
 use crate::output::Output;
 
 /// One output file, ready to serve.
@@ -161,34 +162,11 @@ impl Asset {
 }
 
 /// Deterministic gzip (RFC 1952; no file name, no timestamp in the header).
-///
-/// One deflate state per thread, reset between files: setting a new one up
-/// costs more than compressing a small calendar, and a build compresses
-/// hundreds of thousands of them.
 pub fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    thread_local! {
-        static DEFLATE: std::cell::RefCell<flate2::Compress> =
-            std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(6), false));
-    }
     let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
     // Magic, deflate, no flags, mtime 0, no extra flags, OS unknown.
     out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
-    DEFLATE.with(|d| {
-        let mut d = d.borrow_mut();
-        d.reset();
-        loop {
-            let consumed = d.total_in() as usize;
-            if out.capacity() - out.len() < 64 {
-                out.reserve(out.len().max(1024));
-            }
-            let status = d
-                .compress_vec(&bytes[consumed..], &mut out, flate2::FlushCompress::Finish)
-                .ok()?;
-            if status == flate2::Status::StreamEnd {
-                return Some(());
-            }
-        }
-    })?;
+    deflate::append(bytes, deflate::Level::Default, &mut out).ok()?;
     let mut crc = flate2::Crc::new();
     crc.update(bytes);
     out.extend_from_slice(&crc.sum().to_le_bytes());

@@ -84,32 +84,11 @@ impl Kept {
 }
 
 /// Fast deflate: a body is deflated once per edit and inflated only when its
-/// post renders again. One deflate state per thread, reset between bodies:
-/// a new state per body is a few hundred kilobytes allocated and freed
-/// 10,000 times, which glibc's allocator then keeps (a build of 1,000 posts
-/// peaked at 380 MiB instead of 130).
+/// post renders again.
 fn deflate(bytes: &[u8]) -> Box<[u8]> {
-    thread_local! {
-        static DEFLATE: std::cell::RefCell<flate2::Compress> =
-            std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::fast(), false));
-    }
     let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
-    DEFLATE.with(|d| {
-        let mut d = d.borrow_mut();
-        d.reset();
-        loop {
-            let consumed = d.total_in() as usize;
-            if out.capacity() - out.len() < 64 {
-                out.reserve(out.len().max(1024));
-            }
-            let status = d
-                .compress_vec(&bytes[consumed..], &mut out, flate2::FlushCompress::Finish)
-                .expect("deflating into a Vec cannot fail");
-            if status == flate2::Status::StreamEnd {
-                break;
-            }
-        }
-    });
+    crate::deflate::append(bytes, crate::deflate::Level::Fast, &mut out)
+        .expect("deflating into a Vec cannot fail");
     out.into_boxed_slice()
 }
 

@@ -269,20 +269,10 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
         Some(_) => gzip_etag(&asset.etag),
         None => asset.etag.clone(),
     };
-    let published = asset.published().unwrap_or(shared.started);
-    let last_modified = httpdate(published);
-
-    let mut builder = Response::builder()
-        .header(header::ETAG, &etag)
-        .header(header::LAST_MODIFIED, &last_modified)
-        .header(header::CACHE_CONTROL, asset.cache_control)
-        .header(header::VARY, "Accept-Encoding");
-    if not_modified(req.headers(), &etag, published) {
-        return builder
-            .status(StatusCode::NOT_MODIFIED)
-            .body(Body::empty())
-            .expect("static headers are valid");
-    }
+    let mut builder = match validated(req, &etag, &asset, shared) {
+        Ok(b) => b,
+        Err(not_modified) => return *not_modified,
+    };
     let (body, len) = match gzip {
         Some(g) => {
             builder = builder.header(header::CONTENT_ENCODING, "gzip");
@@ -355,18 +345,10 @@ fn with_alarms(
     head: bool,
 ) -> Resp {
     let etag = format!("{}-a{minutes}\"", asset.etag.trim_end_matches('"'));
-    let published = asset.published().unwrap_or(shared.started);
-    let builder = Response::builder()
-        .header(header::ETAG, &etag)
-        .header(header::LAST_MODIFIED, httpdate(published))
-        .header(header::CACHE_CONTROL, asset.cache_control)
-        .header(header::VARY, "Accept-Encoding");
-    if not_modified(req.headers(), &etag, published) {
-        return builder
-            .status(StatusCode::NOT_MODIFIED)
-            .body(Body::empty())
-            .expect("static headers are valid");
-    }
+    let builder = match validated(req, &etag, asset, shared) {
+        Ok(b) => b,
+        Err(not_modified) => return *not_modified,
+    };
     let bytes = Bytes::from(ics::alarm::with_alarms(&asset.to_bytes(), minutes));
     builder
         .header(header::CONTENT_TYPE, asset.content_type)
@@ -378,6 +360,31 @@ fn with_alarms(
             Body::one(bytes)
         })
         .expect("static headers are valid")
+}
+
+/// The validators and caching headers of one representation of `asset`
+/// (`etag` names it), or the `304` when the request holds it already.
+fn validated<B>(
+    req: &Request<B>,
+    etag: &str,
+    asset: &Asset,
+    shared: &Shared,
+) -> Result<hyper::http::response::Builder, Box<Resp>> {
+    let published = asset.published().unwrap_or(shared.started);
+    let builder = Response::builder()
+        .header(header::ETAG, etag)
+        .header(header::LAST_MODIFIED, httpdate(published))
+        .header(header::CACHE_CONTROL, asset.cache_control)
+        .header(header::VARY, "Accept-Encoding");
+    if not_modified(req.headers(), etag, published) {
+        return Err(Box::new(
+            builder
+                .status(StatusCode::NOT_MODIFIED)
+                .body(Body::empty())
+                .expect("static headers are valid"),
+        ));
+    }
+    Ok(builder)
 }
 
 /// The ETag of the gzip representation: a different strong validator, as

@@ -7,7 +7,7 @@
 //!
 //! - [`config`]: `almanac.yaml`, parsed once into a validated [`Config`].
 //! - [`output`]: a leaf: every published file's path (= URL), content type and cache policy, named once.
-//! - [`yaml`], [`state`]: leaves: YAML with budgets; the state folder and atomic writes.
+//! - [`yaml`], [`state`], [`deflate`]: leaves: YAML with budgets; the state folder and atomic writes; deflate with one compressor per thread.
 //! - [`undated`]: a date for a post that gives none (its git commit, else first seen), never the mtime.
 //! - [`post`]: files on disk → [`post::Post`] (front matter split, guards).
 //! - [`talk`]: a post → its [`talk::Talk`]s (the post read as a document, link-first,
@@ -34,6 +34,7 @@ pub mod asset;
 pub mod build;
 pub mod config;
 pub mod daemon;
+pub mod deflate;
 pub mod diag;
 mod error;
 pub mod event;

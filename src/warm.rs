@@ -91,7 +91,7 @@ pub fn save<'a>(
         talks,
         files,
     })
-    .unwrap_or_default();
+    .expect("plain structs serialise");
     let mut bytes = format!("{MAGIC} {FORMAT} {}\n", hex(&Sha256::digest(&body))).into_bytes();
     bytes.extend_from_slice(&body);
     state::write_atomic(&index_file(out), &bytes)

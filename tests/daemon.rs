@@ -65,22 +65,8 @@ impl InProcess {
         request(&self.addr, "GET", path, &[])
     }
 
-    /// Polls `path` until `pred` holds (bounded: 20 s).
     fn wait_for(&self, path: &str, what: &str, pred: impl Fn(&Reply) -> bool) -> Reply {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        loop {
-            let r = self.get(path);
-            if pred(&r) {
-                return r;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "timed out waiting for {what} at {path}; last: {} {}",
-                r.status,
-                r.text()
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        wait_for(&self.addr, path, what, pred)
     }
 
     /// Tells the daemon to stop and waits for `run` to return.

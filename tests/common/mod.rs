@@ -191,20 +191,7 @@ impl Daemon {
 
     /// Polls `path` until `pred` holds (bounded: 20 s), returning the reply.
     pub fn wait_for(&self, path: &str, what: &str, pred: impl Fn(&Reply) -> bool) -> Reply {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        loop {
-            let r = self.get(path);
-            if pred(&r) {
-                return r;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "timed out waiting for {what} at {path}; last: {} {}",
-                r.status,
-                r.text()
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        wait_for(&self.addr, path, what, pred)
     }
 
     pub fn signal(&self, sig: &str) {
@@ -220,6 +207,25 @@ impl Drop for Daemon {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Polls `path` on `addr` until `pred` holds (bounded: 20 s), returning the
+/// reply; fails naming `what` and the last reply.
+pub fn wait_for(addr: &str, path: &str, what: &str, pred: impl Fn(&Reply) -> bool) -> Reply {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let r = request(addr, "GET", path, &[]);
+        if pred(&r) {
+            return r;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what} at {path}; last: {} {}",
+            r.status,
+            r.text()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
 

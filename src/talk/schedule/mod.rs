@@ -119,8 +119,9 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
                     )
                     && scans[i].time.is_some()
             });
-        let dated = scan.date.is_some() || !when::weekday_days(&u.text).is_empty();
-        if found.is_empty() && (scan.time.is_some() && dated || time_next) {
+        // Days without a month are looked for only where a time has no date.
+        let dated = || scan.date.is_some() || !when::weekday_days(&u.text).is_empty();
+        if found.is_empty() && (scan.time.is_some() && dated() || time_next) {
             // Talks written in sentences ([`super::sentence`]).
             let near = last_day.or(seen_day.and_then(|d| concrete(&d, year_hint)));
             found = super::sentence::entries(units, i - 1)

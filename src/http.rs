@@ -28,6 +28,7 @@ use tokio::sync::Semaphore;
 use crate::output::Output;
 use crate::render::ics;
 use crate::site::{Asset, Snapshot};
+use crate::subscribe::{self, Query};
 
 /// Limits that keep one client from hurting the others.
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +97,8 @@ pub struct Shared {
     pub snapshot: ArcSwap<Snapshot>,
     pub health: ArcSwap<Health>,
     pub metrics: Metrics,
+    /// Filtered and personal calendars made on request (bounded).
+    pub subscriptions: subscribe::Cache,
     /// Used for assets not yet published (output folder unwritable).
     pub started: i64,
 }
@@ -106,6 +109,7 @@ impl Shared {
             snapshot: ArcSwap::from_pointee(snapshot),
             health: ArcSwap::from_pointee(Health::default()),
             metrics: Metrics::default(),
+            subscriptions: subscribe::Cache::default(),
             started: chrono::Utc::now().timestamp(),
         }
     }
@@ -252,24 +256,81 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
         "/metrics" => return strip_body(metrics(shared, &snapshot), head),
         _ => {}
     }
-    let Some(asset) = snapshot.lookup(path) else {
-        return strip_body(plain(StatusCode::NOT_FOUND, "not found\n"), head);
+    let output = Output::parse(path);
+    // A calendar's query is read strictly; other URLs ignore theirs (feed
+    // readers and browsers add their own).
+    let query = match output.filter(Output::is_calendar) {
+        Some(o) => match Query::parse(req.uri().query().unwrap_or(""), o == Output::Mine) {
+            Ok(q) => q,
+            Err(reason) => {
+                return strip_body(plain(StatusCode::BAD_REQUEST, format!("{reason}\n")), head);
+            }
+        },
+        None => Query::default(),
     };
-    let alarm = match calendar_query(path, req.uri().query()) {
-        Ok(alarm) => alarm,
-        Err(reason) => {
-            return strip_body(plain(StatusCode::BAD_REQUEST, format!("{reason}\n")), head);
-        }
+    let (asset, unknown) = match output {
+        Some(o) if query.chooses() => match chosen(o, &query, path, &snapshot, shared) {
+            Ok(made) => (made.asset, Some(made.unknown)),
+            Err(resp) => return strip_body(*resp, head),
+        },
+        _ => match snapshot.lookup(path) {
+            Some(asset) => (asset, None),
+            None => return strip_body(plain(StatusCode::NOT_FOUND, "not found\n"), head),
+        },
     };
-    if let Some(minutes) = alarm {
-        return with_alarms(req, &asset, minutes, shared, head);
+    let mut resp = match query.alarm {
+        Some(minutes) => with_alarms(req, &asset, minutes, shared, head),
+        None => whole(req, &asset, shared, head),
+    };
+    if let Some(n) = unknown.filter(|n| *n > 0) {
+        resp.headers_mut()
+            .insert(UNKNOWN_TALKS, HeaderValue::from(n));
     }
+    resp
+}
+
+/// Says how many of a personal calendar's talk IDs were not found (a talk
+/// removed from its post long enough ago that it is no longer announced as
+/// cancelled): the calendar holds the others.
+const UNKNOWN_TALKS: &str = "x-almanac-unknown-talks";
+
+/// A calendar made on request (filtered or personal), from the cache when
+/// the same was asked of this snapshot.
+fn chosen(
+    output: Output<'_>,
+    query: &Query,
+    path: &str,
+    snapshot: &Snapshot,
+    shared: &Shared,
+) -> Result<subscribe::Made, Box<Resp>> {
+    if snapshot.is_warm() {
+        // The published files are served at once; what is chosen from the
+        // talks waits for the first build (seconds).
+        let mut r = plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "starting: filtered and personal calendars are served once the posts are read\n",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return Err(Box::new(r));
+    }
+    let key = format!("{path}?{}", query.canonical());
+    shared
+        .subscriptions
+        .get_or_make(snapshot.serial, &key, || {
+            subscribe::calendar(snapshot, output, query).ok_or(())
+        })
+        .map_err(|()| Box::new(plain(StatusCode::NOT_FOUND, "not found\n")))
+}
+
+/// An asset as it is (gzip when accepted), or its `304`.
+fn whole<B>(req: &Request<B>, asset: &Arc<Asset>, shared: &Shared, head: bool) -> Resp {
     let gzip = asset.gzip.as_ref().filter(|_| accepts_gzip(req.headers()));
     let etag = match gzip {
         Some(_) => gzip_etag(&asset.etag),
         None => asset.etag.clone(),
     };
-    let mut builder = match validated(req, &etag, &asset, shared) {
+    let mut builder = match validated(req, &etag, asset, shared) {
         Ok(b) => b,
         Err(not_modified) => return *not_modified,
     };
@@ -288,49 +349,6 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
         .status(StatusCode::OK)
         .body(body)
         .expect("static headers are valid")
-}
-
-/// The query of a calendar URL: `alarm=N` (minutes, 0 to 1440) asks for a
-/// reminder before each event; anything else is refused with a one-line
-/// reason. Queries on the page and the feeds are ignored (readers add their
-/// own).
-fn calendar_query(path: &str, query: Option<&str>) -> Result<Option<u32>, String> {
-    let calendar = || {
-        matches!(
-            Output::parse(path),
-            Some(Output::AllTalks | Output::Event(_) | Output::Talk { .. })
-        )
-    };
-    // Most requests have no query: nothing is parsed for them.
-    let Some(query) = query.filter(|q| !q.is_empty() && calendar()) else {
-        return Ok(None);
-    };
-    let mut alarm = None;
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
-            "alarm" if alarm.is_some() => return Err("alarm is given twice".into()),
-            "alarm" => {
-                let minutes = value
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|m| *m <= ics::alarm::MAX_MINUTES)
-                    .ok_or_else(|| {
-                        format!(
-                            "alarm must be a number of minutes from 0 to {}, not {value:?}",
-                            ics::alarm::MAX_MINUTES
-                        )
-                    })?;
-                alarm = Some(minutes);
-            }
-            _ => {
-                return Err(format!(
-                    "unknown parameter {key:?}: calendar URLs take alarm=N (a reminder N minutes before each talk)"
-                ));
-            }
-        }
-    }
-    Ok(alarm)
 }
 
 /// A calendar with a reminder before each event: its own strong ETag (the
@@ -556,6 +574,19 @@ fn metrics(shared: &Shared, snapshot: &Snapshot) -> Resp {
         "counter",
         get(&m.publish_failures).to_string(),
     );
+    let (kept, kept_bytes) = shared.subscriptions.usage();
+    gauge(
+        "almanac_chosen_calendars_kept",
+        "Filtered and personal calendars kept in memory.",
+        "gauge",
+        kept.to_string(),
+    );
+    gauge(
+        "almanac_chosen_calendars_kept_bytes",
+        "Bytes of the filtered and personal calendars kept in memory.",
+        "gauge",
+        kept_bytes.to_string(),
+    );
     s.push_str("# HELP almanac_http_responses_total HTTP responses by status.\n# TYPE almanac_http_responses_total counter\n");
     for (i, code) in STATUSES
         .iter()
@@ -595,21 +626,19 @@ mod tests {
     }
 
     #[test]
-    fn calendar_queries() {
-        assert_eq!(calendar_query("/calendar.ics", None), Ok(None));
-        assert_eq!(calendar_query("/calendar.ics", Some("")), Ok(None));
+    fn calendar_queries_are_read_strictly_and_others_ignored() {
+        let s = shared();
+        let status = |path: &str| handle(&req("GET", path, &[]), &s).status();
+        assert_eq!(status("/calendar.ics?alarm=15"), StatusCode::OK);
+        assert_eq!(status("/calendar.ics?alarm=1441"), StatusCode::BAD_REQUEST);
+        assert_eq!(status("/calendar.ics?colour=red"), StatusCode::BAD_REQUEST);
+        assert_eq!(status("/my.ics"), StatusCode::BAD_REQUEST);
+        assert_eq!(status("/rss.xml?q=x"), StatusCode::NOT_FOUND);
         assert_eq!(
-            calendar_query("/calendar.ics", Some("alarm=15")),
-            Ok(Some(15))
+            status("/calendar.ics?utm_source=x"),
+            StatusCode::BAD_REQUEST
         );
-        assert_eq!(
-            calendar_query("/events/a/b.ics", Some("alarm=0")),
-            Ok(Some(0))
-        );
-        assert!(calendar_query("/calendar.ics", Some("alarm=1441")).is_err());
-        assert!(calendar_query("/events/a.ics", Some("q=x")).is_err());
-        assert_eq!(calendar_query("/rss.xml", Some("q=x")), Ok(None));
-        assert_eq!(calendar_query("/", Some("utm_source=x")), Ok(None));
+        assert_eq!(status("/calendar.ics"), StatusCode::OK);
     }
 
     /// While a warm start reads the posts again, `/healthz` says so.

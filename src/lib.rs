@@ -7,6 +7,7 @@
 //!
 //! - [`config`]: `almanac.yaml`, parsed once into a validated [`Config`].
 //! - [`output`]: a leaf: every published file's path (= URL), content type and cache policy, named once.
+//! - [`facets`]: a leaf: what a talk can be chosen by (its short public ID, track, speakers).
 //! - [`yaml`], [`state`], [`deflate`]: leaves: YAML with budgets; the state folder and atomic writes; deflate with one compressor per thread.
 //! - [`undated`]: a date for a post that gives none (its git commit, else first seen), never the mtime.
 //! - [`post`]: files on disk → [`post::Post`] (front matter split, guards).
@@ -19,7 +20,8 @@
 //! - [`history`]: what subscribers have seen of each talk (SEQUENCE, cancellations), kept beside the output.
 //! - [`publish`]: a snapshot → files in `out/`, atomically, only what changed.
 //! - [`warm`]: the index of the published files, so a restart serves them at once.
-//! - [`http`]: a snapshot → HTTP responses (lookup only; caching, compression).
+//! - [`subscribe`]: calendars made on request from a snapshot: filtered (`?track=…`) and personal (`/my.ics`), bounded in memory.
+//! - [`http`]: a snapshot → HTTP responses (lookup, or a calendar made on request; caching, compression).
 //! - [`watch`]: file events → changes to re-read.
 //! - [`daemon`]: `almanac serve`, the loop that ties watch, rebuild, publish and HTTP together;
 //!   given its socket and its controls (signals are `main`'s).
@@ -39,6 +41,7 @@ pub mod diag;
 mod error;
 pub mod event;
 pub mod explain;
+pub mod facets;
 pub mod history;
 pub mod http;
 pub mod output;
@@ -48,6 +51,7 @@ pub mod render;
 pub mod site;
 pub mod snapshot;
 pub mod state;
+pub mod subscribe;
 pub mod talk;
 pub mod undated;
 pub mod warm;

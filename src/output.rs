@@ -23,6 +23,11 @@ pub enum Output<'a> {
     Event(&'a str),
     /// `events/<event>/<talk>.ics`: one talk.
     Talk { event: &'a str, talk: &'a str },
+    /// `tracks/<slug>.ics`: the newest talks of one track, across events.
+    Track(&'a str),
+    /// `my.ics?talks=ID,…`: the talks a subscriber chose. Made on request
+    /// only (there is no file: its content is in the query).
+    Mine,
 }
 
 /// The outputs made from every post, in the order they are built.
@@ -40,8 +45,14 @@ impl<'a> Output<'a> {
     /// so `..` and the like are simply no output.
     pub fn parse(path: &'a str) -> Option<Output<'a>> {
         let p = path.strip_prefix('/').unwrap_or(path);
+        let name = |s: &'a str| s.strip_suffix(".ics").filter(|s| is_name(s));
+        if let Some(rest) = p.strip_prefix("tracks/") {
+            return Some(Output::Track(name(rest)?));
+        }
+        if p == "my.ics" {
+            return Some(Output::Mine);
+        }
         if let Some(rest) = p.strip_prefix("events/") {
-            let name = |s: &'a str| s.strip_suffix(".ics").filter(|s| is_name(s));
             return match rest.split_once('/') {
                 None => Some(Output::Event(name(rest)?)),
                 Some((event, talk)) if is_name(event) => Some(Output::Talk {
@@ -65,8 +76,15 @@ impl<'a> Output<'a> {
             Output::Rss => "rss.xml",
             Output::Atom => "atom.xml",
             Output::JsonFeed => "feed.json",
-            Output::Event(_) | Output::Talk { .. } => return None,
+            Output::Event(_) | Output::Talk { .. } | Output::Track(_) | Output::Mine => {
+                return None;
+            }
         })
+    }
+
+    /// Whether it is a calendar (filters and reminders apply).
+    pub fn is_calendar(&self) -> bool {
+        self.content_type().starts_with("text/calendar")
     }
 
     /// The path under `out/`, which is also the URL path without its `/`.
@@ -87,9 +105,11 @@ impl<'a> Output<'a> {
     pub fn content_type(&self) -> &'static str {
         match self {
             Output::Index => "text/html; charset=utf-8",
-            Output::AllTalks | Output::Event(_) | Output::Talk { .. } => {
-                "text/calendar; charset=utf-8"
-            }
+            Output::AllTalks
+            | Output::Event(_)
+            | Output::Talk { .. }
+            | Output::Track(_)
+            | Output::Mine => "text/calendar; charset=utf-8",
             Output::Rss => "application/rss+xml; charset=utf-8",
             Output::Atom => "application/atom+xml; charset=utf-8",
             Output::JsonFeed => "application/feed+json",
@@ -113,6 +133,8 @@ impl fmt::Display for Output<'_> {
         match self {
             Output::Event(slug) => write!(f, "events/{slug}.ics"),
             Output::Talk { event, talk } => write!(f, "events/{event}/{talk}.ics"),
+            Output::Track(slug) => write!(f, "tracks/{slug}.ics"),
+            Output::Mine => f.write_str("my.ics"),
             shared => f.write_str(shared.shared_name().unwrap_or_default()),
         }
     }
@@ -140,6 +162,8 @@ mod tests {
                 event: "kubecon-eu",
                 talk: "ebpf-intro",
             },
+            Output::Track("cloud-native"),
+            Output::Mine,
         ];
         for o in all {
             assert_eq!(Output::parse(&o.path()), Some(o), "{o}");
@@ -169,6 +193,10 @@ mod tests {
             "/index.htm",
             "/feed.json.gz",
             "/../calendar.ics",
+            "/tracks/.ics",
+            "/tracks/a/b.ics",
+            "/tracks/a",
+            "/my.ics/x",
         ] {
             assert_eq!(Output::parse(p), None, "{p}");
         }

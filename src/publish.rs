@@ -292,6 +292,10 @@ fn stage_changes<'a>(
 /// Removes the files of talks and events that `new` no longer has.
 fn remove_gone(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<usize, Error> {
     let mut removed = 0;
+    // A track no talk has any more.
+    for rel in old.shared.keys().filter(|r| !new.shared.contains_key(*r)) {
+        removed += remove_file_and_gz(&out.join(rel))?;
+    }
     for (slug, before) in &old.events {
         match new.events.get(slug) {
             Some(ev) if Arc::ptr_eq(ev, before) => {}

@@ -5,8 +5,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::asset::Asset;
+use crate::config::Config;
 use crate::diag::Problems;
+use crate::facets::Facets;
 use crate::output::Output;
+use crate::render::ics::{IcsEvent, ZoneCache};
 use crate::warm::Index;
 
 /// The calendars of one event.
@@ -20,12 +23,21 @@ pub struct EventAssets {
     pub calendar: Option<Arc<Asset>>,
     /// `events/<slug>/<talk-slug>.ics`, by talk slug.
     pub talks: BTreeMap<String, Arc<Asset>>,
+    /// The post's title (calendars made on request are named after it).
+    pub title: Box<str>,
+    /// Every `VEVENT` of the event (its talks, then the cancelled), as
+    /// slices of the calendars' bytes: filtered and personal calendars are
+    /// made of these.
+    pub vevents: Vec<IcsEvent>,
+    /// What each of `vevents` can be chosen by, in the same order.
+    pub facets: Vec<Facets>,
 }
 
 /// Every output of one build. Immutable: the daemon swaps it whole.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    /// `index.html`, `calendar.ics`, `rss.xml`, `atom.xml`, `feed.json`.
+    /// `index.html`, `calendar.ics`, `rss.xml`, `atom.xml`, `feed.json`,
+    /// `tracks/<slug>.ics`: by path.
     pub shared: BTreeMap<String, Arc<Asset>>,
     /// By post slug.
     pub events: HashMap<Arc<str>, Arc<EventAssets>>,
@@ -36,6 +48,13 @@ pub struct Snapshot {
     /// At a warm start, before the first build: the files of the last run,
     /// served from the output folder.
     pub warm: Option<Arc<Index>>,
+    /// What the calendars made on request are named and bounded by.
+    pub config: Arc<Config>,
+    /// The `VTIMEZONE`s of the build, for the calendars made on request.
+    pub zones: ZoneCache,
+    /// Unique to this snapshot in the process (0: a warm or empty one), so
+    /// what is made from it on request can be cached under it.
+    pub serial: u64,
 }
 
 impl Snapshot {

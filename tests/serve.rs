@@ -595,7 +595,6 @@ fn reminders_on_request() {
         "alarm=abc",
         "alarm=",
         "alarm=5&alarm=6",
-        "track=ebpf",
         "foo",
     ] {
         let r = d.get(&format!("{EVENT}?{q}"));

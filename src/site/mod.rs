@@ -12,6 +12,7 @@
 //! - [`slugs`]: which slug each post publishes under;
 //! - [`render`]: the history observed, then each changed event's calendars;
 //! - [`shared`]: the all-talks calendar, the feeds and the page;
+//! - [`tracks`]: a calendar per track, across events;
 //! - [`problems`]: every file's problems, and which are new.
 
 mod load;
@@ -21,6 +22,7 @@ mod shared;
 mod slugs;
 #[cfg(test)]
 mod tests;
+mod tracks;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -32,13 +34,16 @@ use crate::diag::{Diagnostic, FileProblems};
 use crate::event::{Event, Kept};
 use crate::history::History;
 use crate::output::Output;
-use crate::render::ics::{IcsEvent, ZoneCache};
+use crate::render::ics::ZoneCache;
 pub use crate::snapshot::{EventAssets, Snapshot};
 use crate::undated::Undated;
 use chrono::{DateTime, Utc};
 use render::Rendered;
 pub use render::first_revision;
 use slugs::Slugs;
+
+/// The next [`Snapshot::serial`].
+static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Debug-level timing of the steps of a rebuild (`RUST_LOG=debug`).
 struct Lap(std::cell::Cell<std::time::Instant>);
@@ -78,7 +83,8 @@ type Replaced = (Arc<[Diagnostic]>, Arc<[Diagnostic]>);
 /// The daemon's model of the posts folder, updated file by file.
 #[derive(Debug)]
 pub struct Site {
-    config: Config,
+    /// Shared with the snapshots (calendars made on request read it).
+    config: Arc<Config>,
     zones: ZoneCache,
     entries: BTreeMap<PathBuf, Entry>,
     /// Latest problems per file (also for files that keep an older version).
@@ -103,9 +109,11 @@ pub struct Site {
     removed_slugs: BTreeSet<String>,
     /// Calendars of posts that are gone but whose cancelled talks are still
     /// announced, by slug.
-    ghosts: BTreeMap<String, (Arc<EventAssets>, Vec<IcsEvent>)>,
+    ghosts: BTreeMap<String, Arc<EventAssets>>,
     /// Hash of the inputs each shared output was last rendered from.
     shared_keys: HashMap<Output<'static>, [u8; 32]>,
+    /// Hash of the talks each track's calendar was last rendered from, by slug.
+    track_keys: tracks::TrackKeys,
     /// `None` when a change may have moved a slug.
     slugs: Option<Slugs>,
     /// Entries read or changed since the last render (all of them are
@@ -122,7 +130,7 @@ pub struct Site {
 impl Site {
     pub fn new(config: Config) -> Site {
         Site {
-            config,
+            config: Arc::new(config),
             zones: ZoneCache::default(),
             entries: BTreeMap::new(),
             file_diags: FileProblems::default(),
@@ -136,6 +144,7 @@ impl Site {
             removed_slugs: BTreeSet::new(),
             ghosts: BTreeMap::new(),
             shared_keys: HashMap::new(),
+            track_keys: HashMap::new(),
             slugs: None,
             pending: BTreeSet::new(),
             rerendered: Vec::new(),
@@ -196,9 +205,14 @@ impl Site {
         let lap = Lap::start();
         self.render_pending(now);
         lap.step("rendered changed posts");
-        let (shared, keys) = self.shared_outputs(previous);
+        let (mut shared, keys) = self.shared_outputs(previous);
         self.shared_keys.extend(keys);
         lap.step("rendered shared outputs");
+        let renderings: Vec<&Rendered> = self.chosen().into_iter().map(|(_, r)| r).collect();
+        let (tracks, track_keys) = self.track_calendars(&renderings, previous);
+        shared.extend(tracks);
+        self.track_keys = track_keys;
+        lap.step("rendered track calendars");
         let events = self.events_index(previous);
         let chosen = self.chosen();
         let (posts, talks) = (chosen.len(), chosen.iter().map(|(_, r)| r.talks).sum());
@@ -211,6 +225,9 @@ impl Site {
             talks,
             problems,
             warm: None,
+            config: self.config.clone(),
+            zones: self.zones.clone(),
+            serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -225,7 +242,6 @@ impl Site {
             None => self
                 .ghosts
                 .values()
-                .map(|(assets, _)| assets)
                 .chain(self.chosen().into_iter().map(|(_, r)| &r.assets))
                 .map(|a| (a.slug.clone(), a.clone()))
                 .collect(),

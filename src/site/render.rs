@@ -13,11 +13,13 @@ use rayon::prelude::*;
 use super::{Asset, EventAssets, Site};
 use crate::diag::{self, Diagnostic};
 use crate::event::Event;
+use crate::facets::{self, Facets, TalkId};
 use crate::history::{History, Record};
 use crate::output::Output;
 use crate::post::Post;
 use crate::render::feed::{self, FeedItem};
 use crate::render::ics::{self, CalendarMeta, IcsEvent, Revision};
+use crate::talk::Talk;
 
 /// Without history: sequence 0, stamped with the post's date.
 pub fn first_revision(post: &Post) -> Revision {
@@ -59,6 +61,39 @@ fn revisions(
     }
 }
 
+/// What each talk can be chosen by; the talks of an event that share a
+/// track share its text.
+fn talk_facets(talks: &[Talk]) -> impl Iterator<Item = Facets> + '_ {
+    let mut tracks: HashMap<&str, Arc<str>> = HashMap::new();
+    talks.iter().map(move |t| Facets {
+        id: TalkId::of(&t.uid),
+        track: t.track.as_deref().map(|name| {
+            tracks
+                .entry(name)
+                .or_insert_with(|| Arc::from(name))
+                .clone()
+        }),
+        speakers: t
+            .speakers
+            .iter()
+            .map(|s| facets::fold(&s.name))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into(),
+        cancelled: false,
+    })
+}
+
+/// A cancelled talk is chosen by its ID only.
+fn cancelled_facets(v: &IcsEvent) -> Facets {
+    Facets {
+        id: TalkId::of(&v.uid),
+        track: None,
+        speakers: "".into(),
+        cancelled: true,
+    }
+}
+
 /// The start of the newest of `talks`, if any.
 pub(super) fn newest_start(talks: &[IcsEvent]) -> Option<DateTime<Utc>> {
     talks.iter().map(|e| e.start).max()
@@ -72,13 +107,13 @@ static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 pub(super) struct Rendered {
     /// The slug it was rendered under.
     pub(super) slug: String,
+    /// Its calendars, and its `VEVENT`s with their facets.
     pub(super) assets: Arc<EventAssets>,
-    pub(super) vevents: Vec<IcsEvent>,
-    /// The start of the newest of `vevents` and of the earliest talk (the
+    /// The start of the newest of its `VEVENT`s and of the earliest talk (the
     /// all-talks calendar and the index page order events by these).
     pub(super) newest: Option<DateTime<Utc>>,
     pub(super) first: Option<DateTime<Utc>>,
-    /// How many of `vevents` are the post's talks (the rest are cancelled).
+    /// How many of its `VEVENT`s are the post's talks (the rest are cancelled).
     pub(super) talks: usize,
     /// The post's feed item without its content.
     pub(super) item: FeedItem,
@@ -175,16 +210,21 @@ impl Site {
             );
         }
         let item = feed::heading(event, c);
+        let facets = talk_facets(&event.talks)
+            .chain(vevents[event.talks.len()..].iter().map(cancelled_facets))
+            .collect();
         Rendered {
+            newest: newest_start(&vevents),
             assets: Arc::new(EventAssets {
                 slug: Arc::from(slug.as_str()),
                 calendar,
                 talks,
+                title: event.post.title.as_str().into(),
+                vevents,
+                facets,
             }),
             slug,
-            newest: newest_start(&vevents),
             first: event.talks.iter().map(|t| t.when.start).min(),
-            vevents,
             talks: event.talks.len(),
             item,
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
@@ -241,11 +281,7 @@ impl Site {
     }
 
     /// The calendars of a post that is gone: only its cancelled talks.
-    fn render_ghost(
-        &self,
-        slug: &str,
-        cancelled: &[(String, Record)],
-    ) -> (Arc<EventAssets>, Vec<IcsEvent>) {
+    fn render_ghost(&self, slug: &str, cancelled: &[(String, Record)]) -> Arc<EventAssets> {
         let c = &self.config;
         let mut vevents: Vec<IcsEvent> = cancelled
             .iter()
@@ -276,14 +312,14 @@ impl Site {
                 self.talk_calendar(output, &meta, v, None),
             );
         }
-        (
-            Arc::new(EventAssets {
-                slug: Arc::from(slug),
-                calendar,
-                talks,
-            }),
+        Arc::new(EventAssets {
+            slug: Arc::from(slug),
+            calendar,
+            talks,
+            title: "Cancelled talks".into(),
+            facets: vevents.iter().map(cancelled_facets).collect(),
             vevents,
-        )
+        })
     }
 
     /// The problems of a post's talks, found at its first render, added to
@@ -343,8 +379,10 @@ impl Site {
                     let Some(r) = &self.entries[p].rendered else {
                         continue;
                     };
-                    let uids: Vec<String> =
-                        r.vevents[..r.talks].iter().map(|v| v.uid.clone()).collect();
+                    let uids: Vec<String> = r.assets.vevents[..r.talks]
+                        .iter()
+                        .map(|v| v.uid.clone())
+                        .collect();
                     let present: BTreeSet<&str> = uids.iter().map(String::as_str).collect();
                     let expired = self.history.settle_post(&slug, &present, now, retention);
                     if let Some(e) = self.entries.get_mut(p).filter(|_| expired) {

@@ -23,7 +23,7 @@ pub(super) type Keys = [(Output<'static>, [u8; 32]); 5];
 
 /// A hash of an output's inputs (each part length-prefixed, so no two
 /// different input lists hash alike by concatenation).
-fn inputs_key<'a>(parts: impl Iterator<Item = &'a [u8]>) -> [u8; 32] {
+pub(super) fn inputs_key<'a>(parts: impl Iterator<Item = &'a [u8]>) -> [u8; 32] {
     let mut h = Sha256::new();
     for p in parts {
         h.update((p.len() as u64).to_le_bytes());
@@ -104,11 +104,11 @@ impl Site {
         let index_key = generations_key(shown.iter().map(|(_, _, r)| *r), hidden as u64);
         let events_talks = chosen
             .iter()
-            .filter_map(|(_, r)| Some((r.newest?, &r.vevents[..])))
+            .filter_map(|(_, r)| Some((r.newest?, &r.assets.vevents[..])))
             .chain(
                 self.ghosts
                     .values()
-                    .filter_map(|(_, v)| Some((newest_start(v)?, &v[..]))),
+                    .filter_map(|g| Some((newest_start(&g.vevents)?, &g.vevents[..]))),
             );
         let cap = c.all_talks_max_bytes / MIN_VEVENT_BYTES;
         let all = newest_talks(

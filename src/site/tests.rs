@@ -1,5 +1,6 @@
 //! The site's incremental model against fresh builds.
 
+use crate::render::ics::IcsEvent;
 use std::path::Path;
 
 use bytes::Bytes;

@@ -250,6 +250,12 @@ pub fn calendar_parts(
 ) -> CalendarParts {
     // Keyed by name so VTIMEZONEs come out in a stable order.
     let mut years: BTreeMap<&'static str, (Tz, i32, i32)> = BTreeMap::new();
+    // A calendar must hold a component (RFC 5545 §3.6; sabre/vobject
+    // refuses one without): a filter that chooses no talk gives UTC's
+    // zone, the same whatever the year.
+    if events.is_empty() {
+        years.insert(Tz::UTC.name(), (Tz::UTC, 1970, 1970));
+    }
     for ev in events {
         if let Some(tz) = ev.tz {
             let r = years.entry(tz.name()).or_insert((tz, ev.year, ev.year));

@@ -7,10 +7,10 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${ALMANAC_SHARED:-$repo/../shared}"
 cd "$repo"
 
-# Debian packages: chromium (index page test), systemd (systemd-analyze verify,
+# Debian packages: chromium and chromium-driver (page tests, WebDriver), systemd (systemd-analyze verify,
 # systemd-socket-activate), e2fsprogs (chattr, unwritable-output test), procps (kill).
 need=()
-for p in chromium systemd e2fsprogs procps; do
+for p in chromium chromium-driver systemd e2fsprogs procps; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 command -v git >/dev/null || need+=(git)

@@ -166,6 +166,13 @@ impl Site {
                 })
                 .collect()
         };
+        // The tracks of the events shown, for the page's filter.
+        let tracks: Vec<&str> = shown
+            .iter()
+            .flat_map(|(_, _, r)| r.assets.facets.iter().filter_map(|f| f.track.as_deref()))
+            .collect::<std::collections::BTreeSet<&str>>()
+            .into_iter()
+            .collect();
         type Render<'a> = &'a (dyn Fn() -> Bytes + Sync);
         let [keep_rss, keep_atom, keep_json] = keep_feeds;
         let outputs: [(Output<'static>, Option<Arc<Asset>>, Render<'_>); 5] = [
@@ -178,7 +185,7 @@ impl Site {
                 feed::json(&items, c).into()
             }),
             (Output::Index, keep_index, &|| {
-                html::index(&sections, hidden, c).into()
+                html::index(&sections, hidden, &tracks, c).into()
             }),
         ];
         // The shared outputs are independent: what changed is rendered and

@@ -105,9 +105,10 @@ fn benches(c: &mut Criterion) {
     let items: Vec<feed::FeedItem> = events.iter().map(|e| feed::item(e, &config)).collect();
     let mut g = c.benchmark_group("feeds");
     g.throughput(Throughput::Elements(items.len() as u64));
-    g.bench_function("rss", |b| b.iter(|| feed::rss(&items, &config)));
-    g.bench_function("atom", |b| b.iter(|| feed::atom(&items, &config)));
-    g.bench_function("json", |b| b.iter(|| feed::json(&items, &config)));
+    let channel = feed::Channel::site(&config);
+    g.bench_function("rss", |b| b.iter(|| feed::rss(&items, &channel, &config)));
+    g.bench_function("atom", |b| b.iter(|| feed::atom(&items, &channel, &config)));
+    g.bench_function("json", |b| b.iter(|| feed::json(&items, &channel, &config)));
     g.bench_function("item_markdown_to_html", |b| {
         b.iter(|| {
             events

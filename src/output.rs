@@ -25,9 +25,81 @@ pub enum Output<'a> {
     Talk { event: &'a str, talk: &'a str },
     /// `tracks/<slug>.ics`: the newest talks of one track, across events.
     Track(&'a str),
+    /// `tags/<slug>/rss.xml` and the like: the newest posts with one tag
+    /// or category, in one feed format.
+    Term {
+        taxonomy: Taxonomy,
+        term: &'a str,
+        feed: Feed,
+    },
     /// `my.ics?talks=ID,…`: the talks a subscriber chose. Made on request
     /// only (there is no file: its content is in the query).
     Mine,
+}
+
+/// How posts are grouped for feeds of their own, as Hugo and Zola do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Taxonomy {
+    Tags,
+    Categories,
+}
+
+impl Taxonomy {
+    pub const ALL: [Taxonomy; 2] = [Taxonomy::Tags, Taxonomy::Categories];
+
+    /// Its folder under `out/` (and in URLs).
+    pub fn folder(&self) -> &'static str {
+        match self {
+            Taxonomy::Tags => "tags",
+            Taxonomy::Categories => "categories",
+        }
+    }
+
+    /// Its name, in the singular.
+    pub fn singular(&self) -> &'static str {
+        match self {
+            Taxonomy::Tags => "tag",
+            Taxonomy::Categories => "category",
+        }
+    }
+}
+
+/// A feed format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Feed {
+    Rss,
+    Atom,
+    Json,
+}
+
+impl Feed {
+    pub const ALL: [Feed; 3] = [Feed::Rss, Feed::Atom, Feed::Json];
+
+    /// Its file name, the same as the site's feed's.
+    pub fn file(&self) -> &'static str {
+        match self {
+            Feed::Rss => "rss.xml",
+            Feed::Atom => "atom.xml",
+            Feed::Json => "feed.json",
+        }
+    }
+
+    /// The site's own feed in this format.
+    pub fn site(&self) -> Output<'static> {
+        match self {
+            Feed::Rss => Output::Rss,
+            Feed::Atom => Output::Atom,
+            Feed::Json => Output::JsonFeed,
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Feed::Rss => "RSS",
+            Feed::Atom => "Atom",
+            Feed::Json => "JSON Feed",
+        }
+    }
 }
 
 /// The outputs made from every post, in the order they are built.
@@ -51,6 +123,21 @@ impl<'a> Output<'a> {
         }
         if p == "my.ics" {
             return Some(Output::Mine);
+        }
+        for taxonomy in Taxonomy::ALL {
+            let Some(rest) = p
+                .strip_prefix(taxonomy.folder())
+                .and_then(|r| r.strip_prefix('/'))
+            else {
+                continue;
+            };
+            let (term, file) = rest.split_once('/')?;
+            let feed = Feed::ALL.into_iter().find(|f| f.file() == file)?;
+            return is_name(term).then_some(Output::Term {
+                taxonomy,
+                term,
+                feed,
+            });
         }
         if let Some(rest) = p.strip_prefix("events/") {
             return match rest.split_once('/') {
@@ -76,7 +163,11 @@ impl<'a> Output<'a> {
             Output::Rss => "rss.xml",
             Output::Atom => "atom.xml",
             Output::JsonFeed => "feed.json",
-            Output::Event(_) | Output::Talk { .. } | Output::Track(_) | Output::Mine => {
+            Output::Event(_)
+            | Output::Talk { .. }
+            | Output::Track(_)
+            | Output::Term { .. }
+            | Output::Mine => {
                 return None;
             }
         })
@@ -113,6 +204,7 @@ impl<'a> Output<'a> {
             Output::Rss => "application/rss+xml; charset=utf-8",
             Output::Atom => "application/atom+xml; charset=utf-8",
             Output::JsonFeed => "application/feed+json",
+            Output::Term { feed, .. } => feed.site().content_type(),
         }
     }
 
@@ -135,6 +227,11 @@ impl fmt::Display for Output<'_> {
             Output::Talk { event, talk } => write!(f, "events/{event}/{talk}.ics"),
             Output::Track(slug) => write!(f, "tracks/{slug}.ics"),
             Output::Mine => f.write_str("my.ics"),
+            Output::Term {
+                taxonomy,
+                term,
+                feed,
+            } => write!(f, "{}/{term}/{}", taxonomy.folder(), feed.file()),
             shared => f.write_str(shared.shared_name().unwrap_or_default()),
         }
     }
@@ -164,6 +261,16 @@ mod tests {
             },
             Output::Track("cloud-native"),
             Output::Mine,
+            Output::Term {
+                taxonomy: Taxonomy::Tags,
+                term: "ebpf",
+                feed: Feed::Atom,
+            },
+            Output::Term {
+                taxonomy: Taxonomy::Categories,
+                term: "community",
+                feed: Feed::Json,
+            },
         ];
         for o in all {
             assert_eq!(Output::parse(&o.path()), Some(o), "{o}");
@@ -197,6 +304,10 @@ mod tests {
             "/tracks/a/b.ics",
             "/tracks/a",
             "/my.ics/x",
+            "/tags/x/feed.xml",
+            "/tags/rss.xml",
+            "/categories/a/b/rss.xml",
+            "/tags/../rss.xml",
         ] {
             assert_eq!(Output::parse(p), None, "{p}");
         }

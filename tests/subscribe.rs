@@ -376,3 +376,74 @@ fn the_cache_of_chosen_calendars_is_bounded() {
     );
     assert!(value("almanac_chosen_calendars_kept_bytes") <= almanac::subscribe::cache::MAX_BYTES);
 }
+
+/// `<tag>` elements' texts, in order.
+fn texts(xml: &str, tag: &str) -> Vec<String> {
+    xml.split(&format!("<{tag}>"))
+        .skip(1)
+        .filter_map(|s| s.split(&format!("</{tag}>")).next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn feeds_per_tag_and_category_are_served_and_discoverable() {
+    let d = seeds_daemon();
+    let page = d.get("/").text();
+    let site = d.get("/rss.xml").text();
+    // The site feed's items, each with its categories and tags.
+    let items: Vec<(String, Vec<String>)> = site
+        .split("<item>")
+        .skip(1)
+        .map(|i| {
+            let link = texts(i, "link")[0].clone();
+            (link, texts(i, "category"))
+        })
+        .collect();
+    let mut checked = 0;
+    for (folder, term) in [
+        ("tags", "cilium"),
+        ("tags", "kubecon"),
+        ("categories", "community"),
+    ] {
+        for (file, kind) in [
+            ("rss.xml", "application/rss+xml"),
+            ("atom.xml", "application/atom+xml"),
+            ("feed.json", "application/feed+json"),
+        ] {
+            let path = format!("/{folder}/{term}/{file}");
+            // Discoverable in the page's <head>, and linked from its body.
+            let head = page.split("</head>").next().unwrap();
+            assert!(
+                head.contains(&format!("type=\"{kind}\""))
+                    && head.contains(&format!("8080{path}\"")),
+                "{path} in <head>"
+            );
+            assert!(
+                page.contains(&format!("href=\"{}\"", &path[1..])),
+                "{path} linked"
+            );
+            let r = d.get(&path);
+            assert_eq!(r.status, 200, "{path}");
+            assert!(r.header("content-type").unwrap().starts_with(kind));
+            assert!(r.header("etag").is_some());
+            checked += 1;
+        }
+        // The RSS feed holds exactly the site's posts with that label.
+        let feed = d.get(&format!("/{folder}/{term}/rss.xml")).text();
+        let got: BTreeSet<String> = feed
+            .split("<item>")
+            .skip(1)
+            .map(|i| texts(i, "link")[0].clone())
+            .collect();
+        let want: BTreeSet<String> = items
+            .iter()
+            .filter(|(_, labels)| labels.iter().any(|l| l.to_lowercase() == term))
+            .map(|(link, _)| link.clone())
+            .collect();
+        assert!(!want.is_empty(), "{term}");
+        assert_eq!(got, want, "{folder}/{term}");
+    }
+    assert_eq!(checked, 9);
+    assert_eq!(d.get("/tags/no-such-tag/rss.xml").status, 404);
+}

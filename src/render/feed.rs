@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use super::markdown;
 use crate::config::Config;
 use crate::event::Event;
-use crate::output::Output;
+use crate::output::{Feed, Output, Taxonomy};
 use crate::post::Post;
 
 /// One post as the feeds show it.
@@ -24,8 +24,75 @@ pub struct FeedItem {
     pub content_html: std::sync::Arc<str>,
     pub date: DateTime<Utc>,
     pub authors: Vec<String>,
+    /// The post's categories, then its tags: the feeds show both.
     pub categories: Vec<String>,
+    pub tags: Vec<String>,
     pub image: Option<String>,
+}
+
+impl FeedItem {
+    /// Categories and tags, as the feeds label an item.
+    fn labels(&self) -> impl Iterator<Item = &String> {
+        self.categories.iter().chain(&self.tags)
+    }
+
+    /// The names of `taxonomy` the post has.
+    pub fn terms(&self, taxonomy: Taxonomy) -> &[String] {
+        match taxonomy {
+            Taxonomy::Tags => &self.tags,
+            Taxonomy::Categories => &self.categories,
+        }
+    }
+}
+
+/// What a feed is of: the site's posts, or those with one tag or category.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub title: String,
+    pub description: String,
+    /// Its own URL in each format: `self` links, Atom's id, `feed_url`.
+    urls: [String; 3],
+    /// Items carry the posts' whole content (the site's feeds); a tag's or
+    /// category's feed carries summaries and links, as Hugo's do: a site
+    /// with 30 tags would otherwise hold its newest posts 90 more times.
+    pub full: bool,
+}
+
+impl Channel {
+    /// The site's feeds.
+    pub fn site(config: &Config) -> Channel {
+        Channel {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            urls: Feed::ALL.map(|f| f.site().url(&config.public_url)),
+            full: true,
+        }
+    }
+
+    /// The feeds of the posts with `name` (whose slug is `slug`).
+    pub fn term(config: &Config, taxonomy: Taxonomy, name: &str, slug: &str) -> Channel {
+        Channel {
+            title: format!("{} — {} \"{name}\"", config.title, taxonomy.singular()),
+            description: format!(
+                "Posts of {} with the {} \"{name}\"",
+                config.title,
+                taxonomy.singular()
+            ),
+            urls: Feed::ALL.map(|feed| {
+                Output::Term {
+                    taxonomy,
+                    term: slug,
+                    feed,
+                }
+                .url(&config.public_url)
+            }),
+            full: false,
+        }
+    }
+
+    fn url(&self, feed: Feed) -> String {
+        self.urls[feed as usize].clone()
+    }
 }
 
 /// The newest `limit` of `items`, newest first; ties broken by id (the
@@ -50,8 +117,6 @@ pub fn item(ev: &Event, config: &Config) -> FeedItem {
 pub fn heading(ev: &Event, config: &Config) -> FeedItem {
     let p = &ev.post;
     let link = format!("{}{}", config.site_url, p.url_path);
-    let mut categories = p.categories.clone();
-    categories.extend(p.tags.iter().cloned());
     FeedItem {
         id: link.clone(),
         content_html: std::sync::Arc::from(""),
@@ -60,7 +125,8 @@ pub fn heading(ev: &Event, config: &Config) -> FeedItem {
         summary: p.summary.clone(),
         date: p.date,
         authors: p.authors.clone(),
-        categories,
+        categories: p.categories.clone(),
+        tags: p.tags.clone(),
         image: p
             .image
             .as_deref()
@@ -84,7 +150,7 @@ fn updated(items: &[FeedItem]) -> DateTime<Utc> {
 }
 
 /// RSS 2.0 with `atom:link rel="self"`, `content:encoded` and `dc:creator`.
-pub fn rss(items: &[FeedItem], config: &Config) -> String {
+pub fn rss(items: &[FeedItem], channel: &Channel, config: &Config) -> String {
     use rss::extension::atom::{AtomExtension, Link};
     use rss::extension::dublincore::DublinCoreExtension;
 
@@ -102,10 +168,11 @@ pub fn rss(items: &[FeedItem], config: &Config) -> String {
             });
             item.set_pub_date(i.date.to_rfc2822());
             item.set_description(i.summary.clone().unwrap_or_else(|| i.title.clone()));
-            item.set_content(i.content_html.to_string());
+            if channel.full {
+                item.set_content(i.content_html.to_string());
+            }
             item.set_categories(
-                i.categories
-                    .iter()
+                i.labels()
                     .map(|c| rss::Category {
                         name: c.clone(),
                         domain: None,
@@ -119,15 +186,16 @@ pub fn rss(items: &[FeedItem], config: &Config) -> String {
         })
         .collect();
     let mut self_link = Link::default();
-    self_link.set_href(Output::Rss.url(&config.public_url));
+    self_link.set_href(channel.url(Feed::Rss));
     self_link.set_rel("self");
     self_link.set_mime_type(Some("application/rss+xml".to_string()));
     let mut atom = AtomExtension::default();
     atom.set_links(vec![self_link]);
+    let of = channel;
     let mut channel = rss::Channel::default();
-    channel.set_title(config.title.clone());
+    channel.set_title(of.title.clone());
     channel.set_link(config.site_url.clone() + "/");
-    channel.set_description(config.description.clone());
+    channel.set_description(of.description.clone());
     channel.set_generator(Some(
         concat!("almanac ", env!("CARGO_PKG_VERSION")).to_string(),
     ));
@@ -157,7 +225,7 @@ pub fn rss(items: &[FeedItem], config: &Config) -> String {
 /// `xml:base`: every link is absolute already, and a base equal to the
 /// alternate link makes that link a same-document reference (the W3C
 /// validator warns).
-pub fn atom(items: &[FeedItem], config: &Config) -> String {
+pub fn atom(items: &[FeedItem], channel: &Channel, config: &Config) -> String {
     use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text};
 
     let person = |name: &str| Person {
@@ -185,13 +253,17 @@ pub fn atom(items: &[FeedItem], config: &Config) -> String {
             if let Some(s) = &i.summary {
                 e.set_summary(Some(Text::plain(s.clone())));
             }
-            let mut c = Content::default();
-            c.set_content_type(Some("html".to_string()));
-            c.set_value(Some(i.content_html.to_string()));
-            e.set_content(Some(c));
+            if channel.full {
+                let mut c = Content::default();
+                c.set_content_type(Some("html".to_string()));
+                c.set_value(Some(i.content_html.to_string()));
+                e.set_content(Some(c));
+            } else if i.summary.is_none() {
+                // An entry without content needs a summary (RFC 4287 §4.1.2).
+                e.set_summary(Some(Text::plain(i.title.clone())));
+            }
             e.set_categories(
-                i.categories
-                    .iter()
+                i.labels()
                     .map(|t| Category {
                         term: t.clone(),
                         ..Category::default()
@@ -202,14 +274,14 @@ pub fn atom(items: &[FeedItem], config: &Config) -> String {
         })
         .collect();
     let mut feed = Feed::default();
-    feed.set_id(Output::Atom.url(&config.public_url));
-    feed.set_title(Text::plain(config.title.clone()));
-    feed.set_subtitle(Some(Text::plain(config.description.clone())));
+    feed.set_id(channel.url(crate::output::Feed::Atom));
+    feed.set_title(Text::plain(channel.title.clone()));
+    feed.set_subtitle(Some(Text::plain(channel.description.clone())));
     feed.set_updated(updated(items).fixed_offset());
     feed.set_authors(vec![person(&config.title)]);
     feed.set_links(vec![
         link(
-            Output::Atom.url(&config.public_url),
+            channel.url(crate::output::Feed::Atom),
             "self",
             Some("application/atom+xml"),
         ),
@@ -233,7 +305,7 @@ pub fn atom(items: &[FeedItem], config: &Config) -> String {
 }
 
 /// JSON Feed 1.1.
-pub fn json(items: &[FeedItem], config: &Config) -> String {
+pub fn json(items: &[FeedItem], channel: &Channel, config: &Config) -> String {
     let items: Vec<serde_json::Value> = items
         .iter()
         .map(|i| {
@@ -241,9 +313,13 @@ pub fn json(items: &[FeedItem], config: &Config) -> String {
                 "id": i.id,
                 "url": i.link,
                 "title": i.title,
-                "content_html": &*i.content_html,
                 "date_published": i.date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             });
+            if channel.full {
+                v["content_html"] = serde_json::json!(&*i.content_html);
+            } else {
+                v["content_text"] = serde_json::json!(i.summary.as_ref().unwrap_or(&i.title));
+            }
             if let Some(s) = &i.summary {
                 v["summary"] = serde_json::json!(s);
             }
@@ -254,8 +330,9 @@ pub fn json(items: &[FeedItem], config: &Config) -> String {
                     .map(|a| serde_json::json!({ "name": a }))
                     .collect();
             }
-            if !i.categories.is_empty() {
-                v["tags"] = serde_json::json!(i.categories);
+            let labels: Vec<&String> = i.labels().collect();
+            if !labels.is_empty() {
+                v["tags"] = serde_json::json!(labels);
             }
             if let Some(img) = &i.image {
                 v["image"] = serde_json::json!(img);
@@ -265,10 +342,10 @@ pub fn json(items: &[FeedItem], config: &Config) -> String {
         .collect();
     let feed = serde_json::json!({
         "version": "https://jsonfeed.org/version/1.1",
-        "title": config.title,
-        "description": config.description,
+        "title": channel.title,
+        "description": channel.description,
         "home_page_url": format!("{}/", config.site_url),
-        "feed_url": Output::JsonFeed.url(&config.public_url),
+        "feed_url": channel.url(Feed::Json),
         "authors": [{ "name": config.title }],
         "items": items,
     });

@@ -22,7 +22,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use crate::config::Config;
 use crate::event::Event;
 use crate::facets::{TalkId, fold};
-use crate::output::Output;
+use crate::output::{Feed, Output, Taxonomy};
 use crate::talk::Talk;
 
 /// Writes HTML-escaped text.
@@ -69,7 +69,7 @@ const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;mar
 h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2.5rem;border-top:1px solid #ddd;padding-top:1rem}h3{font-size:1rem;margin:1.2rem 0 .3rem}\
 ul{padding-left:1.2rem}li{margin:.35rem 0}.when{font-variant-numeric:tabular-nums;white-space:nowrap}.meta{color:#555;font-size:.9rem}\
 nav a,.subscribe a{display:inline-block;margin:.15rem .6rem .15rem 0}a{color:#0645ad}\
-form,.pick{margin:.6rem 0}label{margin-right:.8rem;white-space:nowrap}input[type=search],select{font:inherit;max-width:14rem}\
+.term{white-space:nowrap;margin-right:.6rem}form,.pick{margin:.6rem 0}label{margin-right:.8rem;white-space:nowrap}input[type=search],select{font:inherit;max-width:14rem}\
 button{font:inherit;padding:.2rem .6rem}li.talk input{margin-right:.4rem}code.id{font-size:.8rem;color:#555}\
 :focus-visible{outline:3px solid #0645ad;outline-offset:2px}\
 @media (prefers-color-scheme:dark){body{background:#111;color:#eee}a{color:#8ab4f8}.meta,code.id{color:#aaa}h2{border-color:#333}}";
@@ -94,11 +94,13 @@ pub fn shown<T>(
 }
 
 /// The whole page: the pickers, the [`section`]s of the [`shown`] events
-/// (`tracks`: theirs, sorted), and a line for the `hidden` ones.
+/// (`tracks`: theirs, sorted), a line for the `hidden` ones, and the feeds
+/// of each tag and category (`terms`: taxonomy, name, slug).
 pub fn index(
     sections: &[impl AsRef<str>],
     hidden: usize,
     tracks: &[&str],
+    terms: &[(Taxonomy, &str, &str)],
     config: &Config,
 ) -> String {
     let base = &config.public_url;
@@ -119,6 +121,29 @@ pub fn index(
         esc_attr(&mut o, &feed.url(base));
         o.push_str("\">\n");
     }
+    for (taxonomy, name, slug) in terms {
+        for feed in Feed::ALL {
+            let output = Output::Term {
+                taxonomy: *taxonomy,
+                term: slug,
+                feed,
+            };
+            let kind = output.content_type().split(';').next().unwrap_or_default();
+            let _ = write!(o, "<link rel=\"alternate\" type=\"{kind}\" title=\"");
+            esc(
+                &mut o,
+                &format!(
+                    "{} — {} {name} ({})",
+                    config.title,
+                    taxonomy.singular(),
+                    feed.label()
+                ),
+            );
+            o.push_str("\" href=\"");
+            esc_attr(&mut o, &output.url(base));
+            o.push_str("\">\n");
+        }
+    }
     let _ = write!(o, "<style>{STYLE}</style>\n</head>\n<body data-base=\"");
     esc_attr(&mut o, base);
     o.push_str("\" data-title=\"");
@@ -136,6 +161,26 @@ pub fn index(
     );
     for (feed, label) in feeds {
         let _ = write!(o, " <a href=\"{feed}\">{label}</a>");
+    }
+    for taxonomy in Taxonomy::ALL {
+        let mine: Vec<_> = terms.iter().filter(|t| t.0 == taxonomy).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let _ = write!(o, "<br><strong>Feeds by {}:</strong>", taxonomy.singular());
+        for (_, name, slug) in mine {
+            o.push_str(" <span class=\"term\">");
+            esc(&mut o, name);
+            for feed in Feed::ALL {
+                let output = Output::Term {
+                    taxonomy,
+                    term: slug,
+                    feed,
+                };
+                let _ = write!(o, " <a href=\"{output}\">{}</a>", feed.label());
+            }
+            o.push_str("</span>");
+        }
     }
     o.push_str("</nav>\n");
     pickers(&mut o, tracks);

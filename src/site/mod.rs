@@ -13,6 +13,7 @@
 //! - [`render`]: the history observed, then each changed event's calendars;
 //! - [`shared`]: the all-talks calendar, the feeds and the page;
 //! - [`tracks`]: a calendar per track, across events;
+//! - [`terms`]: feeds per tag and per category;
 //! - [`problems`]: every file's problems, and which are new.
 
 mod load;
@@ -20,6 +21,7 @@ mod problems;
 mod render;
 mod shared;
 mod slugs;
+mod terms;
 #[cfg(test)]
 mod tests;
 mod tracks;
@@ -41,6 +43,9 @@ use chrono::{DateTime, Utc};
 use render::Rendered;
 pub use render::first_revision;
 use slugs::Slugs;
+
+/// A tag or category as the page links it: taxonomy, name, slug.
+pub(crate) type TermLink<'a> = (crate::output::Taxonomy, &'a str, &'a str);
 
 /// The next [`Snapshot::serial`].
 static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -114,6 +119,8 @@ pub struct Site {
     shared_keys: HashMap<Output<'static>, [u8; 32]>,
     /// Hash of the talks each track's calendar was last rendered from, by slug.
     track_keys: tracks::TrackKeys,
+    /// Hash of the posts each tag's and category's feeds were last made from.
+    term_keys: terms::TermKeys,
     /// `None` when a change may have moved a slug.
     slugs: Option<Slugs>,
     /// Entries read or changed since the last render (all of them are
@@ -145,6 +152,7 @@ impl Site {
             ghosts: BTreeMap::new(),
             shared_keys: HashMap::new(),
             track_keys: HashMap::new(),
+            term_keys: HashMap::new(),
             slugs: None,
             pending: BTreeSet::new(),
             rerendered: Vec::new(),
@@ -205,14 +213,23 @@ impl Site {
         let lap = Lap::start();
         self.render_pending(now);
         lap.step("rendered changed posts");
-        let (mut shared, keys) = self.shared_outputs(previous);
-        self.shared_keys.extend(keys);
-        lap.step("rendered shared outputs");
         let renderings: Vec<&Rendered> = self.chosen().into_iter().map(|(_, r)| r).collect();
+        let terms = terms::terms(&renderings);
+        let links: Vec<TermLink<'_>> = terms
+            .iter()
+            .map(|((taxonomy, slug), t)| (*taxonomy, t.name, slug.as_str()))
+            .collect();
+        let (mut shared, keys) = self.shared_outputs(previous, &links);
+        lap.step("rendered shared outputs");
         let (tracks, track_keys) = self.track_calendars(&renderings, previous);
         shared.extend(tracks);
-        self.track_keys = track_keys;
         lap.step("rendered track calendars");
+        let (feeds, term_keys) = self.term_feeds(&terms, previous);
+        shared.extend(feeds);
+        lap.step("rendered tag and category feeds");
+        self.shared_keys.extend(keys);
+        self.track_keys = track_keys;
+        self.term_keys = term_keys;
         let events = self.events_index(previous);
         let chosen = self.chosen();
         let (posts, talks) = (chosen.len(), chosen.iter().map(|(_, r)| r.talks).sum());

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::render::{Rendered, newest_start};
-use super::{Asset, Site, Snapshot};
+use super::{Asset, Site, Snapshot, TermLink};
 use crate::event::Kept;
 use crate::output::Output;
 use crate::render::feed::{self, FeedItem};
@@ -35,7 +35,10 @@ pub(super) fn inputs_key<'a>(parts: impl Iterator<Item = &'a [u8]>) -> [u8; 32] 
 /// The key of an output made from these renderings (in this order): a
 /// rendering's generation stands for its content, so nothing is hashed but
 /// eight bytes per rendering, and `extra` (a count the output shows).
-fn generations_key<'a>(renderings: impl Iterator<Item = &'a Rendered>, extra: u64) -> [u8; 32] {
+pub(super) fn generations_key<'a>(
+    renderings: impl Iterator<Item = &'a Rendered>,
+    extra: u64,
+) -> [u8; 32] {
     let bytes: Vec<[u8; 8]> = renderings
         .map(|r| r.generation)
         .chain([extra])
@@ -89,6 +92,7 @@ impl Site {
     pub(super) fn shared_outputs(
         &self,
         previous: Option<&Snapshot>,
+        terms: &[TermLink<'_>],
     ) -> (BTreeMap<String, Arc<Asset>>, Keys) {
         let c = &self.config;
         let chosen = self.chosen();
@@ -101,7 +105,16 @@ impl Site {
         });
         // The page changes only when the events it lists, or how many it
         // leaves out, change.
-        let index_key = generations_key(shown.iter().map(|(_, _, r)| *r), hidden as u64);
+        // (and the tags and categories it links the feeds of).
+        let term_names: Vec<String> = terms
+            .iter()
+            .map(|(t, name, slug)| format!("{}\n{name}\n{slug}", t.folder()))
+            .collect();
+        let index_key = inputs_key(
+            [&generations_key(shown.iter().map(|(_, _, r)| *r), hidden as u64)[..]]
+                .into_iter()
+                .chain(term_names.iter().map(String::as_bytes)),
+        );
         let events_talks = chosen
             .iter()
             .filter_map(|(_, r)| Some((r.newest?, &r.assets.vevents[..])))
@@ -173,19 +186,24 @@ impl Site {
             .collect::<std::collections::BTreeSet<&str>>()
             .into_iter()
             .collect();
+        let channel = feed::Channel::site(c);
         type Render<'a> = &'a (dyn Fn() -> Bytes + Sync);
         let [keep_rss, keep_atom, keep_json] = keep_feeds;
         let outputs: [(Output<'static>, Option<Arc<Asset>>, Render<'_>); 5] = [
             (Output::AllTalks, keep_calendar, &|| {
                 ics::calendar_within(&meta, &all, &self.zones, c.all_talks_max_bytes).0
             }),
-            (Output::Rss, keep_rss, &|| feed::rss(&items, c).into()),
-            (Output::Atom, keep_atom, &|| feed::atom(&items, c).into()),
+            (Output::Rss, keep_rss, &|| {
+                feed::rss(&items, &channel, c).into()
+            }),
+            (Output::Atom, keep_atom, &|| {
+                feed::atom(&items, &channel, c).into()
+            }),
             (Output::JsonFeed, keep_json, &|| {
-                feed::json(&items, c).into()
+                feed::json(&items, &channel, c).into()
             }),
             (Output::Index, keep_index, &|| {
-                html::index(&sections, hidden, &tracks, c).into()
+                html::index(&sections, hidden, &tracks, terms, c).into()
             }),
         ];
         // The shared outputs are independent: what changed is rendered and

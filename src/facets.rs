@@ -62,13 +62,14 @@ pub struct Facets {
     pub id: TalkId,
     /// Shared by the talks of one event that have the same track.
     pub track: Option<Arc<str>>,
-    /// The speakers' names, folded ([`fold`]), one per line.
+    /// The speakers' names as written, one per line (the schedule exports
+    /// show them; filters [`fold`] them).
     pub speakers: Box<str>,
     pub cancelled: bool,
 }
 
 impl Facets {
-    /// The folded names of the speakers.
+    /// The names of the speakers, as written.
     pub fn speakers(&self) -> impl Iterator<Item = &str> {
         self.speakers.split('\n').filter(|s| !s.is_empty())
     }

@@ -23,6 +23,9 @@ pub enum Output<'a> {
     Event(&'a str),
     /// `events/<event>/<talk>.ics`: one talk.
     Talk { event: &'a str, talk: &'a str },
+    /// `events/<event>/schedule.xml` (frab) or `schedule.json` (C3VOC):
+    /// one event's schedule for conference apps.
+    Schedule { event: &'a str, json: bool },
     /// `tracks/<slug>.ics`: the newest talks of one track, across events.
     Track(&'a str),
     /// `tags/<slug>/rss.xml` and the like: the newest posts with one tag
@@ -142,6 +145,12 @@ impl<'a> Output<'a> {
         if let Some(rest) = p.strip_prefix("events/") {
             return match rest.split_once('/') {
                 None => Some(Output::Event(name(rest)?)),
+                Some((event, "schedule.xml" | "schedule.json")) if is_name(event) => {
+                    Some(Output::Schedule {
+                        event,
+                        json: rest.ends_with(".json"),
+                    })
+                }
                 Some((event, talk)) if is_name(event) => Some(Output::Talk {
                     event,
                     talk: name(talk)?,
@@ -167,6 +176,7 @@ impl<'a> Output<'a> {
             | Output::Talk { .. }
             | Output::Track(_)
             | Output::Term { .. }
+            | Output::Schedule { .. }
             | Output::Mine => {
                 return None;
             }
@@ -205,6 +215,8 @@ impl<'a> Output<'a> {
             Output::Atom => "application/atom+xml; charset=utf-8",
             Output::JsonFeed => "application/feed+json",
             Output::Term { feed, .. } => feed.site().content_type(),
+            Output::Schedule { json: false, .. } => "application/xml; charset=utf-8",
+            Output::Schedule { json: true, .. } => "application/json",
         }
     }
 
@@ -226,6 +238,10 @@ impl fmt::Display for Output<'_> {
             Output::Event(slug) => write!(f, "events/{slug}.ics"),
             Output::Talk { event, talk } => write!(f, "events/{event}/{talk}.ics"),
             Output::Track(slug) => write!(f, "tracks/{slug}.ics"),
+            Output::Schedule { event, json } => {
+                let ext = if *json { "json" } else { "xml" };
+                write!(f, "events/{event}/schedule.{ext}")
+            }
             Output::Mine => f.write_str("my.ics"),
             Output::Term {
                 taxonomy,
@@ -261,6 +277,14 @@ mod tests {
             },
             Output::Track("cloud-native"),
             Output::Mine,
+            Output::Schedule {
+                event: "kubecon-eu",
+                json: false,
+            },
+            Output::Schedule {
+                event: "kubecon-eu",
+                json: true,
+            },
             Output::Term {
                 taxonomy: Taxonomy::Tags,
                 term: "ebpf",

@@ -16,8 +16,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::output::Output;
 use crate::site::{Asset, EventAssets, Snapshot};
+use crate::subscribe::schedule;
 
 pub use crate::state::{STATE_DIR, write_atomic};
 use crate::state::{io, tmp_path};
@@ -153,12 +155,41 @@ impl<'a> Batch<'a> {
         }
     }
 
-    /// Stages an event's calendar and its talks' calendars.
-    fn stage_event(&mut self, out: &Path, ev: &'a EventAssets) -> Result<(), Error> {
+    /// Stages an event's schedules (made here, not kept: see
+    /// [`crate::subscribe::schedule`]), written as they are, without `.gz`.
+    fn stage_schedules(
+        &mut self,
+        out: &Path,
+        ev: &EventAssets,
+        config: &Config,
+    ) -> Result<(), Error> {
+        if ev.calendar.is_none() {
+            return Ok(());
+        }
+        let (xml, json) = schedule::schedules(ev, config);
+        for (text, is_json) in [(xml, false), (json, true)] {
+            let rel = Output::Schedule {
+                event: &ev.slug,
+                json: is_json,
+            }
+            .path();
+            self.stage(out, rel, text.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Stages an event's calendar, its talks' calendars and its schedules.
+    fn stage_event(
+        &mut self,
+        out: &Path,
+        ev: &'a EventAssets,
+        config: &Config,
+    ) -> Result<(), Error> {
         let slug = &ev.slug;
         if let Some(calendar) = &ev.calendar {
             self.stage_asset(out, Output::Event(slug).path(), calendar, None)?;
         }
+        self.stage_schedules(out, ev, config)?;
         for (t, a) in &ev.talks {
             self.stage_asset(
                 out,
@@ -202,7 +233,7 @@ pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
         .fold(
             || (Batch::default(), None),
             |(mut b, failed), (_, ev)| {
-                let failed = failed.or_else(|| b.stage_event(out, ev).err());
+                let failed = failed.or_else(|| b.stage_event(out, ev, &snapshot.config).err());
                 (b, failed)
             },
         )
@@ -273,6 +304,8 @@ fn stage_changes<'a>(
         {
             let rel = Output::Event(slug).path();
             batch.stage_asset(out, rel, calendar, was.map(|a| &**a))?;
+            // The schedules say what the calendar says.
+            batch.stage_schedules(out, ev, &new.config)?;
         }
         for (t, a) in &ev.talks {
             let was = before.and_then(|b| b.talks.get(t));
@@ -302,6 +335,10 @@ fn remove_gone(out: &Path, old: &Snapshot, new: &Snapshot) -> Result<usize, Erro
             Some(ev) => {
                 if ev.calendar.is_none() && before.calendar.is_some() {
                     removed += remove_file_and_gz(&out.join(Output::Event(slug).path()))?;
+                    for json in [false, true] {
+                        let schedule = Output::Schedule { event: slug, json };
+                        removed += remove_if_present(&out.join(schedule.path()))?;
+                    }
                 }
                 for t in before.talks.keys().filter(|t| !ev.talks.contains_key(*t)) {
                     removed += remove_file_and_gz(
@@ -360,7 +397,7 @@ fn remove_stale(out: &Path, snapshot: &Snapshot) -> Result<usize, Error> {
         };
         match rel.strip_suffix(".gz") {
             Some(plain) => snapshot.get(plain).is_some_and(|a| a.gzip.is_some()),
-            None => snapshot.get(rel).is_some(),
+            None => snapshot.get(rel).is_some() || snapshot.has_schedule(rel),
         }
     };
     let mut removed = 0;

@@ -68,6 +68,17 @@ impl Snapshot {
         }
     }
 
+    /// Whether `path` is a schedule this snapshot publishes (made when
+    /// written and when asked for, not kept: see `subscribe::schedule`).
+    pub fn has_schedule(&self, path: &str) -> bool {
+        match Output::parse(path) {
+            Some(Output::Schedule { event, .. }) => {
+                self.events.get(event).is_some_and(|e| e.calendar.is_some())
+            }
+            _ => false,
+        }
+    }
+
     /// A snapshot that serves what the last run published (see [`crate::warm`]).
     pub fn warm(index: Index) -> Snapshot {
         Snapshot {

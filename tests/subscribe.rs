@@ -447,3 +447,111 @@ fn feeds_per_tag_and_category_are_served_and_discoverable() {
     assert_eq!(checked, 9);
     assert_eq!(d.get("/tags/no-such-tag/rss.xml").status, 404);
 }
+
+/// The events of a C3VOC schedule JSON, across its days and rooms.
+fn events_of(schedule: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for day in schedule["schedule"]["conference"]["days"]
+        .as_array()
+        .unwrap()
+    {
+        for talks in day["rooms"].as_object().unwrap().values() {
+            out.extend(talks.as_array().unwrap().iter().cloned());
+        }
+    }
+    out
+}
+
+#[test]
+fn schedules_for_conference_apps_validate_and_stay_stable() {
+    let d = seeds_daemon();
+    let event = "cilium-kubecon-na-2024";
+    let calendar = d.get(&format!("/events/{event}.ics")).text();
+    let live: Vec<Vevent> = vevents(&calendar, event)
+        .into_iter()
+        .filter(|v| !v.cancelled)
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (file, kind) in [
+        ("schedule.xml", "application/xml"),
+        ("schedule.json", "application/json"),
+    ] {
+        let path = format!("/events/{event}/{file}");
+        let r = d.get(&path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.header("content-type").unwrap().starts_with(kind));
+        let etag = r.header("etag").unwrap().to_string();
+        assert_eq!(
+            request(&d.addr, "GET", &path, &[("if-none-match", &etag)]).status,
+            304
+        );
+        // Also in out/, for static hosting.
+        assert_eq!(
+            fs::read(d.out().join(&path[1..])).unwrap(),
+            r.body,
+            "{path}"
+        );
+        let f = dir.path().join(file);
+        fs::write(&f, &r.body).unwrap();
+        files.push(f);
+    }
+    let failures = validate_all("validate-schedule", &files);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let before: serde_json::Value =
+        serde_json::from_slice(&d.get(&format!("/events/{event}/schedule.json")).body).unwrap();
+    let talks = events_of(&before);
+    assert_eq!(
+        talks
+            .iter()
+            .map(|t| t["title"].as_str().unwrap().to_string())
+            .collect::<BTreeSet<_>>(),
+        live.iter()
+            .map(|v| v.summary.clone())
+            .collect::<BTreeSet<_>>(),
+        "one schedule event per talk"
+    );
+    let xml = d.get(&format!("/events/{event}/schedule.xml")).text();
+    for t in &talks {
+        assert!(xml.contains(&format!(
+            "guid=\"{}\" id=\"{}\"",
+            t["guid"].as_str().unwrap(),
+            t["id"]
+        )));
+    }
+    // A talk added to the post: the others keep their guid and id, the
+    // version changes.
+    let post = d.posts().join("001_751c3eeda9040c24.txt");
+    let text = fs::read_to_string(&post).unwrap();
+    let anchor = "## Cilium + eBPF Day 2024\n";
+    let added = "[A talk added later - Jane Doe, Example](https://example.org/added)\n\nTuesday, November 12, 2024, 8:30 am - 8:50 am MST\n\n";
+    fs::write(
+        &post,
+        text.replacen(anchor, &format!("{anchor}\n{added}"), 1),
+    )
+    .unwrap();
+    let path = format!("/events/{event}/schedule.json");
+    let after = d.wait_for(&path, "the added talk", |r| {
+        r.text().contains("A talk added later")
+    });
+    let after: serde_json::Value = serde_json::from_slice(&after.body).unwrap();
+    assert_ne!(after["schedule"]["version"], before["schedule"]["version"]);
+    let later = events_of(&after);
+    assert_eq!(later.len(), talks.len() + 1);
+    for t in &talks {
+        let same = later.iter().find(|l| l["title"] == t["title"]).unwrap();
+        assert_eq!(
+            (&same["guid"], &same["id"]),
+            (&t["guid"], &t["id"]),
+            "{}",
+            t["title"]
+        );
+    }
+    let added = later
+        .iter()
+        .find(|l| l["title"] == "A talk added later")
+        .unwrap();
+    assert_eq!(added["date"], "2024-11-12T08:30:00-07:00");
+    assert_eq!(added["persons"][0]["name"], "Jane Doe");
+    assert_eq!(d.get("/events/nope/schedule.xml").status, 404);
+}

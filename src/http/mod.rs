@@ -272,10 +272,23 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
         None => Query::default(),
     };
     let (asset, unknown) = match output {
-        Some(o) if query.chooses() => match chosen(o, &query, path, &snapshot, shared) {
-            Ok(made) => (made.asset, Some(made.unknown)),
-            Err(resp) => return strip_body(*resp, head),
-        },
+        Some(o) if query.chooses() => {
+            let key = format!("{path}?{}", query.canonical());
+            match on_request(&key, &snapshot, shared, || {
+                subscribe::calendar(&snapshot, o, &query)
+            }) {
+                Ok(made) => (made.asset, Some(made.unknown)),
+                Err(resp) => return strip_body(*resp, head),
+            }
+        }
+        Some(o @ Output::Schedule { .. }) => {
+            match on_request(path, &snapshot, shared, || {
+                subscribe::schedule(&snapshot, o)
+            }) {
+                Ok(made) => (made.asset, None),
+                Err(resp) => return strip_body(*resp, head),
+            }
+        }
         _ => match snapshot.lookup(path) {
             Some(asset) => (asset, None),
             None => return strip_body(plain(StatusCode::NOT_FOUND, "not found\n"), head),
@@ -297,32 +310,29 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
 /// cancelled): the calendar holds the others.
 const UNKNOWN_TALKS: &str = "x-almanac-unknown-talks";
 
-/// A calendar made on request (filtered or personal), from the cache when
-/// the same was asked of this snapshot.
-fn chosen(
-    output: Output<'_>,
-    query: &Query,
-    path: &str,
+/// What is made on request (a filtered or personal calendar, a schedule),
+/// from the cache when the same was asked of this snapshot; `make` gives
+/// `None` for what does not exist.
+fn on_request(
+    key: &str,
     snapshot: &Snapshot,
     shared: &Shared,
+    make: impl FnOnce() -> Option<subscribe::Made>,
 ) -> Result<subscribe::Made, Box<Resp>> {
     if snapshot.is_warm() {
-        // The published files are served at once; what is chosen from the
+        // The published files are served at once; what is made from the
         // talks waits for the first build (seconds).
         let mut r = plain(
             StatusCode::SERVICE_UNAVAILABLE,
-            "starting: filtered and personal calendars are served once the posts are read\n",
+            "starting: this is made from the posts once they are read\n",
         );
         r.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         return Err(Box::new(r));
     }
-    let key = format!("{path}?{}", query.canonical());
     shared
         .subscriptions
-        .get_or_make(snapshot.serial, &key, || {
-            subscribe::calendar(snapshot, output, query).ok_or(())
-        })
+        .get_or_make(snapshot.serial, key, || make().ok_or(()))
         .map_err(|()| Box::new(plain(StatusCode::NOT_FOUND, "not found\n")))
 }
 

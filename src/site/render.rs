@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::{Asset, EventAssets, Site};
 use crate::diag::{self, Diagnostic};
 use crate::event::Event;
-use crate::facets::{self, Facets, TalkId};
+use crate::facets::{Facets, TalkId};
 use crate::history::{History, Record};
 use crate::output::Output;
 use crate::post::Post;
@@ -76,7 +76,7 @@ fn talk_facets(talks: &[Talk]) -> impl Iterator<Item = Facets> + '_ {
         speakers: t
             .speakers
             .iter()
-            .map(|s| facets::fold(&s.name))
+            .map(|s| s.name.as_str())
             .collect::<Vec<_>>()
             .join("\n")
             .into(),

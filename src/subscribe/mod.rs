@@ -5,12 +5,15 @@
 //! `VEVENT` texts, so the same UIDs and `SEQUENCE`s, and a `VTIMEZONE` per
 //! zone it uses) with its own strong ETag, kept in a bounded [`cache`].
 //!
+//! An event's [`schedule`] for conference apps is made the same way.
+//!
 //! A personal calendar is live: it is made from the current snapshot, so a
 //! chosen talk that moves, changes or is cancelled reaches the subscriber
 //! as any other change does.
 
 pub mod cache;
 pub mod query;
+pub mod schedule;
 mod select;
 
 use std::sync::Arc;
@@ -76,5 +79,27 @@ pub fn calendar(snapshot: &Snapshot, output: Output<'_>, query: &Query) -> Optio
     Some(Made {
         asset: Arc::new(asset),
         unknown: chosen.unknown,
+    })
+}
+
+/// The schedule at `output` (`events/<slug>/schedule.xml` or `.json`);
+/// `None` when the event does not exist or has no talks.
+pub fn schedule(snapshot: &Snapshot, output: Output<'_>) -> Option<Made> {
+    let Output::Schedule { event, json } = output else {
+        return None;
+    };
+    let ev = snapshot.events.get(event)?;
+    let calendar = ev.calendar.as_ref()?;
+    let (xml, json_text) = schedule::schedules(ev, &snapshot.config);
+    let asset = Asset::new(
+        output,
+        bytes::Bytes::from(if json { json_text } else { xml }),
+    );
+    if let Some(t) = calendar.published() {
+        asset.set_published(t);
+    }
+    Some(Made {
+        asset: Arc::new(asset),
+        unknown: 0,
     })
 }

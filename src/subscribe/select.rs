@@ -118,7 +118,8 @@ fn chooses(query: &Query, f: &Facets, v: &IcsEvent) -> bool {
     if !query.speakers.is_empty()
         && !f
             .speakers()
-            .any(|name| query.speakers.iter().any(|s| contains_words(name, s)))
+            .map(fold)
+            .any(|name| query.speakers.iter().any(|s| contains_words(&name, s)))
     {
         return false;
     }

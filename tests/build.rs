@@ -247,7 +247,17 @@ fn every_file_passes_the_validators() {
         let out = tmp.path().join(name);
         build(&posts, &out);
         let ics = outputs(&out, &["ics"]);
-        let feeds = outputs(&out, &["xml"]);
+        let (schedules, feeds): (Vec<PathBuf>, Vec<PathBuf>) = outputs(&out, &["xml", "json"])
+            .into_iter()
+            .filter(|f| !f.starts_with(out.join(".almanac")))
+            .partition(|f| {
+                f.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("schedule."))
+            });
+        let feeds: Vec<PathBuf> = feeds
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "xml"))
+            .collect();
         // The site's feeds, and those of each tag and category.
         assert!(
             ics.len() > 5 && feeds.contains(&out.join("rss.xml")) && feeds.len().is_multiple_of(2),
@@ -255,8 +265,22 @@ fn every_file_passes_the_validators() {
             ics.len(),
             feeds.len()
         );
+        assert_eq!(
+            schedules.len(),
+            2 * fs::read_dir(out.join("events"))
+                .unwrap()
+                .filter(|e| e
+                    .as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "ics"))
+                .count(),
+            "{name}: an XML and a JSON schedule per event"
+        );
         let mut failures = validate_all("validate-ics", &ics);
         failures.extend(validate_all("validate-feed", &feeds));
+        failures.extend(validate_all("validate-schedule", &schedules));
         assert!(
             failures.is_empty(),
             "{name}: {} invalid files:\n{}",

@@ -378,7 +378,9 @@ fn complete(path: &str, body: &[u8]) -> bool {
         }
         Some("xml") => {
             t.starts_with("<?xml")
-                && (t.trim_end().ends_with("</rss>") || t.trim_end().ends_with("</feed>"))
+                && ["</rss>", "</feed>", "</schedule>"]
+                    .iter()
+                    .any(|end| t.trim_end().ends_with(end))
         }
         Some("json") => serde_json::from_slice::<serde_json::Value>(body).is_ok(),
         _ => t.trim_end().ends_with("</html>"),

@@ -166,6 +166,17 @@ async fn pick_talks_in_a_real_browser() {
         .find_all(Locator::Css("li.talk:not([hidden]) input[type=checkbox]"))
         .await
         .unwrap();
+    // Each tick box is named, for screen readers, by the talk's time and title.
+    let names = boxes[0].attr("aria-labelledby").await.unwrap().unwrap();
+    let mut name = String::new();
+    for id in names.split(' ') {
+        name.push_str(&c.find(Locator::Id(id)).await.unwrap().text().await.unwrap());
+        name.push(' ');
+    }
+    assert!(
+        name.starts_with("09:00–09:10 MST Cilium + eBPF Day | Welcome"),
+        "{name}"
+    );
     boxes[0].send_keys(" ").await.unwrap();
     boxes[2].click().await.unwrap();
     let ids: Vec<String> = vec![

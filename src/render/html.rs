@@ -307,7 +307,7 @@ fn talk_item(o: &mut String, t: &Talk, event: &str) {
     esc(o, &fold(&t.title));
     let _ = write!(
         o,
-        "\"><input type=\"checkbox\" name=\"talks\" value=\"{id}\" form=\"mine\" id=\"t-{id}\"><label for=\"t-{id}\" class=\"when\"><time datetime=\"{}\" data-end=\"{}\">{}–{} {}</time></label> <a href=\"",
+        "\"><input type=\"checkbox\" name=\"talks\" value=\"{id}\" form=\"mine\" id=\"t-{id}\" aria-labelledby=\"w-{id} n-{id}\"><label for=\"t-{id}\" id=\"w-{id}\" class=\"when\"><time datetime=\"{}\" data-end=\"{}\">{}–{} {}</time></label> <a id=\"n-{id}\" href=\"",
         t.when.start.format("%Y-%m-%dT%H:%M:%SZ"),
         t.when.end.format("%Y-%m-%dT%H:%M:%SZ"),
         t.when.start_local.format("%H:%M"),

@@ -19,7 +19,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::output::Output;
 use crate::site::{Asset, EventAssets, Snapshot};
-use crate::subscribe::schedule;
+use crate::snapshot::track_slugs;
+use crate::subscribe::{self, schedule};
 
 pub use crate::state::{STATE_DIR, write_atomic};
 use crate::state::{io, tmp_path};
@@ -178,6 +179,34 @@ impl<'a> Batch<'a> {
         Ok(())
     }
 
+    /// Stages the calendars of these tracks (made here, not kept: see
+    /// [`crate::subscribe`]), and removes those of tracks no talk has now.
+    fn stage_tracks(
+        &mut self,
+        out: &Path,
+        snapshot: &Snapshot,
+        slugs: &BTreeSet<String>,
+    ) -> Result<(), Error> {
+        for slug in slugs {
+            let output = Output::Track(slug);
+            let rel = output.path();
+            match subscribe::calendar(snapshot, output, &subscribe::Query::default()) {
+                Some(made) => {
+                    self.stage(out, rel.clone(), &made.asset.to_bytes())?;
+                    match &made.asset.gzip {
+                        Some(g) => _ = self.stage(out, format!("{rel}.gz"), g)?,
+                        None => {
+                            self.report.removed +=
+                                remove_if_present(&out.join(format!("{rel}.gz")))?;
+                        }
+                    }
+                }
+                None => self.report.removed += remove_file_and_gz(&out.join(rel))?,
+            }
+        }
+        Ok(())
+    }
+
     /// Stages an event's calendar, its talks' calendars and its schedules.
     fn stage_event(
         &mut self,
@@ -239,7 +268,9 @@ pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
         )
         .collect();
     let mut batch = Batch::default();
-    let mut failure = None;
+    let mut failure = batch
+        .stage_tracks(out, snapshot, &snapshot.track_slugs())
+        .err();
     for (rel, asset) in &snapshot.shared {
         if let Err(e) = batch.stage_asset(out, rel.clone(), asset, None) {
             failure = Some(e);
@@ -293,6 +324,22 @@ fn stage_changes<'a>(
             batch.stage_asset(out, rel.clone(), asset, was.map(|a| &**a))?;
         }
     }
+    // The tracks of the events that changed, before and after.
+    let changed = new.events.iter().filter_map(|(slug, ev)| {
+        let before = old.events.get(slug);
+        (!before.is_some_and(|b| Arc::ptr_eq(b, ev))).then_some((ev, before))
+    });
+    let gone = old
+        .events
+        .iter()
+        .filter(|(slug, _)| !new.events.contains_key(*slug))
+        .map(|(_, ev)| &**ev);
+    let tracks = track_slugs(
+        changed
+            .flat_map(|(ev, before)| std::iter::once(&**ev).chain(before.map(|b| &**b)))
+            .chain(gone),
+    );
+    batch.stage_tracks(out, new, &tracks)?;
     for (slug, ev) in &new.events {
         let before = old.events.get(slug);
         if before.is_some_and(|b| Arc::ptr_eq(b, ev)) {
@@ -391,13 +438,16 @@ pub fn gz_path(path: &Path) -> PathBuf {
 /// Removes every file under `out` that `snapshot` does not serve (a `.gz`
 /// sibling counts when its asset is compressed), and folders left empty.
 fn remove_stale(out: &Path, snapshot: &Snapshot) -> Result<usize, Error> {
+    let tracks = snapshot.track_slugs();
+    let is_track = |rel: &str| matches!(Output::parse(rel), Some(Output::Track(slug)) if tracks.contains(slug));
     let expected = |path: &Path| -> bool {
         let Some(rel) = path.strip_prefix(out).ok().and_then(Path::to_str) else {
             return false;
         };
+        // A track's calendar may have a `.gz`: stage_tracks removes a stale one.
         match rel.strip_suffix(".gz") {
-            Some(plain) => snapshot.get(plain).is_some_and(|a| a.gzip.is_some()),
-            None => snapshot.get(rel).is_some() || snapshot.has_schedule(rel),
+            Some(plain) => snapshot.get(plain).is_some_and(|a| a.gzip.is_some()) || is_track(plain),
+            None => snapshot.get(rel).is_some() || snapshot.has_schedule(rel) || is_track(rel),
         }
     };
     let mut removed = 0;

@@ -79,6 +79,12 @@ impl Snapshot {
         }
     }
 
+    /// The slug of every track some talk has (a scan of every talk: for
+    /// writing all of `out/`, not for serving).
+    pub fn track_slugs(&self) -> std::collections::BTreeSet<String> {
+        track_slugs(self.events.values().map(|e| &**e))
+    }
+
     /// A snapshot that serves what the last run published (see [`crate::warm`]).
     pub fn warm(index: Index) -> Snapshot {
         Snapshot {
@@ -139,4 +145,16 @@ impl Snapshot {
     pub fn errors(&self) -> usize {
         self.problems.errors
     }
+}
+
+/// The slugs of the tracks of `events`' talks.
+pub fn track_slugs<'a>(
+    events: impl Iterator<Item = &'a EventAssets>,
+) -> std::collections::BTreeSet<String> {
+    events
+        .flat_map(|e| e.facets.iter())
+        .filter_map(|f| f.track.as_deref())
+        .map(|t| t.slug.to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }

@@ -345,6 +345,24 @@ fn a_personal_calendar_follows_edits_and_removals() {
         kept.raw,
         "the untouched talk is unchanged"
     );
+    // The track's calendar in out/ follows the edit too, as served.
+    let track_file = d.out().join("tracks/cilium-ebpf-day-2024.ics");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !fs::read_to_string(&track_file)
+        .unwrap_or_default()
+        .replace("\r\n ", "")
+        .contains(r"Pitfalls\, Lessons and a Demo")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tracks/ in out/ follows edits"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        fs::read(&track_file).unwrap(),
+        d.get("/tracks/cilium-ebpf-day-2024.ics").body
+    );
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("my.ics");
     fs::write(&f, &after.body).unwrap();

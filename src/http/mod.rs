@@ -272,7 +272,8 @@ fn respond<B>(req: &Request<B>, shared: &Shared) -> Resp {
         None => Query::default(),
     };
     let (asset, unknown) = match output {
-        Some(o) if query.chooses() => {
+        // A track's calendar is made on request, filtered or not.
+        Some(o) if query.chooses() || matches!(o, Output::Track(_)) => {
             let key = format!("{path}?{}", query.canonical());
             match on_request(&key, &snapshot, shared, || {
                 subscribe::calendar(&snapshot, o, &query)

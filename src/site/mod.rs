@@ -12,7 +12,6 @@
 //! - [`slugs`]: which slug each post publishes under;
 //! - [`render`]: the history observed, then each changed event's calendars;
 //! - [`shared`]: the all-talks calendar, the feeds and the page;
-//! - [`tracks`]: a calendar per track, across events;
 //! - [`terms`]: feeds per tag and per category;
 //! - [`problems`]: every file's problems, and which are new.
 
@@ -24,7 +23,6 @@ mod slugs;
 mod terms;
 #[cfg(test)]
 mod tests;
-mod tracks;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -117,8 +115,6 @@ pub struct Site {
     ghosts: BTreeMap<String, Arc<EventAssets>>,
     /// Hash of the inputs each shared output was last rendered from.
     shared_keys: HashMap<Output<'static>, [u8; 32]>,
-    /// Hash of the talks each track's calendar was last rendered from, by slug.
-    track_keys: tracks::TrackKeys,
     /// Hash of the posts each tag's and category's feeds were last made from.
     term_keys: terms::TermKeys,
     /// `None` when a change may have moved a slug.
@@ -151,7 +147,6 @@ impl Site {
             removed_slugs: BTreeSet::new(),
             ghosts: BTreeMap::new(),
             shared_keys: HashMap::new(),
-            track_keys: HashMap::new(),
             term_keys: HashMap::new(),
             slugs: None,
             pending: BTreeSet::new(),
@@ -221,14 +216,10 @@ impl Site {
             .collect();
         let (mut shared, keys) = self.shared_outputs(previous, &links);
         lap.step("rendered shared outputs");
-        let (tracks, track_keys) = self.track_calendars(&renderings, previous);
-        shared.extend(tracks);
-        lap.step("rendered track calendars");
         let (feeds, term_keys) = self.term_feeds(&terms, previous);
         shared.extend(feeds);
         lap.step("rendered tag and category feeds");
         self.shared_keys.extend(keys);
-        self.track_keys = track_keys;
         self.term_keys = term_keys;
         let events = self.events_index(previous);
         let chosen = self.chosen();

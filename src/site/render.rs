@@ -13,10 +13,11 @@ use rayon::prelude::*;
 use super::{Asset, EventAssets, Site};
 use crate::diag::{self, Diagnostic};
 use crate::event::Event;
-use crate::facets::{Facets, TalkId};
+use crate::facets::{Facets, TalkId, Track};
 use crate::history::{History, Record};
 use crate::output::Output;
 use crate::post::Post;
+use crate::post::slugify;
 use crate::render::feed::{self, FeedItem};
 use crate::render::ics::{self, CalendarMeta, IcsEvent, Revision};
 use crate::talk::Talk;
@@ -62,15 +63,15 @@ fn revisions(
 }
 
 /// What each talk can be chosen by; the talks of an event that share a
-/// track share its text.
+/// track share its names.
 fn talk_facets(talks: &[Talk]) -> impl Iterator<Item = Facets> + '_ {
-    let mut tracks: HashMap<&str, Arc<str>> = HashMap::new();
+    let mut tracks: HashMap<&str, Arc<Track>> = HashMap::new();
     talks.iter().map(move |t| Facets {
         id: TalkId::of(&t.uid),
         track: t.track.as_deref().map(|name| {
             tracks
                 .entry(name)
-                .or_insert_with(|| Arc::from(name))
+                .or_insert_with(|| Arc::new(Track::new(name, slugify(name))))
                 .clone()
         }),
         speakers: t

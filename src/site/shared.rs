@@ -182,7 +182,7 @@ impl Site {
         // The tracks of the events shown, for the page's filter.
         let tracks: Vec<&str> = shown
             .iter()
-            .flat_map(|(_, _, r)| r.assets.facets.iter().filter_map(|f| f.track.as_deref()))
+            .flat_map(|(_, _, r)| r.assets.facets.iter().filter_map(|f| f.track_name()))
             .collect::<std::collections::BTreeSet<&str>>()
             .into_iter()
             .collect();

@@ -5,7 +5,10 @@
 //! `VEVENT` texts, so the same UIDs and `SEQUENCE`s, and a `VTIMEZONE` per
 //! zone it uses) with its own strong ETag, kept in a bounded [`cache`].
 //!
-//! An event's [`schedule`] for conference apps is made the same way.
+//! A track's calendar (`tracks/<slug>.ics`) and an event's [`schedule`]
+//! for conference apps are made the same way (and written to `out/` by
+//! `publish`): a site's tracks and schedules would otherwise add a tenth to
+//! what it holds in memory.
 //!
 //! A personal calendar is live: it is made from the current snapshot, so a
 //! chosen talk that moves, changes or is cancelled reaches the subscriber
@@ -37,6 +40,10 @@ pub fn calendar(snapshot: &Snapshot, output: Output<'_>, query: &Query) -> Optio
         _ => return None,
     };
     let chosen = select::choose(snapshot, scope, query)?;
+    // A track no talk has (any more) has no calendar.
+    if matches!(output, Output::Track(_)) && chosen.track_name.is_none() {
+        return None;
+    }
     let c = &snapshot.config;
     let canonical = query.canonical();
     let source = match canonical.as_str() {
@@ -59,8 +66,17 @@ pub fn calendar(snapshot: &Snapshot, output: Output<'_>, query: &Query) -> Optio
         )),
         _ => of(&c.title),
     };
+    let description = match output {
+        Output::Track(_) if !query.filters() => {
+            format!(
+                "The talks of the track \"{}\"",
+                chosen.track_name.as_deref().unwrap_or_default()
+            )
+        }
+        _ => format!("{name}: talks chosen from {}", c.title),
+    };
     let meta = CalendarMeta {
-        description: format!("{name}: talks chosen from {}", c.title),
+        description,
         name,
         source,
         refresh: c.refresh_interval,

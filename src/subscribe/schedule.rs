@@ -66,7 +66,7 @@ fn slots(ev: &EventAssets) -> Vec<Slot> {
             let speakers: Vec<String> = f.speakers().map(str::to_string).collect();
             let url = uri(&text("URL"));
             let description = text("DESCRIPTION");
-            let track = f.track.as_deref().map(str::to_string);
+            let track = f.track_name().map(str::to_string);
             let location = Some(text("LOCATION")).filter(|l| !l.is_empty());
             Some(Slot {
                 id: f.id,

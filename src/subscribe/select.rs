@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 
 use crate::facets::{Facets, TalkId, fold};
-use crate::post::slugify;
 use crate::render::ics::{IcsEvent, fold::unfold};
 use crate::snapshot::{EventAssets, Snapshot};
 
@@ -52,7 +51,7 @@ pub fn choose<'a>(snapshot: &'a Snapshot, scope: Scope<'_>, query: &Query) -> Op
         _ => None,
     };
     let mut found: BTreeSet<TalkId> = BTreeSet::new();
-    let mut track_name = None;
+    let mut track_name: Option<String> = None;
     let mut newest_first = Vec::new();
     let mut published = 0;
     for ev in &events {
@@ -70,8 +69,13 @@ pub fn choose<'a>(snapshot: &'a Snapshot, scope: Scope<'_>, query: &Query) -> Op
                 continue;
             }
             if let Scope::Track(slug) = scope {
-                match f.track.as_deref().filter(|t| slugify(t) == slug) {
-                    Some(t) => _ = track_name.get_or_insert_with(|| t.to_string()),
+                match f.track.as_deref().filter(|t| &*t.slug == slug) {
+                    // The least of its spellings: the same whatever order
+                    // the events are visited in.
+                    Some(t) => match &mut track_name {
+                        Some(n) if **n <= *t.name => {}
+                        n => *n = Some(t.name.to_string()),
+                    },
                     None => continue,
                 }
             }
@@ -110,8 +114,11 @@ fn chooses(query: &Query, f: &Facets, v: &IcsEvent) -> bool {
         let Some(track) = f.track.as_deref() else {
             return false;
         };
-        let (folded, slug) = (fold(track), slugify(track));
-        if !query.tracks.iter().any(|t| *t == folded || *t == slug) {
+        if !query
+            .tracks
+            .iter()
+            .any(|t| *t == *track.folded || *t == *track.slug)
+        {
             return false;
         }
     }

@@ -102,6 +102,8 @@ pub struct Shared {
     pub metrics: Metrics,
     /// Filtered and personal calendars made on request (bounded).
     pub subscriptions: subscribe::Cache,
+    /// One thing made on request at a time (see [`respond_async`]).
+    making: Semaphore,
     /// Used for assets not yet published (output folder unwritable).
     pub started: i64,
 }
@@ -113,6 +115,7 @@ impl Shared {
             health: ArcSwap::from_pointee(Health::default()),
             metrics: Metrics::default(),
             subscriptions: subscribe::Cache::default(),
+            making: Semaphore::new(1),
             started: chrono::Utc::now().timestamp(),
         }
     }
@@ -157,7 +160,7 @@ pub async fn serve(
             TokioIo::new(stream),
             service_fn(move |req| {
                 let shared = shared.clone();
-                async move { Ok::<_, Infallible>(handle(&req, &shared)) }
+                async move { Ok::<_, Infallible>(respond_async(req, shared).await) }
             }),
         );
         let conn = graceful.watch(conn);
@@ -234,6 +237,37 @@ impl hyper::body::Body for Body {
             Body::Parts(asset, at) => asset.parts().iter().skip(*at).map(Bytes::len).sum(),
         };
         SizeHint::with_exact(left as u64)
+    }
+}
+
+/// A request for something made on request (a filtered, personal or track
+/// calendar, a schedule) is answered off the runtime's workers, one at a
+/// time: a search of 200,000 talks' text takes seconds, and a flood of
+/// them must queue behind each other, not stall the lookups every other
+/// subscriber is waiting for.
+async fn respond_async<B: Send + 'static>(req: Request<B>, shared: Arc<Shared>) -> Resp {
+    if !made_on_request(&req) {
+        return handle(&req, &shared);
+    }
+    let making = shared.clone();
+    let Ok(_one_at_a_time) = making.making.acquire().await else {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n");
+    };
+    tokio::task::spawn_blocking(move || handle(&req, &shared))
+        .await
+        .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n"))
+}
+
+/// Whether answering may mean making a calendar or schedule (see
+/// [`respond_async`]).
+fn made_on_request<B>(req: &Request<B>) -> bool {
+    match Output::parse(req.uri().path()) {
+        Some(Output::Track(_) | Output::Schedule { .. } | Output::Mine) => true,
+        Some(o) if o.is_calendar() => req.uri().query().is_some_and(|q| {
+            q.split('&')
+                .any(|p| !p.is_empty() && !p.starts_with("alarm="))
+        }),
+        _ => false,
     }
 }
 

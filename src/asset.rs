@@ -161,12 +161,22 @@ impl Asset {
     }
 }
 
+/// Outputs larger than this (the page of a big site) are compressed fast.
+const GZIP_FAST_ABOVE: usize = 1 << 20;
+
 /// Deterministic gzip (RFC 1952; no file name, no timestamp in the header).
 pub fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
     // Magic, deflate, no flags, mtime 0, no extra flags, OS unknown.
     out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
-    deflate::append(bytes, deflate::Level::Default, &mut out).ok()?;
+    // The page of a big site (a few MB) is made again on every edit of an
+    // event it lists: compressed fast, it costs 14 ms instead of 35 on the
+    // way to being served, for a fifth more bytes.
+    let level = match bytes.len() {
+        0..=GZIP_FAST_ABOVE => deflate::Level::Default,
+        _ => deflate::Level::Fast,
+    };
+    deflate::append(bytes, level, &mut out).ok()?;
     let mut crc = flate2::Crc::new();
     crc.update(bytes);
     out.extend_from_slice(&crc.sum().to_le_bytes());

@@ -187,22 +187,14 @@ impl<'a> Batch<'a> {
         snapshot: &Snapshot,
         slugs: &BTreeSet<String>,
     ) -> Result<(), Error> {
-        for slug in slugs {
-            let output = Output::Track(slug);
-            let rel = output.path();
-            match subscribe::calendar(snapshot, output, &subscribe::Query::default()) {
-                Some(made) => {
-                    self.stage(out, rel.clone(), &made.asset.to_bytes())?;
-                    match &made.asset.gzip {
-                        Some(g) => _ = self.stage(out, format!("{rel}.gz"), g)?,
-                        None => {
-                            self.report.removed +=
-                                remove_if_present(&out.join(format!("{rel}.gz")))?;
-                        }
-                    }
-                }
-                None => self.report.removed += remove_file_and_gz(&out.join(rel))?,
-            }
+        // No `.gz`: compressing every changed track's calendar on each edit
+        // would compete with the rebuild for the cores.
+        let made = subscribe::track_calendars(snapshot, Some(slugs));
+        for (slug, bytes) in &made {
+            self.stage(out, Output::Track(slug).path(), bytes)?;
+        }
+        for slug in slugs.iter().filter(|s| !made.iter().any(|(m, _)| m == *s)) {
+            self.report.removed += remove_file_and_gz(&out.join(Output::Track(slug).path()))?;
         }
         Ok(())
     }
@@ -268,9 +260,13 @@ pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
         )
         .collect();
     let mut batch = Batch::default();
-    let mut failure = batch
-        .stage_tracks(out, snapshot, &snapshot.track_slugs())
-        .err();
+    let mut failure = None;
+    for (slug, bytes) in subscribe::track_calendars(snapshot, None) {
+        if let Err(e) = batch.stage(out, Output::Track(&slug).path(), &bytes) {
+            failure = Some(e);
+            break;
+        }
+    }
     for (rel, asset) in &snapshot.shared {
         if let Err(e) = batch.stage_asset(out, rel.clone(), asset, None) {
             failure = Some(e);
@@ -444,9 +440,8 @@ fn remove_stale(out: &Path, snapshot: &Snapshot) -> Result<usize, Error> {
         let Some(rel) = path.strip_prefix(out).ok().and_then(Path::to_str) else {
             return false;
         };
-        // A track's calendar may have a `.gz`: stage_tracks removes a stale one.
         match rel.strip_suffix(".gz") {
-            Some(plain) => snapshot.get(plain).is_some_and(|a| a.gzip.is_some()) || is_track(plain),
+            Some(plain) => snapshot.get(plain).is_some_and(|a| a.gzip.is_some()),
             None => snapshot.get(rel).is_some() || snapshot.has_schedule(rel) || is_track(rel),
         }
     };

@@ -128,7 +128,8 @@ impl Snapshot {
         self.warm.is_some()
     }
 
-    /// How many files the snapshot publishes, `.gz` siblings included.
+    /// How many files the snapshot publishes, `.gz` siblings included (and
+    /// the track calendars and schedules made when `out/` is written).
     pub fn file_count(&self) -> usize {
         let with_gz = |a: &Asset| 1 + usize::from(a.gzip.is_some());
         self.shared.values().map(|a| with_gz(a)).sum::<usize>()
@@ -136,10 +137,11 @@ impl Snapshot {
                 .events
                 .values()
                 .map(|e| {
-                    e.calendar.as_deref().map_or(0, with_gz)
+                    e.calendar.as_deref().map_or(0, |c| with_gz(c) + 2)
                         + e.talks.values().map(|a| with_gz(a)).sum::<usize>()
                 })
                 .sum::<usize>()
+            + self.track_slugs().len()
     }
 
     pub fn errors(&self) -> usize {

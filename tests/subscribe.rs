@@ -237,7 +237,11 @@ fn filters_choose_exactly_the_matching_talks() {
         uids(&vevents(&track_file.text(), "")),
         uids(live.iter().copied().filter(|v| track(v, kubecon)))
     );
-    assert!(d.out().join("tracks/kubecon-cloudnativecon.ics").is_file());
+    // Written to out/ (all of them in one pass at the first build) as served.
+    assert_eq!(
+        fs::read(d.out().join("tracks/kubecon-cloudnativecon.ics")).unwrap(),
+        track_file.body
+    );
     let f = dir.path().join("track.ics");
     fs::write(&f, &track_file.body).unwrap();
     files.push(f);

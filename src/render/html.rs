@@ -303,8 +303,6 @@ fn talk_item(o: &mut String, t: &Talk, event: &str) {
     esc(o, t.track.as_deref().unwrap_or_default());
     o.push_str("\" data-speakers=\"");
     esc(o, &speakers.join("|"));
-    o.push_str("\" data-title=\"");
-    esc(o, &fold(&t.title));
     let _ = write!(
         o,
         "\"><input type=\"checkbox\" name=\"talks\" value=\"{id}\" form=\"mine\" id=\"t-{id}\" aria-labelledby=\"w-{id} n-{id}\"><label for=\"t-{id}\" id=\"w-{id}\" class=\"when\"><time datetime=\"{}\" data-end=\"{}\">{}–{} {}</time></label> <a id=\"n-{id}\" href=\"",
@@ -345,15 +343,17 @@ fn enc(s: &str) -> String {
     utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
 }
 
-/// Google Calendar's "add event" link (times in UTC).
+/// Google Calendar's "add event" link (times in UTC). Title, times and
+/// place only: the page lists a hundred events of twenty talks, and a
+/// description with the talk's link would make it a third bigger (and
+/// slower to make on every edit).
 fn add_to_google(t: &Talk) -> String {
     let at = |d: chrono::DateTime<chrono::Utc>| d.format("%Y%m%dT%H%M%SZ").to_string();
     let mut url = format!(
-        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&details={}",
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}",
         enc(&t.title),
         at(t.when.start),
         at(t.when.end),
-        enc(&t.url)
     );
     if let Some(loc) = &t.location {
         url.push_str(&format!("&location={}", enc(loc)));
@@ -365,11 +365,10 @@ fn add_to_google(t: &Talk) -> String {
 fn add_to_outlook(t: &Talk) -> String {
     let at = |d: chrono::DateTime<chrono::Utc>| d.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut url = format!(
-        "https://outlook.live.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent&subject={}&startdt={}&enddt={}&body={}",
+        "https://outlook.live.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent&subject={}&startdt={}&enddt={}",
         enc(&t.title),
         enc(&at(t.when.start)),
         enc(&at(t.when.end)),
-        enc(&t.url)
     );
     if let Some(loc) = &t.location {
         url.push_str(&format!("&location={}", enc(loc)));

@@ -39,7 +39,7 @@
       const ok =
         (!track || fold(li.dataset.track) === track) &&
         (!speaker || speakers.some((s) => hasWords(s, speaker))) &&
-        (!text || (li.dataset.title + " " + speakers.join(" ")).includes(text));
+        (!text || (fold(li.querySelector("a[id^=n-]").textContent) + " " + speakers.join(" ")).includes(text));
       li.hidden = !ok;
       if (ok) shown++;
     }

@@ -212,7 +212,7 @@ impl Site {
         let terms = terms::terms(&renderings);
         let links: Vec<TermLink<'_>> = terms
             .iter()
-            .map(|((taxonomy, slug), t)| (*taxonomy, t.name, slug.as_str()))
+            .map(|((taxonomy, slug), t)| (*taxonomy, t.name, *slug))
             .collect();
         let (mut shared, keys) = self.shared_outputs(previous, &links);
         lap.step("rendered shared outputs");

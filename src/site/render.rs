@@ -118,6 +118,8 @@ pub(super) struct Rendered {
     pub(super) talks: usize,
     /// The post's feed item without its content.
     pub(super) item: FeedItem,
+    /// Its tags and categories, slugged once (see `terms`).
+    pub(super) terms: Box<[(crate::output::Taxonomy, Box<str>, Box<str>)]>,
     /// Unique to this rendering (never reused in the process): stands for
     /// its content in the keys of the shared outputs.
     pub(super) generation: u64,
@@ -227,6 +229,7 @@ impl Site {
             slug,
             first: event.talks.iter().map(|t| t.when.start).min(),
             talks: event.talks.len(),
+            terms: super::terms::slugged(&item),
             item,
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             content_html: std::sync::OnceLock::new(),

@@ -24,29 +24,45 @@ pub(super) struct Term<'a> {
     posts: Vec<&'a Rendered>,
 }
 
-/// Every tag and category of `renderings`, by taxonomy and slug.
-pub(super) fn terms<'a>(renderings: &[&'a Rendered]) -> BTreeMap<(Taxonomy, String), Term<'a>> {
-    let mut out: BTreeMap<(Taxonomy, String), Term<'a>> = BTreeMap::new();
+/// Every tag and category of `renderings`, by taxonomy and slug (each
+/// rendering's were slugged when it was rendered: a rebuild allocates
+/// nothing per post here).
+pub(super) fn terms<'a>(renderings: &[&'a Rendered]) -> BTreeMap<(Taxonomy, &'a str), Term<'a>> {
+    let mut out: BTreeMap<(Taxonomy, &'a str), Term<'a>> = BTreeMap::new();
     for r in renderings {
-        for taxonomy in Taxonomy::ALL {
-            for name in r.item.terms(taxonomy) {
-                let slug = slugify(name);
-                if slug.is_empty() {
-                    continue;
-                }
-                let t = out.entry((taxonomy, slug)).or_insert(Term {
-                    name,
-                    posts: Vec::new(),
-                });
-                t.name = t.name.min(name.as_str());
-                // A post that names a tag twice is in its feed once.
-                if !t.posts.last().is_some_and(|p| std::ptr::eq(*p, *r)) {
-                    t.posts.push(r);
-                }
+        for (taxonomy, slug, name) in r.terms.iter() {
+            let t = out.entry((*taxonomy, &**slug)).or_insert(Term {
+                name,
+                posts: Vec::new(),
+            });
+            t.name = t.name.min(&**name);
+            // A post that names a tag twice is in its feed once.
+            if !t.posts.last().is_some_and(|p| std::ptr::eq(*p, *r)) {
+                t.posts.push(r);
             }
         }
     }
     out
+}
+
+/// A post's tags and categories as (taxonomy, slug, name), for [`terms`].
+pub(super) fn slugged(item: &FeedItem) -> Box<[(Taxonomy, Box<str>, Box<str>)]> {
+    Taxonomy::ALL
+        .into_iter()
+        .flat_map(|taxonomy| {
+            item.terms(taxonomy)
+                .iter()
+                .map(move |name| (taxonomy, name))
+        })
+        .map(|(taxonomy, name)| {
+            (
+                taxonomy,
+                slugify(name).into_boxed_str(),
+                name.as_str().into(),
+            )
+        })
+        .filter(|(_, slug, _)| !slug.is_empty())
+        .collect()
 }
 
 /// The key each term's feeds were made from.
@@ -57,7 +73,7 @@ impl Site {
     /// posts they show did not change; with the keys they were made from.
     pub(super) fn term_feeds(
         &self,
-        terms: &BTreeMap<(Taxonomy, String), Term<'_>>,
+        terms: &BTreeMap<(Taxonomy, &str), Term<'_>>,
         previous: Option<&Snapshot>,
     ) -> (Vec<(String, Arc<Asset>)>, TermKeys) {
         let c = &self.config;
@@ -79,7 +95,7 @@ impl Site {
                     feed,
                 };
                 let kept: Option<Vec<(String, Arc<Asset>)>> =
-                    (self.term_keys.get(&(*taxonomy, slug.clone())) == Some(&key))
+                    (self.term_keys.get(&(*taxonomy, slug.to_string())) == Some(&key))
                         .then(|| {
                             Feed::ALL
                                 .into_iter()
@@ -113,7 +129,7 @@ impl Site {
                         })
                         .collect()
                 });
-                (assets, ((*taxonomy, slug.clone()), key))
+                (assets, ((*taxonomy, slug.to_string()), key))
             })
             .collect();
         let mut all = Vec::new();

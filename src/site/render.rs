@@ -119,7 +119,7 @@ pub(super) struct Rendered {
     /// The post's feed item without its content.
     pub(super) item: FeedItem,
     /// Its tags and categories, slugged once (see `terms`).
-    pub(super) terms: Box<[(crate::output::Taxonomy, Box<str>, Box<str>)]>,
+    pub(super) terms: super::terms::Slugged,
     /// Unique to this rendering (never reused in the process): stands for
     /// its content in the keys of the shared outputs.
     pub(super) generation: u64,

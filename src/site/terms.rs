@@ -45,8 +45,11 @@ pub(super) fn terms<'a>(renderings: &[&'a Rendered]) -> BTreeMap<(Taxonomy, &'a 
     out
 }
 
-/// A post's tags and categories as (taxonomy, slug, name), for [`terms`].
-pub(super) fn slugged(item: &FeedItem) -> Box<[(Taxonomy, Box<str>, Box<str>)]> {
+/// A post's tags and categories as (taxonomy, slug, name).
+pub(super) type Slugged = Box<[(Taxonomy, Box<str>, Box<str>)]>;
+
+/// A post's tags and categories, slugged, for [`terms`].
+pub(super) fn slugged(item: &FeedItem) -> Slugged {
     Taxonomy::ALL
         .into_iter()
         .flat_map(|taxonomy| {

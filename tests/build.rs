@@ -258,13 +258,18 @@ fn every_file_passes_the_validators() {
             .into_iter()
             .filter(|f| f.extension().is_some_and(|e| e == "xml"))
             .collect();
-        // The site's feeds, and those of each tag and category.
+        // The site's feeds, and RSS and Atom of each tag and category.
+        let terms: usize = ["tags", "categories"]
+            .iter()
+            .map(|t| fs::read_dir(out.join(t)).map_or(0, |d| d.count()))
+            .sum();
         assert!(
-            ics.len() > 5 && feeds.contains(&out.join("rss.xml")) && feeds.len().is_multiple_of(2),
-            "{name}: {} calendars, {} feeds",
-            ics.len(),
-            feeds.len()
+            ics.len() > 5 && terms > 0,
+            "{name}: {} calendars",
+            ics.len()
         );
+        assert_eq!(feeds.len(), 2 + 2 * terms, "{name}: {feeds:?}");
+        assert!(feeds.contains(&out.join("rss.xml")) && feeds.contains(&out.join("atom.xml")));
         assert_eq!(
             schedules.len(),
             2 * fs::read_dir(out.join("events"))

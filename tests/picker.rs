@@ -78,6 +78,18 @@ impl Drop for Driver {
     }
 }
 
+/// A property of the element `at` finds (`href` and `action` as the browser
+/// resolved them, or an attribute's value).
+async fn property(c: &Client, at: Locator<'_>, name: &str) -> String {
+    c.find(at)
+        .await
+        .unwrap_or_else(|e| panic!("{at:?}: {e}"))
+        .prop(name)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{at:?} has no {name}"))
+}
+
 fn screenshot(name: &str, png: &[u8]) {
     let dir = repo().join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -148,14 +160,7 @@ async fn pick_talks_in_a_real_browser() {
     );
     assert!(visible.len() > 2);
     // The subscribe links are now the filtered calendar's.
-    let filtered = c
-        .find(Locator::Css("#filtered-links a.webcal"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
+    let filtered = property(&c, Locator::Css("#filtered-links a.webcal"), "href").await;
     assert!(filtered.starts_with("webcal://"), "{filtered}");
     let filtered = d.get(&local(&filtered));
     assert_eq!(filtered.status, 200);
@@ -184,14 +189,7 @@ async fn pick_talks_in_a_real_browser() {
         boxes[2].attr("value").await.unwrap().unwrap(),
     ];
     assert!(boxes[0].is_selected().await.unwrap() && boxes[2].is_selected().await.unwrap());
-    let mine = c
-        .find(Locator::Css("#chosen-links a.webcal"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
+    let mine = property(&c, Locator::Css("#chosen-links a.webcal"), "href").await;
     // The webcal link's https form (here http: the test daemon has no TLS).
     let https_form = mine.replacen("webcal://", "http://", 1);
     let calendar = d.get(&local(&https_form));
@@ -266,14 +264,7 @@ async fn pick_talks_in_a_real_browser() {
     }
     assert!(checked > 50, "{checked} links to almanac checked");
     // The tick boxes submit to /my.ics as talks=A&talks=B.
-    let action = c
-        .find(Locator::Id("mine"))
-        .await
-        .unwrap()
-        .prop("action")
-        .await
-        .unwrap()
-        .unwrap();
+    let action = property(&c, Locator::Id("mine"), "action").await;
     let r = d.get(&format!(
         "{}?talks={}&talks={}",
         local(&action),
@@ -281,14 +272,7 @@ async fn pick_talks_in_a_real_browser() {
         ids[1]
     ));
     assert_eq!(uids(&r.text()), got);
-    let filter = c
-        .find(Locator::Id("filter"))
-        .await
-        .unwrap()
-        .prop("action")
-        .await
-        .unwrap()
-        .unwrap();
+    let filter = property(&c, Locator::Id("filter"), "action").await;
     let r = d.get(&format!(
         "{}?track=Cilium+%2B+eBPF+Day+2024&speaker=&q=",
         local(&filter)

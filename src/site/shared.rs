@@ -77,7 +77,7 @@ pub(super) fn newest_talks<'a>(
     }
     // Newest first (by start, then UID).
     render::first_in_order(all, limit.unwrap_or(usize::MAX), |a, b| {
-        b.start.cmp(&a.start).then_with(|| b.uid.cmp(&a.uid))
+        IcsEvent::newest_first(a, b)
     })
 }
 

@@ -65,41 +65,32 @@ pub fn calendar_bytes(
         return None;
     }
     let c = &snapshot.config;
-    let canonical = query.canonical();
-    let source = match canonical.as_str() {
-        "" => output.url(&c.public_url),
-        q => format!("{}?{q}", output.url(&c.public_url)),
-    };
-    let of = |name: &str| match query.filters() {
-        true => format!("{name} — {}", query.describe()),
-        false => name.to_string(),
-    };
-    let name = match output {
-        Output::Mine => format!("{} — chosen talks", c.title),
-        Output::Event(slug) | Output::Talk { event: slug, .. } => {
-            of(snapshot.events.get(slug).map_or(slug, |e| &*e.title))
-        }
-        Output::Track(slug) => {
-            let track = chosen.track_name.as_deref().unwrap_or(slug);
-            if !query.filters() {
-                let meta = track_meta(snapshot, slug, track);
-                let (bytes, _) = ics::calendar_within(
-                    &meta,
-                    &chosen.newest_first,
-                    &snapshot.zones,
-                    c.all_talks_max_bytes,
-                );
-                return Some((bytes, chosen.published, chosen.unknown));
+    let track = |slug| chosen.track_name.as_deref().unwrap_or(slug);
+    let meta = match output {
+        // The file in `tracks/`, as `publish` writes it.
+        Output::Track(slug) if !query.filters() => track_meta(snapshot, slug, track(slug)),
+        _ => {
+            let of = |name: &str| match query.filters() {
+                true => format!("{name} — {}", query.describe()),
+                false => name.to_string(),
+            };
+            let name = match output {
+                Output::Mine => format!("{} — chosen talks", c.title),
+                Output::Event(slug) | Output::Talk { event: slug, .. } => {
+                    of(snapshot.events.get(slug).map_or(slug, |e| &*e.title))
+                }
+                Output::Track(slug) => of(&format!("{} — {}", c.title, track(slug))),
+                _ => of(&c.title),
+            };
+            CalendarMeta {
+                description: format!("{name}: talks chosen from {}", c.title),
+                name,
+                source: format!("{}?{}", output.url(&c.public_url), query.canonical())
+                    .trim_end_matches('?')
+                    .to_string(),
+                refresh: c.refresh_interval,
             }
-            of(&format!("{} — {track}", c.title))
         }
-        _ => of(&c.title),
-    };
-    let meta = CalendarMeta {
-        description: format!("{name}: talks chosen from {}", c.title),
-        name,
-        source,
-        refresh: c.refresh_interval,
     };
     let (bytes, _) = ics::calendar_within(
         &meta,
@@ -118,11 +109,8 @@ pub fn schedule(snapshot: &Snapshot, output: Output<'_>) -> Option<Made> {
     };
     let ev = snapshot.events.get(event)?;
     let calendar = ev.calendar.as_ref()?;
-    let (xml, json_text) = schedule::schedules(ev, &snapshot.config);
-    let asset = Asset::new(
-        output,
-        bytes::Bytes::from(if json { json_text } else { xml }),
-    );
+    let text = schedule::schedule(ev, &snapshot.config, json);
+    let asset = Asset::new(output, bytes::Bytes::from(text));
     if let Some(t) = calendar.published() {
         asset.set_published(t);
     }
@@ -170,7 +158,7 @@ pub fn track_calendars(
     tracks
         .into_par_iter()
         .map(|(slug, (name, mut talks))| {
-            talks.sort_unstable_by(|a, b| b.start.cmp(&a.start).then_with(|| b.uid.cmp(&a.uid)));
+            talks.sort_unstable_by(|a, b| ics::IcsEvent::newest_first(a, b));
             let meta = track_meta(snapshot, slug, name);
             let c = &snapshot.config;
             let (bytes, _) =

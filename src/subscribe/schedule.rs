@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::config::Config;
 use crate::facets::TalkId;
 use crate::post::slugify;
-use crate::render::ics::fold::unfold;
+use crate::render::ics::fold::{properties as fields, unescape_text as unescape};
 use crate::snapshot::EventAssets;
 
 /// One talk as the schedule shows it.
@@ -43,11 +43,19 @@ struct Slot {
 pub fn schedules(ev: &EventAssets, config: &Config) -> (String, String) {
     let slots = slots(ev);
     let data = Data::new(ev, &slots, config);
-    let json_doc = data.json(&slots, "");
-    let version = hex(&Sha256::digest(json_doc.to_string().as_bytes())[..8]);
-    let json_text =
-        serde_json::to_string_pretty(&data.json(&slots, &version)).unwrap_or_default() + "\n";
-    (data.xml(&slots, &version), json_text)
+    let (json, version) = data.versioned_json(&slots);
+    (data.xml(&slots, &version), json)
+}
+
+/// An event's schedule in one format (`json`, else XML).
+pub fn schedule(ev: &EventAssets, config: &Config, json: bool) -> String {
+    let slots = slots(ev);
+    let data = Data::new(ev, &slots, config);
+    let (text, version) = data.versioned_json(&slots);
+    match json {
+        true => text,
+        false => data.xml(&slots, &version),
+    }
 }
 
 /// The live talks of an event (cancelled ones are not on a schedule), by start.
@@ -154,6 +162,18 @@ impl<'a> Data<'a> {
 
     fn room_guid(&self, room: &str) -> String {
         uuid(&format!("room\n{}\n{room}", self.slug))
+    }
+
+    /// The JSON text and its `version`: a hash of the document without it
+    /// (the XML carries the same version).
+    fn versioned_json(&self, slots: &[Slot]) -> (String, String) {
+        let mut doc = self.json(slots, "");
+        let version = hex(&Sha256::digest(doc.to_string().as_bytes())[..8]);
+        doc["schedule"]["version"] = json!(version);
+        (
+            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
+            version,
+        )
     }
 
     fn json(&self, slots: &[Slot], version: &str) -> serde_json::Value {
@@ -433,22 +453,6 @@ fn is_xsd_slug(slug: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// A `VEVENT`'s properties: name, `TZID` parameter, value (still escaped).
-fn fields(text: &[u8]) -> Vec<(String, Option<String>, String)> {
-    let text = unfold(&String::from_utf8_lossy(text));
-    text.split("\r\n")
-        .filter_map(|line| {
-            let (head, value) = line.split_once(':')?;
-            let mut parts = head.split(';');
-            let name = parts.next()?.to_string();
-            let tzid = parts
-                .find_map(|p| p.strip_prefix("TZID="))
-                .map(str::to_string);
-            Some((name, tzid, value.to_string()))
-        })
-        .collect()
-}
-
 /// A `DTSTART`/`DTEND` as written: local with its zone, or UTC.
 fn when(
     (_, tzid, value): &(String, Option<String>, String),
@@ -462,24 +466,6 @@ fn when(
         }
         _ => Some((naive.and_utc().fixed_offset(), None)),
     }
-}
-
-/// RFC 5545 TEXT unescaped.
-fn unescape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n' | 'N') => out.push('\n'),
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out
 }
 
 /// The abstract inside a description made by `render::ics::description`:

@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 
 use crate::facets::{Facets, TalkId, fold};
-use crate::render::ics::{IcsEvent, fold::unfold};
+use crate::output::Output;
+use crate::render::ics::IcsEvent;
+use crate::render::ics::fold::{properties, unescape_text};
 use crate::snapshot::{EventAssets, Snapshot};
 
 use super::query::Query;
@@ -90,10 +92,10 @@ pub fn choose<'a>(snapshot: &'a Snapshot, scope: Scope<'_>, query: &Query) -> Op
             }
         }
     }
-    if let Some(shared) = snapshot.shared.get("calendar.ics") {
+    if let Some(shared) = snapshot.shared.get(&Output::AllTalks.path()) {
         published = published.max(shared.published().unwrap_or(0));
     }
-    newest_first.sort_unstable_by(|a, b| b.start.cmp(&a.start).then_with(|| b.uid.cmp(&a.uid)));
+    newest_first.sort_unstable_by(|a, b| IcsEvent::newest_first(a, b));
     Some(Chosen {
         newest_first,
         published,
@@ -153,35 +155,14 @@ fn contains_words(text: &str, words: &str) -> bool {
 /// searches them: unfolded, unescaped, folded. Made per search, not kept: a
 /// site's talks would hold their text twice.
 fn searchable(vevent: &[u8]) -> String {
-    let text = unfold(&String::from_utf8_lossy(vevent));
     let mut out = String::new();
-    for line in text.split("\r\n") {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        if matches!(name, "SUMMARY" | "DESCRIPTION") {
-            out.push_str(&unescape(value));
+    for (name, _, value) in properties(vevent) {
+        if matches!(name.as_str(), "SUMMARY" | "DESCRIPTION") {
+            out.push_str(&unescape_text(&value));
             out.push(' ');
         }
     }
     fold(&out)
-}
-
-/// RFC 5545 §3.3.11 TEXT unescaped (a newline becomes a space).
-fn unescape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        match (c, c == '\\') {
-            (_, true) => match chars.next() {
-                Some('n' | 'N') => out.push(' '),
-                Some(other) => out.push(other),
-                None => {}
-            },
-            (c, false) => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -107,6 +107,42 @@ pub fn unfold(text: &str) -> String {
     text.replace("\r\n ", "").replace("\r\n\t", "")
 }
 
+/// The properties of almanac's own component text (a `VEVENT`): name,
+/// `TZID` parameter, value (still escaped), unfolded. Calendars and
+/// schedules made on request read what the calendars say through this.
+pub fn properties(text: &[u8]) -> Vec<(String, Option<String>, String)> {
+    unfold(&String::from_utf8_lossy(text))
+        .split("\r\n")
+        .filter_map(|line| {
+            let (head, value) = line.split_once(':')?;
+            let mut parts = head.split(';');
+            let name = parts.next()?.to_string();
+            let tzid = parts
+                .find_map(|p| p.strip_prefix("TZID="))
+                .map(str::to_string);
+            Some((name, tzid, value.to_string()))
+        })
+        .collect()
+}
+
+/// A TEXT value unescaped: the inverse of [`escape_text`].
+pub fn unescape_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
 /// Re-folds a block of CRLF lines (unfolded first).
 pub fn refold(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 40);

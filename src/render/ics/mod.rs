@@ -46,6 +46,14 @@ pub struct IcsEvent {
     pub start: DateTime<Utc>,
 }
 
+impl IcsEvent {
+    /// The order of calendars that keep the newest talks: by start, newest
+    /// first, then by UID (so it never depends on the order events are read).
+    pub fn newest_first(a: &IcsEvent, b: &IcsEvent) -> std::cmp::Ordering {
+        b.start.cmp(&a.start).then_with(|| b.uid.cmp(&a.uid))
+    }
+}
+
 /// The talk as a folded `VEVENT` block.
 pub fn vevent(talk: &Talk, revision: Revision) -> IcsEvent {
     vevent_described(talk, &description(talk), revision)

@@ -8,19 +8,18 @@
 //! so it reports the same summary without parsing or writing anything.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::diag::Diagnostic;
 use crate::history::History;
 use crate::output::SHARED;
 use crate::site::Site;
-use crate::{Config, Error, post, publish};
+use crate::sources::Sources;
+use crate::{Config, Error, publish};
 
 /// What a build did, for the summary line and for tests.
 #[derive(Debug, Clone)]
@@ -44,11 +43,8 @@ impl Summary {
 /// What the last build was made from (see the module documentation).
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct Manifest<'a> {
-    version: String,
-    config: String,
-    posts_dir: PathBuf,
-    /// Post file → (size, modification time in nanoseconds).
-    inputs: BTreeMap<PathBuf, (u64, u128)>,
+    /// Not flattened: serde's flatten cannot carry the u128 times.
+    sources: Sources,
     posts: usize,
     talks: usize,
     outputs: usize,
@@ -56,52 +52,8 @@ struct Manifest<'a> {
     diagnostics: Cow<'a, [Diagnostic]>,
 }
 
-/// Which almanac made the last build: the version and the executable's size
-/// and modification time, so an upgrade (or a rebuilt binary, whose output
-/// may differ under the same version) renders everything again instead of
-/// trusting the last build. A reinstall of the same binary costs one full
-/// build, nothing worse.
-fn build_id() -> String {
-    let exe = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .ok()
-        .map(|m| {
-            let t = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            format!("{}:{t}", m.len())
-        })
-        .unwrap_or_default();
-    format!("{} {exe}", env!("CARGO_PKG_VERSION"))
-}
-
 fn manifest_path(out: &Path) -> PathBuf {
     out.join(publish::STATE_DIR).join("build.json")
-}
-
-/// Fingerprints of the post files under `posts`, as the next build will see them.
-fn inputs(posts: &Path) -> BTreeMap<PathBuf, (u64, u128)> {
-    post::discover(posts)
-        .0
-        .into_iter()
-        .filter_map(|p| {
-            let m = std::fs::metadata(&p).ok()?;
-            let t = m
-                .modified()
-                .ok()?
-                .duration_since(std::time::UNIX_EPOCH)
-                .ok()?
-                .as_nanos();
-            Some((p, (m.len(), t)))
-        })
-        .collect()
-}
-
-fn config_hash(config: &Config) -> String {
-    let d = Sha256::digest(format!("{config:?}").as_bytes());
-    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads every post under `posts`, renders everything and publishes it to `out`.
@@ -109,9 +61,8 @@ fn config_hash(config: &Config) -> String {
 /// # Errors
 /// Only when the output cannot be written; problems in posts are diagnostics.
 pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error> {
-    let seen = inputs(posts);
-    let config_id = config_hash(config);
-    if let Some(summary) = unchanged(out, posts, &seen, &config_id) {
+    let seen = Sources::now(posts, config);
+    if let Some(summary) = unchanged(out, &seen) {
         return Ok(summary);
     }
     let (history, mut warnings) = History::load(out);
@@ -123,21 +74,22 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     crate::warm::forget(out); // the files change now: no index describes them
     let report = publish::publish(out, &snapshot)?; // → out/
     site.save_history()?; // what subscribers now see, for the next build's SEQUENCE
+    // What the build was made from, unless a post moved while it ran.
+    let stable = Sources::now(posts, config) == seen;
+    let mut diagnostics = snapshot.problems.all();
     // For `serve` to start from these files at once.
-    crate::warm::save(out, snapshot.posts, snapshot.talks, snapshot.assets())?;
+    let origin = crate::warm::Origin {
+        posts: snapshot.posts,
+        talks: snapshot.talks,
+        sources: stable.then_some(&seen),
+        problems: &diagnostics,
+    };
+    crate::warm::save(out, origin, snapshot.assets())?;
     let (posts_n, talks, outputs) = (snapshot.posts, snapshot.talks, snapshot.file_count());
-    let problems = snapshot.problems.clone();
-    // Nothing rendered is needed any more: free it before the summary's
-    // copy of the problems is made.
-    drop((snapshot, site));
-    let mut diagnostics = problems.all();
-    drop(problems);
+    drop((snapshot, site)); // nothing rendered is needed any more
     diagnostics.extend(warnings.into_iter().map(|w| Diagnostic::warning(out, 0, w)));
     let manifest = Manifest {
-        version: build_id(),
-        config: config_id,
-        posts_dir: posts.to_path_buf(),
-        inputs: seen,
+        sources: seen,
         posts: posts_n,
         talks,
         outputs,
@@ -145,7 +97,7 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     };
     // The manifest is an optimisation: a build whose inputs moved while it ran
     // simply runs in full next time.
-    if inputs(posts) == manifest.inputs {
+    if stable {
         let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
         publish::write_atomic(&manifest_path(out), &bytes)?;
     }
@@ -160,19 +112,10 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
 
 /// The last build's summary, if nothing it was made from changed and its
 /// outputs are in place.
-fn unchanged(
-    out: &Path,
-    posts: &Path,
-    seen: &BTreeMap<PathBuf, (u64, u128)>,
-    config: &str,
-) -> Option<Summary> {
+fn unchanged(out: &Path, seen: &Sources) -> Option<Summary> {
     let bytes = std::fs::read(manifest_path(out)).ok()?;
     let m: Manifest = serde_json::from_slice(&bytes).ok()?;
-    let same = m.version == build_id()
-        && m.config == config
-        && m.posts_dir == posts
-        && &m.inputs == seen
-        && SHARED.iter().all(|o| out.join(o.path()).is_file());
+    let same = &m.sources == seen && SHARED.iter().all(|o| out.join(o.path()).is_file());
     // Count what is on disk (cheap next to parsing): a deleted output means a full build.
     let present = same.then(|| count_outputs(out))?;
     (present == m.outputs).then(|| Summary {

@@ -25,6 +25,7 @@ use crate::history::History;
 use crate::http::{self, Health, Limits, Shared};
 use crate::publish;
 use crate::site::{Site, Snapshot};
+use crate::sources::Sources;
 use crate::watch::{Change, PostsWatcher};
 use crate::{Config, Error};
 
@@ -112,12 +113,21 @@ pub async fn run(
     // A warm start serves what the last run published at once (see
     // [`crate::warm`]); the index is removed as soon as it is read, since
     // from now on the files may change under it.
+    let mut current = false;
     let warm = match crate::warm::Index::load(&opts.out) {
         Ok(index) => {
-            tracing::info!(
-                files = index.len(),
-                "warm start: serving the published files while the posts are read"
-            );
+            current = index.is_current(&Sources::now(&posts, &config));
+            if current {
+                tracing::info!(
+                    files = index.len(),
+                    "warm start: nothing changed while stopped; serving the published files, current"
+                );
+            } else {
+                tracing::info!(
+                    files = index.len(),
+                    "warm start: serving the published files while the posts are read"
+                );
+            }
             Some(index)
         }
         Err(why) => {
@@ -138,6 +148,8 @@ pub async fn run(
     let shared = Arc::new(Shared::new(
         warm.map_or_else(Snapshot::default, Snapshot::warm),
     ));
+    // What `out/` holds now: the base of the first publish's diff.
+    let found = shared.snapshot.load_full();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let addr =
         http::local_addr(&listener).map_or_else(|| "the socket".to_string(), |a| a.to_string());
@@ -166,8 +178,10 @@ pub async fn run(
     };
     let mut server = None;
     if shared.snapshot.load().is_warm() {
+        // Current: the posts are still read (to follow later edits), but
+        // nothing they give can differ from what is served.
         shared.health.store(Arc::new(Health {
-            starting: true,
+            starting: !current,
             ..Health::default()
         }));
         server = Some(start_serving());
@@ -187,20 +201,17 @@ pub async fn run(
     if let Some(e) = &posts_error {
         tracing::error!(error = %e, "posts folder unreadable; serving nothing until it appears");
     }
+    // Served from memory at once; written to `out/` in the background
+    // (`/healthz` says `published` once it is), then the history is saved.
     shared.snapshot.store(Arc::new(snapshot));
-    let mut publisher = Publisher::new(&opts.out, &shared);
-    publisher.publish_all().await;
-    save_history(&mut site, publisher.failed.is_none());
-    record_build(
-        &shared,
-        started.elapsed(),
-        posts_error,
-        publisher.failed.clone(),
-    );
+    let mut served_is_read = true;
+    let mut publisher = Publisher::new(&opts.out, &shared, found);
+    record_build(&shared, started.elapsed(), posts_error, None);
     let server = match server {
         Some(s) => s,
         None => start_serving(),
     };
+    publisher.follow();
 
     let watchdog = sd_notify::watchdog_enabled();
     let mut watchdog_tick =
@@ -226,17 +237,19 @@ pub async fn run(
                 let to = shared.clone();
                 // Re-read and rendered off the runtime's workers, then served
                 // from now on; written to `out/` in the background.
-                let (s, posts_error) = tokio::task::spawn_blocking(move || {
+                let s = tokio::task::spawn_blocking(move || {
                     let t = Instant::now();
                     // Each post is guarded where it is read and rendered;
                     // this is for a bug outside them: the site is kept.
                     let r = crate::diag::guarded(|| apply(&mut site, &root, batch))
                         .unwrap_or_else(|m| Err(format!("internal error while applying changes: {m}")));
                     tracing::debug!(took_us = t.elapsed().as_micros() as u64, "posts re-read");
-                    swap(&mut site, &to);
-                    (site, r.err())
+                    let swapped = swap(&mut site, &to);
+                    (site, r.err(), swapped)
                 }).await.map_err(Error::Task)?;
+                let (s, posts_error, swapped) = (s.0, s.1, s.2);
                 site = s;
+                served_is_read = swapped;
                 if let Some(w) = watcher.as_mut().filter(|_| rescan && posts.is_dir()) {
                     w.rewatch();
                 }
@@ -267,13 +280,14 @@ pub async fn run(
                         let root = posts.clone();
                         let (history, undated) = std::mem::replace(&mut site, Site::new(Config::default())).into_state();
                         let to = shared.clone();
-                        let (s, posts_error) = tokio::task::spawn_blocking(move || {
+                        let (s, posts_error, swapped) = tokio::task::spawn_blocking(move || {
                             let mut s = Site::with_state(config, history, undated);
                             let r = s.load_all(&root);
-                            swap(&mut s, &to);
-                            (s, r.err().map(|e| e.to_string()))
+                            let swapped = swap(&mut s, &to);
+                            (s, r.err().map(|e| e.to_string()), swapped)
                         }).await.map_err(Error::Task)?;
                         site = s;
+                        served_is_read = swapped;
                         publisher.publish_all().await;
                         save_history(&mut site, publisher.failed.is_none());
                         record_build(&shared, t0.elapsed(), posts_error, publisher.failed.clone());
@@ -303,9 +317,19 @@ pub async fn run(
     }
     save_history(&mut site, publisher.failed.is_none());
     if publisher.failed.is_none() {
-        // What is on disk, indexed for the next start to serve at once.
+        // What is on disk, indexed for the next start to serve at once, with
+        // what it was made from (unless a failed snapshot left the site
+        // ahead of what is served).
         let snap = &publisher.on_disk;
-        if let Err(e) = crate::warm::save(&opts.out, snap.posts, snap.talks, snap.assets()) {
+        let sources = served_is_read.then(|| site.sources(&posts));
+        let problems = snap.problems.all();
+        let origin = crate::warm::Origin {
+            posts: snap.posts,
+            talks: snap.talks,
+            sources: sources.as_ref(),
+            problems: &problems,
+        };
+        if let Err(e) = crate::warm::save(&opts.out, origin, snap.assets()) {
             tracing::warn!(error = %e, "the next start will be cold");
         }
     }
@@ -349,16 +373,22 @@ struct Publisher {
     running: Option<(Task, Arc<Snapshot>)>,
     /// The last publish's error; the next publish writes everything.
     failed: Option<String>,
+    /// Nothing has been published by this process yet: the first publish
+    /// writes everything too (and removes what `out/` holds besides), but
+    /// is no error to show.
+    first: bool,
 }
 
 impl Publisher {
-    fn new(out: &Path, shared: &Arc<Shared>) -> Publisher {
+    /// A publisher of what `shared` serves to `out`, which holds `on_disk`.
+    fn new(out: &Path, shared: &Arc<Shared>, on_disk: Arc<Snapshot>) -> Publisher {
         Publisher {
             out: out.to_path_buf(),
             shared: shared.clone(),
-            on_disk: shared.snapshot.load_full(),
+            on_disk,
             running: None,
             failed: None,
+            first: true,
         }
     }
 
@@ -368,16 +398,25 @@ impl Publisher {
         let snap = self.shared.snapshot.load_full();
         self.failed = full_publish(&self.out, &self.shared, snap.clone()).await;
         if self.failed.is_none() {
-            self.on_disk = snap;
+            self.written(snap);
         }
+    }
+
+    /// `out/` now holds `snap`.
+    fn written(&mut self, snap: Arc<Snapshot>) {
+        self.first = false;
+        self.shared
+            .on_disk
+            .store(snap.serial, std::sync::atomic::Ordering::Relaxed);
+        self.on_disk = snap;
     }
 
     /// Starts publishing what is served, unless a publish is in flight (the
     /// loop calls this again when it ends) or `out/` holds it already.
     fn follow(&mut self) {
         let current = self.shared.snapshot.load_full();
-        if self.running.is_some() || (self.failed.is_none() && Arc::ptr_eq(&current, &self.on_disk))
-        {
+        let whole = self.failed.is_some() || self.first;
+        if self.running.is_some() || (!whole && Arc::ptr_eq(&current, &self.on_disk)) {
             return;
         }
         let task = publish_in_background(
@@ -385,7 +424,7 @@ impl Publisher {
             &self.shared,
             self.on_disk.clone(),
             current.clone(),
-            self.failed.is_some(),
+            whole,
         );
         self.running = Some((task, current));
     }
@@ -408,7 +447,7 @@ impl Publisher {
         if let Some((_, written)) = self.running.take() {
             self.failed = done.unwrap_or_else(|e| Some(format!("publish task: {e}")));
             if self.failed.is_none() {
-                self.on_disk = written;
+                self.written(written);
             }
         }
     }
@@ -430,7 +469,8 @@ fn set_publish_error(shared: &Shared, error: &Option<String>) {
 }
 
 /// Swaps in the site's new snapshot: from here on it is what is served.
-fn swap(site: &mut Site, shared: &Arc<Shared>) {
+/// `false` when it could not be made (the previous one is still served).
+fn swap(site: &mut Site, shared: &Arc<Shared>) -> bool {
     let old = shared.snapshot.load_full();
     let t = Instant::now();
     let new = match crate::diag::guarded(|| site.snapshot(Some(&old), chrono::Utc::now())) {
@@ -438,7 +478,7 @@ fn swap(site: &mut Site, shared: &Arc<Shared>) {
         Err(message) => {
             // A bug outside any one post: keep serving what was served.
             tracing::error!(%message, "internal error while assembling the snapshot; serving the previous one");
-            return;
+            return false;
         }
     };
     tracing::debug!(
@@ -447,20 +487,22 @@ fn swap(site: &mut Site, shared: &Arc<Shared>) {
     );
     shared.snapshot.store(new);
     log_new_problems(site);
+    true
 }
 
 /// Writes what changed from `old` to `new` to the output folder, in the
-/// background (everything, when the last publish failed).
+/// background (everything, when `whole`: the first publish, or after one
+/// failed).
 fn publish_in_background(
     out: &Path,
     shared: &Arc<Shared>,
     old: Arc<Snapshot>,
     new: Arc<Snapshot>,
-    last_failed: bool,
+    whole: bool,
 ) -> tokio::task::JoinHandle<Option<String>> {
     let (out, shared) = (out.to_path_buf(), shared.clone());
     tokio::spawn(async move {
-        if last_failed {
+        if whole {
             return full_publish(&out, &shared, new).await;
         }
         let result =

@@ -19,6 +19,7 @@
 //!   [`snapshot::Snapshot`] of [`asset::Asset`]s (bytes, gzip, content type, ETags).
 //! - [`history`]: what subscribers have seen of each talk (SEQUENCE, cancellations), kept beside the output.
 //! - [`publish`]: a snapshot → files in `out/`, atomically, only what changed.
+//! - [`sources`]: what published files were made from (posts' fingerprints, configuration, binary).
 //! - [`warm`]: the index of the published files, so a restart serves them at once.
 //! - [`subscribe`]: calendars made on request from a snapshot: filtered (`?track=…`) and personal (`/my.ics`), bounded in memory.
 //! - [`http`]: a snapshot → HTTP responses (lookup, or a calendar made on request; caching, compression).
@@ -50,6 +51,7 @@ pub mod publish;
 pub mod render;
 pub mod site;
 pub mod snapshot;
+pub mod sources;
 pub mod state;
 pub mod subscribe;
 pub mod talk;

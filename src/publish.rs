@@ -53,6 +53,13 @@ fn unix_seconds(t: std::time::SystemTime) -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// What staging a file found: it already held the bytes, or they were
+/// written to its temporary; with that file's modification time.
+enum Staged {
+    Same(i64),
+    Written(i64),
+}
+
 /// Files written but not yet in place: the durable-rename protocol, batched.
 ///
 /// Each file goes to a temporary sibling first; [`Batch::commit`] flushes all
@@ -66,20 +73,23 @@ struct Batch<'a> {
     /// Files written to their temporaries, relative to the output folder
     /// (a build stages hundreds of thousands: kept short).
     pending: Vec<String>,
-    /// Assets written in this batch; stamped with the commit time.
-    fresh: Vec<&'a Asset>,
+    /// Assets written in this batch, with their temporary file's
+    /// modification time: stamped with it once renamed into place (a rename
+    /// keeps it, so it is what a warm start later reads back from the file).
+    fresh: Vec<(&'a Asset, i64)>,
     report: Report,
     dirs: BTreeSet<PathBuf>,
 }
 
 impl<'a> Batch<'a> {
     /// Stages `bytes` for `path` unless the file already holds them;
-    /// returns the existing file's modification time when it does.
-    fn stage(&mut self, out: &Path, rel: String, bytes: &[u8]) -> Result<Option<i64>, Error> {
+    /// returns the file's modification time: the existing one's, or the
+    /// new temporary's.
+    fn stage(&mut self, out: &Path, rel: String, bytes: &[u8]) -> Result<Staged, Error> {
         let path = out.join(&rel);
         if let Some(mtime) = same_bytes(&path, bytes) {
             self.report.unchanged += 1;
-            return Ok(Some(mtime));
+            return Ok(Staged::Same(mtime));
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         if !self.dirs.contains(dir) {
@@ -88,10 +98,13 @@ impl<'a> Batch<'a> {
         }
         let tmp = tmp_path(&path);
         fs::write(&tmp, bytes).map_err(io(&tmp))?;
+        let mtime = fs::metadata(&tmp)
+            .and_then(|m| m.modified())
+            .map_err(io(&tmp))?;
         self.pending.push(rel);
         self.report.written += 1;
         self.report.bytes_written += bytes.len() as u64;
-        Ok(None)
+        Ok(Staged::Written(unix_seconds(mtime)))
     }
 
     /// Stages an asset and its `.gz` sibling. `was` is the asset it replaces
@@ -116,8 +129,8 @@ impl<'a> Batch<'a> {
             None => {}
         }
         match existing {
-            Some(mtime) => asset.set_published(mtime),
-            None => self.fresh.push(asset),
+            Staged::Same(mtime) => asset.set_published(mtime),
+            Staged::Written(mtime) => self.fresh.push((asset, mtime)),
         }
         Ok(())
     }
@@ -131,9 +144,8 @@ impl<'a> Batch<'a> {
             }
             sync_fs(out)?;
         }
-        let now = unix_seconds(std::time::SystemTime::now());
-        for a in self.fresh.drain(..) {
-            a.set_published(now);
+        for (a, mtime) in self.fresh.drain(..) {
+            a.set_published(mtime);
         }
         Ok(self.report)
     }

@@ -86,10 +86,13 @@ impl Snapshot {
     }
 
     /// A snapshot that serves what the last run published (see [`crate::warm`]).
-    pub fn warm(index: Index) -> Snapshot {
+    /// Its problems are those the posts had when the files were made.
+    pub fn warm(mut index: Index) -> Snapshot {
+        let found = std::mem::take(&mut index.problems);
         Snapshot {
             posts: index.posts,
             talks: index.talks,
+            problems: Problems::new(Default::default(), found.into(), Arc::from([])),
             warm: Some(Arc::new(index)),
             ..Snapshot::default()
         }

@@ -13,11 +13,19 @@
 //! An index that is truncated, corrupt or of another format is reported and
 //! not used.
 //!
+//! The index also says what the files were made from ([`Sources`]: every
+//! post's fingerprint, the configuration, the binary) and the problems the
+//! posts had then. A restart that finds the same sources is current as soon
+//! as it serves: nothing the posts could give differs from what `out/`
+//! holds, so `/healthz` says `ok` (with those problems) at once, while the
+//! posts are still read in the background to follow later edits.
+//!
 //! Without a usable index (after a crash, say) but with published files in
 //! `out/`, those are served as they are: each hashed when asked for, and
 //! without their `.gz` siblings (a crash between two renames could leave a
 //! `.gz` from another build than its file).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -29,12 +37,14 @@ use sha2::{Digest, Sha256};
 
 use crate::Error;
 use crate::asset::Asset;
+use crate::diag::Diagnostic;
 use crate::output::Output;
+use crate::sources::Sources;
 use crate::state::{self, STATE_DIR};
 
 /// Bumped when the index's layout changes: an index of another format is
 /// not read (the start is then cold).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The index's first line starts with this, then the format and the
 /// SHA-256 of the rest.
@@ -58,21 +68,34 @@ struct Entry {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Body {
+struct Body<'a> {
     posts: usize,
     talks: usize,
+    /// `None` when they are not known for sure (posts changed while a
+    /// build read them): the next start is then not taken as current.
+    sources: Option<Cow<'a, Sources>>,
+    /// Borrowed when written: a big site has tens of thousands.
+    problems: Cow<'a, [Diagnostic]>,
     files: Vec<Entry>,
 }
 
+/// What the published files were made from, and what was found in them.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub posts: usize,
+    pub talks: usize,
+    pub sources: Option<&'a Sources>,
+    pub problems: &'a [Diagnostic],
+}
+
 /// Writes the index of `assets` (each with its path under `out/`), as
-/// published in `out`. Assets not published yet are left out.
+/// published in `out` from `origin`. Assets not published yet are left out.
 ///
 /// # Errors
 /// The state folder cannot be written.
 pub fn save<'a>(
     out: &Path,
-    posts: usize,
-    talks: usize,
+    origin: Origin<'_>,
     assets: impl Iterator<Item = (String, &'a Asset)>,
 ) -> Result<(), Error> {
     let files = assets
@@ -87,8 +110,10 @@ pub fn save<'a>(
         })
         .collect();
     let body = serde_json::to_vec(&Body {
-        posts,
-        talks,
+        posts: origin.posts,
+        talks: origin.talks,
+        sources: origin.sources.map(Cow::Borrowed),
+        problems: Cow::Borrowed(origin.problems),
         files,
     })
     .expect("plain structs serialise");
@@ -138,9 +163,19 @@ pub struct Index {
     files: Option<HashMap<String, Entry>>,
     pub posts: usize,
     pub talks: usize,
+    /// What the files were made from, when known (see [`Index::is_current`]).
+    sources: Option<Sources>,
+    /// The posts' problems when the files were made.
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Index {
+    /// Whether the files were made from exactly `now`'s sources: nothing
+    /// the posts could give differs from what is served.
+    pub fn is_current(&self, now: &Sources) -> bool {
+        self.sources.as_ref() == Some(now)
+    }
+
     /// Reads and checks the index left in `out`.
     ///
     /// # Errors
@@ -169,7 +204,8 @@ impl Index {
         if parts.next() != Some(hex(&Sha256::digest(body)).as_str()) {
             return Err(corrupt("checksum mismatch (truncated or altered)"));
         }
-        let body: Body = serde_json::from_slice(body).map_err(|e| corrupt(&e.to_string()))?;
+        let body: Body<'static> =
+            serde_json::from_slice(body).map_err(|e| corrupt(&e.to_string()))?;
         Ok(Index {
             out: out.to_path_buf(),
             files: Some(
@@ -180,6 +216,8 @@ impl Index {
             ),
             posts: body.posts,
             talks: body.talks,
+            sources: body.sources.map(Cow::into_owned),
+            problems: body.problems.into_owned(),
         })
     }
 
@@ -191,6 +229,8 @@ impl Index {
             files: None,
             posts: 0,
             talks: 0,
+            sources: None,
+            problems: Vec::new(),
         })
     }
 

@@ -106,6 +106,44 @@ fn two_checkouts_give_byte_identical_output() {
     assert!(summary.contains(" 0 files written"), "{summary}");
 }
 
+/// A build whose sources (every post's size and modification time, the
+/// configuration, the binary) are those of the last one does not even read
+/// the posts: a post rewritten with the same size and its old modification
+/// time is not seen. Touched, it is.
+#[test]
+fn a_build_with_nothing_changed_reads_no_post() {
+    let tmp = tempfile::tempdir().unwrap();
+    let posts = tmp.path().join("posts");
+    copy_dir(&repo().join("seeds"), &posts);
+    let out = tmp.path().join("out");
+    build(&posts, &out);
+    let event = out.join("events/cilium-kubecon-na-2024.ics");
+    let before = fs::read_to_string(&event).unwrap();
+    assert!(before.contains("T090000"), "{before}");
+    let post = posts.join("001_751c3eeda9040c24.txt");
+    let mtime = fs::metadata(&post).unwrap().modified().unwrap();
+    let text = fs::read_to_string(&post).unwrap();
+    let edited = text.replace("09:00 am - 09:10 am MST", "08:00 am - 08:10 am MST");
+    assert!(edited != text && edited.len() == text.len());
+    fs::write(&post, &edited).unwrap();
+    let f = fs::File::options().write(true).open(&post).unwrap();
+    f.set_modified(mtime).unwrap();
+    drop(f);
+    let summary = build(&posts, &out);
+    assert!(summary.contains(" 0 files written"), "{summary}");
+    assert_eq!(fs::read_to_string(&event).unwrap(), before, "not read");
+    let f = fs::File::options().write(true).open(&post).unwrap();
+    f.set_modified(mtime + std::time::Duration::from_secs(1))
+        .unwrap();
+    drop(f);
+    build(&posts, &out);
+    assert!(
+        fs::read_to_string(&event)
+            .unwrap()
+            .contains("DTSTART;TZID=America/Denver:20241112T080000")
+    );
+}
+
 /// Without git, an undated post keeps the date almanac first saw it, in
 /// the state: a restart, a new mtime or a second server given that state
 /// all publish the same bytes.

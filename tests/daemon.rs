@@ -53,7 +53,7 @@ impl InProcess {
             run,
             dir,
         };
-        d.wait_for("/healthz", "the first build", |r| r.status == 200);
+        d.wait_for("/healthz", "the first build, published", settled);
         d
     }
 

@@ -6,7 +6,6 @@
 mod common;
 
 use std::fs;
-use std::io::Read;
 use std::path::Path;
 
 use almanac::Config;
@@ -22,12 +21,79 @@ fn config() -> Config {
 
 /// The seeds built, published to `out` and indexed, as a clean stop leaves them.
 fn published(out: &Path) -> almanac::site::Snapshot {
+    let seeds = repo().join("seeds");
     let mut site = Site::new(config());
-    site.load_all(&repo().join("seeds")).unwrap();
+    site.load_all(&seeds).unwrap();
     let snap = site.snapshot(None, chrono::Utc::now());
     almanac::publish::publish(out, &snap).unwrap();
-    warm::save(out, snap.posts, snap.talks, snap.assets()).unwrap();
+    let origin = warm::Origin {
+        posts: snap.posts,
+        talks: snap.talks,
+        sources: Some(&site.sources(&seeds)),
+        problems: &snap.problems.all(),
+    };
+    warm::save(out, origin, snap.assets()).unwrap();
     snap
+}
+
+#[test]
+fn the_index_says_whether_the_posts_changed_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("posts");
+    copy_dir(&repo().join("seeds"), &posts);
+    let out = dir.path().join("out");
+    let mut site = Site::new(config());
+    site.load_all(&posts).unwrap();
+    let snap = site.snapshot(None, chrono::Utc::now());
+    almanac::publish::publish(&out, &snap).unwrap();
+    let problems = snap.problems.all();
+    assert!(!problems.is_empty(), "the seeds have warnings to carry");
+    let origin = warm::Origin {
+        posts: snap.posts,
+        talks: snap.talks,
+        sources: Some(&site.sources(&posts)),
+        problems: &problems,
+    };
+    warm::save(&out, origin, snap.assets()).unwrap();
+    let now = || almanac::sources::Sources::now(&posts, &config());
+    let index = Index::load(&out).unwrap();
+    assert!(index.is_current(&now()));
+    // The problems come back with the snapshot it serves.
+    let warm = almanac::site::Snapshot::warm(index);
+    assert_eq!(warm.problems.all(), problems);
+    assert_eq!(warm.errors(), snap.errors());
+    // Any change to a post, a new post, a removed one: not current.
+    let post = posts.join("001_751c3eeda9040c24.txt");
+    let text = fs::read_to_string(&post).unwrap();
+    fs::write(&post, text.replace("09:00 am", "09:05 am")).unwrap();
+    assert!(!Index::load(&out).unwrap().is_current(&now()));
+    fs::write(&post, &text).unwrap();
+    let mut site2 = Site::new(config());
+    site2.load_all(&posts).unwrap();
+    let origin = warm::Origin {
+        sources: Some(&site2.sources(&posts)),
+        ..origin
+    };
+    warm::save(&out, origin, snap.assets()).unwrap();
+    assert!(Index::load(&out).unwrap().is_current(&now()));
+    fs::write(posts.join("new.md"), "---\ntitle: New\n---\nNothing.\n").unwrap();
+    assert!(!Index::load(&out).unwrap().is_current(&now()));
+    fs::remove_file(posts.join("new.md")).unwrap();
+    fs::remove_file(&post).unwrap();
+    assert!(!Index::load(&out).unwrap().is_current(&now()));
+    // Another configuration is another source.
+    fs::write(&post, &text).unwrap();
+    let mut other = config();
+    other.site_url = "https://elsewhere.example".into();
+    let index = Index::load(&out).unwrap();
+    assert!(!index.is_current(&almanac::sources::Sources::now(&posts, &other)));
+    // Without sources (posts moved while a build read them): never current.
+    let origin = warm::Origin {
+        sources: None,
+        ..origin
+    };
+    warm::save(&out, origin, snap.assets()).unwrap();
+    assert!(!Index::load(&out).unwrap().is_current(&now()));
 }
 
 #[test]
@@ -109,7 +175,9 @@ fn a_corrupt_truncated_or_foreign_index_is_not_used() {
     assert!(matches!(corrupt(b""), Unusable::Corrupt(_)));
     let nl = good.iter().position(|&b| b == b'\n').unwrap();
     let header = String::from_utf8(good[..nl].to_vec()).unwrap();
-    let other = header.replacen(" 1 ", " 999 ", 1);
+    let mut fields: Vec<&str> = header.split(' ').collect();
+    fields[1] = "999";
+    let other = fields.join(" ");
     let mut foreign = other.into_bytes();
     foreign.extend_from_slice(&good[nl..]);
     assert!(matches!(corrupt(&foreign), Unusable::OtherFormat(_)));
@@ -127,10 +195,7 @@ fn stop(mut d: Daemon) -> (tempfile::TempDir, String) {
         assert!(std::time::Instant::now() < deadline, "did not exit");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let mut log = String::new();
-    if let Some(mut e) = d.child.stderr.take() {
-        e.read_to_string(&mut log).unwrap();
-    }
+    let log = d.exited_stderr();
     let dir = std::mem::replace(&mut d.dir, tempfile::tempdir().unwrap());
     (dir, log)
 }
@@ -165,7 +230,52 @@ fn a_restart_serves_at_once_and_then_what_changed_while_down() {
     );
     let (dir, log) = stop(d);
     assert!(log.contains("warm start"), "{log}");
+    assert!(
+        !log.contains("nothing changed while stopped"),
+        "an edit while down is no current start: {log}"
+    );
     assert!(warm::index_file(&dir.path().join("out")).is_file());
+}
+
+fn health(d: &Daemon) -> serde_json::Value {
+    serde_json::from_slice(&d.get("/healthz").body).unwrap()
+}
+
+#[test]
+fn a_restart_with_nothing_changed_is_current_at_once() {
+    let config = fs::read_to_string(repo().join("almanac.yaml")).unwrap();
+    let d = Daemon::start(Some(&repo().join("seeds")), &config);
+    let before = (health(&d), d.get(EVENT));
+    let (dir, _) = stop(d);
+    let d = Daemon::spawn_with_env(dir, &[], &[("RUST_LOG", "info")]);
+    // The first answer already says what a full build would: no `starting`,
+    // the same counts and problems.
+    let now = health(&d);
+    for key in ["status", "posts", "talks", "errors", "warnings", "problems"] {
+        assert_eq!(now[key], before.0[key], "{key}");
+    }
+    assert_ne!(now["status"], "starting");
+    let event = d.get(EVENT);
+    assert_eq!(event.body, before.1.body);
+    assert_eq!(event.header("etag"), before.1.header("etag"));
+    assert_eq!(
+        event.header("last-modified"),
+        before.1.header("last-modified")
+    );
+    // The posts are still read, to follow later edits.
+    let post = d.posts().join("001_751c3eeda9040c24.txt");
+    let text = fs::read_to_string(&post).unwrap();
+    fs::write(
+        &post,
+        text.replace("09:00 am - 09:10 am MST", "08:35 am - 08:50 am MST"),
+    )
+    .unwrap();
+    d.wait_for(EVENT, "an edit after the restart", |r| {
+        r.text()
+            .contains("DTSTART;TZID=America/Denver:20241112T083500")
+    });
+    let (_, log) = stop(d);
+    assert!(log.contains("nothing changed while stopped"), "{log}");
 }
 
 #[test]

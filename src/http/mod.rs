@@ -104,8 +104,13 @@ pub struct Shared {
     pub subscriptions: subscribe::Cache,
     /// One thing made on request at a time (see [`respond_async`]).
     making: Semaphore,
-    /// Used for assets not yet published (output folder unwritable).
+    /// Used for assets not yet published (before the first publish ends,
+    /// or while the output folder is unwritable).
     pub started: i64,
+    /// The [`Snapshot::serial`] of what the output folder holds: when it is
+    /// the served one's, `/healthz` says `published` (0, a warm or empty
+    /// snapshot's, is what a start finds on disk).
+    pub on_disk: AtomicU64,
 }
 
 impl Shared {
@@ -117,6 +122,7 @@ impl Shared {
             subscriptions: subscribe::Cache::default(),
             making: Semaphore::new(1),
             started: chrono::Utc::now().timestamp(),
+            on_disk: AtomicU64::new(0),
         }
     }
 }

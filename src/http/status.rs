@@ -25,6 +25,7 @@ pub(super) fn health(shared: &Shared, snapshot: &Snapshot) -> Resp {
         "talks": snapshot.talks,
         "errors": errors,
         "warnings": snapshot.problems.warnings,
+        "published": snapshot.serial == shared.on_disk.load(Ordering::Relaxed),
         "builds": h.builds,
         "last_build_ms": h.last_build_ms,
         "publish_error": h.publish_error,

@@ -136,7 +136,7 @@ impl Site {
         let Ok(m) = std::fs::metadata(path) else {
             return true;
         };
-        let print = (m.modified().ok(), m.len());
+        let print = crate::sources::fingerprint(&m);
         if self.fingerprints.get(path) == Some(&print) && self.file_diags.contains_key(path) {
             return false;
         }

@@ -36,6 +36,7 @@ use crate::history::History;
 use crate::output::Output;
 use crate::render::ics::ZoneCache;
 pub use crate::snapshot::{EventAssets, Snapshot};
+use crate::sources::{Fingerprint, Sources};
 use crate::undated::Undated;
 use chrono::{DateTime, Utc};
 use render::Rendered;
@@ -100,7 +101,7 @@ pub struct Site {
     /// The scan problems and slug collisions of the last snapshot.
     last_extra: (Arc<[Diagnostic]>, Arc<[Diagnostic]>),
     /// Size and modification time of each file when last read.
-    fingerprints: HashMap<PathBuf, (Option<std::time::SystemTime>, u64)>,
+    fingerprints: HashMap<PathBuf, Option<Fingerprint>>,
     /// Renderings of replaced versions, kept until the new version is
     /// rendered so unchanged assets keep their publication time.
     previous: HashMap<PathBuf, Option<Rendered>>,
@@ -180,6 +181,18 @@ impl Site {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// What the site was last read from: each post file as it was when
+    /// read (a file changed since shows its old fingerprint, so comparing
+    /// with [`Sources::now`] finds it).
+    pub fn sources(&self, posts_dir: &std::path::Path) -> Sources {
+        let read = self
+            .fingerprints
+            .iter()
+            .filter_map(|(p, print)| Some((p.clone(), (*print)?)))
+            .collect();
+        Sources::of(posts_dir, &self.config, read)
     }
 
     /// The rendered events that publish (one per slug: not the refused).

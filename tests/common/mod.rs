@@ -114,6 +114,11 @@ pub struct Daemon {
     pub child: std::process::Child,
     pub addr: String,
     pub dir: tempfile::TempDir,
+    /// Everything the daemon wrote to stderr so far. A thread reads it as it
+    /// comes: a pipe nobody reads fills at 64 KiB (one panic's backtrace can
+    /// be that long) and then blocks the daemon's every log line.
+    log: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Daemon {
@@ -163,6 +168,16 @@ impl Daemon {
         // After the defaults, so a test may set RUST_LOG too.
         cmd.envs(env.iter().copied());
         let mut child = cmd.spawn().expect("almanac serve starts");
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut stderr = child.stderr.take().unwrap();
+        let sink = log.clone();
+        let reader = std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 8192];
+            while let Ok(n @ 1..) = stderr.read(&mut buf) {
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();
         std::io::BufReader::new(stdout)
@@ -174,7 +189,35 @@ impl Daemon {
             .and_then(|r| r.split('/').next())
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_string();
-        Daemon { child, addr, dir }
+        let d = Daemon {
+            child,
+            addr,
+            dir,
+            log,
+            reader: Some(reader),
+        };
+        // The first build is served before it is written: tests read `out/`.
+        d.wait_for("/healthz", "the first publish", settled);
+        d
+    }
+
+    /// All the daemon wrote to stderr, once it has exited (waits for the
+    /// reader to reach the end of the pipe).
+    pub fn exited_stderr(&mut self) -> String {
+        assert!(
+            self.child.try_wait().unwrap().is_some(),
+            "the daemon has exited"
+        );
+        if let Some(r) = self.reader.take() {
+            r.join().unwrap();
+        }
+        self.stderr()
+    }
+
+    /// What the daemon has written to stderr so far (all of it, once it
+    /// has exited and the reader has caught up).
+    pub fn stderr(&self) -> String {
+        text(&self.log.lock().unwrap())
     }
 
     pub fn posts(&self) -> PathBuf {
@@ -208,6 +251,16 @@ impl Drop for Daemon {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Whether a `/healthz` reply says the output folder holds what is served
+/// (or that it cannot be written: then it never will).
+pub fn settled(r: &Reply) -> bool {
+    let h: serde_json::Value = match serde_json::from_slice(&r.body) {
+        Ok(h) => h,
+        Err(_) => return false,
+    };
+    h["published"] == true || !h["publish_error"].is_null()
 }
 
 /// Polls `path` on `addr` until `pred` holds (bounded: 20 s), returning the

@@ -326,20 +326,31 @@ impl History {
             path: dir.clone(),
             source: e,
         })?;
-        while let Some(slug) = self.dirty.first().cloned() {
-            let path = dir.join(format!("{slug}.json"));
-            match self.posts.get(&slug) {
-                Some(records) => {
-                    let bytes = serde_json::to_vec(records).unwrap_or_default();
-                    crate::state::write_atomic(&path, &bytes)?;
+        // Written in batches, each with one flush (see
+        // [`crate::state::write_all_atomic`]); a batch bounds the memory.
+        const BATCH: usize = 512;
+        let mut written = Vec::with_capacity(BATCH);
+        let slugs: Vec<String> = self.dirty.iter().cloned().collect();
+        for chunk in slugs.chunks(BATCH) {
+            written.clear();
+            for slug in chunk {
+                let path = dir.join(format!("{slug}.json"));
+                match self.posts.get(slug) {
+                    Some(records) => {
+                        let bytes = serde_json::to_vec(records).unwrap_or_default();
+                        written.push((path, bytes));
+                    }
+                    None => match std::fs::remove_file(&path) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(crate::Error::Io { path, source: e }),
+                    },
                 }
-                None => match std::fs::remove_file(&path) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(crate::Error::Io { path, source: e }),
-                },
             }
-            self.dirty.remove(&slug);
+            crate::state::write_all_atomic(&dir, &written)?;
+            for slug in chunk {
+                self.dirty.remove(slug);
+            }
         }
         Ok(())
     }

@@ -23,7 +23,7 @@ use crate::snapshot::track_slugs;
 use crate::subscribe::{self, schedule};
 
 pub use crate::state::{STATE_DIR, write_atomic};
-use crate::state::{io, tmp_path};
+use crate::state::{commit_temporaries, io, tmp_path};
 
 /// What a publish did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -136,14 +136,8 @@ impl<'a> Batch<'a> {
     }
 
     fn commit(mut self, out: &Path) -> Result<Report, Error> {
-        if !self.pending.is_empty() {
-            sync_fs(out)?;
-            for rel in &self.pending {
-                let path = out.join(rel);
-                fs::rename(tmp_path(&path), &path).map_err(io(&path))?;
-            }
-            sync_fs(out)?;
-        }
+        let targets: Vec<PathBuf> = self.pending.iter().map(|rel| out.join(rel)).collect();
+        commit_temporaries(out, targets.iter().map(PathBuf::as_path))?;
         for (a, mtime) in self.fresh.drain(..) {
             a.set_published(mtime);
         }
@@ -237,15 +231,6 @@ impl<'a> Batch<'a> {
         }
         Ok(())
     }
-}
-
-/// Flushes the file system holding `dir` (Linux `syncfs`).
-fn sync_fs(dir: &Path) -> Result<(), Error> {
-    let f = fs::File::open(dir).map_err(io(dir))?;
-    rustix::fs::syncfs(&f).map_err(|e| Error::Io {
-        path: dir.to_path_buf(),
-        source: e.into(),
-    })
 }
 
 /// Publishes every file of `snapshot` into `out`, comparing with what is on

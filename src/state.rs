@@ -55,3 +55,97 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     }
     result
 }
+
+/// Flushes everything written to the file system of `dir` (one `syncfs`,
+/// not one `fsync` per file).
+pub(crate) fn sync_fs(dir: &Path) -> Result<(), Error> {
+    let f = fs::File::open(dir).map_err(io(dir))?;
+    rustix::fs::syncfs(&f).map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e.into(),
+    })
+}
+
+/// The durable-rename protocol for a batch of files already written to
+/// their temporaries ([`tmp_path`]): flush them all, rename each over its
+/// target, flush again so the renames last. A crash at any point leaves
+/// every target either old or new, never partial.
+pub(crate) fn commit_temporaries<'a>(
+    root: &Path,
+    targets: impl Iterator<Item = &'a Path> + Clone,
+) -> Result<(), Error> {
+    if targets.clone().next().is_none() {
+        return Ok(());
+    }
+    sync_fs(root)?;
+    for path in targets {
+        fs::rename(tmp_path(path), path).map_err(io(path))?;
+    }
+    sync_fs(root)
+}
+
+/// Writes each `(path, bytes)` atomically, as [`write_atomic`] does, but
+/// with one flush for the lot: a first start at 10,000 posts saves 10,000
+/// history files, and one `fsync` each took seconds. All of `files` are
+/// under `root`'s file system.
+///
+/// # Errors
+/// The first file that cannot be written; no temporary is left behind, and
+/// no target is half-written.
+pub fn write_all_atomic(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
+    fs::create_dir_all(root).map_err(io(root))?;
+    let written = (|| {
+        for (path, bytes) in files {
+            let tmp = tmp_path(path);
+            fs::write(&tmp, bytes).map_err(io(&tmp))?;
+        }
+        Ok(())
+    })();
+    let result = written.and_then(|()| commit_temporaries(root, files.iter().map(|(p, _)| &**p)));
+    if result.is_err() {
+        for (path, _) in files {
+            let _ = fs::remove_file(tmp_path(path));
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn a_batch_is_written_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("b.json"), "old").unwrap();
+        let files = vec![
+            (root.join("a.json"), b"A".to_vec()),
+            (root.join("b.json"), b"B".to_vec()),
+        ];
+        write_all_atomic(root, &files).unwrap();
+        assert_eq!(names(root), ["a.json", "b.json"]);
+        assert_eq!(fs::read(root.join("b.json")).unwrap(), b"B");
+        // A target that cannot be replaced (a folder in its way): an error,
+        // no temporary left, and no target half-written.
+        fs::create_dir(root.join("c.json")).unwrap();
+        fs::write(root.join("c.json/x"), "").unwrap();
+        let files = vec![
+            (root.join("a.json"), b"A2".to_vec()),
+            (root.join("c.json"), b"C".to_vec()),
+        ];
+        assert!(write_all_atomic(root, &files).is_err());
+        assert_eq!(names(root), ["a.json", "b.json", "c.json"]);
+        let a = fs::read(root.join("a.json")).unwrap();
+        assert!(a == b"A" || a == b"A2", "{a:?}");
+    }
+}

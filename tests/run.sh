@@ -8,9 +8,11 @@ shared="${ALMANAC_SHARED:-$repo/../shared}"
 cd "$repo"
 
 # Debian packages: chromium and chromium-driver (page tests, WebDriver), systemd (systemd-analyze verify,
-# systemd-socket-activate), e2fsprogs (chattr, unwritable-output test), procps (kill).
+# systemd-socket-activate), e2fsprogs (chattr, unwritable-output test), procps (kill), libxml2-utils
+# (xmllint, which validate-schedule would otherwise install itself from several tests at once, and
+# lose the race for the package lock).
 need=()
-for p in chromium chromium-driver systemd e2fsprogs procps; do
+for p in chromium chromium-driver systemd e2fsprogs procps libxml2-utils; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 command -v git >/dev/null || need+=(git)

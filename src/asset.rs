@@ -55,14 +55,7 @@ impl Asset {
             h.update(p);
         }
         let digest = h.finalize();
-        let etag = format!(
-            "\"{}\"",
-            digest
-                .iter()
-                .take(16)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
+        let etag = format!("\"{}\"", faster_hex::hex_string(&digest[..16]));
         Asset {
             content_type: output.content_type(),
             cache_control: output.cache_control(),

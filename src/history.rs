@@ -112,11 +112,7 @@ fn digest(fields: &[String]) -> String {
         h.update(part.as_bytes());
         h.update([0]);
     }
-    h.finalize()
-        .iter()
-        .take(12)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    faster_hex::hex_string(&h.finalize()[..12])
 }
 
 fn ts(t: DateTime<Utc>) -> i64 {

@@ -87,5 +87,5 @@ pub fn binary_id() -> String {
 
 fn config_hash(config: &Config) -> String {
     let d = Sha256::digest(format!("{config:?}").as_bytes());
-    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    faster_hex::hex_string(&d[..16])
 }

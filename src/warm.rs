@@ -286,5 +286,5 @@ impl Index {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    faster_hex::hex_string(bytes)
 }

@@ -42,7 +42,7 @@ impl<'a> Ids<'a> {
         // when two posts' paths end alike) keeps UIDs unique across posts.
         let digest =
             Sha256::digest(format!("{}\n{}\n{}", self.post.url_path, key_url, n).as_bytes());
-        let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+        let hex = faster_hex::hex_string(&digest[..10]);
         let link = if url.is_empty() {
             format!("{}{}", self.site_url, self.post.url_path)
         } else {

@@ -103,8 +103,21 @@ pub fn push_text(out: &mut String, name: &str, value: &str) {
 }
 
 /// Undoes folding: every CRLF followed by one space or tab disappears.
+/// One pass (schedules and searches unfold every `VEVENT` they read).
 pub fn unfold(text: &str) -> String {
-    text.replace("\r\n ", "").replace("\r\n\t", "")
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut kept, mut at) = (0, 0);
+    while let Some(p) = b[at..].iter().position(|&c| c == b'\r') {
+        let cr = at + p;
+        if b.get(cr + 1) == Some(&b'\n') && matches!(b.get(cr + 2), Some(b' ' | b'\t')) {
+            out.push_str(&text[kept..cr]);
+            kept = cr + 3;
+        }
+        at = cr + 1;
+    }
+    out.push_str(&text[kept..]);
+    out
 }
 
 /// The properties of almanac's own component text (a `VEVENT`): name,
@@ -112,8 +125,9 @@ pub fn unfold(text: &str) -> String {
 /// schedules made on request read what the calendars say through this.
 pub fn properties(text: &[u8]) -> Vec<(String, Option<String>, String)> {
     unfold(&String::from_utf8_lossy(text))
-        .split("\r\n")
+        .split('\n')
         .filter_map(|line| {
+            let line = line.strip_suffix('\r').unwrap_or(line);
             let (head, value) = line.split_once(':')?;
             let mut parts = head.split(';');
             let name = parts.next()?.to_string();

@@ -10,12 +10,15 @@
 //! UIDs and integer `id`s from the talk IDs, so neither moves when talks
 //! are added; `<version>` is a hash of the content.
 
+mod json;
+
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use quick_xml::escape::escape;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -164,81 +167,6 @@ impl<'a> Data<'a> {
         uuid(&format!("room\n{}\n{room}", self.slug))
     }
 
-    /// The JSON text and its `version`: a hash of the document without it
-    /// (the XML carries the same version).
-    fn versioned_json(&self, slots: &[Slot]) -> (String, String) {
-        let mut doc = self.json(slots, "");
-        let version = hex(&Sha256::digest(doc.to_string().as_bytes())[..8]);
-        doc["schedule"]["version"] = json!(version);
-        (
-            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
-            version,
-        )
-    }
-
-    fn json(&self, slots: &[Slot], version: &str) -> serde_json::Value {
-        let days: Vec<serde_json::Value> = self
-            .days
-            .iter()
-            .map(|date| {
-                let mut rooms: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
-                for s in slots.iter().filter(|s| s.start.date_naive() == *date) {
-                    rooms.entry(&s.room).or_default().push(json!({
-                        "guid": uuid(&s.uid),
-                        "id": id_number(s.id),
-                        "date": s.start.to_rfc3339(),
-                        "start": s.start.format("%H:%M").to_string(),
-                        "end": s.end.to_rfc3339(),
-                        "duration": duration(s),
-                        "room": s.room,
-                        "slug": format!("{}-{}", self.acronym, talk_slug(s)),
-                        "url": s.url,
-                        "title": s.title,
-                        "subtitle": "",
-                        "track": s.track,
-                        "type": "talk",
-                        "language": null,
-                        "abstract": s.abstract_text,
-                        "persons": s.speakers.iter().map(|n| json!({ "name": n })).collect::<Vec<_>>(),
-                        "links": [],
-                    }));
-                }
-                let (start, end) = self.day_bounds(slots, *date);
-                json!({
-                    "index": self.day_index(*date),
-                    "date": date.to_string(),
-                    "day_start": start,
-                    "day_end": end,
-                    "rooms": rooms,
-                })
-            })
-            .collect();
-        let mut conference = json!({
-            "acronym": self.acronym,
-            "title": self.title,
-            "start": self.days.first().map(ToString::to_string).unwrap_or_default(),
-            "end": self.days.last().map(ToString::to_string).unwrap_or_default(),
-            "daysCount": self.days.len(),
-            "timeslot_duration": "00:05",
-            "url": self.source_json,
-            "tracks": self.tracks.iter().map(|t| json!({ "name": t, "slug": slugify(t) })).collect::<Vec<_>>(),
-            "rooms": self.rooms.iter().map(|r| json!({ "name": r, "guid": self.room_guid(r) })).collect::<Vec<_>>(),
-            "days": days,
-        });
-        if let Some(tz) = self.zone.filter(|tz| is_schema_zone(tz.name())) {
-            conference["time_zone_name"] = json!(tz.name());
-        }
-        json!({
-            "$schema": "https://c3voc.de/schedule/schema.json",
-            "generator": { "name": "almanac", "version": env!("CARGO_PKG_VERSION") },
-            "schedule": {
-                "version": version,
-                "base_url": self.base_url,
-                "conference": conference,
-            },
-        })
-    }
-
     fn xml(&self, slots: &[Slot], version: &str) -> String {
         let mut o = String::with_capacity(1024 + 1024 * slots.len());
         o.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<schedule>\n");
@@ -301,17 +229,18 @@ impl<'a> Data<'a> {
     }
 
     fn xml_event(&self, o: &mut String, s: &Slot) {
-        o.push_str(&format!(
-            "      <event guid=\"{}\" id=\"{}\">\n",
+        let _ = writeln!(
+            o,
+            "      <event guid=\"{}\" id=\"{}\">",
             uuid(&s.uid),
             id_number(s.id)
-        ));
+        );
         element(o, 8, "room", &s.room);
         element(o, 8, "title", &s.title);
         element(o, 8, "subtitle", "");
         element(o, 8, "type", "talk");
         element(o, 8, "date", &s.start.to_rfc3339());
-        element(o, 8, "start", &s.start.format("%H:%M").to_string());
+        element(o, 8, "start", &clock(s));
         element(o, 8, "duration", &duration(s));
         element(o, 8, "abstract", &s.abstract_text);
         element(o, 8, "slug", &format!("{}-{}", self.acronym, talk_slug(s)));
@@ -330,19 +259,28 @@ impl<'a> Data<'a> {
 
 /// `<name>text</name>`, indented, the text escaped.
 fn element(o: &mut String, indent: usize, name: &str, text: &str) {
-    o.push_str(&format!(
-        "{:indent$}<{name}>{}</{name}>\n",
+    let _ = writeln!(
+        o,
+        "{:indent$}<{name}>{}</{name}>",
         "",
-        escape(xml_safe(text))
-    ));
+        escape(xml_safe(text).as_ref())
+    );
 }
 
 /// Text without the characters XML 1.0 does not allow (control characters
-/// but tab and newline).
-fn xml_safe(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .collect()
+/// but tab and newline); borrowed when it has none, as nearly all text is.
+fn xml_safe(text: &str) -> Cow<'_, str> {
+    let banned = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(banned) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().filter(|c| !banned(*c)).collect())
+}
+
+/// A talk's start as `HH:MM`, its local clock time.
+fn clock(s: &Slot) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}", s.start.hour(), s.start.minute())
 }
 
 /// A link as a valid URI (RFC 3986): a `%` that starts no escape, and
@@ -394,9 +332,12 @@ fn acronym(slug: &str) -> String {
 /// A talk's slug for the schedule: the talk's ID in lower-case letters and
 /// digits (the JSON schema's pattern allows no `.` and must end in one).
 fn talk_slug(s: &Slot) -> String {
-    let mut h = Sha256::new();
-    h.update(s.id.to_string().as_bytes());
-    hex(&h.finalize()[..6])
+    hash_hex(s.id.to_string().as_bytes(), 6)
+}
+
+/// The first `bytes` bytes of the SHA-256 of `data`, in hex.
+fn hash_hex(data: &[u8], bytes: usize) -> String {
+    faster_hex::hex_string(&Sha256::digest(data)[..bytes])
 }
 
 /// An `id` the schemas accept, from the talk's ID: positive and within a
@@ -413,7 +354,7 @@ fn uuid(name: &str) -> String {
     b.copy_from_slice(&d[..16]);
     b[6] = (b[6] & 0x0f) | 0x80;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex(&b);
+    let h = faster_hex::hex_string(&b);
     format!(
         "{}-{}-{}-{}-{}",
         &h[..8],
@@ -422,10 +363,6 @@ fn uuid(name: &str) -> String {
         &h[16..20],
         &h[20..]
     )
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether the JSON schema's `time_zone_name` pattern takes the name.

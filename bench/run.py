@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -88,6 +89,16 @@ def serving(a, work, cfg, size, results):
     nginx = None
     try:
         d.stdout.readline()
+        # Served before it is written: wait (bounded) for the first publish.
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 600:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port_a}/healthz", timeout=30) as r:
+                    if json.load(r).get("published"):
+                        break
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.05)
         # A per-event calendar of a typical size (the median one).
         events = sorted((os.path.getsize(os.path.join(out, "events", f)), f)
                         for f in os.listdir(os.path.join(out, "events")) if f.endswith(".ics"))
@@ -158,7 +169,9 @@ def table(r):
         h = st.get("hugo", {})
         rows.append(f"| cold start, {n} posts: first 200, s | {st['cold']['first_s']} | hugo server {h.get('first_s', '-')} | {ratio(st['cold']['first_s'], h.get('first_s'))} |")
         rows.append(f"| cold start, {n} posts: peak MiB | {st['cold']['peak_mib']} | hugo server {h.get('peak_mib', '-')} | {ratio(st['cold']['peak_mib'], h.get('peak_mib'))} |")
-        rows.append(f"| warm start, {n} posts: first 200 / current, s | {st['warm']['first_s']} / {st['warm']['current_s']} | - | - |")
+        rows.append(f"| warm start, {n} posts, nothing changed: first 200 / current, s | {st['warm']['first_s']} / {st['warm']['current_s']} | - | - |")
+        if st.get("edited"):
+            rows.append(f"| warm start, {n} posts, one post edited while stopped: first 200 / current, s | {st['edited']['first_s']} / {st['edited']['current_s']} | - | - |")
     if s.get("memory_mib"):
         rows.append(f"| memory of serve: peak / steady MiB | {s['memory_mib']['peak']} / {s['memory_mib']['steady']} | - | - |")
     return rows

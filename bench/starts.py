@@ -4,8 +4,10 @@
 - cold: an empty output folder: time to the first `200` for /calendar.ics
   (everything is read and rendered first), and the daemon's peak memory;
 - warm: a restart after a clean stop (out/ and its state there): time to the
-  first `200`, and time until /healthz says the posts were read again
-  ("ok", no longer "starting");
+  first `200`, and time until /healthz says it is current ("ok", no longer
+  "starting"): at once when nothing changed while it was stopped;
+- edited: the same restart after one post was edited while stopped: the
+  first `200`, and the time until the edit is read and everything current;
 - hugo: `hugo server` on the same posts: time to its first `200` for the home
   page (it renders everything into memory first).
 
@@ -109,13 +111,22 @@ def main():
     work = tempfile.mkdtemp(prefix="almanac-starts-")
     cfg = os.path.join(work, "empty.yaml")
     open(cfg, "w").close()
-    cold, warm, hugo = [], [], []
+    cold, warm, edited, hugo = [], [], [], []
+    victim = os.path.join(posts, sorted(f for f in os.listdir(posts) if not f.startswith("."))[0])
     try:
         for _ in range(a.runs):
             out = os.path.join(work, "out")
             shutil.rmtree(out, ignore_errors=True)
             cold.append(almanac_start(posts, out, cfg))
             warm.append(almanac_start(posts, out, cfg))
+            original = open(victim, encoding="utf-8").read()
+            try:
+                with open(victim, "a", encoding="utf-8") as f:
+                    f.write("\nEdited while the daemon was stopped.\n")
+                edited.append(almanac_start(posts, out, cfg))
+            finally:
+                with open(victim, "w", encoding="utf-8") as f:
+                    f.write(original)
             if not a.no_hugo:
                 hugo.append(hugo_start(posts))
     finally:
@@ -126,6 +137,7 @@ def main():
         "cold": {"first_s": med([c[0] for c in cold]), "peak_mib": med([c[2] for c in cold])},
         "warm": {"first_s": med([w[0] for w in warm]), "current_s": med([w[1] for w in warm]),
                  "peak_mib": med([w[2] for w in warm])},
+        "edited": {"first_s": med([w[0] for w in edited]), "current_s": med([w[1] for w in edited])},
     }
     if hugo:
         r["hugo"] = {"first_s": med([h[0] for h in hugo]), "peak_mib": med([h[1] for h in hugo])}

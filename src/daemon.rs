@@ -56,6 +56,32 @@ fn notify(state: &[sd_notify::NotifyState]) {
     let _ = sd_notify::notify(state);
 }
 
+/// How much more time systemd is asked for at a time while the daemon
+/// starts, reloads or stops (see [`alive`]).
+const EXTEND: Duration = Duration::from_secs(30);
+
+/// Awaits `work` (a build, a whole publish) while telling systemd the
+/// daemon is alive: watchdog pings, since the loop that sends them waits
+/// meanwhile, and, while starting or stopping, more time, since a big
+/// site's first build or last publish can outlast `TimeoutStartSec` or
+/// `TimeoutStopSec`. (Outside those phases systemd ignores the extension.)
+async fn alive<T>(work: impl std::future::Future<Output = T>) -> T {
+    let every = sd_notify::watchdog_enabled()
+        .map_or(EXTEND / 3, |w| (w / 2).min(EXTEND / 3))
+        .max(Duration::from_millis(10));
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            _ = tick.tick() => notify(&[
+                sd_notify::NotifyState::Watchdog,
+                sd_notify::NotifyState::ExtendTimeoutUsec(EXTEND.as_micros() as u32),
+            ]),
+        }
+    }
+}
+
 /// The listening socket: the one systemd passed (socket activation), else a
 /// new one on `addr`. Bound before the first build, so clients that connect
 /// during it wait in the queue instead of being refused.
@@ -189,13 +215,13 @@ pub async fn run(
 
     // The first build is CPU work: off the runtime's workers.
     let root = posts.clone();
-    let (mut site, posts_error, snapshot) = tokio::task::spawn_blocking(move || {
+    let (mut site, posts_error, snapshot) = alive(tokio::task::spawn_blocking(move || {
         let mut site = Site::with_state(config, history, Arc::new(undated));
         let posts_error = site.load_all(&root).err().map(|e| e.to_string());
         let snapshot = site.snapshot(None, chrono::Utc::now());
         log_new_problems(&mut site);
         (site, posts_error, snapshot)
-    })
+    }))
     .await
     .map_err(Error::Task)?;
     if let Some(e) = &posts_error {
@@ -237,7 +263,7 @@ pub async fn run(
                 let to = shared.clone();
                 // Re-read and rendered off the runtime's workers, then served
                 // from now on; written to `out/` in the background.
-                let s = tokio::task::spawn_blocking(move || {
+                let s = alive(tokio::task::spawn_blocking(move || {
                     let t = Instant::now();
                     // Each post is guarded where it is read and rendered;
                     // this is for a bug outside them: the site is kept.
@@ -246,7 +272,7 @@ pub async fn run(
                     tracing::debug!(took_us = t.elapsed().as_micros() as u64, "posts re-read");
                     let swapped = swap(&mut site, &to);
                     (site, r.err(), swapped)
-                }).await.map_err(Error::Task)?;
+                })).await.map_err(Error::Task)?;
                 let (s, posts_error, swapped) = (s.0, s.1, s.2);
                 site = s;
                 served_is_read = swapped;
@@ -272,7 +298,7 @@ pub async fn run(
                     break;
                 }
                 tracing::info!("reloading the configuration and rebuilding everything");
-                publisher.settle().await;
+                alive(publisher.settle()).await;
                 notify(&[sd_notify::NotifyState::Reloading]);
                 match Config::load(opts.config.as_deref()) {
                     Ok(config) => {
@@ -280,15 +306,15 @@ pub async fn run(
                         let root = posts.clone();
                         let (history, undated) = std::mem::replace(&mut site, Site::new(Config::default())).into_state();
                         let to = shared.clone();
-                        let (s, posts_error, swapped) = tokio::task::spawn_blocking(move || {
+                        let (s, posts_error, swapped) = alive(tokio::task::spawn_blocking(move || {
                             let mut s = Site::with_state(config, history, undated);
                             let r = s.load_all(&root);
                             let swapped = swap(&mut s, &to);
                             (s, r.err().map(|e| e.to_string()), swapped)
-                        }).await.map_err(Error::Task)?;
+                        })).await.map_err(Error::Task)?;
                         site = s;
                         served_is_read = swapped;
-                        publisher.publish_all().await;
+                        alive(publisher.publish_all()).await;
                         save_history(&mut site, publisher.failed.is_none());
                         record_build(&shared, t0.elapsed(), posts_error, publisher.failed.clone());
                         if let Some(w) = watcher.as_mut() { w.rewatch(); }
@@ -298,7 +324,7 @@ pub async fn run(
                 notify(&[sd_notify::NotifyState::Ready]);
             }
             _ = retry.tick(), if publisher.failed.is_some() && !publisher.is_running() => {
-                publisher.publish_all().await;
+                alive(publisher.publish_all()).await;
                 save_history(&mut site, publisher.failed.is_none());
                 if publisher.failed.is_none() {
                     tracing::info!(out = %opts.out.display(), "output folder writable again; published");
@@ -310,10 +336,10 @@ pub async fn run(
     }
     notify(&[sd_notify::NotifyState::Stopping]);
     // What is served is on disk too before exiting.
-    publisher.settle().await;
+    alive(publisher.settle()).await;
     if publisher.failed.is_none() {
         publisher.follow();
-        publisher.settle().await;
+        alive(publisher.settle()).await;
     }
     save_history(&mut site, publisher.failed.is_none());
     if publisher.failed.is_none() {

@@ -87,12 +87,20 @@ pub(crate) fn commit_temporaries<'a>(
 /// Writes each `(path, bytes)` atomically, as [`write_atomic`] does, but
 /// with one flush for the lot: a first start at 10,000 posts saves 10,000
 /// history files, and one `fsync` each took seconds. All of `files` are
-/// under `root`'s file system.
+/// under `root`'s file system. A handful (an edit's) are written one by one.
 ///
 /// # Errors
 /// The first file that cannot be written; no temporary is left behind, and
 /// no target is half-written.
 pub fn write_all_atomic(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
+    // A few files (an edit's) are cheaper flushed one by one than by
+    // flushing the whole file system, which may hold much else.
+    const FEW: usize = 8;
+    if files.len() <= FEW {
+        return files
+            .iter()
+            .try_for_each(|(path, bytes)| write_atomic(path, bytes));
+    }
     fs::create_dir_all(root).map_err(io(root))?;
     let written = (|| {
         for (path, bytes) in files {
@@ -128,22 +136,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         fs::write(root.join("b.json"), "old").unwrap();
-        let files = vec![
-            (root.join("a.json"), b"A".to_vec()),
-            (root.join("b.json"), b"B".to_vec()),
-        ];
+        // More than a handful: the batched path.
+        let mut files: Vec<(PathBuf, Vec<u8>)> = (0..20)
+            .map(|i| (root.join(format!("n{i:02}.json")), vec![b'0' + i % 10]))
+            .collect();
+        files.push((root.join("a.json"), b"A".to_vec()));
+        files.push((root.join("b.json"), b"B".to_vec()));
         write_all_atomic(root, &files).unwrap();
-        assert_eq!(names(root), ["a.json", "b.json"]);
+        assert_eq!(names(root).len(), 22);
         assert_eq!(fs::read(root.join("b.json")).unwrap(), b"B");
+        assert_eq!(fs::read(root.join("n13.json")).unwrap(), b"3");
+        for (p, _) in &files[..20] {
+            fs::remove_file(p).unwrap();
+        }
+        assert_eq!(names(root), ["a.json", "b.json"]);
         // A target that cannot be replaced (a folder in its way): an error,
         // no temporary left, and no target half-written.
         fs::create_dir(root.join("c.json")).unwrap();
         fs::write(root.join("c.json/x"), "").unwrap();
-        let files = vec![
-            (root.join("a.json"), b"A2".to_vec()),
-            (root.join("c.json"), b"C".to_vec()),
-        ];
+        let mut files: Vec<(PathBuf, Vec<u8>)> = (0..20)
+            .map(|i| (root.join(format!("m{i:02}.json")), b"M".to_vec()))
+            .collect();
+        files.push((root.join("a.json"), b"A2".to_vec()));
+        files.push((root.join("c.json"), b"C".to_vec()));
         assert!(write_all_atomic(root, &files).is_err());
+        for (p, _) in &files[..20] {
+            let _ = fs::remove_file(p);
+        }
         assert_eq!(names(root), ["a.json", "b.json", "c.json"]);
         let a = fs::read(root.join("a.json")).unwrap();
         assert!(a == b"A" || a == b"A2", "{a:?}");

@@ -63,9 +63,8 @@ fn the_index_says_whether_the_posts_changed_since() {
     assert_eq!(warm.problems.all(), problems);
     assert_eq!(warm.errors(), snap.errors());
     // Any change to a post, a new post, a removed one: not current.
-    let post = posts.join("001_751c3eeda9040c24.txt");
-    let text = fs::read_to_string(&post).unwrap();
-    fs::write(&post, text.replace("09:00 am", "09:05 am")).unwrap();
+    let post = posts.join(SEED_POST);
+    let text = move_seed_talk(&posts, "09:05 am - 09:10 am");
     assert!(!Index::load(&out).unwrap().is_current(&now()));
     fs::write(&post, &text).unwrap();
     let mut site2 = Site::new(config());
@@ -212,11 +211,7 @@ fn a_restart_serves_at_once_and_then_what_changed_while_down() {
         "a clean stop leaves the index"
     );
     // An edit while the daemon is down.
-    let post = dir.path().join("posts/001_751c3eeda9040c24.txt");
-    let original = fs::read_to_string(&post).unwrap();
-    let edited = original.replace("09:00 am - 09:10 am MST", "08:35 am - 08:50 am MST");
-    assert_ne!(edited, original);
-    fs::write(&post, edited).unwrap();
+    move_seed_talk(&dir.path().join("posts"), "08:35 am - 08:50 am");
     let d = Daemon::spawn_with_env(dir, &[], &[("RUST_LOG", "info")]);
     // The edit is published once the posts are read again.
     let after = d.wait_for(EVENT, "the edit made while down", |r| {
@@ -263,13 +258,7 @@ fn a_restart_with_nothing_changed_is_current_at_once() {
         before.1.header("last-modified")
     );
     // The posts are still read, to follow later edits.
-    let post = d.posts().join("001_751c3eeda9040c24.txt");
-    let text = fs::read_to_string(&post).unwrap();
-    fs::write(
-        &post,
-        text.replace("09:00 am - 09:10 am MST", "08:35 am - 08:50 am MST"),
-    )
-    .unwrap();
+    move_seed_talk(&d.posts(), "08:35 am - 08:50 am");
     d.wait_for(EVENT, "an edit after the restart", |r| {
         r.text()
             .contains("DTSTART;TZID=America/Denver:20241112T083500")

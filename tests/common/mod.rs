@@ -34,6 +34,21 @@ pub fn validator(name: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// The seed post whose first talk tests move: 09:00-09:10 am MST on
+/// 12 November 2024, in `/events/cilium-kubecon-na-2024.ics`.
+pub const SEED_POST: &str = "001_751c3eeda9040c24.txt";
+
+/// Moves that talk to `new` (e.g. "08:35 am - 08:50 am") in the copy of the
+/// seeds at `posts`; returns the post's text before.
+pub fn move_seed_talk(posts: &Path, new: &str) -> String {
+    let path = posts.join(SEED_POST);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let moved = text.replace("09:00 am - 09:10 am MST", &format!("{new} MST"));
+    assert_ne!(moved, text, "the seed's talk is where tests expect it");
+    std::fs::write(&path, moved).unwrap();
+    text
+}
+
 pub fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("command runs")
 }

@@ -21,13 +21,15 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
+mod publisher;
+
 use crate::history::History;
 use crate::http::{self, Health, Limits, Shared};
-use crate::publish;
 use crate::site::{Site, Snapshot};
 use crate::sources::Sources;
 use crate::watch::{Change, PostsWatcher};
 use crate::{Config, Error};
+use publisher::{Publisher, set_publish_error};
 
 /// How `serve` was asked to run.
 #[derive(Debug, Clone)]
@@ -383,117 +385,6 @@ fn apply(site: &mut Site, root: &Path, batch: BTreeSet<Change>) -> Result<(), St
     Ok(())
 }
 
-/// A background publish: it yields its error, if any.
-type Task = tokio::task::JoinHandle<Option<String>>;
-
-/// Keeps `out/` following what is served, without the daemon's loop ever
-/// waiting for the disk: one publish at a time, in the background, each
-/// writing what changed since the last one that succeeded (everything after
-/// a failure). Changes served while a publish runs go into the next one.
-struct Publisher {
-    out: PathBuf,
-    shared: Arc<Shared>,
-    /// What `out/` holds: the base of the next publish's diff.
-    on_disk: Arc<Snapshot>,
-    /// The publish in flight and the snapshot it writes.
-    running: Option<(Task, Arc<Snapshot>)>,
-    /// The last publish's error; the next publish writes everything.
-    failed: Option<String>,
-    /// Nothing has been published by this process yet: the first publish
-    /// writes everything too (and removes what `out/` holds besides), but
-    /// is no error to show.
-    first: bool,
-}
-
-impl Publisher {
-    /// A publisher of what `shared` serves to `out`, which holds `on_disk`.
-    fn new(out: &Path, shared: &Arc<Shared>, on_disk: Arc<Snapshot>) -> Publisher {
-        Publisher {
-            out: out.to_path_buf(),
-            shared: shared.clone(),
-            on_disk,
-            running: None,
-            failed: None,
-            first: true,
-        }
-    }
-
-    /// Publishes everything served now and waits for it (start, SIGHUP,
-    /// retry after a failure).
-    async fn publish_all(&mut self) {
-        let snap = self.shared.snapshot.load_full();
-        self.failed = full_publish(&self.out, &self.shared, snap.clone()).await;
-        if self.failed.is_none() {
-            self.written(snap);
-        }
-    }
-
-    /// `out/` now holds `snap`.
-    fn written(&mut self, snap: Arc<Snapshot>) {
-        self.first = false;
-        self.shared
-            .on_disk
-            .store(snap.serial, std::sync::atomic::Ordering::Relaxed);
-        self.on_disk = snap;
-    }
-
-    /// Starts publishing what is served, unless a publish is in flight (the
-    /// loop calls this again when it ends) or `out/` holds it already.
-    fn follow(&mut self) {
-        let current = self.shared.snapshot.load_full();
-        let whole = self.failed.is_some() || self.first;
-        if self.running.is_some() || (!whole && Arc::ptr_eq(&current, &self.on_disk)) {
-            return;
-        }
-        let task = publish_in_background(
-            &self.out,
-            &self.shared,
-            self.on_disk.clone(),
-            current.clone(),
-            whole,
-        );
-        self.running = Some((task, current));
-    }
-
-    fn is_running(&self) -> bool {
-        self.running.is_some()
-    }
-
-    /// The end of the publish in flight (pending forever when there is none:
-    /// the loop guards it with [`Publisher::is_running`]).
-    async fn running(&mut self) -> Result<Option<String>, tokio::task::JoinError> {
-        match &mut self.running {
-            Some((task, _)) => task.await,
-            None => std::future::pending().await,
-        }
-    }
-
-    /// Takes in how the publish in flight ended.
-    fn ended(&mut self, done: Result<Option<String>, tokio::task::JoinError>) {
-        if let Some((_, written)) = self.running.take() {
-            self.failed = done.unwrap_or_else(|e| Some(format!("publish task: {e}")));
-            if self.failed.is_none() {
-                self.written(written);
-            }
-        }
-    }
-
-    /// Waits for the publish in flight, if any (before SIGHUP and exit).
-    async fn settle(&mut self) {
-        if self.is_running() {
-            let done = self.running().await;
-            self.ended(done);
-        }
-    }
-}
-
-/// Shows the output folder's state on `/healthz`.
-fn set_publish_error(shared: &Shared, error: &Option<String>) {
-    let mut h = (**shared.health.load()).clone();
-    h.publish_error.clone_from(error);
-    shared.health.store(Arc::new(h));
-}
-
 /// Swaps in the site's new snapshot: from here on it is what is served.
 /// `false` when it could not be made (the previous one is still served).
 fn swap(site: &mut Site, shared: &Arc<Shared>) -> bool {
@@ -514,58 +405,6 @@ fn swap(site: &mut Site, shared: &Arc<Shared>) -> bool {
     shared.snapshot.store(new);
     log_new_problems(site);
     true
-}
-
-/// Writes what changed from `old` to `new` to the output folder, in the
-/// background (everything, when `whole`: the first publish, or after one
-/// failed).
-fn publish_in_background(
-    out: &Path,
-    shared: &Arc<Shared>,
-    old: Arc<Snapshot>,
-    new: Arc<Snapshot>,
-    whole: bool,
-) -> tokio::task::JoinHandle<Option<String>> {
-    let (out, shared) = (out.to_path_buf(), shared.clone());
-    tokio::spawn(async move {
-        if whole {
-            return full_publish(&out, &shared, new).await;
-        }
-        let result =
-            tokio::task::spawn_blocking(move || publish::publish_changes(&out, &old, &new)).await;
-        publish_outcome(&shared, result)
-    })
-}
-
-/// Publishes a whole snapshot (start, SIGHUP, retry after a failure).
-async fn full_publish(out: &Path, shared: &Arc<Shared>, snap: Arc<Snapshot>) -> Option<String> {
-    let out = out.to_path_buf();
-    let result = tokio::task::spawn_blocking(move || publish::publish(&out, &snap)).await;
-    publish_outcome(shared, result)
-}
-
-fn publish_outcome(
-    shared: &Shared,
-    result: Result<Result<publish::Report, Error>, tokio::task::JoinError>,
-) -> Option<String> {
-    let err = match result {
-        Ok(Ok(report)) => {
-            tracing::debug!(
-                written = report.written,
-                removed = report.removed,
-                "published"
-            );
-            return None;
-        }
-        Ok(Err(e)) => e.to_string(),
-        Err(e) => format!("publish task: {e}"),
-    };
-    shared
-        .metrics
-        .publish_failures
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    tracing::error!(error = %err, "cannot write the output folder; still serving from memory, will retry");
-    Some(err)
 }
 
 fn record_build(

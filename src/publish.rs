@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
@@ -97,9 +98,12 @@ impl<'a> Batch<'a> {
             self.dirs.insert(dir.to_path_buf());
         }
         let tmp = tmp_path(&path);
-        fs::write(&tmp, bytes).map_err(io(&tmp))?;
-        let mtime = fs::metadata(&tmp)
-            .and_then(|m| m.modified())
+        // The open file's own status: no second lookup of its path.
+        let mtime = fs::File::create(&tmp)
+            .and_then(|mut f| {
+                f.write_all(bytes)?;
+                f.metadata()?.modified()
+            })
             .map_err(io(&tmp))?;
         self.pending.push(rel);
         self.report.written += 1;
@@ -136,8 +140,7 @@ impl<'a> Batch<'a> {
     }
 
     fn commit(mut self, out: &Path) -> Result<Report, Error> {
-        let targets: Vec<PathBuf> = self.pending.iter().map(|rel| out.join(rel)).collect();
-        commit_temporaries(out, targets.iter().map(PathBuf::as_path))?;
+        commit_temporaries(out, self.pending.iter().map(|rel| out.join(rel)))?;
         for (a, mtime) in self.fresh.drain(..) {
             a.set_published(mtime);
         }

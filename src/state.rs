@@ -70,15 +70,17 @@ pub(crate) fn sync_fs(dir: &Path) -> Result<(), Error> {
 /// their temporaries ([`tmp_path`]): flush them all, rename each over its
 /// target, flush again so the renames last. A crash at any point leaves
 /// every target either old or new, never partial.
-pub(crate) fn commit_temporaries<'a>(
+pub(crate) fn commit_temporaries(
     root: &Path,
-    targets: impl Iterator<Item = &'a Path> + Clone,
+    targets: impl IntoIterator<Item = impl AsRef<Path>>,
 ) -> Result<(), Error> {
-    if targets.clone().next().is_none() {
+    let mut targets = targets.into_iter().peekable();
+    if targets.peek().is_none() {
         return Ok(());
     }
     sync_fs(root)?;
     for path in targets {
+        let path = path.as_ref();
         fs::rename(tmp_path(path), path).map_err(io(path))?;
     }
     sync_fs(root)
@@ -109,7 +111,7 @@ pub fn write_all_atomic(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(),
         }
         Ok(())
     })();
-    let result = written.and_then(|()| commit_temporaries(root, files.iter().map(|(p, _)| &**p)));
+    let result = written.and_then(|()| commit_temporaries(root, files.iter().map(|(p, _)| p)));
     if result.is_err() {
         for (path, _) in files {
             let _ = fs::remove_file(tmp_path(path));

@@ -69,7 +69,6 @@ pub fn vevent(talk: &Talk, revision: Revision) -> IcsEvent {
 /// parameter), then folded: building and re-folding one of the crate's
 /// objects per talk was a tenth of a build. A test holds the two equal.
 pub fn vevent_described(talk: &Talk, description: &str, revision: Revision) -> IcsEvent {
-    let text = |v: &str| fold::escape_text(&fold::clean_text(v));
     let (tz, start, end) = match talk.when.zone {
         TalkZone::Iana(tz) => (
             Some(tz),
@@ -105,17 +104,17 @@ pub fn vevent_described(talk: &Talk, description: &str, revision: Revision) -> I
         // A list value: the crate writes it as given, escaped by us.
         put("CATEGORIES", None, &fold::escape_text(track));
     }
-    put("DESCRIPTION", None, &text(description));
+    put("DESCRIPTION", None, &fold::escape_text(description));
     put("DTEND", Some(&end), "");
     put("DTSTAMP", Some(&modified), "");
     put("DTSTART", Some(&start), "");
     put("LAST-MODIFIED", Some(&modified), "");
     if let Some(loc) = &talk.location {
-        put("LOCATION", None, &text(loc));
+        put("LOCATION", None, &fold::escape_text(loc));
     }
     put("SEQUENCE", None, &revision.sequence.to_string());
     put("STATUS", None, status);
-    put("SUMMARY", None, &text(&talk.title));
+    put("SUMMARY", None, &fold::escape_text(&talk.title));
     put("TRANSP", None, "OPAQUE");
     put("UID", None, &fold::escape_text(&talk.uid));
     // A URI, not TEXT: unescaped (a control character cannot be in one).

@@ -21,15 +21,20 @@ fn config() -> Config {
 
 /// The seeds built, published to `out` and indexed, as a clean stop leaves them.
 fn published(out: &Path) -> almanac::site::Snapshot {
-    let seeds = repo().join("seeds");
+    published_from(&repo().join("seeds"), out)
+}
+
+/// The posts at `posts` built, published to `out` and indexed with what
+/// they were read from.
+fn published_from(posts: &Path, out: &Path) -> almanac::site::Snapshot {
     let mut site = Site::new(config());
-    site.load_all(&seeds).unwrap();
+    site.load_all(posts).unwrap();
     let snap = site.snapshot(None, chrono::Utc::now());
     almanac::publish::publish(out, &snap).unwrap();
     let origin = warm::Origin {
         posts: snap.posts,
         talks: snap.talks,
-        sources: Some(&site.sources(&seeds)),
+        sources: Some(&site.sources(posts)),
         problems: &snap.problems.all(),
     };
     warm::save(out, origin, snap.assets()).unwrap();
@@ -39,22 +44,17 @@ fn published(out: &Path) -> almanac::site::Snapshot {
 #[test]
 fn the_index_says_whether_the_posts_changed_since() {
     let dir = tempfile::tempdir().unwrap();
-    let posts = dir.path().join("posts");
+    let (posts, out) = (dir.path().join("posts"), dir.path().join("out"));
     copy_dir(&repo().join("seeds"), &posts);
-    let out = dir.path().join("out");
-    let mut site = Site::new(config());
-    site.load_all(&posts).unwrap();
-    let snap = site.snapshot(None, chrono::Utc::now());
-    almanac::publish::publish(&out, &snap).unwrap();
+    let snap = published_from(&posts, &out);
     let problems = snap.problems.all();
     assert!(!problems.is_empty(), "the seeds have warnings to carry");
     let origin = warm::Origin {
         posts: snap.posts,
         talks: snap.talks,
-        sources: Some(&site.sources(&posts)),
+        sources: None,
         problems: &problems,
     };
-    warm::save(&out, origin, snap.assets()).unwrap();
     let now = || almanac::sources::Sources::now(&posts, &config());
     let index = Index::load(&out).unwrap();
     assert!(index.is_current(&now()));

@@ -67,11 +67,12 @@ impl Asset {
         }
     }
 
-    /// A published file read back (a warm start): its ETag and publication
-    /// time as indexed when it was published, nothing computed again.
+    /// A published file read back (a warm start), in one piece or made again
+    /// in pieces: its ETag and publication time as recorded when it was
+    /// published, nothing computed again.
     pub fn indexed(
         output: Output<'_>,
-        bytes: Bytes,
+        parts: Vec<Bytes>,
         gzip: Option<Bytes>,
         etag: String,
         published: i64,
@@ -79,8 +80,8 @@ impl Asset {
         Asset {
             content_type: output.content_type(),
             cache_control: output.cache_control(),
-            len: bytes.len(),
-            parts: vec![bytes].into(),
+            len: parts.iter().map(Bytes::len).sum(),
+            parts: parts.into(),
             gzip,
             etag,
             published: AtomicI64::new(published),

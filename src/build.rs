@@ -71,7 +71,9 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     let mut site = Site::with_state(config.clone(), history, Arc::new(undated));
     site.load_all(posts)?; // posts → talks
     let snapshot = site.snapshot(None, Utc::now()); // → calendars and feeds → one snapshot
-    crate::warm::forget(out); // the files change now: no index describes them
+    // The files change now: no index or saved model describes them.
+    crate::warm::forget(out);
+    crate::site::forget_model(out);
     let report = publish::publish(out, &snapshot)?; // → out/
     site.save_history()?; // what subscribers now see, for the next build's SEQUENCE
     // What the build was made from, unless a post moved while it ran.

@@ -59,6 +59,18 @@ impl Kept {
         text
     }
 
+    /// The parts [`Kept::from_parts`] takes back: the post without its body,
+    /// the slug it asked for, and its body deflated (the site's saved model
+    /// keeps these).
+    pub fn parts(&self) -> (&Post, &str, &[u8]) {
+        (&self.post, &self.asked, &self.body)
+    }
+
+    /// A kept event from what [`Kept::parts`] gave.
+    pub fn from_parts(post: Post, asked: String, body: Box<[u8]>) -> Kept {
+        Kept { post, asked, body }
+    }
+
     /// Whether both bodies are the same text.
     pub fn same_body(&self, other: &Kept) -> bool {
         // Deflate is deterministic: the same text gives the same bytes.

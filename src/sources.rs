@@ -55,6 +55,13 @@ impl Sources {
             posts,
         }
     }
+
+    /// Whether both were made by the same binary, with the same
+    /// configuration, from the same posts folder (whatever the posts).
+    pub fn same_maker(&self, other: &Sources) -> bool {
+        (&self.binary, &self.config, &self.posts_dir)
+            == (&other.binary, &other.config, &other.posts_dir)
+    }
 }
 
 /// A file's fingerprint, if its modification time can be read.

@@ -117,9 +117,43 @@ pub fn save<'a>(
         files,
     })
     .expect("plain structs serialise");
-    let mut bytes = format!("{MAGIC} {FORMAT} {}\n", hex(&Sha256::digest(&body))).into_bytes();
-    bytes.extend_from_slice(&body);
-    state::write_atomic(&index_file(out), &bytes)
+    state::write_atomic(&index_file(out), &seal(MAGIC, FORMAT, &body))
+}
+
+/// `body` behind a header line: `magic`, `format` and the SHA-256 of
+/// `body`, so [`unseal`] tells a truncated, altered or older file from a
+/// good one. For the state files a start trusts (this index, the site's
+/// saved model).
+pub fn seal(magic: &str, format: u32, body: &[u8]) -> Vec<u8> {
+    let mut bytes = format!("{magic} {format} {}\n", hex(&Sha256::digest(body))).into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// The body of a file made by [`seal`] with the same `magic` and `format`.
+///
+/// # Errors
+/// It is not such a file, of another format, or its checksum does not match.
+pub fn unseal<'a>(bytes: &'a [u8], magic: &str, format: u32) -> Result<&'a [u8], Unusable> {
+    let corrupt = |why: &str| Unusable::Corrupt(why.to_string());
+    let nl = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or_else(|| corrupt("no header line"))?;
+    let header = std::str::from_utf8(&bytes[..nl]).map_err(|_| corrupt("bad header"))?;
+    let mut parts = header.split(' ');
+    if parts.next() != Some(magic) {
+        return Err(corrupt("not a file of almanac's state"));
+    }
+    let found = parts.next().unwrap_or_default();
+    if found != format.to_string() {
+        return Err(Unusable::OtherFormat(found.to_string()));
+    }
+    let body = &bytes[nl + 1..];
+    if parts.next() != Some(hex(&Sha256::digest(body)).as_str()) {
+        return Err(corrupt("checksum mismatch (truncated or altered)"));
+    }
+    Ok(body)
 }
 
 /// Removes the index: from now on the files may change under it.
@@ -127,7 +161,9 @@ pub fn forget(out: &Path) {
     let _ = std::fs::remove_file(index_file(out));
 }
 
-/// Why an index cannot be used.
+/// Why a sealed state file (the index, the site's saved model) cannot be
+/// used; shown after what the file is ("the index of the published files
+/// is corrupt: …").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unusable {
     /// None was left (first start, or the last stop was not clean).
@@ -141,16 +177,9 @@ pub enum Unusable {
 impl fmt::Display for Unusable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Unusable::Missing => f.write_str("no index of the published files"),
-            Unusable::Corrupt(why) => {
-                write!(f, "the index of the published files is corrupt: {why}")
-            }
-            Unusable::OtherFormat(v) => {
-                write!(
-                    f,
-                    "the index of the published files is of another format ({v})"
-                )
-            }
+            Unusable::Missing => f.write_str("missing"),
+            Unusable::Corrupt(why) => write!(f, "corrupt: {why}"),
+            Unusable::OtherFormat(v) => write!(f, "of another format ({v})"),
         }
     }
 }
@@ -186,26 +215,9 @@ impl Index {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Unusable::Missing),
             Err(e) => return Err(Unusable::Corrupt(e.to_string())),
         };
-        let corrupt = |why: &str| Unusable::Corrupt(why.to_string());
-        let nl = bytes
-            .iter()
-            .position(|&b| b == b'\n')
-            .ok_or_else(|| corrupt("no header line"))?;
-        let header = std::str::from_utf8(&bytes[..nl]).map_err(|_| corrupt("bad header"))?;
-        let mut parts = header.split(' ');
-        if parts.next() != Some(MAGIC) {
-            return Err(corrupt("not an index"));
-        }
-        let format = parts.next().unwrap_or_default();
-        if format != FORMAT.to_string() {
-            return Err(Unusable::OtherFormat(format.to_string()));
-        }
-        let body = &bytes[nl + 1..];
-        if parts.next() != Some(hex(&Sha256::digest(body)).as_str()) {
-            return Err(corrupt("checksum mismatch (truncated or altered)"));
-        }
+        let body = unseal(&bytes, MAGIC, FORMAT)?;
         let body: Body<'static> =
-            serde_json::from_slice(body).map_err(|e| corrupt(&e.to_string()))?;
+            serde_json::from_slice(body).map_err(|e| Unusable::Corrupt(e.to_string()))?;
         Ok(Index {
             out: out.to_path_buf(),
             files: Some(
@@ -277,7 +289,7 @@ impl Index {
             .map(Bytes::from);
         Some(Arc::new(Asset::indexed(
             output,
-            bytes,
+            vec![bytes],
             gzip,
             entry.etag.clone(),
             entry.published,

@@ -229,7 +229,143 @@ fn a_restart_serves_at_once_and_then_what_changed_while_down() {
         !log.contains("nothing changed while stopped"),
         "an edit while down is no current start: {log}"
     );
+    // Only the edited post was read: the others came from the saved model.
+    assert!(
+        log.contains("are read again posts=5"),
+        "the model the first run saved was used: {log}"
+    );
+    assert!(log.contains("saved the site's model posts=5"), "{log}");
     assert!(warm::index_file(&dir.path().join("out")).is_file());
+    assert!(almanac::site::model_file(&dir.path().join("out")).is_file());
+}
+
+/// Seeds and both corpus batches in one posts folder: every layout the
+/// finder reads, with their problems.
+fn varied_posts(posts: &Path) {
+    copy_dir(&repo().join("seeds"), posts);
+    copy_dir(&shared().join("corpus/real"), posts);
+    copy_dir(&shared().join("corpus/batch2/real"), posts);
+}
+
+/// Every published file of `snap` with its bytes, ETag and publication time.
+fn served(snap: &almanac::site::Snapshot) -> Vec<(String, Vec<u8>, String, Option<i64>)> {
+    let mut all: Vec<_> = snap
+        .assets()
+        .map(|(path, a)| (path, a.to_bytes().to_vec(), a.etag.clone(), a.published()))
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn the_saved_model_gives_back_the_site_it_was_saved_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let (posts, out) = (dir.path().join("posts"), dir.path().join("out"));
+    varied_posts(&posts);
+    // Undated posts are dated when first seen: the same for every site here.
+    let undated = std::sync::Arc::new(almanac::undated::Undated::default());
+    let with_undated = || {
+        Site::with_state(
+            config(),
+            almanac::history::History::in_memory(),
+            undated.clone(),
+        )
+    };
+    let mut site = with_undated();
+    site.load_all(&posts).unwrap();
+    let snap = site.snapshot(None, chrono::Utc::now());
+    almanac::publish::publish(&out, &snap).unwrap();
+    let saved = site.save_model(&out, &posts).unwrap();
+    assert_eq!(saved, snap.posts);
+    assert!(snap.talks > 400, "{}", snap.talks);
+
+    let mut back = Site::new(config());
+    assert_eq!(back.restore(&out, &posts).unwrap(), saved);
+    assert!(
+        !almanac::site::model_file(&out).exists(),
+        "read once, then removed"
+    );
+    back.load_all(&posts).unwrap();
+    let again = back.snapshot(None, chrono::Utc::now());
+    let (was, is) = (served(&snap), served(&again));
+    assert_eq!(was.len(), is.len());
+    for (w, i) in was.iter().zip(&is) {
+        assert_eq!((&w.0, &w.2), (&i.0, &i.2), "ETag");
+        assert!(w.1 == i.1, "{}: bytes", w.0);
+        // The shared outputs are made again: published when written.
+        assert!(w.3 == i.3 || i.3.is_none(), "{}: publication time", w.0);
+    }
+    assert_eq!(again.problems.all(), snap.problems.all());
+    assert_eq!((again.posts, again.talks), (snap.posts, snap.talks));
+
+    // A post edited since is read again: the site is then what a full read
+    // of the posts as they are now gives.
+    move_seed_talk(&posts, "08:35 am - 08:50 am");
+    back.load_all(&posts).unwrap();
+    let edited = back.snapshot(Some(&again), chrono::Utc::now());
+    let mut full = with_undated();
+    full.load_all(&posts).unwrap();
+    let fresh = full.snapshot(None, chrono::Utc::now());
+    let bytes = |s: &almanac::site::Snapshot| -> Vec<(String, Vec<u8>)> {
+        served(s).into_iter().map(|(p, b, _, _)| (p, b)).collect()
+    };
+    let (edited, fresh) = (bytes(&edited), bytes(&fresh));
+    let differ: Vec<&str> = edited
+        .iter()
+        .zip(&fresh)
+        .filter(|(e, f)| e != f)
+        .map(|(e, _)| e.0.as_str())
+        .collect();
+    assert!(
+        differ.is_empty() && edited.len() == fresh.len(),
+        "{differ:?}"
+    );
+    assert_ne!(edited, bytes(&again));
+}
+
+#[test]
+fn a_saved_model_that_is_corrupt_or_from_another_configuration_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let (posts, out) = (dir.path().join("posts"), dir.path().join("out"));
+    copy_dir(&repo().join("seeds"), &posts);
+    let mut site = Site::new(config());
+    site.load_all(&posts).unwrap();
+    let snap = site.snapshot(None, chrono::Utc::now());
+    almanac::publish::publish(&out, &snap).unwrap();
+    site.save_model(&out, &posts).unwrap();
+    let good = fs::read(almanac::site::model_file(&out)).unwrap();
+    let restore = |bytes: &[u8], config: Config| {
+        fs::write(almanac::site::model_file(&out), bytes).unwrap();
+        Site::new(config).restore(&out, &posts)
+    };
+    let mut flipped = good.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    assert!(matches!(
+        restore(&flipped, config()),
+        Err(Unusable::Corrupt(_))
+    ));
+    assert!(matches!(
+        restore(&good[..good.len() / 2], config()),
+        Err(Unusable::Corrupt(_))
+    ));
+    let other = Config {
+        title: "Another site".into(),
+        ..config()
+    };
+    assert!(matches!(
+        restore(&good, other),
+        Err(Unusable::OtherFormat(_))
+    ));
+    assert_eq!(restore(&good, config()), Ok(snap.posts));
+    assert_eq!(
+        Site::new(config()).restore(&out, &posts),
+        Err(Unusable::Missing)
+    );
+    // A published calendar changed under it: that post is read again.
+    let event = out.join(EVENT.trim_start_matches('/'));
+    fs::write(&event, "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n").unwrap();
+    assert_eq!(restore(&good, config()), Ok(snap.posts - 1));
 }
 
 fn health(d: &Daemon) -> serde_json::Value {

@@ -163,10 +163,10 @@ pub async fn run(
             match (&why, &unindexed) {
                 (crate::warm::Unusable::Missing, None) => {}
                 (_, Some(_)) => {
-                    tracing::warn!(problem = %why, "warm start without an index: serving the published files as they are while the posts are read")
+                    tracing::warn!(index = %why, "warm start without an index: serving the published files as they are while the posts are read")
                 }
                 (_, None) => {
-                    tracing::warn!(problem = %why, "cold start: the posts are read before serving")
+                    tracing::warn!(index = %why, "cold start: the posts are read before serving")
                 }
             }
             unindexed
@@ -216,9 +216,21 @@ pub async fn run(
     }
 
     // The first build is CPU work: off the runtime's workers.
-    let root = posts.clone();
+    let (root, out) = (posts.clone(), opts.out.clone());
     let (mut site, posts_error, snapshot) = alive(tokio::task::spawn_blocking(move || {
         let mut site = Site::with_state(config, history, Arc::new(undated));
+        // The model the last clean stop saved: only the posts changed since
+        // are read (see `site::saved`).
+        match site.restore(&out, &root) {
+            Ok(n) => tracing::info!(
+                posts = n,
+                "took the posts from the saved model; those changed since the stop are read again"
+            ),
+            Err(crate::warm::Unusable::Missing) => {}
+            Err(why) => {
+                tracing::warn!(model = %why, "the saved model is not used: every post is read")
+            }
+        }
         let posts_error = site.load_all(&root).err().map(|e| e.to_string());
         let snapshot = site.snapshot(None, chrono::Utc::now());
         log_new_problems(&mut site);
@@ -359,6 +371,17 @@ pub async fn run(
         };
         if let Err(e) = crate::warm::save(&opts.out, origin, snap.assets()) {
             tracing::warn!(error = %e, "the next start will be cold");
+        } else if sources.is_some() {
+            // For the next start to read only the posts edited meanwhile.
+            let t = Instant::now();
+            match site.save_model(&opts.out, &posts) {
+                Ok(n) => tracing::info!(
+                    posts = n,
+                    took_ms = t.elapsed().as_millis() as u64,
+                    "saved the site's model"
+                ),
+                Err(e) => tracing::warn!(error = %e, "the next start will read every post"),
+            }
         }
     }
     drop(watcher);

@@ -20,8 +20,9 @@ use crate::undated::{Source, Undated};
 pub use discover::{discover, is_editor_litter, is_post_path};
 use front_matter::*;
 
-/// One post, validated: what every later stage reads.
-#[derive(Debug, Clone, PartialEq)]
+/// One post, validated: what every later stage reads (and what the site's
+/// saved model keeps of it: see `site::saved`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Post {
     /// The file, as found under the posts folder (used in messages).
     pub path: PathBuf,
@@ -52,7 +53,7 @@ pub struct Post {
 }
 
 /// A value as written in front matter, with its line in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AtLine {
     pub text: String,
     pub line: usize,
@@ -60,7 +61,7 @@ pub struct AtLine {
 
 /// One entry of front matter `talks:`, as written (checked when the talks
 /// are made, so each problem names its own line).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListedTalk {
     /// Line of the entry in the file.
     pub line: usize,

@@ -13,14 +13,16 @@ use crate::event::Event;
 use crate::output::{Feed, Output, Taxonomy};
 use crate::post::Post;
 
-/// One post as the feeds show it.
-#[derive(Debug, Clone)]
+/// One post as the feeds show it (saved with the site's model without its
+/// content, which is made again when a feed shows it).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FeedItem {
     pub id: String,
     pub link: String,
     pub title: String,
     pub summary: Option<String>,
     /// Empty in a [`heading`] until the item is among the newest.
+    #[serde(skip)]
     pub content_html: std::sync::Arc<str>,
     pub date: DateTime<Utc>,
     pub authors: Vec<String>,

@@ -13,11 +13,14 @@
 //! - [`render`]: the history observed, then each changed event's calendars;
 //! - [`shared`]: the all-talks calendar, the feeds and the page;
 //! - [`terms`]: feeds per tag and per category;
-//! - [`problems`]: every file's problems, and which are new.
+//! - [`problems`]: every file's problems, and which are new;
+//! - [`saved`]: the model saved at a clean stop, so that a restart reads
+//!   only the posts changed since.
 
 mod load;
 mod problems;
 mod render;
+mod saved;
 mod shared;
 mod slugs;
 mod terms;
@@ -41,6 +44,7 @@ use crate::undated::Undated;
 use chrono::{DateTime, Utc};
 use render::Rendered;
 pub use render::first_revision;
+pub use saved::{forget_model, model_file};
 use slugs::Slugs;
 
 /// A tag or category as the page links it: taxonomy, name, slug.

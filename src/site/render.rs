@@ -103,6 +103,11 @@ pub(super) fn newest_start(talks: &[IcsEvent]) -> Option<DateTime<Utc>> {
 /// The next [`Rendered::generation`].
 static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+/// A [`Rendered::generation`] never given before in this process.
+pub(super) fn next_generation() -> u64 {
+    GENERATION.fetch_add(1, Ordering::Relaxed)
+}
+
 /// An event rendered under its settled slug.
 #[derive(Debug)]
 pub(super) struct Rendered {
@@ -231,7 +236,7 @@ impl Site {
             talks: event.talks.len(),
             terms: super::terms::slugged(&item),
             item,
-            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
+            generation: next_generation(),
             content_html: std::sync::OnceLock::new(),
             section: std::sync::OnceLock::new(),
         }

@@ -307,6 +307,9 @@ pub fn calendar_within(
     }
 }
 
+/// The last line of every calendar.
+const CALENDAR_END: &[u8] = b"END:VCALENDAR\r\n";
+
 /// A whole calendar from rendered events (in the order given), as pieces.
 pub fn calendar_parts(
     meta: &CalendarMeta,
@@ -368,8 +371,22 @@ pub fn calendar_parts(
     }
     let events_from = parts.len();
     parts.extend(events.iter().map(|e| e.text.clone()));
-    parts.push(Bytes::from_static(b"END:VCALENDAR\r\n"));
+    parts.push(Bytes::from_static(CALENDAR_END));
     CalendarParts { parts, events_from }
+}
+
+/// The pieces [`calendar_parts`] gives for `event` alone, made again from
+/// the first of them (the header, which names the calendar): how the site's
+/// saved model brings back a talk's own calendar without the talk.
+pub fn one_event_parts(header: Bytes, event: &IcsEvent, zones: &ZoneCache) -> Vec<Bytes> {
+    let mut parts = Vec::with_capacity(4);
+    parts.push(header);
+    if let Some(tz) = event.tz {
+        parts.push(zones.get(tz, event.year, event.year));
+    }
+    parts.push(event.text.clone());
+    parts.push(Bytes::from_static(CALENDAR_END));
+    parts
 }
 
 /// `PT1H`, `PT30M`, `P1D` (RFC 5545 §3.3.6).
@@ -562,6 +579,12 @@ mod tests {
         assert_eq!(cal.matches("BEGIN:VTIMEZONE").count(), 1);
         assert!(cal.ends_with("END:VCALENDAR\r\n"));
         assert!(cal.lines().all(|l| l.len() <= 76));
+        // A talk's own calendar comes back from its header alone, zoned or not.
+        let zones = ZoneCache::default();
+        for v in [&z, &f] {
+            let whole = calendar_parts(&meta, &[v], &zones).parts;
+            assert_eq!(one_event_parts(whole[0].clone(), v, &zones), whole);
+        }
     }
 
     /// The bound holds for the whole file, keeps the newest events (listed

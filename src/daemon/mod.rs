@@ -133,11 +133,6 @@ pub async fn run(
         }
     };
     let started = Instant::now();
-    let (history, history_warnings) = History::load(&opts.out);
-    let (undated, undated_warnings) = crate::undated::Undated::for_output(&posts, &opts.out);
-    for w in history_warnings.into_iter().chain(undated_warnings) {
-        tracing::warn!(problem = %w, "state rebuilt");
-    }
     // A warm start serves what the last run published at once (see
     // [`crate::warm`]); the index is removed as soon as it is read, since
     // from now on the files may change under it.
@@ -218,6 +213,13 @@ pub async fn run(
     // The first build is CPU work: off the runtime's workers.
     let (root, out) = (posts.clone(), opts.out.clone());
     let (mut site, posts_error, snapshot) = alive(tokio::task::spawn_blocking(move || {
+        // The state is read after a warm start serves: the first answer
+        // does not wait for 10,000 posts' revision histories.
+        let (history, history_warnings) = History::load(&out);
+        let (undated, undated_warnings) = crate::undated::Undated::for_output(&root, &out);
+        for w in history_warnings.into_iter().chain(undated_warnings) {
+            tracing::warn!(problem = %w, "state rebuilt");
+        }
         let mut site = Site::with_state(config, history, Arc::new(undated));
         // The model the last clean stop saved: only the posts changed since
         // are read (see `site::saved`).

@@ -247,6 +247,31 @@ impl Index {
         })
     }
 
+    /// The shared outputs it indexes (the page, the feeds, the all-talks
+    /// calendar, each tag's and category's feeds) as they are on disk, by
+    /// path.
+    pub fn shared_assets(&self) -> std::collections::BTreeMap<String, Arc<Asset>> {
+        let Some(files) = &self.files else {
+            return Default::default();
+        };
+        files
+            .keys()
+            .filter(|p| {
+                !matches!(
+                    Output::parse(p),
+                    None | Some(
+                        Output::Event(_)
+                            | Output::Talk { .. }
+                            | Output::Schedule { .. }
+                            | Output::Track(_)
+                            | Output::Mine
+                    )
+                )
+            })
+            .filter_map(|p| Some((p.clone(), self.asset(p)?)))
+            .collect()
+    }
+
     /// How many files it indexes (0 without an index).
     pub fn len(&self) -> usize {
         self.files.as_ref().map_or(0, HashMap::len)

@@ -235,8 +235,43 @@ fn a_restart_serves_at_once_and_then_what_changed_while_down() {
         "the model the first run saved was used: {log}"
     );
     assert!(log.contains("saved the site's model posts=5"), "{log}");
-    assert!(warm::index_file(&dir.path().join("out")).is_file());
-    assert!(almanac::site::model_file(&dir.path().join("out")).is_file());
+    let out = dir.path().join("out");
+    assert!(warm::index_file(&out).is_file());
+    assert!(almanac::site::model_file(&out).is_file());
+    // What it published is what a full build of the same posts, with the
+    // same state (revisions, dates of undated posts), writes.
+    let fresh = dir.path().join("fresh");
+    for f in files(&out.join(".almanac")) {
+        let to = fresh.join(".almanac").join(&f);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(out.join(".almanac").join(&f), to).unwrap();
+    }
+    almanac::site::forget_model(&fresh);
+    warm::forget(&fresh);
+    let _ = fs::remove_file(fresh.join(".almanac/build.json"));
+    run(almanac()
+        .arg("build")
+        .arg("--config")
+        .arg(dir.path().join("almanac.yaml"))
+        .arg("--posts")
+        .arg(dir.path().join("posts"))
+        .arg("--out")
+        .arg(&fresh));
+    let published = |root: &Path| -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        files(root)
+            .into_iter()
+            .filter(|f| !f.starts_with(".almanac"))
+            .map(|f| (f.clone(), fs::read(root.join(&f)).unwrap()))
+            .collect()
+    };
+    let (served, built) = (published(&out), published(&fresh));
+    assert_eq!(
+        served.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        built.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((path, a), (_, b)) in served.iter().zip(&built) {
+        assert!(a == b, "{} differs from a full build's", path.display());
+    }
 }
 
 /// Seeds and both corpus batches in one posts folder: every layout the
@@ -275,26 +310,42 @@ fn the_saved_model_gives_back_the_site_it_was_saved_from() {
     site.load_all(&posts).unwrap();
     let snap = site.snapshot(None, chrono::Utc::now());
     almanac::publish::publish(&out, &snap).unwrap();
+    let origin = warm::Origin {
+        posts: snap.posts,
+        talks: snap.talks,
+        sources: Some(&site.sources(&posts)),
+        problems: &snap.problems.all(),
+    };
+    warm::save(&out, origin, snap.assets()).unwrap();
     let saved = site.save_model(&out, &posts).unwrap();
     assert_eq!(saved, snap.posts);
     assert!(snap.talks > 400, "{}", snap.talks);
 
     let mut back = Site::new(config());
-    assert_eq!(back.restore(&out, &posts).unwrap(), saved);
+    let restored = back.restore(&out, &posts).unwrap();
+    assert_eq!((restored.taken, restored.whole()), (saved, true));
     assert!(
         !almanac::site::model_file(&out).exists(),
         "read once, then removed"
     );
+    // What `out/` holds, as the restored site and the index say.
+    let base = back.restored_snapshot(&Index::load(&out).unwrap());
+    assert_eq!(served(&base), served(&snap));
     back.load_all(&posts).unwrap();
-    let again = back.snapshot(None, chrono::Utc::now());
+    let again = back.snapshot(Some(&base), chrono::Utc::now());
     let (was, is) = (served(&snap), served(&again));
     assert_eq!(was.len(), is.len());
     for (w, i) in was.iter().zip(&is) {
-        assert_eq!((&w.0, &w.2), (&i.0, &i.2), "ETag");
+        assert_eq!(
+            (&w.0, &w.2, &w.3),
+            (&i.0, &i.2, &i.3),
+            "ETag, publication time"
+        );
         assert!(w.1 == i.1, "{}: bytes", w.0);
-        // The shared outputs are made again: published when written.
-        assert!(w.3 == i.3 || i.3.is_none(), "{}: publication time", w.0);
     }
+    // So the first publish writes nothing.
+    let report = almanac::publish::publish_changes(&out, &base, &again).unwrap();
+    assert_eq!((report.written, report.removed), (0, 0));
     assert_eq!(again.problems.all(), snap.problems.all());
     assert_eq!((again.posts, again.talks), (snap.posts, snap.talks));
 
@@ -357,7 +408,11 @@ fn a_saved_model_that_is_corrupt_or_from_another_configuration_is_not_used() {
         restore(&good, other),
         Err(Unusable::OtherFormat(_))
     ));
-    assert_eq!(restore(&good, config()), Ok(snap.posts));
+    let whole = almanac::site::Restored {
+        taken: snap.posts,
+        saved: snap.posts,
+    };
+    assert_eq!(restore(&good, config()), Ok(whole));
     assert_eq!(
         Site::new(config()).restore(&out, &posts),
         Err(Unusable::Missing)
@@ -365,7 +420,8 @@ fn a_saved_model_that_is_corrupt_or_from_another_configuration_is_not_used() {
     // A published calendar changed under it: that post is read again.
     let event = out.join(EVENT.trim_start_matches('/'));
     fs::write(&event, "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n").unwrap();
-    assert_eq!(restore(&good, config()), Ok(snap.posts - 1));
+    let partial = restore(&good, config()).unwrap();
+    assert_eq!((partial.taken, partial.whole()), (snap.posts - 1, false));
 }
 
 fn health(d: &Daemon) -> serde_json::Value {

@@ -211,8 +211,8 @@ pub async fn run(
     }
 
     // The first build is CPU work: off the runtime's workers.
-    let (root, out) = (posts.clone(), opts.out.clone());
-    let (mut site, posts_error, snapshot) = alive(tokio::task::spawn_blocking(move || {
+    let (root, out, index) = (posts.clone(), opts.out.clone(), found.warm.clone());
+    let (mut site, posts_error, snapshot, base) = alive(tokio::task::spawn_blocking(move || {
         // The state is read after a warm start serves: the first answer
         // does not wait for 10,000 posts' revision histories.
         let (history, history_warnings) = History::load(&out);
@@ -223,20 +223,28 @@ pub async fn run(
         let mut site = Site::with_state(config, history, Arc::new(undated));
         // The model the last clean stop saved: only the posts changed since
         // are read (see `site::saved`).
+        // What `out/` holds, when the model accounts for all of it: the
+        // first publish then writes only what changed while stopped.
+        let mut base = None;
         match site.restore(&out, &root) {
-            Ok(n) => tracing::info!(
-                posts = n,
-                "took the posts from the saved model; those changed since the stop are read again"
-            ),
+            Ok(r) => {
+                tracing::info!(
+                    posts = r.taken,
+                    "took the posts from the saved model; those changed since the stop are read again"
+                );
+                base = index
+                    .filter(|_| r.whole())
+                    .map(|i| Arc::new(site.restored_snapshot(&i)));
+            }
             Err(crate::warm::Unusable::Missing) => {}
             Err(why) => {
                 tracing::warn!(model = %why, "the saved model is not used: every post is read")
             }
         }
         let posts_error = site.load_all(&root).err().map(|e| e.to_string());
-        let snapshot = site.snapshot(None, chrono::Utc::now());
+        let snapshot = site.snapshot(base.as_deref(), chrono::Utc::now());
         log_new_problems(&mut site);
-        (site, posts_error, snapshot)
+        (site, posts_error, snapshot, base)
     }))
     .await
     .map_err(Error::Task)?;
@@ -247,7 +255,10 @@ pub async fn run(
     // (`/healthz` says `published` once it is), then the history is saved.
     shared.snapshot.store(Arc::new(snapshot));
     let mut served_is_read = true;
-    let mut publisher = Publisher::new(&opts.out, &shared, found);
+    let mut publisher = match base {
+        Some(on_disk) => Publisher::resume(&opts.out, &shared, on_disk),
+        None => Publisher::new(&opts.out, &shared, found),
+    };
     record_build(&shared, started.elapsed(), posts_error, None);
     let server = match server {
         Some(s) => s,

@@ -46,6 +46,16 @@ impl Publisher {
         }
     }
 
+    /// A publisher whose first publish writes only what differs from
+    /// `on_disk`, which `out` is known to hold file for file (a warm start
+    /// from the site's saved model).
+    pub(super) fn resume(out: &Path, shared: &Arc<Shared>, on_disk: Arc<Snapshot>) -> Publisher {
+        Publisher {
+            first: false,
+            ..Publisher::new(out, shared, on_disk)
+        }
+    }
+
     /// Publishes everything served now and waits for it (start, SIGHUP,
     /// retry after a failure).
     pub(super) async fn publish_all(&mut self) {

@@ -44,7 +44,7 @@ use crate::undated::Undated;
 use chrono::{DateTime, Utc};
 use render::Rendered;
 pub use render::first_revision;
-pub use saved::{forget_model, model_file};
+pub use saved::{Restored, forget_model, model_file};
 use slugs::Slugs;
 
 /// A tag or category as the page links it: taxonomy, name, slug.

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::render::{Rendered, next_generation};
-use super::{Entry, EventAssets, Site};
+use super::{Entry, EventAssets, Site, Snapshot};
 use crate::asset::Asset;
 use crate::diag::Diagnostic;
 use crate::event::Kept;
@@ -178,14 +178,14 @@ impl Site {
     }
 
     /// Takes in the model saved in `out` (and removes it): each post whose
-    /// published files are as saved, with its rendering; how many. Call on a
-    /// new site, before [`Site::load_all`], which then reads only the posts
-    /// that changed since.
+    /// published files are as saved, with its rendering. Call on a new site,
+    /// before [`Site::load_all`], which then reads only the posts that
+    /// changed since.
     ///
     /// # Errors
     /// There is no model, or it cannot be used (corrupt, of another format,
     /// made by another binary or configuration, or from another folder).
-    pub fn restore(&mut self, out: &Path, posts_dir: &Path) -> Result<usize, Unusable> {
+    pub fn restore(&mut self, out: &Path, posts_dir: &Path) -> Result<Restored, Unusable> {
         let file = model_file(out);
         let bytes = match std::fs::read(&file) {
             Ok(b) => b,
@@ -205,6 +205,7 @@ impl Site {
                 "made by another almanac, configuration or posts folder".into(),
             ));
         }
+        let saved = model.entries.len();
         let zones = &self.zones;
         let restored: Vec<(PathBuf, Fingerprint, Vec<Diagnostic>, Entry)> = model
             .entries
@@ -221,14 +222,51 @@ impl Site {
                 Some((s.path, s.fingerprint, s.problems, entry))
             })
             .collect();
-        let count = restored.len();
+        let taken = restored.len();
         for (path, print, problems, entry) in restored {
             self.fingerprints.insert(path.clone(), Some(print));
             self.set_problems(&path, problems);
             self.entries.insert(path, entry);
         }
         self.slugs = None;
-        Ok(count)
+        Ok(Restored { taken, saved })
+    }
+
+    /// What `out/` holds right after [`Site::restore`] took in every saved
+    /// post: their events' calendars, and the shared outputs as `index`
+    /// (the warm start's) has them. The first build's previous snapshot (so
+    /// unchanged outputs keep their publication time) and the base of the
+    /// first publish, which then writes only what changed while stopped.
+    pub fn restored_snapshot(&self, index: &warm::Index) -> Snapshot {
+        let events = self
+            .entries
+            .values()
+            .filter_map(|e| e.rendered.as_ref())
+            .map(|r| (r.assets.slug.clone(), r.assets.clone()))
+            .collect();
+        Snapshot {
+            shared: index.shared_assets(),
+            events,
+            config: self.config.clone(),
+            ..Snapshot::default()
+        }
+    }
+}
+
+/// What [`Site::restore`] took from the saved model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Restored {
+    /// Posts taken, with their rendering.
+    pub taken: usize,
+    /// Posts the model held: those not taken (a published calendar no
+    /// longer as it was) are read again.
+    pub saved: usize,
+}
+
+impl Restored {
+    /// Every saved post was taken: `out/` holds exactly their files.
+    pub fn whole(&self) -> bool {
+        self.taken == self.saved
     }
 }
 

@@ -314,41 +314,87 @@ impl History {
     /// The state folder cannot be written; the records stay dirty and the
     /// next save retries.
     pub fn save(&mut self) -> Result<(), crate::Error> {
-        let Some(dir) = self.dir.clone() else {
-            self.dirty.clear();
-            return Ok(());
-        };
-        std::fs::create_dir_all(&dir).map_err(|e| crate::Error::Io {
-            path: dir.clone(),
-            source: e,
-        })?;
-        // Written in batches, each with one flush (see
-        // [`crate::state::write_all_atomic`]); a batch bounds the memory.
-        const BATCH: usize = 512;
-        let mut written = Vec::with_capacity(BATCH);
-        let slugs: Vec<String> = self.dirty.iter().cloned().collect();
-        for chunk in slugs.chunks(BATCH) {
-            written.clear();
-            for slug in chunk {
-                let path = dir.join(format!("{slug}.json"));
-                match self.posts.get(slug) {
-                    Some(records) => {
-                        let bytes = serde_json::to_vec(records).unwrap_or_default();
-                        written.push((path, bytes));
-                    }
-                    None => match std::fs::remove_file(&path) {
-                        Ok(()) => {}
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(e) => return Err(crate::Error::Io { path, source: e }),
-                    },
-                }
-            }
-            crate::state::write_all_atomic(&dir, &written)?;
-            for slug in chunk {
-                self.dirty.remove(slug);
+        while let Some(batch) = self.take_unsaved() {
+            if let Err(e) = batch.write() {
+                self.unsaved(&batch);
+                return Err(e);
             }
         }
         Ok(())
+    }
+
+    /// The records of up to [`Unsaved::MAX`] posts that changed, taken to be
+    /// written elsewhere ([`Unsaved::write`]: the daemon writes them off its
+    /// loop, so a slow flush never delays the next change); `None` when
+    /// nothing is left to write (or the history is in memory only). Give
+    /// them back with [`History::unsaved`] if writing fails.
+    pub fn take_unsaved(&mut self) -> Option<Unsaved> {
+        let Some(dir) = self.dir.clone() else {
+            self.dirty.clear();
+            return None;
+        };
+        let slugs: Vec<String> = self.dirty.iter().take(Unsaved::MAX).cloned().collect();
+        if slugs.is_empty() {
+            return None;
+        }
+        let (mut written, mut removed) = (Vec::with_capacity(slugs.len()), Vec::new());
+        for slug in &slugs {
+            self.dirty.remove(slug);
+            let path = dir.join(format!("{slug}.json"));
+            match self.posts.get(slug) {
+                Some(records) => {
+                    written.push((path, serde_json::to_vec(records).unwrap_or_default()))
+                }
+                None => removed.push(path),
+            }
+        }
+        Some(Unsaved {
+            dir,
+            slugs,
+            written,
+            removed,
+        })
+    }
+
+    /// `batch` could not be written: its posts are saved again next time
+    /// (with their records as they are then).
+    pub fn unsaved(&mut self, batch: &Unsaved) {
+        self.dirty.extend(batch.slugs.iter().cloned());
+    }
+}
+
+/// Posts' records taken from a [`History`] to be written: one file per
+/// post, removed for a post whose records are all gone.
+#[derive(Debug)]
+pub struct Unsaved {
+    dir: PathBuf,
+    slugs: Vec<String>,
+    written: Vec<(PathBuf, Vec<u8>)>,
+    removed: Vec<PathBuf>,
+}
+
+impl Unsaved {
+    /// Posts per batch: written with one flush (see
+    /// [`crate::state::write_all_atomic`]), and a bound on the memory.
+    const MAX: usize = 512;
+
+    /// Writes the batch.
+    ///
+    /// # Errors
+    /// The state folder cannot be written.
+    pub fn write(&self) -> Result<(), crate::Error> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| crate::Error::Io { path, source }
+        };
+        std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
+        for path in &self.removed {
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(path)(e)),
+                _ => {}
+            }
+        }
+        crate::state::write_all_atomic(&self.dir, &self.written)
     }
 }
 

@@ -197,6 +197,17 @@ fn edits_renames_deletes_and_broken_edits_are_served() {
         "only the edited talk has a new revision"
     );
     assert_eq!(text.matches("SEQUENCE:0\r\n").count(), 21);
+    // The new revision is saved while the daemon runs (off its loop, once
+    // published), not only at a stop.
+    let state = d.out().join(".almanac/state/cilium-kubecon-na-2024.json");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !fs::read_to_string(&state).is_ok_and(|t| t.contains("\"sequence\":1")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the revision was not saved"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 
     // Save by rename (vim, VS Code, sed -i): write elsewhere, rename over.
     let tmp = d.posts().join(".001.txt.swp");

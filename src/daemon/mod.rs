@@ -22,6 +22,7 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
 mod publisher;
+mod saver;
 
 use crate::history::History;
 use crate::http::{self, Health, Limits, Shared};
@@ -30,6 +31,7 @@ use crate::sources::Sources;
 use crate::watch::{Change, PostsWatcher};
 use crate::{Config, Error};
 use publisher::{Publisher, set_publish_error};
+use saver::Saver;
 
 /// How `serve` was asked to run.
 #[derive(Debug, Clone)]
@@ -270,6 +272,7 @@ pub async fn run(
     let mut watchdog_tick =
         tokio::time::interval(watchdog.map_or(Duration::from_secs(3600), |d| d / 2));
     let mut retry = tokio::time::interval(PUBLISH_RETRY);
+    let mut saver = Saver::default();
 
     loop {
         tokio::select! {
@@ -311,13 +314,17 @@ pub async fn run(
             }
             done = publisher.running(), if publisher.is_running() => {
                 publisher.ended(done);
-                save_history(&mut site, publisher.failed.is_none());
+                if publisher.failed.is_none() {
+                    // Its revisions are published: saved in the background.
+                    saver.start(&mut site);
+                }
                 set_publish_error(&shared, &publisher.failed);
                 if publisher.failed.is_none() {
                     // What changed while it ran.
                     publisher.follow();
                 }
             }
+            done = saver.running(), if saver.is_running() => saver.ended(&mut site, done),
             c = control.recv() => {
                 // Stop, or nobody left to say anything (the channel closed).
                 if c != Some(Control::Reload) {
@@ -326,6 +333,7 @@ pub async fn run(
                 }
                 tracing::info!("reloading the configuration and rebuilding everything");
                 alive(publisher.settle()).await;
+                alive(saver.settle(&mut site)).await;
                 notify(&[sd_notify::NotifyState::Reloading]);
                 match Config::load(opts.config.as_deref()) {
                     Ok(config) => {
@@ -352,6 +360,7 @@ pub async fn run(
             }
             _ = retry.tick(), if publisher.failed.is_some() && !publisher.is_running() => {
                 alive(publisher.publish_all()).await;
+                alive(saver.settle(&mut site)).await;
                 save_history(&mut site, publisher.failed.is_none());
                 if publisher.failed.is_none() {
                     tracing::info!(out = %opts.out.display(), "output folder writable again; published");
@@ -368,6 +377,7 @@ pub async fn run(
         publisher.follow();
         alive(publisher.settle()).await;
     }
+    alive(saver.settle(&mut site)).await;
     save_history(&mut site, publisher.failed.is_none());
     if publisher.failed.is_none() {
         // What is on disk, indexed for the next start to serve at once, with

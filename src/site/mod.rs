@@ -183,6 +183,17 @@ impl Site {
         self.history.save()
     }
 
+    /// The next batch of the revision history to write, taken out to be
+    /// written off the daemon's loop (see [`History::take_unsaved`]).
+    pub fn take_unsaved_history(&mut self) -> Option<crate::history::Unsaved> {
+        self.history.take_unsaved()
+    }
+
+    /// A batch from [`Site::take_unsaved_history`] that could not be written.
+    pub fn history_unsaved(&mut self, batch: &crate::history::Unsaved) {
+        self.history.unsaved(batch);
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }

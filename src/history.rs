@@ -131,7 +131,7 @@ impl History {
 
     /// Loads the history kept under `out/.almanac/state/`. Unreadable or
     /// corrupt files are skipped with a warning message (their talks start
-    /// again at sequence 0).
+    /// again at sequence 0); temporaries a killed process left are removed.
     pub fn load(out: &Path) -> (History, Vec<String>) {
         let dir = crate::state::history_dir(out);
         let mut h = History {
@@ -144,6 +144,12 @@ impl History {
         };
         for e in entries.flatten() {
             let path = e.path();
+            // A temporary a killed process left between writing and
+            // renaming (see `state::tmp_path`): its target is whole, old.
+            if path.extension().is_some_and(|x| x == "tmp") {
+                let _ = std::fs::remove_file(&path);
+                continue;
+            }
             let Some(slug) = path.file_stem().and_then(|s| s.to_str()).map(String::from) else {
                 continue;
             };
@@ -383,15 +389,13 @@ impl Unsaved {
     /// # Errors
     /// The state folder cannot be written.
     pub fn write(&self) -> Result<(), crate::Error> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| crate::Error::Io { path, source }
-        };
+        use crate::state::io;
         std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
         for path in &self.removed {
-            match std::fs::remove_file(path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(path)(e)),
-                _ => {}
+            if let Err(e) = std::fs::remove_file(path)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                return Err(io(path)(e));
             }
         }
         crate::state::write_all_atomic(&self.dir, &self.written)

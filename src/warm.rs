@@ -110,32 +110,59 @@ pub fn save<'a>(
             })
         })
         .collect();
-    let body = postcard::to_stdvec(&Body {
+    let body = Body {
         posts: origin.posts,
         talks: origin.talks,
         sources: origin.sources.map(Cow::Borrowed),
         problems: Cow::Borrowed(origin.problems),
         files,
-    })
-    .expect("plain structs serialise");
-    state::write_atomic(&index_file(out), &seal(MAGIC, FORMAT, &body))
+    };
+    write_sealed(&index_file(out), MAGIC, FORMAT, &body)
 }
 
-/// `body` behind a header line: `magic`, `format` and the SHA-256 of
-/// `body`, so [`unseal`] tells a truncated, altered or older file from a
-/// good one. For the state files a start trusts (this index, the site's
-/// saved model).
-pub fn seal(magic: &str, format: u32, body: &[u8]) -> Vec<u8> {
-    let mut bytes = format!("{magic} {format} {}\n", hex(&Sha256::digest(body))).into_bytes();
-    bytes.extend_from_slice(body);
-    bytes
-}
-
-/// The body of a file made by [`seal`] with the same `magic` and `format`.
+/// Writes `value` to `path` atomically, encoded with postcard behind a
+/// header line: `magic`, `format` and the SHA-256 of the body, so
+/// [`read_sealed`] tells a truncated, altered or older file from a good
+/// one. For the state files a start trusts (this index, the site's saved
+/// model).
 ///
 /// # Errors
-/// It is not such a file, of another format, or its checksum does not match.
-pub fn unseal<'a>(bytes: &'a [u8], magic: &str, format: u32) -> Result<&'a [u8], Unusable> {
+/// The file cannot be written.
+pub fn write_sealed<T: Serialize>(
+    path: &Path,
+    magic: &str,
+    format: u32,
+    value: &T,
+) -> Result<(), Error> {
+    let body = postcard::to_stdvec(value).expect("plain structs serialise");
+    let mut bytes = format!("{magic} {format} {}\n", hex(&Sha256::digest(&body))).into_bytes();
+    bytes.extend_from_slice(&body);
+    state::write_atomic(path, &bytes)
+}
+
+/// Reads back what [`write_sealed`] wrote to `path` with the same `magic`
+/// and `format`.
+///
+/// # Errors
+/// There is no such file, or it is not one (unreadable, another format, a
+/// checksum that does not match, a body that does not decode).
+pub fn read_sealed<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    magic: &str,
+    format: u32,
+) -> Result<T, Unusable> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Unusable::Missing),
+        Err(e) => return Err(Unusable::Corrupt(e.to_string())),
+    };
+    let body = unseal(&bytes, magic, format)?;
+    postcard::from_bytes(body).map_err(|e| Unusable::Corrupt(e.to_string()))
+}
+
+/// The body of a file written by [`write_sealed`] with the same `magic` and
+/// `format`.
+fn unseal<'a>(bytes: &'a [u8], magic: &str, format: u32) -> Result<&'a [u8], Unusable> {
     let corrupt = |why: &str| Unusable::Corrupt(why.to_string());
     let nl = bytes
         .iter()
@@ -211,14 +238,7 @@ impl Index {
     /// # Errors
     /// It is missing, corrupt or of another format.
     pub fn load(out: &Path) -> Result<Index, Unusable> {
-        let bytes = match std::fs::read(index_file(out)) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Unusable::Missing),
-            Err(e) => return Err(Unusable::Corrupt(e.to_string())),
-        };
-        let body = unseal(&bytes, MAGIC, FORMAT)?;
-        let body: Body<'static> =
-            postcard::from_bytes(body).map_err(|e| Unusable::Corrupt(e.to_string()))?;
+        let body: Body<'static> = read_sealed(&index_file(out), MAGIC, FORMAT)?;
         Ok(Index {
             out: out.to_path_buf(),
             files: Some(

@@ -224,9 +224,9 @@ pub async fn run(
         }
         let mut site = Site::with_state(config, history, Arc::new(undated));
         // The model the last clean stop saved: only the posts changed since
-        // are read (see `site::saved`).
-        // What `out/` holds, when the model accounts for all of it: the
-        // first publish then writes only what changed while stopped.
+        // are read (see `site::saved`). When it and the index account for
+        // all of `out/`, that is the base of the first publish, which then
+        // writes only what changed while stopped.
         let mut base = None;
         match site.restore(&out, &root) {
             Ok(r) => {
@@ -235,7 +235,7 @@ pub async fn run(
                     "took the posts from the saved model; those changed since the stop are read again"
                 );
                 base = index
-                    .filter(|_| r.whole())
+                    .filter(|i| r.whole() && !i.is_empty())
                     .map(|i| Arc::new(site.restored_snapshot(&i)));
             }
             Err(crate::warm::Unusable::Missing) => {}
@@ -314,12 +314,10 @@ pub async fn run(
             }
             done = publisher.running(), if publisher.is_running() => {
                 publisher.ended(done);
+                set_publish_error(&shared, &publisher.failed);
                 if publisher.failed.is_none() {
                     // Its revisions are published: saved in the background.
                     saver.start(&mut site);
-                }
-                set_publish_error(&shared, &publisher.failed);
-                if publisher.failed.is_none() {
                     // What changed while it ran.
                     publisher.follow();
                 }

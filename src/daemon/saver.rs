@@ -42,9 +42,7 @@ impl Saver {
 
     /// The end of the write in flight (pending forever when there is none:
     /// the loop guards it with [`Saver::is_running`]).
-    pub(super) async fn running(
-        &mut self,
-    ) -> Result<(Unsaved, Result<(), Error>), tokio::task::JoinError> {
+    pub(super) async fn running(&mut self) -> Done {
         match &mut self.running {
             Some(task) => task.await,
             None => std::future::pending().await,
@@ -53,19 +51,10 @@ impl Saver {
 
     /// Takes in how the write in flight ended, and starts the next batch
     /// if it was written.
-    pub(super) fn ended(
-        &mut self,
-        site: &mut Site,
-        done: Result<(Unsaved, Result<(), Error>), tokio::task::JoinError>,
-    ) {
+    pub(super) fn ended(&mut self, site: &mut Site, done: Done) {
         self.running = None;
-        match done {
-            Ok((_, Ok(()))) => self.start(site),
-            Ok((batch, Err(e))) => {
-                site.history_unsaved(&batch);
-                tracing::error!(error = %e, "cannot save the revision history; will retry");
-            }
-            Err(e) => tracing::error!(error = %e, "history write task lost; will retry"),
+        if taken_in(site, done) {
+            self.start(site);
         }
     }
 
@@ -73,13 +62,28 @@ impl Saver {
     /// on the loop itself: SIGHUP, a retry, exit).
     pub(super) async fn settle(&mut self, site: &mut Site) {
         if let Some(task) = self.running.take() {
-            let done = task.await;
-            if let Ok((batch, Err(_))) = &done {
-                site.history_unsaved(batch);
-            }
-            if let Err(e) = &done {
-                tracing::error!(error = %e, "history write task lost; will retry");
-            }
+            taken_in(site, task.await);
+        }
+    }
+}
+
+/// How a history write ended.
+type Done = Result<(Unsaved, Result<(), Error>), tokio::task::JoinError>;
+
+/// Whether the batch was written; if not, it goes back to `site`.
+fn taken_in(site: &mut Site, done: Done) -> bool {
+    match done {
+        Ok((_, Ok(()))) => true,
+        Ok((batch, Err(e))) => {
+            site.history_unsaved(&batch);
+            tracing::error!(error = %e, "cannot save the revision history; will retry");
+            false
+        }
+        // Its records were dirty until taken: the batch is lost, the next
+        // change of those posts writes them again.
+        Err(e) => {
+            tracing::error!(error = %e, "history write task lost");
+            false
         }
     }
 }

@@ -17,7 +17,7 @@
 //! its file keeps the fingerprint it had when read: `load_all` reads the
 //! others again, as it would any change. A post whose event calendar is not
 //! as published is read again too. The file is sealed (format, checksum:
-//! see `warm::seal`) and removed once read, so a crash later leaves none and
+//! see `warm::write_sealed`) and removed once read, so a crash later leaves none and
 //! the next start reads every post.
 
 use std::collections::{BTreeMap, HashMap};
@@ -41,7 +41,7 @@ use crate::post::Post;
 use crate::render::feed::FeedItem;
 use crate::render::ics::{self, IcsEvent, ZoneCache};
 use crate::sources::{Fingerprint, Sources};
-use crate::state::{self, STATE_DIR};
+use crate::state::STATE_DIR;
 use crate::warm::{self, Unusable};
 
 /// Bumped when the model's layout changes: a model of another format is
@@ -172,8 +172,7 @@ impl Site {
             maker: Sources::of(posts_dir, &self.config, BTreeMap::new()),
             entries,
         };
-        let body = postcard::to_stdvec(&model).expect("plain structs serialise");
-        state::write_atomic(&model_file(out), &warm::seal(MAGIC, FORMAT, &body))?;
+        warm::write_sealed(&model_file(out), MAGIC, FORMAT, &model)?;
         Ok(saved)
     }
 
@@ -186,17 +185,10 @@ impl Site {
     /// There is no model, or it cannot be used (corrupt, of another format,
     /// made by another binary or configuration, or from another folder).
     pub fn restore(&mut self, out: &Path, posts_dir: &Path) -> Result<Restored, Unusable> {
-        let file = model_file(out);
-        let bytes = match std::fs::read(&file) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Unusable::Missing),
-            Err(e) => return Err(Unusable::Corrupt(e.to_string())),
-        };
+        let model: Result<Model, Unusable> = warm::read_sealed(&model_file(out), MAGIC, FORMAT);
+        // Read once: from now on the files it describes may change.
         forget_model(out);
-        let body = warm::unseal(&bytes, MAGIC, FORMAT)?;
-        let model: Model =
-            postcard::from_bytes(body).map_err(|e| Unusable::Corrupt(e.to_string()))?;
-        drop(bytes);
+        let model = model?;
         if !model
             .maker
             .same_maker(&Sources::of(posts_dir, &self.config, BTreeMap::new()))
@@ -212,7 +204,8 @@ impl Site {
             .into_par_iter()
             .filter_map(|s| {
                 let rendered = rendered(s.rendering, out, zones)?;
-                let kept = Kept::from_parts(s.post, s.asked, s.body.to_vec().into());
+                let body = Vec::from(s.body).into_boxed_slice();
+                let kept = Kept::from_parts(s.post, s.asked, body);
                 let entry = Entry {
                     kept,
                     had_errors: s.had_errors,

@@ -76,6 +76,10 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     crate::site::forget_model(out);
     let report = publish::publish(out, &snapshot)?; // → out/
     site.save_history()?; // what subscribers now see, for the next build's SEQUENCE
+    // The posts and their renderings are not needed any more (what was
+    // published lives on in the snapshot): freed before the index is built,
+    // which is when the build's memory peaks.
+    drop(site);
     // What the build was made from, unless a post moved while it ran.
     let stable = Sources::now(posts, config) == seen;
     let mut diagnostics = snapshot.problems.all();
@@ -86,9 +90,9 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
         sources: stable.then_some(&seen),
         problems: &diagnostics,
     };
-    crate::warm::save(out, origin, snapshot.assets())?;
+    crate::warm::save(out, origin, || snapshot.assets())?;
     let (posts_n, talks, outputs) = (snapshot.posts, snapshot.talks, snapshot.file_count());
-    drop((snapshot, site)); // nothing rendered is needed any more
+    drop(snapshot); // nothing rendered is needed any more
     diagnostics.extend(warnings.into_iter().map(|w| Diagnostic::warning(out, 0, w)));
     let manifest = Manifest {
         sources: seen,

@@ -198,11 +198,13 @@ impl<'a> Batch<'a> {
     ) -> Result<(), Error> {
         // No `.gz`: compressing every changed track's calendar on each edit
         // would compete with the rebuild for the cores.
-        let made = subscribe::track_calendars(snapshot, Some(slugs));
-        for (slug, bytes) in &made {
-            self.stage(out, Output::Track(slug).path(), bytes)?;
-        }
-        for slug in slugs.iter().filter(|s| !made.iter().any(|(m, _)| m == *s)) {
+        let mut made = BTreeSet::new();
+        subscribe::each_track_calendar(snapshot, Some(slugs), |slug, bytes| {
+            made.insert(slug.to_string());
+            self.stage(out, Output::Track(slug).path(), &bytes)
+                .map(|_| ())
+        })?;
+        for slug in slugs.difference(&made) {
             self.report.removed += remove_file_and_gz(&out.join(Output::Track(slug).path()))?;
         }
         Ok(())
@@ -261,11 +263,12 @@ pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
         .collect();
     let mut batch = Batch::default();
     let mut failure = None;
-    for (slug, bytes) in subscribe::track_calendars(snapshot, None) {
-        if let Err(e) = batch.stage(out, Output::Track(&slug).path(), &bytes) {
-            failure = Some(e);
-            break;
-        }
+    if let Err(e) = subscribe::each_track_calendar(snapshot, None, |slug, bytes| {
+        batch
+            .stage(out, Output::Track(slug).path(), &bytes)
+            .map(|_| ())
+    }) {
+        failure = Some(e);
     }
     for (rel, asset) in &snapshot.shared {
         if let Err(e) = batch.stage_asset(out, rel.clone(), asset, None) {

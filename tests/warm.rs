@@ -37,7 +37,7 @@ fn published_from(posts: &Path, out: &Path) -> almanac::site::Snapshot {
         sources: Some(&site.sources(posts)),
         problems: &snap.problems.all(),
     };
-    warm::save(out, origin, snap.assets()).unwrap();
+    warm::save(out, origin, || snap.assets()).unwrap();
     snap
 }
 
@@ -73,7 +73,7 @@ fn the_index_says_whether_the_posts_changed_since() {
         sources: Some(&site2.sources(&posts)),
         ..origin
     };
-    warm::save(&out, origin, snap.assets()).unwrap();
+    warm::save(&out, origin, || snap.assets()).unwrap();
     assert!(Index::load(&out).unwrap().is_current(&now()));
     fs::write(posts.join("new.md"), "---\ntitle: New\n---\nNothing.\n").unwrap();
     assert!(!Index::load(&out).unwrap().is_current(&now()));
@@ -91,7 +91,7 @@ fn the_index_says_whether_the_posts_changed_since() {
         sources: None,
         ..origin
     };
-    warm::save(&out, origin, snap.assets()).unwrap();
+    warm::save(&out, origin, || snap.assets()).unwrap();
     assert!(!Index::load(&out).unwrap().is_current(&now()));
 }
 
@@ -316,7 +316,7 @@ fn the_saved_model_gives_back_the_site_it_was_saved_from() {
         sources: Some(&site.sources(&posts)),
         problems: &snap.problems.all(),
     };
-    warm::save(&out, origin, snap.assets()).unwrap();
+    warm::save(&out, origin, || snap.assets()).unwrap();
     let saved = site.save_model(&out, &posts).unwrap();
     assert_eq!(saved, snap.posts);
     assert!(snap.talks > 400, "{}", snap.talks);

@@ -390,7 +390,7 @@ pub async fn run(
             sources: sources.as_ref(),
             problems: &problems,
         };
-        if let Err(e) = crate::warm::save(&opts.out, origin, snap.assets()) {
+        if let Err(e) = crate::warm::save(&opts.out, origin, || snap.assets()) {
             tracing::warn!(error = %e, "the next start will be cold");
         } else if sources.is_some() {
             // For the next start to read only the posts edited meanwhile.

@@ -131,18 +131,22 @@ fn track_meta(snapshot: &Snapshot, slug: &str, track: &str) -> CalendarMeta {
     }
 }
 
-/// The calendars of the tracks in `only` (of every track without it), by
-/// slug, as [`calendar`] makes each, in one pass over the talks: writing
-/// `out/` would otherwise scan every talk once per track (342 tracks of
-/// 214,000 talks at 10,000 posts). A track in `only` that no talk has is
-/// not in the answer.
-pub fn track_calendars(
+/// The calendars of the tracks in `only` (of every track without it), each
+/// given to `take` with its slug, as [`calendar`] makes it, in one pass over
+/// the talks: writing `out/` would otherwise scan every talk once per track
+/// (342 tracks of 214,000 talks at 10,000 posts). A track in `only` that no
+/// talk has is not given. They are made a few at a time on all cores and
+/// handed over in order of slug, so only those few are held at once (all
+/// of them together are up to 300 MB at that size); `take`'s first error
+/// stops it.
+pub fn each_track_calendar<E>(
     snapshot: &Snapshot,
     only: Option<&std::collections::BTreeSet<String>>,
-) -> Vec<(String, bytes::Bytes)> {
+    mut take: impl FnMut(&str, bytes::Bytes) -> Result<(), E>,
+) -> Result<(), E> {
     use rayon::prelude::*;
-    let mut tracks: std::collections::HashMap<&str, (&str, Vec<&ics::IcsEvent>)> =
-        std::collections::HashMap::new();
+    let mut tracks: std::collections::BTreeMap<&str, (&str, Vec<&ics::IcsEvent>)> =
+        std::collections::BTreeMap::new();
     for ev in snapshot.events.values() {
         for (v, f) in ev.vevents.iter().zip(&ev.facets) {
             let wanted = |t: &&crate::facets::Track| {
@@ -155,15 +159,21 @@ pub fn track_calendars(
             }
         }
     }
-    tracks
-        .into_par_iter()
-        .map(|(slug, (name, mut talks))| {
-            talks.sort_unstable_by(|a, b| ics::IcsEvent::newest_first(a, b));
-            let meta = track_meta(snapshot, slug, name);
-            let c = &snapshot.config;
-            let (bytes, _) =
-                ics::calendar_within(&meta, &talks, &snapshot.zones, c.all_talks_max_bytes);
-            (slug.to_string(), bytes)
-        })
-        .collect()
+    let mut tracks: Vec<_> = tracks.into_iter().collect();
+    let at_once = 2 * rayon::current_num_threads();
+    for chunk in tracks.chunks_mut(at_once) {
+        let made: Vec<bytes::Bytes> = chunk
+            .par_iter_mut()
+            .map(|(slug, (name, talks))| {
+                talks.sort_unstable_by(|a, b| ics::IcsEvent::newest_first(a, b));
+                let meta = track_meta(snapshot, slug, name);
+                let c = &snapshot.config;
+                ics::calendar_within(&meta, talks, &snapshot.zones, c.all_talks_max_bytes).0
+            })
+            .collect();
+        for ((slug, _), bytes) in chunk.iter().zip(made) {
+            take(slug, bytes)?;
+        }
+    }
+    Ok(())
 }

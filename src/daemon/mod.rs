@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
+mod memory;
 mod publisher;
 mod saver;
 

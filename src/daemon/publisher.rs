@@ -156,7 +156,12 @@ fn publish_in_background(
 /// Publishes a whole snapshot (start, SIGHUP, retry after a failure).
 async fn full_publish(out: &Path, shared: &Arc<Shared>, snap: Arc<Snapshot>) -> Option<String> {
     let out = out.to_path_buf();
-    let result = tokio::task::spawn_blocking(move || publish::publish(&out, &snap)).await;
+    let result = tokio::task::spawn_blocking(move || {
+        let published = publish::publish(&out, &snap);
+        super::memory::give_back();
+        published
+    })
+    .await;
     publish_outcome(shared, result)
 }
 

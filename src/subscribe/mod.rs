@@ -135,10 +135,10 @@ fn track_meta(snapshot: &Snapshot, slug: &str, track: &str) -> CalendarMeta {
 /// given to `take` with its slug, as [`calendar`] makes it, in one pass over
 /// the talks: writing `out/` would otherwise scan every talk once per track
 /// (342 tracks of 214,000 talks at 10,000 posts). A track in `only` that no
-/// talk has is not given. They are made a few at a time on all cores and
-/// handed over in order of slug, so only those few are held at once (all
-/// of them together are up to 300 MB at that size); `take`'s first error
-/// stops it.
+/// talk has is not given. All of them are made a few at a time on all
+/// cores and handed over in order of slug, so only those few are held at
+/// once (together they are up to 300 MB at that size); `take`'s first
+/// error stops it.
 pub fn each_track_calendar<E>(
     snapshot: &Snapshot,
     only: Option<&std::collections::BTreeSet<String>>,
@@ -160,7 +160,11 @@ pub fn each_track_calendar<E>(
         }
     }
     let mut tracks: Vec<_> = tracks.into_iter().collect();
-    let at_once = 2 * rayon::current_num_threads();
+    // The tracks of a change (`only`) are few: all at once, for latency.
+    let at_once = match only {
+        Some(_) => tracks.len().max(1),
+        None => 2 * rayon::current_num_threads(),
+    };
     for chunk in tracks.chunks_mut(at_once) {
         let made: Vec<bytes::Bytes> = chunk
             .par_iter_mut()

@@ -406,3 +406,26 @@ impl Index {
 fn hex(bytes: &[u8]) -> String {
     faster_hex::hex_string(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The streamed writer gives exactly the layout [`unseal`] reads: the
+    /// header line with the SHA-256 of the body (written over its
+    /// placeholder), then the body as postcard encodes it in one piece;
+    /// and [`Lazily`] encodes as the `Vec` it stands for.
+    #[test]
+    fn a_sealed_file_is_its_header_then_the_postcard_body() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sealed");
+        let items: Vec<(String, u64)> = (0..5000u64).map(|i| (format!("item {i}"), i)).collect();
+        write_sealed(&path, "almanac-test", 7, &Lazily(|| items.iter())).unwrap();
+        let body = postcard::to_stdvec(&items).unwrap();
+        let mut expected = format!("almanac-test 7 {}\n", hex(&Sha256::digest(&body))).into_bytes();
+        expected.extend_from_slice(&body);
+        assert_eq!(std::fs::read(&path).unwrap(), expected);
+        let back: Vec<(String, u64)> = read_sealed(&path, "almanac-test", 7).unwrap();
+        assert_eq!(back, items);
+    }
+}

@@ -167,7 +167,8 @@ pub fn write_sealed<T: Serialize>(
         let head = format!("{magic} {format} ");
         let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *file);
         w.write_all(head.as_bytes())?;
-        w.write_all(&[b'0'; 2 * 32])?;
+        // Two hex digits per byte of the digest, as `hex` writes it.
+        w.write_all(&vec![b'0'; 2 * <Sha256 as Digest>::output_size()])?;
         w.write_all(b"\n")?;
         let mut body = Hashing {
             inner: w,

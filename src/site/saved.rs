@@ -17,8 +17,8 @@
 //! its file keeps the fingerprint it had when read: `load_all` reads the
 //! others again, as it would any change. A post whose event calendar is not
 //! as published is read again too. The file is sealed (format, checksum:
-//! see `warm::write_sealed`) and removed once read, so a crash later leaves none and
-//! the next start reads every post.
+//! see `warm::write_sealed`) and removed once read, so a crash later leaves
+//! none and the next start reads every post.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

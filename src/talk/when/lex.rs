@@ -73,10 +73,11 @@ pub fn lex(text: &str) -> Vec<Tok> {
                 i += 3;
                 continue;
             }
+            // (`| 0x20` lower-cases an ASCII letter, without a copy.)
             let ordinal = b.len() >= i + 2
                 && matches!(
-                    &b[i..i + 2].to_ascii_lowercase()[..],
-                    b"st" | b"nd" | b"rd" | b"th"
+                    [b[i] | 0x20, b[i + 1] | 0x20],
+                    [b's', b't'] | [b'n', b'd'] | [b'r', b'd'] | [b't', b'h']
                 )
                 && !b.get(i + 2).is_some_and(u8::is_ascii_alphanumeric);
             if ordinal {

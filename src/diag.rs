@@ -104,8 +104,10 @@ impl fmt::Display for Diagnostic {
 
 /// Each file's problems, kept per file so that a change to one post costs
 /// what that post has, not the tens of thousands of warnings a big site
-/// carries. A snapshot shares the map with the site until the next change.
-pub type FileProblems = Arc<BTreeMap<PathBuf, Arc<[Diagnostic]>>>;
+/// carries. A snapshot shares the map with the site until the next change,
+/// which copies it: the paths are shared too, so the copy of 10,000 entries
+/// allocates nothing per entry.
+pub type FileProblems = Arc<BTreeMap<Arc<Path>, Arc<[Diagnostic]>>>;
 
 /// Every problem of one snapshot.
 #[derive(Debug, Clone, Default)]

@@ -63,11 +63,12 @@ fn same_post(a: &Post, b: &Post) -> bool {
 
 /// The keys of `map` equal to `path` or below it. Paths order by component,
 /// so they are one contiguous range: no walk over the whole map.
-fn under<V>(map: &BTreeMap<PathBuf, V>, path: &Path) -> Vec<PathBuf> {
+fn under<K: std::borrow::Borrow<Path> + Ord, V>(map: &BTreeMap<K, V>, path: &Path) -> Vec<PathBuf> {
     use std::ops::Bound;
     map.range::<Path, _>((Bound::Included(path), Bound::Unbounded))
-        .take_while(|(p, _)| p.starts_with(path))
-        .map(|(p, _)| p.clone())
+        .map(|(p, _)| p.borrow())
+        .take_while(|p| p.starts_with(path))
+        .map(Path::to_path_buf)
         .collect()
 }
 
@@ -89,13 +90,14 @@ impl Site {
         let (files, mut scan_diags) = post::discover(dir);
         scan_diags.sort();
         self.scan_diags = scan_diags.into();
-        let keep: std::collections::HashSet<&PathBuf> = files.iter().collect();
+        let keep: std::collections::HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
         let gone: Vec<PathBuf> = self
             .entries
             .keys()
-            .chain(self.file_diags.keys())
+            .map(PathBuf::as_path)
+            .chain(self.file_diags.keys().map(|p| &**p))
             .filter(|p| !keep.contains(p))
-            .cloned()
+            .map(Path::to_path_buf)
             .collect();
         for p in gone {
             self.remove(&p);
@@ -110,7 +112,8 @@ impl Site {
         let outcomes: Vec<(PathBuf, Option<Kept>, Vec<Diagnostic>, bool)> = changed
             .par_iter()
             .map(|f| {
-                let new = !self.entries.contains_key(*f) && !self.file_diags.contains_key(*f);
+                let new =
+                    !self.entries.contains_key(*f) && !self.file_diags.contains_key(f.as_path());
                 let o = if new {
                     event::load_post(f, config, undated)
                 } else {
@@ -271,8 +274,8 @@ impl Site {
             }
             self.previous.remove(p);
             self.fingerprints.remove(p);
-            if self.file_diags.contains_key(p) {
-                Arc::make_mut(&mut self.file_diags).remove(p);
+            if self.file_diags.contains_key(p.as_path()) {
+                Arc::make_mut(&mut self.file_diags).remove(p.as_path());
             }
         }
     }

@@ -18,7 +18,7 @@ impl Site {
             .cloned()
             .unwrap_or_else(|| Arc::from([]));
         self.fresh.push((old, diags.clone()));
-        Arc::make_mut(&mut self.file_diags).insert(path.to_path_buf(), diags);
+        Arc::make_mut(&mut self.file_diags).insert(path.into(), diags);
     }
 
     /// The problems that are new since this was last asked (all of them the

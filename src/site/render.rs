@@ -502,7 +502,7 @@ impl Site {
                         }
                         let mut problems = self
                             .file_diags
-                            .get(&p)
+                            .get(p.as_path())
                             .map_or_else(Vec::new, |d| d.to_vec());
                         problems.push(diag::internal_error(&p, "rendering", &message));
                         self.set_problems(&p, problems);

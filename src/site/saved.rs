@@ -158,7 +158,7 @@ impl Site {
                 Some(Saved {
                     path: path.clone(),
                     fingerprint: (*self.fingerprints.get(path)?)?,
-                    problems: self.file_diags.get(path)?.to_vec(),
+                    problems: self.file_diags.get(path.as_path())?.to_vec(),
                     had_errors: e.had_errors,
                     post: post.clone(),
                     asked: asked.to_string(),

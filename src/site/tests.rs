@@ -6,7 +6,7 @@ use std::path::Path;
 use bytes::Bytes;
 
 use super::render::newest_start;
-use super::shared::newest_talks;
+use super::shared::{calendar_key, newest_talks};
 use super::*;
 
 /// The daemon logs each problem once: all at start, then only new ones.
@@ -248,4 +248,63 @@ fn gzip_is_deterministic_and_decodes() {
             .unwrap();
         assert_eq!(back, input);
     }
+}
+
+/// The all-talks calendar's key covers the talks that fit in its byte bound
+/// and nothing after: an edit of an older talk leaves the key, and the
+/// calendar, as they were; a talk that comes to fit changes it.
+#[test]
+fn the_calendar_key_covers_what_the_byte_bound_keeps() {
+    let ev = |i: usize, body: &str| IcsEvent {
+        uid: format!("t{i}"),
+        text: Bytes::from(format!(
+            "BEGIN:VEVENT\r\nUID:t{i}\r\nSUMMARY:{body}\r\nEND:VEVENT\r\n"
+        )),
+        tz: None,
+        year: 2024,
+        start: DateTime::from_timestamp(1_700_000_000 - i as i64 * 3600, 0).unwrap(),
+    };
+    let talks = |edit: Option<(usize, &str)>| -> Vec<IcsEvent> {
+        (0..12)
+            .map(|i| match edit {
+                Some((j, body)) if j == i => ev(i, body),
+                _ => ev(i, &"x".repeat(60)),
+            })
+            .collect()
+    };
+    let meta = crate::render::ics::CalendarMeta {
+        name: "All".into(),
+        description: String::new(),
+        source: "https://example.com/calendar.ics".into(),
+        refresh: chrono::Duration::hours(1),
+    };
+    let zones = crate::render::ics::ZoneCache::default();
+    // Each VEVENT is 104 bytes: seven fit in the bound, fewer with the
+    // calendar's header and zone.
+    let bound = 800;
+    let made = |talks: &[IcsEvent]| {
+        let newest: Vec<&IcsEvent> = talks.iter().collect();
+        let (bytes, kept) = crate::render::ics::calendar_within(&meta, &newest, &zones, bound);
+        (calendar_key(&newest, bound), bytes, kept)
+    };
+    let (key, bytes, kept) = made(&talks(None));
+    assert!((1..6).contains(&kept), "{kept} kept");
+    // An older talk, past the bound: the same key and the same calendar.
+    let (k, b, _) = made(&talks(Some((10, "an edit of an old talk"))));
+    assert_eq!((k, &b), (key, &bytes));
+    // A talk it shows: another key.
+    assert_ne!(made(&talks(Some((0, "a new title")))).0, key);
+    // The first talk past the bound, made short enough to fit: another key.
+    let first_out = talks(None)
+        .iter()
+        .scan(0, |total, e| {
+            *total += e.text.len();
+            Some(*total)
+        })
+        .take_while(|total| *total <= bound)
+        .count();
+    assert!(first_out >= kept && first_out < 10);
+    // The last talk that fits: another key.
+    assert_ne!(made(&talks(Some((first_out - 1, "last")))).0, key);
+    assert_ne!(made(&talks(Some((first_out, "short")))).0, key);
 }

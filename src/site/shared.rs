@@ -47,7 +47,10 @@ pub(super) fn generations_key<'a>(
     inputs_key(bytes.iter().map(|b| &b[..]))
 }
 
-/// The newest `limit` talks (all without a limit), oldest first.
+/// The newest `limit` talks (all without a limit), newest first; with a
+/// `budget` of bytes, enough of them that the newest whose texts fit in it,
+/// and the one after, are the true ones (a calendar bound by bytes, see
+/// [`calendar_key`], needs no more).
 ///
 /// Events are visited newest first and the visit stops once no remaining
 /// event can hold a talk among the newest: a change costs a sort of the
@@ -57,22 +60,39 @@ pub(super) fn generations_key<'a>(
 pub(super) fn newest_talks<'a>(
     events: impl Iterator<Item = (DateTime<Utc>, &'a [IcsEvent])>,
     limit: Option<usize>,
+    budget: Option<usize>,
 ) -> Vec<&'a IcsEvent> {
     let mut events: Vec<(DateTime<Utc>, &[IcsEvent])> = events.collect();
     events.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
     let mut all: Vec<&IcsEvent> = Vec::new();
-    // The start of the `limit`-th newest talk taken so far, once known: an
-    // event whose newest talk is older cannot contribute.
-    let mut bar: Option<DateTime<Utc>> = None;
+    // The start of the `limit`-th newest talk taken so far, and of the one
+    // whose text goes past the budget, once known: an event whose newest
+    // talk is older than either cannot contribute (the talks taken later
+    // only push them newer).
+    let (mut by_count, mut by_bytes) = (None, None);
+    let mut bytes = 0;
     for (newest, talks) in events {
-        if bar.is_some_and(|b| newest < b) {
+        if by_count.max(by_bytes).is_some_and(|b| newest < b) {
             break;
         }
         all.extend(talks);
-        if let Some(limit) = limit.filter(|l| bar.is_none() && all.len() >= *l && *l > 0) {
+        bytes += talks.iter().map(|t| t.text.len()).sum::<usize>();
+        if let Some(limit) = limit.filter(|l| by_count.is_none() && all.len() >= *l && *l > 0) {
             let mut starts: Vec<DateTime<Utc>> = all.iter().map(|e| e.start).collect();
             let k = starts.len() - limit;
-            bar = Some(*starts.select_nth_unstable(k).1);
+            by_count = Some(*starts.select_nth_unstable(k).1);
+        }
+        if let Some(budget) = budget.filter(|b| by_bytes.is_none() && bytes > *b) {
+            let mut sorted = all.clone();
+            sorted.sort_unstable_by(|a, b| IcsEvent::newest_first(a, b));
+            let mut total = 0;
+            by_bytes = sorted
+                .into_iter()
+                .find(|t| {
+                    total += t.text.len();
+                    total > budget
+                })
+                .map(|t| t.start);
         }
     }
     // Newest first (by start, then UID).
@@ -150,6 +170,7 @@ impl Site {
         let all = newest_talks(
             events_talks,
             Some(c.all_talks_limit.map_or(cap, |l| l.min(cap))),
+            Some(c.all_talks_max_bytes),
         );
         let meta = CalendarMeta {
             name: c.title.clone(),

@@ -62,7 +62,7 @@ fn newest_talks_match_sorting_everything() {
             (0..next() % 12)
                 .map(|t| IcsEvent {
                     uid: format!("{e}-{t}"),
-                    text: Bytes::new(),
+                    text: Bytes::from(vec![b'x'; (next() % 300) as usize]),
                     tz: None,
                     year: 2024,
                     start: DateTime::from_timestamp((next() % 500) as i64 * 3600, 0).unwrap(),
@@ -76,7 +76,7 @@ fn newest_talks_match_sorting_everything() {
         let with_newest = events
             .iter()
             .filter_map(|v| Some((newest_start(v)?, &v[..])));
-        let got = newest_talks(with_newest, limit);
+        let got = newest_talks(with_newest, limit, None);
         let keep = limit.map_or(everything.len(), |l| l.min(everything.len()));
         let want: Vec<&IcsEvent> = everything[everything.len() - keep..]
             .iter()
@@ -85,6 +85,36 @@ fn newest_talks_match_sorting_everything() {
             .collect();
         let uids = |v: &[&IcsEvent]| v.iter().map(|e| e.uid.clone()).collect::<Vec<_>>();
         assert_eq!(uids(&got), uids(&want), "limit {limit:?}");
+    }
+    // With a budget of bytes: the talks that fit, and the one past them,
+    // are the true newest (what a calendar bound by bytes is made from).
+    let newest_first: Vec<&IcsEvent> = everything.iter().rev().copied().collect();
+    for budget in [0, 1, 150, 1_000, 5_000, 20_000, 10_000_000] {
+        let with_newest = events
+            .iter()
+            .filter_map(|v| Some((newest_start(v)?, &v[..])));
+        let got = newest_talks(with_newest, None, Some(budget));
+        let mut total = 0;
+        let through_first_past = newest_first
+            .iter()
+            .position(|t| {
+                total += t.text.len();
+                total > budget
+            })
+            .map_or(newest_first.len(), |i| i + 1);
+        let uids = |v: &[&IcsEvent]| v.iter().map(|e| e.uid.clone()).collect::<Vec<_>>();
+        assert!(got.len() >= through_first_past, "budget {budget}");
+        // The visit stops early: with no budget at all, one event or two.
+        assert!(
+            budget > 0 || got.len() < newest_first.len() / 4,
+            "{} taken",
+            got.len()
+        );
+        assert_eq!(
+            uids(&got[..through_first_past]),
+            uids(&newest_first[..through_first_past]),
+            "budget {budget}"
+        );
     }
 }
 

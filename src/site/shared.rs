@@ -26,10 +26,15 @@ pub(super) type Keys = [(Output<'static>, [u8; 32]); 5];
 pub(super) fn inputs_key<'a>(parts: impl Iterator<Item = &'a [u8]>) -> [u8; 32] {
     let mut h = Sha256::new();
     for p in parts {
-        h.update((p.len() as u64).to_le_bytes());
-        h.update(p);
+        hash_part(&mut h, p);
     }
     h.finalize().into()
+}
+
+/// One part of a key's inputs, length-prefixed.
+fn hash_part(h: &mut Sha256, part: &[u8]) {
+    h.update((part.len() as u64).to_le_bytes());
+    h.update(part);
 }
 
 /// The key of an output made from these renderings (in this order): a
@@ -117,8 +122,7 @@ pub(super) fn calendar_key(newest_first: &[&IcsEvent], max_bytes: usize) -> [u8;
         }
         let zone = e.tz.map_or("", |tz| tz.name());
         for part in [&e.text[..], zone.as_bytes(), &e.year.to_le_bytes()] {
-            h.update((part.len() as u64).to_le_bytes());
-            h.update(part);
+            hash_part(&mut h, part);
         }
     }
     h.finalize().into()

@@ -62,15 +62,17 @@ pub fn push_line(out: &mut String, line: &str) {
     let mut recent = [0usize; BACK_RING];
     // Unit index, and the byte where that unit starts.
     let (mut k, mut at) = (0usize, 0usize);
-    // Where the current physical line's content starts, and its length in
-    // octets (with the leading space of a continuation).
-    let (mut from, mut len) = (0usize, 0usize);
+    // Where the current physical line's content starts in `line`: 0 on
+    // the first line, never 0 after a break (a continuation's octets then
+    // count its leading space too).
+    let mut from = 0usize;
     while at < b.len() {
         let mut end = at + utf8_width(b[at]);
         if b[at] == b'\\' && end < b.len() {
             end += utf8_width(b[end]);
         }
         recent[k % BACK_RING] = at;
+        let len = at - from + usize::from(from > 0);
         if len + (end - at) > LIMIT {
             // Break where neither side is blank: move back over up to 8
             // units (staying on this physical line) to find such a place.
@@ -90,9 +92,7 @@ pub fn push_line(out: &mut String, line: &str) {
             out.push_str(&line[from..cut]);
             out.push_str("\r\n ");
             from = cut;
-            len = 1 + (at - cut);
         }
-        len += end - at;
         at = end;
         k += 1;
     }

@@ -120,9 +120,39 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
+/// The schedules `out/` gets for every event (`subscribe::schedule`), made
+/// from a snapshot of the corpus: per talk, since a build makes one pair per
+/// event and a big site has hundreds of thousands of talks.
+fn schedules(c: &mut Criterion) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared =
+        std::env::var_os("ALMANAC_SHARED").map_or_else(|| repo.join("../shared"), Into::into);
+    let mut site = almanac::site::Site::new(Config::default());
+    site.load_all(&Path::new(&shared).join("corpus/real"))
+        .unwrap();
+    let snapshot = site.snapshot(None, chrono::Utc::now());
+    let talks: usize = snapshot.events.values().map(|e| e.vevents.len()).sum();
+    let mut g = c.benchmark_group("schedules");
+    g.throughput(Throughput::Elements(talks as u64));
+    g.bench_function("xml_and_json_per_talk", |b| {
+        b.iter(|| {
+            snapshot
+                .events
+                .values()
+                .map(|e| {
+                    almanac::subscribe::schedule::schedules(e, &snapshot.config)
+                        .0
+                        .len()
+                })
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = pipeline;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
-    targets = benches
+    targets = benches, schedules
 }
 criterion_main!(pipeline);

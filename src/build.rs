@@ -61,25 +61,33 @@ fn manifest_path(out: &Path) -> PathBuf {
 /// # Errors
 /// Only when the output cannot be written; problems in posts are diagnostics.
 pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error> {
+    let lap = crate::lap::Lap::start();
     let seen = Sources::now(posts, config);
     if let Some(summary) = unchanged(out, &seen) {
         return Ok(summary);
     }
+    lap.step("fingerprinted the posts");
     let (history, mut warnings) = History::load(out);
     let (undated, undated_warnings) = crate::undated::Undated::for_output(posts, out);
     warnings.extend(undated_warnings);
     let mut site = Site::with_state(config.clone(), history, Arc::new(undated));
+    lap.step("loaded the history");
     site.load_all(posts)?; // posts → talks
+    lap.step("read the posts");
     let snapshot = site.snapshot(None, Utc::now()); // → calendars and feeds → one snapshot
+    lap.step("rendered the snapshot");
     // The files change now: no index or saved model describes them.
     crate::warm::forget(out);
     crate::site::forget_model(out);
     let report = publish::publish(out, &snapshot)?; // → out/
+    lap.step("published");
     site.save_history()?; // what subscribers now see, for the next build's SEQUENCE
+    lap.step("saved the history");
     // The posts and their renderings are not needed any more (what was
     // published lives on in the snapshot): freed before the index is built,
     // which is when the build's memory peaks.
     drop(site);
+    lap.step("freed the site");
     // What the build was made from, unless a post moved while it ran.
     let stable = Sources::now(posts, config) == seen;
     let mut diagnostics = snapshot.problems.all();
@@ -91,6 +99,7 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
         problems: &diagnostics,
     };
     crate::warm::save(out, origin, || snapshot.assets())?;
+    lap.step("saved the index");
     let (posts_n, talks, outputs) = (snapshot.posts, snapshot.talks, snapshot.file_count());
     drop(snapshot); // nothing rendered is needed any more
     diagnostics.extend(warnings.into_iter().map(|w| Diagnostic::warning(out, 0, w)));

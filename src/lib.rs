@@ -30,6 +30,8 @@
 //! - [`explain`]: `almanac explain POST`, how each talk of one post was read.
 //! - [`event`]: a post and its talks, loaded from a file, and what the site keeps of a post between renders.
 //!
+//! [`lap`] times the steps of a pass at debug level.
+//!
 //! [`diag`] carries the `path:line: message` problems every stage reports, and
 //! [`Error`] is the one error type for what stops a whole command.
 
@@ -45,6 +47,7 @@ pub mod explain;
 pub mod facets;
 pub mod history;
 pub mod http;
+mod lap;
 pub mod output;
 pub mod post;
 pub mod publish;

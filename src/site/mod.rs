@@ -36,6 +36,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, FileProblems};
 use crate::event::{Event, Kept};
 use crate::history::History;
+use crate::lap::Lap;
 use crate::output::Output;
 use crate::render::ics::ZoneCache;
 pub use crate::snapshot::{EventAssets, Snapshot};
@@ -52,21 +53,6 @@ pub(crate) type TermLink<'a> = (crate::output::Taxonomy, &'a str, &'a str);
 
 /// The next [`Snapshot::serial`].
 static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-/// Debug-level timing of the steps of a rebuild (`RUST_LOG=debug`).
-struct Lap(std::cell::Cell<std::time::Instant>);
-
-impl Lap {
-    fn start() -> Lap {
-        Lap(std::cell::Cell::new(std::time::Instant::now()))
-    }
-
-    fn step(&self, what: &str) {
-        let now = std::time::Instant::now();
-        let took = now - self.0.replace(now);
-        tracing::debug!(took_us = took.as_micros() as u64, "{what}");
-    }
-}
 
 /// One post file's last good event, and its rendered pieces once rendered.
 #[derive(Debug)]

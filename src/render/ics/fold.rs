@@ -141,36 +141,58 @@ pub fn unfold(text: &str) -> String {
 /// `TZID` parameter, value (still escaped), unfolded. Calendars and
 /// schedules made on request read what the calendars say through this.
 pub fn properties(text: &[u8]) -> Vec<(String, Option<String>, String)> {
-    unfold(&String::from_utf8_lossy(text))
-        .split('\n')
-        .filter_map(|line| {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            let (head, value) = line.split_once(':')?;
-            let mut parts = head.split(';');
-            let name = parts.next()?.to_string();
-            let tzid = parts
-                .find_map(|p| p.strip_prefix("TZID="))
-                .map(str::to_string);
-            Some((name, tzid, value.to_string()))
+    property_lines(&unfold(&utf8(text)))
+        .map(|(name, tzid, value)| {
+            (
+                name.to_string(),
+                tzid.map(str::to_string),
+                value.to_string(),
+            )
         })
         .collect()
 }
 
-/// A TEXT value unescaped: the inverse of [`escape_text`].
+/// The content lines of unfolded component text as (name, `TZID`
+/// parameter, value still escaped), borrowed: a schedule reads every
+/// talk's `VEVENT` this way, without a string per property.
+pub fn property_lines(unfolded: &str) -> impl Iterator<Item = (&str, Option<&str>, &str)> {
+    unfolded.split('\n').filter_map(|line| {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let (head, value) = line.split_once(':')?;
+        let mut parts = head.split(';');
+        let name = parts.next()?;
+        let tzid = parts.find_map(|p| p.strip_prefix("TZID="));
+        Some((name, tzid, value))
+    })
+}
+
+/// almanac's own bytes as text: borrowed (they are UTF-8), and replaced
+/// where not rather than refused.
+pub fn utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// A TEXT value unescaped: the inverse of [`escape_text`]. Copies the text
+/// between backslashes whole (schedules unescape every talk's text).
 pub fn unescape_text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
+    let mut rest = value;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        // The escaped character is kept as it is, even a backslash; `n`
+        // and `N` are a line break.
+        let mut escaped = rest[at + 1..].chars();
+        match escaped.next() {
             Some('n' | 'N') => out.push('\n'),
-            Some(other) => out.push(other),
+            Some(c) => out.push(c),
             None => {}
         }
+        rest = escaped.as_str();
     }
+    out.push_str(rest);
     out
 }
 
@@ -292,6 +314,33 @@ mod tests {
             reference_push_line(&mut slow, &line);
             proptest::prop_assert_eq!(fast, slow);
         }
+
+        #[test]
+        fn unescaping_is_the_char_by_char_unescape(
+            value in proptest::string::string_regex("[a-zN \\\\,;\né⚡]{0,80}").unwrap()
+        ) {
+            proptest::prop_assert_eq!(unescape_text(&value), reference_unescape(&value));
+            proptest::prop_assert_eq!(unescape_text(&escape_text(&value)), value);
+        }
+    }
+
+    /// The unescape as first written, a character at a time: the chunked
+    /// [`unescape_text`] must give the same text.
+    fn reference_unescape(value: &str) -> String {
+        let mut out = String::new();
+        let mut chars = value.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('n' | 'N') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        }
+        out
     }
 
     #[test]

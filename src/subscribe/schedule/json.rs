@@ -1,6 +1,7 @@
 //! The C3VOC schedule JSON, written from typed structs borrowing the
-//! schedule's data: one serialisation for the version's hash and one for
-//! the file, where a `serde_json::Value` tree cost a fifth of a build.
+//! schedule's data, in one serialisation (the version's hash is written
+//! over a placeholder), where a `serde_json::Value` tree cost a fifth of a
+//! build.
 //!
 //! Fields are declared in sorted order, as a `Value`'s map keeps them, so
 //! the bytes (and so the version hash) are those the schedule always had.
@@ -9,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Data, Slot, duration, id_number, talk_slug, uuid};
+use super::{Data, Slot, duration, id_number};
 use crate::post::slugify;
 
 #[derive(Serialize)]
@@ -75,10 +76,10 @@ struct Day<'a> {
 struct Event<'a> {
     #[serde(rename = "abstract")]
     abstract_text: &'a str,
-    date: String,
+    date: &'a str,
     duration: String,
-    end: String,
-    guid: String,
+    end: &'a str,
+    guid: &'a str,
     id: u64,
     language: Option<&'a str>,
     links: [&'a str; 0],
@@ -100,14 +101,25 @@ struct Person<'a> {
 }
 
 impl Data<'_> {
-    /// The JSON text and its `version`: a hash of the compact document
-    /// without it (the XML carries the same version).
+    /// The JSON text and its `version`: a hash of the document with a
+    /// placeholder of the version's length in its place (the XML carries
+    /// the same version). One serialisation: the hash is written over the
+    /// placeholder, the last string of the document.
     pub(super) fn versioned_json(&self, slots: &[Slot]) -> (String, String) {
+        const PLACEHOLDER: &str = "0000000000000000";
         let mut doc = self.json(slots);
-        let unversioned = serde_json::to_vec(&doc).expect("plain structs serialise");
-        let version = super::hash_hex(&unversioned, 8);
-        doc.schedule.version.clone_from(&version);
-        let text = serde_json::to_string_pretty(&doc).expect("plain structs serialise") + "\n";
+        doc.schedule.version = PLACEHOLDER.to_string();
+        let mut text = serde_json::to_string_pretty(&doc).expect("plain structs serialise");
+        let version = super::hash_hex(text.as_bytes(), PLACEHOLDER.len() / 2);
+        let field = format!("\"version\": \"{PLACEHOLDER}\"");
+        let at = text
+            .rfind(&field)
+            .expect("the schedule's version is its last field")
+            + field.len()
+            - PLACEHOLDER.len()
+            - 1;
+        text.replace_range(at..at + PLACEHOLDER.len(), &version);
+        text.push('\n');
         (text, version)
     }
 
@@ -117,19 +129,19 @@ impl Data<'_> {
             .iter()
             .map(|date| {
                 let mut rooms: BTreeMap<&str, Vec<Event>> = BTreeMap::new();
-                for s in slots.iter().filter(|s| s.start.date_naive() == *date) {
+                for s in slots.iter().filter(|s| s.day == *date) {
                     rooms.entry(&s.room).or_default().push(Event {
                         abstract_text: &s.abstract_text,
-                        date: s.start.to_rfc3339(),
+                        date: &s.start_text,
                         duration: duration(s),
-                        end: s.end.to_rfc3339(),
-                        guid: uuid(&s.uid),
+                        end: &s.end_text,
+                        guid: &s.guid,
                         id: id_number(s.id),
                         language: None,
                         links: [],
                         persons: s.speakers.iter().map(|n| Person { name: n }).collect(),
                         room: &s.room,
-                        slug: format!("{}-{}", self.acronym, talk_slug(s)),
+                        slug: format!("{}-{}", self.acronym, s.slug),
                         start: super::clock(s),
                         subtitle: "",
                         title: &s.title,

@@ -22,15 +22,16 @@ use quick_xml::escape::escape;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
-use crate::facets::TalkId;
+use crate::facets::{Facets, TalkId};
 use crate::post::slugify;
-use crate::render::ics::fold::{properties as fields, unescape_text as unescape};
+use crate::render::ics::fold::{property_lines, unescape_text as unescape, unfold, utf8};
 use crate::snapshot::EventAssets;
 
-/// One talk as the schedule shows it.
-struct Slot {
+/// One talk as the schedule shows it, with what both formats write of it
+/// made once.
+struct Slot<'a> {
     id: TalkId,
-    uid: String,
+    uid: &'a str,
     title: String,
     abstract_text: String,
     speakers: Vec<String>,
@@ -40,6 +41,16 @@ struct Slot {
     start: DateTime<FixedOffset>,
     end: DateTime<FixedOffset>,
     zone: Option<Tz>,
+    /// The local date of its start.
+    day: NaiveDate,
+    /// Its `guid`, from the UID.
+    guid: String,
+    /// Its slug after the event's acronym: its ID in lower-case letters and
+    /// digits (the JSON schema's pattern allows no `.` and must end in one).
+    slug: String,
+    /// Its start and end in RFC 3339, with their offset.
+    start_text: String,
+    end_text: String,
 }
 
 /// An event's schedule in both formats: (XML, JSON).
@@ -62,43 +73,70 @@ pub fn schedule(ev: &EventAssets, config: &Config, json: bool) -> String {
 }
 
 /// The live talks of an event (cancelled ones are not on a schedule), by start.
-fn slots(ev: &EventAssets) -> Vec<Slot> {
+fn slots(ev: &EventAssets) -> Vec<Slot<'_>> {
     let mut out: Vec<Slot> = ev
         .vevents
         .iter()
         .zip(&ev.facets)
         .filter(|(_, f)| !f.cancelled)
-        .filter_map(|(v, f)| {
-            let fields = fields(&v.text);
-            let get = |name: &str| fields.iter().find(|(n, _, _)| n == name);
-            let text = |name: &str| get(name).map(|(_, _, v)| unescape(v)).unwrap_or_default();
-            let (start, zone) = when(get("DTSTART")?)?;
-            let (end, _) = when(get("DTEND")?)?;
-            let speakers: Vec<String> = f.speakers().map(str::to_string).collect();
-            let url = uri(&text("URL"));
-            let description = text("DESCRIPTION");
-            let track = f.track_name().map(str::to_string);
-            let location = Some(text("LOCATION")).filter(|l| !l.is_empty());
-            Some(Slot {
-                id: f.id,
-                uid: v.uid.clone(),
-                title: text("SUMMARY"),
-                abstract_text: abstract_of(&description, !speakers.is_empty(), &url),
-                speakers,
-                room: track
-                    .clone()
-                    .or(location)
-                    .unwrap_or_else(|| ev.title.to_string()),
-                track,
-                url,
-                start,
-                end,
-                zone,
-            })
-        })
+        .filter_map(|(v, f)| slot(&v.uid, &unfold(&utf8(&v.text)), f, &ev.title))
         .collect();
-    out.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+    out.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(b.uid)));
     out
+}
+
+/// One talk from its unfolded `VEVENT` and facets; none without a start and an end.
+fn slot<'a>(uid: &'a str, vevent: &str, f: &Facets, event_title: &str) -> Option<Slot<'a>> {
+    // The first of each property, as a calendar app reads it.
+    let (mut summary, mut description, mut url, mut location) = (None, None, None, None);
+    let (mut dtstart, mut dtend) = (None, None);
+    for (name, tzid, value) in property_lines(vevent) {
+        let field = match name {
+            "SUMMARY" => &mut summary,
+            "DESCRIPTION" => &mut description,
+            "URL" => &mut url,
+            "LOCATION" => &mut location,
+            "DTSTART" => {
+                dtstart = dtstart.or(Some((tzid, value)));
+                continue;
+            }
+            "DTEND" => {
+                dtend = dtend.or(Some((tzid, value)));
+                continue;
+            }
+            _ => continue,
+        };
+        field.get_or_insert(value);
+    }
+    let text = |v: Option<&str>| v.map(unescape).unwrap_or_default();
+    let (start, zone) = when(dtstart?)?;
+    let (end, _) = when(dtend?)?;
+    let speakers: Vec<String> = f.speakers().map(str::to_string).collect();
+    let url = uri(&text(url));
+    let description = text(description);
+    let track = f.track_name().map(str::to_string);
+    let location = Some(text(location)).filter(|l| !l.is_empty());
+    Some(Slot {
+        id: f.id,
+        uid,
+        title: text(summary),
+        abstract_text: abstract_of(&description, !speakers.is_empty(), &url),
+        speakers,
+        room: track
+            .clone()
+            .or(location)
+            .unwrap_or_else(|| event_title.to_string()),
+        track,
+        url,
+        day: start.date_naive(),
+        guid: uuid(uid),
+        slug: hash_hex(f.id.to_string().as_bytes(), 6),
+        start_text: start.to_rfc3339(),
+        end_text: end.to_rfc3339(),
+        start,
+        end,
+        zone,
+    })
 }
 
 /// What both formats say of the event as a whole.
@@ -118,7 +156,7 @@ struct Data<'a> {
 
 impl<'a> Data<'a> {
     fn new(ev: &'a EventAssets, slots: &'a [Slot], config: &Config) -> Data<'a> {
-        let mut days: Vec<NaiveDate> = slots.iter().map(|s| s.start.date_naive()).collect();
+        let mut days: Vec<NaiveDate> = slots.iter().map(|s| s.day).collect();
         days.sort();
         days.dedup();
         let mut tracks: Vec<&str> = slots.iter().filter_map(|s| s.track.as_deref()).collect();
@@ -154,7 +192,7 @@ impl<'a> Data<'a> {
 
     /// The first start and the last end of a day's talks.
     fn day_bounds(&self, slots: &[Slot], date: NaiveDate) -> (String, String) {
-        let of_day = slots.iter().filter(|s| s.start.date_naive() == date);
+        let of_day = slots.iter().filter(|s| s.day == date);
         let start = of_day.clone().map(|s| s.start).min();
         let end = of_day.map(|s| s.end).max();
         (
@@ -207,7 +245,7 @@ impl<'a> Data<'a> {
             for room in &self.rooms {
                 let talks: Vec<&Slot> = slots
                     .iter()
-                    .filter(|s| s.start.date_naive() == *date && s.room == *room)
+                    .filter(|s| s.day == *date && s.room == *room)
                     .collect();
                 if talks.is_empty() {
                     continue;
@@ -232,18 +270,18 @@ impl<'a> Data<'a> {
         let _ = writeln!(
             o,
             "      <event guid=\"{}\" id=\"{}\">",
-            uuid(&s.uid),
+            s.guid,
             id_number(s.id)
         );
         element(o, 8, "room", &s.room);
         element(o, 8, "title", &s.title);
         element(o, 8, "subtitle", "");
         element(o, 8, "type", "talk");
-        element(o, 8, "date", &s.start.to_rfc3339());
+        element(o, 8, "date", &s.start_text);
         element(o, 8, "start", &clock(s));
         element(o, 8, "duration", &duration(s));
         element(o, 8, "abstract", &s.abstract_text);
-        element(o, 8, "slug", &format!("{}-{}", self.acronym, talk_slug(s)));
+        element(o, 8, "slug", &format!("{}-{}", self.acronym, s.slug));
         element(o, 8, "track", s.track.as_deref().unwrap_or_default());
         o.push_str("        <persons>\n");
         for name in &s.speakers {
@@ -259,12 +297,15 @@ impl<'a> Data<'a> {
 
 /// `<name>text</name>`, indented, the text escaped.
 fn element(o: &mut String, indent: usize, name: &str, text: &str) {
-    let _ = writeln!(
-        o,
-        "{:indent$}<{name}>{}</{name}>",
-        "",
-        escape(xml_safe(text).as_ref())
-    );
+    const SPACES: &str = "            ";
+    o.push_str(&SPACES[..indent.min(SPACES.len())]);
+    o.push('<');
+    o.push_str(name);
+    o.push('>');
+    o.push_str(&escape(xml_safe(text).as_ref()));
+    o.push_str("</");
+    o.push_str(name);
+    o.push_str(">\n");
 }
 
 /// Text without the characters XML 1.0 does not allow (control characters
@@ -329,12 +370,6 @@ fn acronym(slug: &str) -> String {
     a
 }
 
-/// A talk's slug for the schedule: the talk's ID in lower-case letters and
-/// digits (the JSON schema's pattern allows no `.` and must end in one).
-fn talk_slug(s: &Slot) -> String {
-    hash_hex(s.id.to_string().as_bytes(), 6)
-}
-
 /// The first `bytes` bytes of the SHA-256 of `data`, in hex.
 fn hash_hex(data: &[u8], bytes: usize) -> String {
     faster_hex::hex_string(&Sha256::digest(data)[..bytes])
@@ -390,13 +425,12 @@ fn is_xsd_slug(slug: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// A `DTSTART`/`DTEND` as written: local with its zone, or UTC.
-fn when(
-    (_, tzid, value): &(String, Option<String>, String),
-) -> Option<(DateTime<FixedOffset>, Option<Tz>)> {
+/// A `DTSTART`/`DTEND` (its `TZID` and value) as written: local with its
+/// zone, or UTC.
+fn when((tzid, value): (Option<&str>, &str)) -> Option<(DateTime<FixedOffset>, Option<Tz>)> {
     let utc = value.ends_with('Z');
     let naive = NaiveDateTime::parse_from_str(value.trim_end_matches('Z'), "%Y%m%dT%H%M%S").ok()?;
-    match tzid.as_deref().and_then(|t| t.parse::<Tz>().ok()) {
+    match tzid.and_then(|t| t.parse::<Tz>().ok()) {
         Some(tz) if !utc => {
             let local = tz.from_local_datetime(&naive).earliest()?;
             Some((local.fixed_offset(), Some(tz)))
@@ -461,11 +495,12 @@ mod tests {
 
     #[test]
     fn times_keep_their_zone() {
-        let f = fields(b"BEGIN:VEVENT\r\nDTSTART;TZID=America/Denver:20241112T090000\r\nDTEND:20241112T170000Z\r\nEND:VEVENT\r\n");
-        let (start, tz) = when(&f[1]).unwrap();
+        let text = "BEGIN:VEVENT\r\nDTSTART;TZID=America/Denver:20241112T090000\r\nDTEND:20241112T170000Z\r\nEND:VEVENT\r\n";
+        let f: Vec<_> = property_lines(text).map(|(_, tzid, v)| (tzid, v)).collect();
+        let (start, tz) = when(f[1]).unwrap();
         assert_eq!(start.to_rfc3339(), "2024-11-12T09:00:00-07:00");
         assert_eq!(tz, Some(chrono_tz::America::Denver));
-        let (end, tz) = when(&f[2]).unwrap();
+        let (end, tz) = when(f[2]).unwrap();
         assert_eq!(end.to_rfc3339(), "2024-11-12T17:00:00+00:00");
         assert_eq!(tz, None);
     }

@@ -2,6 +2,7 @@
 //! ETags and the time it was first published, computed once per build so
 //! that serving and publishing are lookups.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use bytes::Bytes;
@@ -18,8 +19,9 @@ pub struct Asset {
     /// event's calendar (served with one vectored write, never copied).
     parts: Box<[Bytes]>,
     len: usize,
-    /// gzip of `bytes`, when it is smaller.
-    pub gzip: Option<Bytes>,
+    /// gzip of the bytes, when it is smaller: made with the asset, or on
+    /// first use for a [`Asset::deferred`] one (see [`Asset::gzip`]).
+    gzip: OnceLock<Option<Bytes>>,
     pub content_type: &'static str,
     /// The `Cache-Control` it is served with.
     pub cache_control: &'static str,
@@ -34,15 +36,35 @@ pub struct Asset {
 impl Asset {
     /// Compresses and hashes once, at build time.
     pub fn new(output: Output<'_>, bytes: Bytes) -> Asset {
-        // Exactly its length: the buffer was sized for the worst case, and a
-        // site keeps 10,000 of these.
-        let gzip = gzip(&bytes)
-            .filter(|g| g.len() < bytes.len())
-            .map(|g| Bytes::from(g.into_boxed_slice()));
+        let asset = Asset::deferred(output, bytes);
+        asset.gzip();
+        asset
+    }
+
+    /// An asset whose gzip is made when first asked for: by a request that
+    /// accepts it, or when `out/` is written. An event's calendar is one: a
+    /// start serves as soon as every calendar is made, and compressing
+    /// 10,000 of them (a tenth of a start's CPU) waits until after that.
+    pub fn deferred(output: Output<'_>, bytes: Bytes) -> Asset {
         Asset {
-            gzip,
+            gzip: OnceLock::new(),
             ..Asset::uncompressed(output, vec![bytes])
         }
+    }
+
+    /// The gzip variant, if it is smaller than the bytes; made now if it
+    /// was deferred (once: concurrent callers wait for the first).
+    pub fn gzip(&self) -> Option<&Bytes> {
+        self.gzip
+            .get_or_init(|| {
+                let bytes = self.to_bytes();
+                // Exactly its length: the buffer was sized for the worst
+                // case, and a site keeps 10,000 of these.
+                gzip(&bytes)
+                    .filter(|g| g.len() < bytes.len())
+                    .map(|g| Bytes::from(g.into_boxed_slice()))
+            })
+            .as_ref()
     }
 
     /// An asset served and written as it is: a talk's own calendar is about
@@ -61,7 +83,7 @@ impl Asset {
             cache_control: output.cache_control(),
             len: parts.iter().map(Bytes::len).sum(),
             parts: parts.into(),
-            gzip: None,
+            gzip: OnceLock::from(None),
             etag,
             published: AtomicI64::new(0),
         }
@@ -82,7 +104,7 @@ impl Asset {
             cache_control: output.cache_control(),
             len: parts.iter().map(Bytes::len).sum(),
             parts: parts.into(),
-            gzip,
+            gzip: OnceLock::from(gzip),
             etag,
             published: AtomicI64::new(published),
         }

@@ -123,11 +123,11 @@ impl<'a> Batch<'a> {
     ) -> Result<(), Error> {
         let gz_rel = format!("{rel}.gz");
         let existing = self.stage(out, rel, &asset.to_bytes())?;
-        match &asset.gzip {
+        match asset.gzip() {
             Some(g) => {
                 self.stage(out, gz_rel, g)?;
             }
-            None if was.is_some_and(|w| w.gzip.is_some()) => {
+            None if was.is_some_and(|w| w.gzip().is_some()) => {
                 self.report.removed += remove_if_present(&out.join(gz_rel))?;
             }
             None => {}
@@ -444,7 +444,7 @@ fn remove_stale(out: &Path, snapshot: &Snapshot) -> Result<usize, Error> {
             return false;
         };
         match rel.strip_suffix(".gz") {
-            Some(plain) => snapshot.get(plain).is_some_and(|a| a.gzip.is_some()),
+            Some(plain) => snapshot.get(plain).is_some_and(|a| a.gzip().is_some()),
             None => snapshot.get(rel).is_some() || snapshot.has_schedule(rel) || is_track(rel),
         }
     };

@@ -134,7 +134,7 @@ impl Snapshot {
     /// How many files the snapshot publishes, `.gz` siblings included (and
     /// the track calendars and schedules made when `out/` is written).
     pub fn file_count(&self) -> usize {
-        let with_gz = |a: &Asset| 1 + usize::from(a.gzip.is_some());
+        let with_gz = |a: &Asset| 1 + usize::from(a.gzip().is_some());
         self.shared.values().map(|a| with_gz(a)).sum::<usize>()
             + self
                 .events

@@ -130,7 +130,7 @@ where
                 len: a.len() as u64,
                 etag: Cow::Borrowed(&a.etag),
                 published: a.published()?,
-                gz: a.gzip.is_some(),
+                gz: a.gzip().is_some(),
             })
         })
     });

@@ -110,7 +110,7 @@ fn a_warm_start_serves_every_file_as_it_was_served() {
         assert_eq!(back.to_bytes(), asset.to_bytes(), "{path}");
         assert_eq!(back.etag, asset.etag, "{path}");
         assert_eq!(back.published(), asset.published(), "{path}");
-        assert_eq!(back.gzip, asset.gzip, "{path}");
+        assert_eq!(back.gzip(), asset.gzip(), "{path}");
         assert_eq!(back.content_type, asset.content_type, "{path}");
         checked += 1;
     }
@@ -496,7 +496,7 @@ fn without_an_index_the_published_files_are_served_as_they_are() {
         // The ETag is a hash of the bytes: the same as before.
         assert_eq!(back.etag, asset.etag, "{path}");
         assert_eq!(back.published(), asset.published(), "{path}");
-        assert!(back.gzip.is_none(), "{path}: no .gz without an index");
+        assert!(back.gzip().is_none(), "{path}: no .gz without an index");
     }
     // An empty folder is no published site.
     let empty = tempfile::tempdir().unwrap();

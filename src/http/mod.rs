@@ -379,7 +379,7 @@ fn on_request(
 
 /// An asset as it is (gzip when accepted), or its `304`.
 fn whole<B>(req: &Request<B>, asset: &Arc<Asset>, shared: &Shared, head: bool) -> Resp {
-    let gzip = asset.gzip.as_ref().filter(|_| accepts_gzip(req.headers()));
+    let gzip = accepts_gzip(req.headers()).then(|| asset.gzip()).flatten();
     let etag = match gzip {
         Some(_) => gzip_etag(&asset.etag),
         None => asset.etag.clone(),

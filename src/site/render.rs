@@ -262,7 +262,7 @@ impl Site {
         let joined = parts.joined();
         let asset = match old {
             Some(a) if a.same_bytes(std::slice::from_ref(&joined)) => a.clone(),
-            _ => Arc::new(Asset::new(output, joined)),
+            _ => Arc::new(Asset::deferred(output, joined)),
         };
         let bytes = &asset.parts()[0];
         for (&i, span) in order.iter().zip(parts.event_spans()) {

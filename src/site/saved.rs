@@ -316,7 +316,7 @@ fn rendering(r: &Rendered) -> Option<Rendering> {
             len: c.len() as u64,
             etag: c.etag.clone(),
             published: c.published()?,
-            gz: c.gzip.is_some(),
+            gz: c.gzip().is_some(),
         }),
         None => None,
     };

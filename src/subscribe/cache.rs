@@ -23,7 +23,7 @@ pub struct Made {
 
 impl Made {
     fn bytes(&self) -> usize {
-        self.asset.len() + self.asset.gzip.as_ref().map_or(0, |g| g.len())
+        self.asset.len() + self.asset.gzip().map_or(0, |g| g.len())
     }
 }
 

@@ -9,9 +9,16 @@
 const LIMIT: usize = 75;
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11): backslash, `;`, `,`, newline.
+/// Copies the runs between bytes that need a look whole: every talk's
+/// title, description and location go through here.
 pub fn escape_text(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 8);
-    for c in value.chars() {
+    let b = value.as_bytes();
+    let (mut kept, mut at) = (0, 0);
+    while let Some(p) = b[at..].iter().position(|&c| needs_a_look(c)) {
+        let i = at + p;
+        out.push_str(&value[kept..i]);
+        let c = value[i..].chars().next().expect("a character starts here");
         match c {
             '\\' => out.push_str("\\\\"),
             ';' => out.push_str("\\;"),
@@ -22,8 +29,18 @@ pub fn escape_text(value: &str) -> String {
             c if c.is_control() && c != '\t' => {}
             c => out.push(c),
         }
+        at = i + c.len_utf8();
+        kept = at;
     }
+    out.push_str(&value[kept..]);
     out
+}
+
+/// Whether a byte may start a character [`escape_text`] changes: ASCII
+/// specials and controls, and 0xC2, which starts the C1 controls
+/// (U+0080–U+009F) as well as harmless characters like `é`'s neighbours.
+fn needs_a_look(c: u8) -> bool {
+    matches!(c, b'\\' | b';' | b',' | 0..=0x1f | 0x7f | 0xc2)
 }
 
 /// TEXT without the characters RFC 5545 §3.3.11 does not allow (controls
@@ -322,6 +339,31 @@ mod tests {
             proptest::prop_assert_eq!(unescape_text(&value), reference_unescape(&value));
             proptest::prop_assert_eq!(unescape_text(&escape_text(&value)), value);
         }
+
+        #[test]
+        fn escaping_is_the_char_by_char_escape(
+            value in proptest::string::string_regex("[a-z \\\\,;\r\n\t\u{0}-\u{1f}\u{7f}-\u{a0}éÂ⚡]{0,80}").unwrap()
+        ) {
+            proptest::prop_assert_eq!(escape_text(&value), reference_escape(&value));
+        }
+    }
+
+    /// The escape as first written, a character at a time: the chunked
+    /// [`escape_text`] must give the same text.
+    fn reference_escape(value: &str) -> String {
+        let mut out = String::new();
+        for c in value.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                ';' => out.push_str("\\;"),
+                ',' => out.push_str("\\,"),
+                '\n' => out.push_str("\\n"),
+                '\r' => {}
+                c if c.is_control() && c != '\t' => {}
+                c => out.push(c),
+            }
+        }
+        out
     }
 
     /// The unescape as first written, a character at a time: the chunked

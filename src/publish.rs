@@ -246,6 +246,14 @@ impl<'a> Batch<'a> {
 /// stays, and the next publish retries.
 pub fn publish(out: &Path, snapshot: &Snapshot) -> Result<Report, Error> {
     fs::create_dir_all(out).map_err(io(out))?;
+    // The event calendars' gzip, deferred while the snapshot was made
+    // (`Asset::deferred`), made on all cores now: the stale-file walk
+    // below asks for it file by file, on one.
+    snapshot.events.par_iter().for_each(|(_, ev)| {
+        if let Some(c) = &ev.calendar {
+            c.gzip();
+        }
+    });
     // Stale files first, while no temporary of this publish exists: whatever
     // the snapshot does not name goes.
     let removed = remove_stale(out, snapshot)?;

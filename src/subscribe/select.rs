@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::facets::{Facets, TalkId, fold};
 use crate::output::Output;
 use crate::render::ics::IcsEvent;
-use crate::render::ics::fold::{properties, unescape_text};
+use crate::render::ics::fold::{property_lines, unescape_text, unfold, utf8};
 use crate::snapshot::{EventAssets, Snapshot};
 
 use super::query::Query;
@@ -156,9 +156,9 @@ fn contains_words(text: &str, words: &str) -> bool {
 /// site's talks would hold their text twice.
 fn searchable(vevent: &[u8]) -> String {
     let mut out = String::new();
-    for (name, _, value) in properties(vevent) {
-        if matches!(name.as_str(), "SUMMARY" | "DESCRIPTION") {
-            out.push_str(&unescape_text(&value));
+    for (name, _, value) in property_lines(&unfold(&utf8(vevent))) {
+        if matches!(name, "SUMMARY" | "DESCRIPTION") {
+            out.push_str(&unescape_text(value));
             out.push(' ');
         }
     }

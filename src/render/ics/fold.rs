@@ -38,7 +38,7 @@ pub fn escape_text(value: &str) -> String {
 
 /// Whether a byte may start a character [`escape_text`] changes: ASCII
 /// specials and controls, and 0xC2, which starts the C1 controls
-/// (U+0080–U+009F) as well as harmless characters like `é`'s neighbours.
+/// (U+0080–U+009F) and also characters kept as they are (U+00A0–U+00BF).
 fn needs_a_look(c: u8) -> bool {
     matches!(c, b'\\' | b';' | b',' | 0..=0x1f | 0x7f | 0xc2)
 }
@@ -154,24 +154,10 @@ pub fn unfold(text: &str) -> String {
     out
 }
 
-/// The properties of almanac's own component text (a `VEVENT`): name,
-/// `TZID` parameter, value (still escaped), unfolded. Calendars and
-/// schedules made on request read what the calendars say through this.
-pub fn properties(text: &[u8]) -> Vec<(String, Option<String>, String)> {
-    property_lines(&unfold(&utf8(text)))
-        .map(|(name, tzid, value)| {
-            (
-                name.to_string(),
-                tzid.map(str::to_string),
-                value.to_string(),
-            )
-        })
-        .collect()
-}
-
-/// The content lines of unfolded component text as (name, `TZID`
-/// parameter, value still escaped), borrowed: a schedule reads every
-/// talk's `VEVENT` this way, without a string per property.
+/// The content lines of almanac's own component text (a `VEVENT`),
+/// unfolded first, as (name, `TZID` parameter, value still escaped),
+/// borrowed: schedules and searches read what the calendars say through
+/// this, for every talk, without a string per property.
 pub fn property_lines(unfolded: &str) -> impl Iterator<Item = (&str, Option<&str>, &str)> {
     unfolded.split('\n').filter_map(|line| {
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -184,7 +170,8 @@ pub fn property_lines(unfolded: &str) -> impl Iterator<Item = (&str, Option<&str
 }
 
 /// almanac's own bytes as text: borrowed (they are UTF-8), and replaced
-/// where not rather than refused.
+/// where not rather than refused. Checked with the standard validator,
+/// which is faster on text that is valid than the lossy one's chunking.
 pub fn utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(s) => std::borrow::Cow::Borrowed(s),

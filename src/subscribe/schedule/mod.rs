@@ -96,19 +96,13 @@ fn slot<'a>(uid: &'a str, vevent: &str, f: &Facets, event_title: &str) -> Option
             "DESCRIPTION" => &mut description,
             "URL" => &mut url,
             "LOCATION" => &mut location,
-            "DTSTART" => {
-                dtstart = dtstart.or(Some((tzid, value)));
-                continue;
-            }
-            "DTEND" => {
-                dtend = dtend.or(Some((tzid, value)));
-                continue;
-            }
+            "DTSTART" => &mut dtstart,
+            "DTEND" => &mut dtend,
             _ => continue,
         };
-        field.get_or_insert(value);
+        field.get_or_insert((tzid, value));
     }
-    let text = |v: Option<&str>| v.map(unescape).unwrap_or_default();
+    let text = |p: Option<(Option<&str>, &str)>| p.map(|(_, v)| unescape(v)).unwrap_or_default();
     let (start, zone) = when(dtstart?)?;
     let (end, _) = when(dtend?)?;
     let speakers: Vec<String> = f.speakers().map(str::to_string).collect();

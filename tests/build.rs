@@ -249,8 +249,9 @@ fn stale_outputs_are_removed() {
     let stray_gz = PathBuf::from(format!("{}.gz", talk.display()));
     fs::write(&stray_gz, "x").unwrap();
     let summary = build(&posts, &out);
-    assert!(!event.exists(), "{summary}");
-    assert!(!out.join("events/cilium-kubecon-na-2024").exists());
+    // The deleted post's calendar stays, announcing its talks as cancelled
+    // (see `a_post_deleted_between_builds_has_its_talks_cancelled`).
+    assert!(event.exists(), "{summary}");
     assert!(!out.join("leftover.tmp").exists());
     assert!(!stray_gz.exists());
     assert!(talk.exists());
@@ -501,6 +502,76 @@ fn sequence_and_cancellation_survive_rebuilds() {
     );
     assert!(o.status.code().is_some_and(|c| c <= 1));
     assert!(unfolded(&cal).contains("BEGIN:VCALENDAR"));
+}
+
+/// A post deleted between two builds (or while the daemon was stopped, on
+/// a start that reads every post) has its talks announced as cancelled, as
+/// when it is deleted while the daemon runs: a calendar app removes an event
+/// it is told is cancelled. A post that turned unreadable does not: its talks
+/// are left out until it reads again, and come back as they were.
+#[test]
+fn a_post_deleted_between_builds_has_its_talks_cancelled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (posts, out) = seeds_built(tmp.path());
+    let cal = |p: &str| {
+        fs::read_to_string(out.join(p))
+            .unwrap()
+            .replace("\r\n ", "")
+    };
+    let all_before = cal("calendar.ics");
+    let event = "events/cilium-kubecon-na-2024.ics";
+    assert_eq!(cal(event).matches("BEGIN:VEVENT").count(), 22);
+    let post = posts.join("001_751c3eeda9040c24.txt");
+    let original = fs::read_to_string(&post).unwrap();
+
+    // Unreadable (front matter that is not YAML): nothing is cancelled.
+    let title = "title: 'Cilium Talks at KubeCon NA 2024'";
+    assert!(original.contains(title));
+    fs::write(&post, original.replace(title, "title: [unclosed")).unwrap();
+    let o = run(almanac()
+        .current_dir(repo())
+        .args(["build", "--config", "almanac.yaml", "--posts"])
+        .arg(&posts)
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(!out.join(event).exists(), "{}", text(&o.stderr));
+    assert!(!cal("calendar.ics").contains("STATUS:CANCELLED"));
+
+    // Readable again: the talks are back as they were, at sequence 0.
+    fs::write(&post, &original).unwrap();
+    build(&posts, &out);
+    assert_eq!(cal("calendar.ics"), all_before);
+
+    // Deleted: every talk is announced as cancelled, in the event's calendar,
+    // in each talk's own and in the all-talks calendar.
+    fs::remove_file(&post).unwrap();
+    let summary = build(&posts, &out);
+    let ghost = cal(event);
+    assert_eq!(
+        ghost.matches("STATUS:CANCELLED").count(),
+        22,
+        "{summary}\n{ghost}"
+    );
+    assert_eq!(ghost.matches("SEQUENCE:1\r\n").count(), 22);
+    let talks: Vec<PathBuf> = fs::read_dir(out.join("events/cilium-kubecon-na-2024"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ics"))
+        .collect();
+    assert_eq!(talks.len(), 22);
+    for t in &talks {
+        assert!(
+            fs::read_to_string(t).unwrap().contains("STATUS:CANCELLED"),
+            "{}",
+            t.display()
+        );
+    }
+    assert_eq!(cal("calendar.ics").matches("STATUS:CANCELLED").count(), 22);
+    // A build with nothing changed since writes nothing (no second revision).
+    let summary = build(&posts, &out);
+    assert!(summary.contains(" 0 files written"), "{summary}");
+    assert_eq!(cal(event), ghost);
 }
 
 /// A client that reads the file's own `VTIMEZONE`s (ical.js, ts-ics) puts

@@ -525,3 +525,26 @@ fn after_a_crash_the_restart_serves_the_published_files_at_once() {
     let (_, log) = stop(d);
     assert!(log.contains("without an index"), "{log}");
 }
+
+/// A post deleted while the daemon was down, on a start without the saved
+/// model (removed here, as an upgrade or a crash leaves it): every post is
+/// read again, and the deleted one's talks are announced as cancelled, as
+/// with the model or while running.
+#[test]
+fn a_post_deleted_while_down_is_cancelled_without_the_model() {
+    let config = fs::read_to_string(repo().join("almanac.yaml")).unwrap();
+    let d = Daemon::start(Some(&repo().join("seeds")), &config);
+    assert_eq!(d.get(EVENT).status, 200);
+    let (dir, _) = stop(d);
+    let out = dir.path().join("out");
+    assert!(almanac::site::model_file(&out).is_file());
+    almanac::site::forget_model(&out);
+    fs::remove_file(dir.path().join("posts").join(SEED_POST)).unwrap();
+    let d = Daemon::spawn_with_env(dir, &[], &[("RUST_LOG", "info")]);
+    let r = d.wait_for(EVENT, "the deleted post's cancellations", |r| {
+        r.text().matches("STATUS:CANCELLED").count() == 22
+    });
+    assert_eq!(r.status, 200);
+    let (_, log) = stop(d);
+    assert!(log.contains("warm start"), "{log}");
+}

@@ -350,6 +350,35 @@ impl Site {
         self.set_problems(path, all);
     }
 
+    /// Posts the history knows that no post now settles on: posts deleted
+    /// while almanac was not running. A restored model reports them as
+    /// removed (`load_all`); this finds them after a read of every post
+    /// without one (a cold start, `almanac build`), so their talks are
+    /// announced as cancelled either way.
+    ///
+    /// None while some file cannot be read as a post: it may be one of them,
+    /// and a broken post must not cancel its talks (they are left out until
+    /// it reads again, as before).
+    fn orphaned_slugs(&self, settled: &HashMap<PathBuf, String>) -> Vec<String> {
+        let unreadable = self
+            .file_diags
+            .iter()
+            .any(|(p, d)| !self.entries.contains_key(&**p) && d.iter().any(Diagnostic::is_error));
+        if unreadable {
+            return Vec::new();
+        }
+        let published: std::collections::HashSet<&str> = self
+            .entries
+            .iter()
+            .map(|(p, e)| settled.get(p).unwrap_or(&e.kept.asked).as_str())
+            .collect();
+        self.history
+            .post_slugs()
+            .into_iter()
+            .filter(|s| !published.contains(s.as_str()))
+            .collect()
+    }
+
     /// Renders every entry not rendered under its settled slug, in parallel.
     pub(super) fn render_pending(&mut self, now: DateTime<Utc>) {
         let (slugs, settled_anew) = match self.slugs.take() {
@@ -362,8 +391,12 @@ impl Site {
         // Only needed when some post has cancellations or was removed: most
         // rebuilds skip building it.
         let cancelled_slugs = self.history.slugs_with_cancellations();
+        let mut ghost_slugs: BTreeSet<String> = std::mem::take(&mut self.removed_slugs);
+        if settled_anew {
+            ghost_slugs.extend(self.orphaned_slugs(settled));
+        }
         let slug_of_entry: HashMap<String, PathBuf> =
-            if cancelled_slugs.is_empty() && self.removed_slugs.is_empty() {
+            if cancelled_slugs.is_empty() && ghost_slugs.is_empty() {
                 HashMap::new()
             } else {
                 self.entries
@@ -379,7 +412,6 @@ impl Site {
                     })
                     .collect()
             };
-        let mut ghost_slugs: BTreeSet<String> = std::mem::take(&mut self.removed_slugs);
         self.index_stale |= settled_anew || !ghost_slugs.is_empty();
         for slug in cancelled_slugs {
             match slug_of_entry.get(&slug) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """almanac against Hugo and nginx on the same generated posts (see bench/run.sh).
 
-1. Full build: `almanac build` into an empty folder vs `hugo`, wall time and
-   peak memory (medians of --runs, interleaved), at each size.
+1. Full build: `almanac build` vs `hugo`, wall time, CPU time and peak
+   memory (medians of --runs, interleaved), at each size: into new folders,
+   none deleted until all have run (fresh_builds says why), then with the
+   peers' build-bench.py, which empties the folder just before each build.
 2. No-op rebuild: `almanac build` again, nothing changed: wall time, files written.
 3. Change to served: bench/change_to_served.py at the largest size, without and
    with a wrk load.
@@ -50,6 +52,61 @@ def builds(a, work, results):
     if p.returncode:
         sys.exit(p.stderr)
     return json.load(open(out_json)), cfg
+
+
+def time_v(cmd):
+    """Wall, CPU and peak memory of a shell command, from /usr/bin/time -v."""
+    p = subprocess.run(["/usr/bin/time", "-v", "sh", "-c", cmd], capture_output=True, text=True)
+    grab = lambda pat: re.search(pat, p.stderr, re.M).group(1)
+    if p.returncode:
+        sys.exit(f"build failed: {cmd}\n{p.stderr[-2000:]}")
+    wall = 0.0
+    for x in grab(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)").split(":"):
+        wall = wall * 60 + float(x)
+    return {"wall_s": wall, "cpu_s": float(grab(r"User time \(seconds\): (\S+)")) + float(grab(r"System time \(seconds\): (\S+)")),
+            "sys_s": float(grab(r"System time \(seconds\): (\S+)")),
+            "max_rss_mib": int(grab(r"Maximum resident set size \(kbytes\): (\d+)")) / 1024.0}
+
+
+def fresh_builds(a, work, cfg):
+    """The same full builds as build-bench.py's (interleaved, medians), each
+    into a new folder, with no folder removed until all have run.
+
+    build-bench.py empties the output folder just before each build. On this
+    machine's ext4 without a journal, creating files in the minutes after
+    tens of thousands were deleted walks past every recently freed inode
+    (the kernel's `recently_deleted`, in `find_inode_bit`): 25,000 files take
+    7.8 s instead of 0.7-1.4, a cost that falls on whoever writes more files
+    (almanac 26,630 per 1,000 posts, per-talk calendars included; Hugo 2,002)
+    and that ext4 with a journal, the default, does not have. Both are
+    reported: this one is what an operator's build into a new or kept folder
+    costs."""
+    cmds = {"hugo": f"{os.path.join(PEERS, 'hugo-build.sh')} {{posts}} {{out}} --quiet",
+            "almanac": f"{BIN} build --posts {{posts}} --out {{out}} --config {cfg} 2>/dev/null"}
+    base = os.path.join(work, "fresh-builds")
+    shutil.rmtree(base, ignore_errors=True)
+    # No deletion of ours (or of an earlier step) is recent: inodes freed
+    # more than a minute ago, their blocks written, are not walked past.
+    subprocess.run(["sync"])
+    time.sleep(65)
+    results = {lab: {} for lab in cmds}
+    try:
+        for n in a.sizes.split(","):
+            posts = os.path.join(work, f"posts-{n}-seed1")
+            runs = {lab: [] for lab in cmds}
+            for i in range(a.runs):
+                for lab, tpl in cmds.items():
+                    out = os.path.join(base, f"{lab}-{n}-{i}")
+                    r = time_v(tpl.format(posts=posts, out=out))
+                    runs[lab].append(r)
+                    print(f"  fresh folder: {lab} N={n} run {i + 1}: wall {r['wall_s']:.2f} s cpu {r['cpu_s']:.2f} s"
+                          f" (sys {r['sys_s']:.2f}) maxRSS {r['max_rss_mib']:.0f} MiB", file=sys.stderr, flush=True)
+            for lab, rs in runs.items():
+                med = {k: statistics.median(r[k] for r in rs) for k in ("wall_s", "cpu_s", "sys_s", "max_rss_mib")}
+                results[lab][n] = {"posts": int(n), "runs": rs, "median": med}
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    return {"results": results}
 
 
 def noop(a, work, cfg, size):
@@ -147,11 +204,13 @@ def ratio(a, b):
 def table(r):
     """One Markdown table: measure, almanac, peer, ratio almanac/peer."""
     rows = ["| measure | almanac | peer | almanac / peer |", "| --- | --- | --- | --- |"]
-    b = r.get("build", {}).get("results", {})
-    for n in sorted(b.get("almanac", {}), key=int):
-        al, hu = b["almanac"][n]["median"], b.get("hugo", {}).get(n, {}).get("median", {})
-        rows.append(f"| full build, {n} posts: wall s | {al['wall_s']:.2f} | hugo {hu.get('wall_s', 0):.2f} | {ratio(al['wall_s'], hu.get('wall_s'))} |")
-        rows.append(f"| full build, {n} posts: peak MiB | {al['max_rss_mib']:.0f} | hugo {hu.get('max_rss_mib', 0):.0f} | {ratio(al['max_rss_mib'], hu.get('max_rss_mib'))} |")
+    for key, where in (("build", "emptied just before (build-bench.py)"), ("fresh_build", "new, nothing deleted just before")):
+        b = r.get(key, {}).get("results", {})
+        for n in sorted(b.get("almanac", {}), key=int):
+            al, hu = b["almanac"][n]["median"], b.get("hugo", {}).get(n, {}).get("median", {})
+            rows.append(f"| full build, {n} posts, output folder {where}: wall s | {al['wall_s']:.2f} | hugo {hu.get('wall_s', 0):.2f} | {ratio(al['wall_s'], hu.get('wall_s'))} |")
+            rows.append(f"| full build, {n} posts, output folder {where}: CPU s | {al['cpu_s']:.2f} | hugo {hu.get('cpu_s', 0):.2f} | {ratio(al['cpu_s'], hu.get('cpu_s'))} |")
+            rows.append(f"| full build, {n} posts, output folder {where}: peak MiB | {al['max_rss_mib']:.0f} | hugo {hu.get('max_rss_mib', 0):.0f} | {ratio(al['max_rss_mib'], hu.get('max_rss_mib'))} |")
     if r.get("noop"):
         rows.append(f"| no-op rebuild: wall s, files written | {r['noop']['wall_s']} s, {r['noop']['files_written']} | - | - |")
     for key, what in (("change_to_served", "no load"), ("change_to_served_load", "under wrk -t2 -c64")):
@@ -185,7 +244,7 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=100)
     ap.add_argument("--work", default=os.path.join(REPO, "target", "bench-work"))
-    ap.add_argument("--skip", default="", help="comma-separated steps to skip: build,noop,change,serve,starts")
+    ap.add_argument("--skip", default="", help="comma-separated steps to skip: fresh,build,noop,change,serve,starts")
     a = ap.parse_args()
     os.makedirs(a.results, exist_ok=True)
     os.makedirs(a.work, exist_ok=True)
@@ -197,6 +256,8 @@ def main():
     report = {"machine": machine}
     cfg = os.path.join(a.work, "empty.yaml")
     open(cfg, "w").close()
+    if "fresh" not in skip:
+        report["fresh_build"] = fresh_builds(a, a.work, cfg)
     if "build" not in skip:
         b, cfg = builds(a, a.work, a.results)
         report["build"] = b

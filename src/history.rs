@@ -186,7 +186,28 @@ impl History {
         first_seen: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Revision {
-        let hash = seen_hash(talk, description);
+        self.observe_seen(
+            post_slug,
+            talk,
+            description,
+            seen_hash(talk, description),
+            first_seen,
+            now,
+        )
+    }
+
+    /// [`History::observe`] with the talk's [`seen_hash`] already made:
+    /// talks are observed one at a time, in order, and their hashes made
+    /// beforehand on all cores.
+    pub fn observe_seen(
+        &mut self,
+        post_slug: &str,
+        talk: &Talk,
+        description: &str,
+        hash: String,
+        first_seen: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Revision {
         let records = self.posts.entry(post_slug.to_string()).or_default();
         // A record from before version 2 that says the same: the new hash is
         // taken in silence (no new revision).

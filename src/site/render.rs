@@ -14,7 +14,7 @@ use super::{Asset, EventAssets, Site};
 use crate::diag::{self, Diagnostic};
 use crate::event::Event;
 use crate::facets::{Facets, TalkId, Track};
-use crate::history::{History, Record};
+use crate::history::{self, History, Record};
 use crate::output::Output;
 use crate::post::Post;
 use crate::post::slugify;
@@ -39,19 +39,37 @@ struct Revisions {
     cancelled: Vec<(String, Record)>,
 }
 
+/// What subscribers see of each of an event's talks, in order: its
+/// description and the [`history::seen_hash`] of it.
+type Seen = Vec<(String, String)>;
+
+/// An event's [`Seen`]. Pure, so made on all cores; only [`revisions`]
+/// must run in order.
+fn seen(event: &Event) -> Seen {
+    event
+        .talks
+        .iter()
+        .map(|t| {
+            let description = ics::description(t);
+            let hash = history::seen_hash(t, &description);
+            (description, hash)
+        })
+        .collect()
+}
+
 /// Observes an event's talks in the history (sequence bumps for what
-/// changed) and cancels those that left it.
+/// changed) and cancels those that left it; `seen` is [`seen`]'s.
 fn revisions(
     history: &mut History,
     event: &Event,
+    seen: Seen,
     now: DateTime<Utc>,
     retention: chrono::Duration,
 ) -> Revisions {
     let slug = &event.post.slug;
     let mut by_uid = HashMap::with_capacity(event.talks.len());
-    for t in &event.talks {
-        let description = ics::description(t);
-        let revision = history.observe(slug, t, &description, event.post.date, now);
+    for (t, (description, hash)) in event.talks.iter().zip(seen) {
+        let revision = history.observe_seen(slug, t, &description, hash, event.post.date, now);
         by_uid.insert(t.uid.clone(), (revision, description));
     }
     let present: BTreeSet<&str> = event.talks.iter().map(|t| t.uid.as_str()).collect();
@@ -483,9 +501,16 @@ impl Site {
             let chunk: Vec<(PathBuf, Option<Rendered>)> = work.by_ref().take(256).collect();
             // A panic in one post (a bug) costs that post: it keeps its
             // last rendering and reports the error.
-            let events: Vec<Result<(Event, Vec<Diagnostic>), String>> = chunk
+            type Found = (Event, Vec<Diagnostic>, Seen);
+            let events: Vec<Result<Found, String>> = chunk
                 .par_iter()
-                .map(|(p, _)| diag::guarded(|| self.entries[p].kept.full_checked(&self.config)))
+                .map(|(p, _)| {
+                    diag::guarded(|| {
+                        let (e, problems) = self.entries[p].kept.full_checked(&self.config);
+                        let seen = seen(&e);
+                        (e, problems, seen)
+                    })
+                })
                 .collect();
             // Observed in the history in order, before rendering; the talks'
             // problems of a post whose talks are read here for the first time.
@@ -493,9 +518,9 @@ impl Site {
                 .iter()
                 .zip(events)
                 .map(|((p, _), e)| {
-                    e.map(|(e, problems)| {
+                    e.map(|(e, problems, seen)| {
                         self.add_talk_problems(p, problems);
-                        let r = revisions(&mut self.history, &e, now, retention);
+                        let r = revisions(&mut self.history, &e, seen, now, retention);
                         (e, r)
                     })
                 })

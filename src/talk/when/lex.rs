@@ -3,10 +3,50 @@
 
 use super::super::zone::{self, WrittenZone};
 
+/// A word, lower-cased, as the date grammar reads it: only weekday and
+/// month names and "of" matter to it, none longer than nine letters, so a
+/// word is kept inline (no allocation per word of every line with a digit,
+/// which was a fifth of the lexer's time); a longer word, or one that is not
+/// ASCII, can match none of them and is kept empty.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    len: u8,
+    bytes: [u8; Word::MAX],
+}
+
+impl Word {
+    /// The longest name the grammar knows ("wednesday", "september").
+    const MAX: usize = 9;
+
+    /// `word` lower-cased when it could be a name the grammar knows, else empty.
+    fn of(word: &str) -> Word {
+        let mut w = Word {
+            len: 0,
+            bytes: [0; Word::MAX],
+        };
+        if word.len() <= Word::MAX && word.is_ascii() {
+            w.bytes[..word.len()].copy_from_slice(word.as_bytes());
+            w.bytes[..word.len()].make_ascii_lowercase();
+            w.len = word.len() as u8;
+        }
+        w
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for Word {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
 /// One lexical unit of date/time text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
-    Word(String),
+    Word(Word),
     Num {
         value: u32,
         digits: usize,
@@ -29,8 +69,7 @@ pub enum Tok {
 }
 
 /// Splits text into tokens. Never fails: what it does not know is `Other`.
-/// One pass over the characters; the only allocation per word is its
-/// lower-case form.
+/// One pass over the characters; nothing is allocated but the tokens.
 pub fn lex(text: &str) -> Vec<Tok> {
     let b = text.as_bytes();
     let mut toks = Vec::new();
@@ -153,7 +192,7 @@ pub fn lex(text: &str) -> Vec<Tok> {
             } else if let Some(z) = upper.then(|| zone::lookup(word)).flatten() {
                 Tok::Zone(z)
             } else {
-                Tok::Word(word.to_ascii_lowercase())
+                Tok::Word(Word::of(word))
             });
         } else if c < 0x80 {
             toks.push(match c {
@@ -177,11 +216,10 @@ pub fn lex(text: &str) -> Vec<Tok> {
                 c if c.is_alphabetic() => {
                     // Non-ASCII words (titles in other scripts) never take
                     // part in dates; keep them as one opaque word.
-                    let start = i - ch.len_utf8();
                     while let Some(n) = text[i..].chars().next().filter(|n| n.is_alphabetic()) {
                         i += n.len_utf8();
                     }
-                    Tok::Word(text[start..i].to_lowercase())
+                    Tok::Word(Word::of(""))
                 }
                 _ => Tok::Other,
             };
@@ -243,4 +281,32 @@ pub fn may_name_weekday(line: &str) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        lex(text)
+            .into_iter()
+            .filter_map(|t| match t {
+                Tok::Word(w) => Some(w.as_str().to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Words are lower-cased up to the longest name the grammar knows;
+    /// longer words and words in other scripts are kept, empty.
+    #[test]
+    fn words_keep_what_the_grammar_can_match() {
+        assert_eq!(
+            words("WEDNESDAY 3rd of September, Thurs."),
+            ["wednesday", "of", "september", "thurs"]
+        );
+        assert_eq!(words("Wednesdays Kubernetes"), ["", ""]);
+        assert_eq!(words("Mañana 5 juin"), ["ma", "", "juin"]);
+        assert_eq!(words("Среда 5"), [""]);
+    }
 }

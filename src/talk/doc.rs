@@ -67,7 +67,7 @@ impl Unit {
         Unit {
             line,
             kind,
-            text: squash(&clean(&strip_markers(source))),
+            text: squash(&clean(strip_markers(source))),
             source: source.to_string(),
             links: links_in(source),
             lead_bold: lead_bold(source),
@@ -89,8 +89,9 @@ pub fn squash(s: &str) -> String {
     out
 }
 
-/// The line without list markers, heading `#`s, blockquote `>`s.
-fn strip_markers(line: &str) -> String {
+/// The line without list markers, heading `#`s, blockquote `>`s (a slice
+/// of it: every unit of every post goes through here, twice).
+fn strip_markers(line: &str) -> &str {
     let mut s = line.trim_start();
     loop {
         let before = s;
@@ -115,7 +116,7 @@ fn strip_markers(line: &str) -> String {
             break;
         }
     }
-    s.trim_end_matches('#').to_string()
+    s.trim_end_matches('#')
 }
 
 /// Markdown links (inline and reference-style text) in a line.
@@ -180,8 +181,7 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 
 /// Bold text that opens the line (`**9:00 am**`, `**Date:**`).
 fn lead_bold(source: &str) -> Option<String> {
-    let s = strip_markers(source);
-    let s = s.trim_start();
+    let s = strip_markers(source).trim_start();
     for (open, close) in [
         ("**", "**"),
         ("__", "__"),

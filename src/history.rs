@@ -177,29 +177,10 @@ impl History {
         (h, warnings)
     }
 
-    /// The revision of a talk now being published, recording any change.
+    /// The revision of a talk now being published, recording any change;
+    /// `hash` is its [`seen_hash`] (made beforehand: talks are observed one
+    /// at a time, in order, and their hashes on all cores).
     pub fn observe(
-        &mut self,
-        post_slug: &str,
-        talk: &Talk,
-        description: &str,
-        first_seen: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Revision {
-        self.observe_seen(
-            post_slug,
-            talk,
-            description,
-            seen_hash(talk, description),
-            first_seen,
-            now,
-        )
-    }
-
-    /// [`History::observe`] with the talk's [`seen_hash`] already made:
-    /// talks are observed one at a time, in order, and their hashes made
-    /// beforehand on all cores.
-    pub fn observe_seen(
         &mut self,
         post_slug: &str,
         talk: &Talk,
@@ -485,16 +466,16 @@ mod tests {
         let mut h = History::in_memory();
         let t0 = from_ts(1_700_000_000);
         let a = talk("A", 9);
-        h.observe("p", &a, "", t0, t0);
+        h.observe("p", &a, "", seen_hash(&a, ""), t0, t0);
         let r = h.posts.get_mut("p").unwrap().get_mut(&a.uid).unwrap();
         r.hash = seen_hash_v1(&a, "");
-        let r = h.observe("p", &a, "", t0, from_ts(1_800_000_000));
+        let r = h.observe("p", &a, "", seen_hash(&a, ""), t0, from_ts(1_800_000_000));
         assert_eq!(r.sequence, 0);
         assert!(h.posts["p"][&a.uid].hash.starts_with("2:"));
         let r = h.posts.get_mut("p").unwrap().get_mut(&a.uid).unwrap();
         r.hash = seen_hash_v1(&a, "");
         let b = talk("B", 9);
-        let r = h.observe("p", &b, "", t0, from_ts(1_800_000_000));
+        let r = h.observe("p", &b, "", seen_hash(&b, ""), t0, from_ts(1_800_000_000));
         assert_eq!(r.sequence, 1);
     }
 
@@ -504,13 +485,20 @@ mod tests {
         let post_date = from_ts(1_700_000_000);
         let t1 = from_ts(1_800_000_000);
         let a = talk("A", 9);
-        let r = h.observe("p", &a, "", post_date, t1);
+        let r = h.observe("p", &a, "", seen_hash(&a, ""), post_date, t1);
         assert_eq!(
             (r.sequence, r.last_modified),
             (0, post_date),
             "first sight: post date, not the clock"
         );
-        let r = h.observe("p", &a, "", post_date, t1 + chrono::Duration::hours(1));
+        let r = h.observe(
+            "p",
+            &a,
+            "",
+            seen_hash(&a, ""),
+            post_date,
+            t1 + chrono::Duration::hours(1),
+        );
         assert_eq!(
             (r.sequence, r.last_modified),
             (0, post_date),
@@ -518,7 +506,7 @@ mod tests {
         );
         let b = talk("A", 10);
         let t2 = t1 + chrono::Duration::hours(2);
-        let r = h.observe("p", &b, "", post_date, t2);
+        let r = h.observe("p", &b, "", seen_hash(&b, ""), post_date, t2);
         assert_eq!((r.sequence, r.last_modified), (1, t2));
         h.settle_post("p", &BTreeSet::new(), t2, chrono::Duration::days(30));
         let c = h.cancelled("p");

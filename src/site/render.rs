@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
-use super::{Asset, EventAssets, Site};
+use super::{Asset, Entry, EventAssets, Site};
 use crate::diag::{self, Diagnostic};
 use crate::event::Event;
 use crate::facets::{Facets, TalkId, Track};
@@ -69,7 +69,7 @@ fn revisions(
     let slug = &event.post.slug;
     let mut by_uid = HashMap::with_capacity(event.talks.len());
     for (t, (description, hash)) in event.talks.iter().zip(seen) {
-        let revision = history.observe_seen(slug, t, &description, hash, event.post.date, now);
+        let revision = history.observe(slug, t, &description, hash, event.post.date, now);
         by_uid.insert(t.uid.clone(), (revision, description));
     }
     let present: BTreeSet<&str> = event.talks.iter().map(|t| t.uid.as_str()).collect();
@@ -111,6 +111,16 @@ fn cancelled_facets(v: &IcsEvent) -> Facets {
         speakers: "".into(),
         cancelled: true,
     }
+}
+
+/// The slug an entry publishes under: the one settled for it, else the one
+/// it asks for.
+fn published_slug<'a>(
+    settled: &'a HashMap<PathBuf, String>,
+    path: &PathBuf,
+    entry: &'a Entry,
+) -> &'a str {
+    settled.get(path).unwrap_or(&entry.kept.asked)
 }
 
 /// The start of the newest of `talks`, if any.
@@ -388,7 +398,7 @@ impl Site {
         let published: std::collections::HashSet<&str> = self
             .entries
             .iter()
-            .map(|(p, e)| settled.get(p).unwrap_or(&e.kept.asked).as_str())
+            .map(|(p, e)| published_slug(settled, p, e))
             .collect();
         self.history
             .post_slugs()
@@ -419,15 +429,7 @@ impl Site {
             } else {
                 self.entries
                     .iter()
-                    .map(|(p, e)| {
-                        (
-                            settled
-                                .get(p)
-                                .cloned()
-                                .unwrap_or_else(|| e.kept.asked.clone()),
-                            p.clone(),
-                        )
-                    })
+                    .map(|(p, e)| (published_slug(settled, p, e).to_string(), p.clone()))
                     .collect()
             };
         self.index_stale |= settled_anew || !ghost_slugs.is_empty();

@@ -18,6 +18,7 @@
 Absolute times on a shared 2-core machine drift; the ratios are the result.
 """
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -33,6 +34,10 @@ REPO = os.path.dirname(HERE)
 SHARED = os.environ.get("ALMANAC_SHARED", os.path.join(REPO, "..", "shared"))
 PEERS = os.path.join(SHARED, "bench")
 BIN = os.path.join(REPO, "target", "release", "almanac")
+# The peers' build benchmark, whose parser of /usr/bin/time -v is used here too.
+_spec = importlib.util.spec_from_file_location("build_bench", os.path.join(PEERS, "build-bench.py"))
+build_bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build_bench)
 
 
 def run(cmd, **kw):
@@ -55,17 +60,24 @@ def builds(a, work, results):
 
 
 def time_v(cmd):
-    """Wall, CPU and peak memory of a shell command, from /usr/bin/time -v."""
+    """Wall, CPU and peak memory of a shell command: /usr/bin/time -v, read
+    by the peers' own build-bench.py, so both build measurements parse alike."""
     p = subprocess.run(["/usr/bin/time", "-v", "sh", "-c", cmd], capture_output=True, text=True)
-    grab = lambda pat: re.search(pat, p.stderr, re.M).group(1)
     if p.returncode:
         sys.exit(f"build failed: {cmd}\n{p.stderr[-2000:]}")
-    wall = 0.0
-    for x in grab(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)").split(":"):
-        wall = wall * 60 + float(x)
-    return {"wall_s": wall, "cpu_s": float(grab(r"User time \(seconds\): (\S+)")) + float(grab(r"System time \(seconds\): (\S+)")),
-            "sys_s": float(grab(r"System time \(seconds\): (\S+)")),
-            "max_rss_mib": int(grab(r"Maximum resident set size \(kbytes\): (\d+)")) / 1024.0}
+    r = build_bench.parse_time_v(p.stderr)
+    r["cpu_s"] = r["user_s"] + r["sys_s"]
+    return r
+
+
+def posts_dir(work, n):
+    """The generated posts of size `n` (seed 1), made if missing, as
+    build-bench.py makes and keeps them."""
+    posts = os.path.join(work, f"posts-{n}-seed1")
+    if not os.path.isdir(posts) or len(os.listdir(posts)) != int(n):
+        shutil.rmtree(posts, ignore_errors=True)
+        run([sys.executable, os.path.join(PEERS, "gen-posts.py"), "--posts", str(n), "--out", posts, "--seed", "1"])
+    return posts
 
 
 def fresh_builds(a, work, cfg):
@@ -92,7 +104,7 @@ def fresh_builds(a, work, cfg):
     results = {lab: {} for lab in cmds}
     try:
         for n in a.sizes.split(","):
-            posts = os.path.join(work, f"posts-{n}-seed1")
+            posts = posts_dir(work, n)
             runs = {lab: [] for lab in cmds}
             for i in range(a.runs):
                 for lab, tpl in cmds.items():
@@ -183,9 +195,7 @@ def serving(a, work, cfg, size, results):
 def starts(a, work, results):
     out = {}
     for n in a.sizes.split(","):
-        posts = os.path.join(work, f"posts-{n}-seed1")
-        if not os.path.isdir(posts):
-            run([sys.executable, os.path.join(PEERS, "gen-posts.py"), "--posts", n, "--out", posts, "--seed", "1"])
+        posts = posts_dir(work, n)
         js = os.path.join(results, f"starts-{n}.json")
         p = subprocess.run([sys.executable, os.path.join(HERE, "starts.py"), "--posts", posts, "--runs", str(a.runs),
                             "--json", js], text=True, capture_output=True)

@@ -2,6 +2,7 @@
 //! ETags and the time it was first published, computed once per build so
 //! that serving and publishing are lookups.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -10,14 +11,12 @@ use sha2::{Digest, Sha256};
 
 use crate::deflate;
 use crate::output::Output;
+use crate::render::ics::TalkCalendar;
 
 /// One output file, ready to serve.
 #[derive(Debug)]
 pub struct Asset {
-    /// The bytes, in one piece or a few: a talk's own calendar is its
-    /// header and the `VTIMEZONE` and `VEVENT` pieces it shares with its
-    /// event's calendar (served with one vectored write, never copied).
-    parts: Box<[Bytes]>,
+    body: Body,
     len: usize,
     /// gzip of the bytes, when it is smaller: made with the asset, or on
     /// first use for a [`Asset::deferred`] one (see [`Asset::gzip`]).
@@ -72,21 +71,16 @@ impl Asset {
     /// per talk on disk (hundreds of thousands on a big site) and a second
     /// copy in memory.
     pub fn uncompressed(output: Output<'_>, parts: Vec<Bytes>) -> Asset {
-        let mut h = Sha256::new();
-        for p in &parts {
-            h.update(p);
-        }
-        let digest = h.finalize();
-        let etag = format!("\"{}\"", faster_hex::hex_string(&digest[..16]));
-        Asset {
-            content_type: output.content_type(),
-            cache_control: output.cache_control(),
-            len: parts.iter().map(Bytes::len).sum(),
-            parts: parts.into(),
-            gzip: OnceLock::from(None),
-            etag,
-            published: AtomicI64::new(0),
-        }
+        let (etag, len) = (etag_of(&parts), total_len(&parts));
+        Asset::with(output, Body::Held(parts.into()), len, None, etag, 0)
+    }
+
+    /// A talk's own calendar, hashed now from its bytes made once; they
+    /// are made again each time they are asked for (see [`TalkCalendar`]).
+    pub fn talk(output: Output<'_>, calendar: TalkCalendar) -> Asset {
+        let parts = calendar.parts();
+        let (etag, len) = (etag_of(&parts), total_len(&parts));
+        Asset::with(output, Body::Talk(calendar), len, None, etag, 0)
     }
 
     /// A published file read back (a warm start), in one piece or made again
@@ -99,20 +93,56 @@ impl Asset {
         etag: String,
         published: i64,
     ) -> Asset {
+        let len = total_len(&parts);
+        Asset::with(output, Body::Held(parts.into()), len, gzip, etag, published)
+    }
+
+    /// A talk's own calendar brought back from the site's saved model: its
+    /// length, ETag and publication time as they were published.
+    pub fn indexed_talk(
+        output: Output<'_>,
+        calendar: TalkCalendar,
+        len: usize,
+        etag: String,
+        published: i64,
+    ) -> Asset {
+        Asset::with(output, Body::Talk(calendar), len, None, etag, published)
+    }
+
+    fn with(
+        output: Output<'_>,
+        body: Body,
+        len: usize,
+        gzip: Option<Bytes>,
+        etag: String,
+        published: i64,
+    ) -> Asset {
         Asset {
             content_type: output.content_type(),
             cache_control: output.cache_control(),
-            len: parts.iter().map(Bytes::len).sum(),
-            parts: parts.into(),
+            body,
+            len,
             gzip: OnceLock::from(gzip),
             etag,
             published: AtomicI64::new(published),
         }
     }
 
-    /// The bytes, piece by piece (most assets are one piece).
-    pub fn parts(&self) -> &[Bytes] {
-        &self.parts
+    /// The bytes, piece by piece (most assets are one piece; a talk's own
+    /// calendar is made now).
+    pub fn parts(&self) -> Cow<'_, [Bytes]> {
+        match &self.body {
+            Body::Held(parts) => Cow::Borrowed(parts),
+            Body::Talk(calendar) => Cow::Owned(calendar.parts()),
+        }
+    }
+
+    /// What a talk's own calendar is made of.
+    pub fn talk_calendar(&self) -> Option<&TalkCalendar> {
+        match &self.body {
+            Body::Talk(calendar) => Some(calendar),
+            Body::Held(_) => None,
+        }
     }
 
     /// The number of bytes (uncompressed).
@@ -126,23 +156,9 @@ impl Asset {
 
     /// The bytes in one piece (a copy when the asset has several).
     pub fn to_bytes(&self) -> Bytes {
-        match &self.parts[..] {
+        match &self.parts()[..] {
             [one] => one.clone(),
             parts => Bytes::from(parts.concat()),
-        }
-    }
-
-    /// The same bytes cut as `parts`, with this asset's validator and
-    /// publication time.
-    pub(crate) fn recut(&self, parts: Vec<Bytes>) -> Asset {
-        Asset {
-            parts: parts.into(),
-            len: self.len,
-            gzip: self.gzip.clone(),
-            content_type: self.content_type,
-            cache_control: self.cache_control,
-            etag: self.etag.clone(),
-            published: AtomicI64::new(self.published.load(Ordering::Relaxed)),
         }
     }
 
@@ -151,11 +167,21 @@ impl Asset {
         if self.len != other.iter().map(Bytes::len).sum::<usize>() {
             return false;
         }
-        if self.parts.len() == other.len() && self.parts.iter().zip(other).all(|(a, b)| a == b) {
+        let parts = self.parts();
+        if parts.len() == other.len() && parts.iter().zip(other).all(|(a, b)| a == b) {
             return true;
         }
-        let mine = self.parts.iter().flat_map(|p| p.iter());
+        let mine = parts.iter().flat_map(|p| p.iter());
         mine.eq(other.iter().flat_map(|p| p.iter()))
+    }
+
+    /// Takes `old`'s publication time if it holds the same bytes (the same
+    /// ETag, a hash of them): a talk's calendar made again keeps the time
+    /// it was first published, without keeping the old asset alive.
+    pub fn keep_published_of(&self, old: &Asset) {
+        if let Some(t) = old.published().filter(|_| old.etag == self.etag) {
+            self.set_published(t);
+        }
     }
 
     /// Unix seconds when first published, if it has been.
@@ -175,6 +201,31 @@ impl Asset {
             Ordering::Relaxed,
         );
     }
+}
+
+/// A strong validator: a hash of the bytes, quoted.
+fn etag_of(parts: &[Bytes]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p);
+    }
+    let digest = h.finalize();
+    format!("\"{}\"", faster_hex::hex_string(&digest[..16]))
+}
+
+fn total_len(parts: &[Bytes]) -> usize {
+    parts.iter().map(Bytes::len).sum()
+}
+
+/// What an asset's bytes are kept as.
+#[derive(Debug)]
+enum Body {
+    /// The bytes, in one piece (most assets) or a few.
+    Held(Box<[Bytes]>),
+    /// A talk's own calendar: its header is written when the bytes are
+    /// asked for, and the `VTIMEZONE` and `VEVENT` pieces are shared with
+    /// its event's calendar (see [`TalkCalendar`]).
+    Talk(TalkCalendar),
 }
 
 /// Outputs larger than this (the page of a big site) are compressed fast.

@@ -197,8 +197,9 @@ type Resp = Response<Body>;
 pub enum Body {
     /// One piece (none for an empty body).
     One(Option<Bytes>),
-    /// The plain bytes of an asset, from the piece at the index on.
-    Parts(Arc<Asset>, usize),
+    /// The plain bytes of an asset, pieces still to send last first (a
+    /// talk's calendar is made for the response; most assets are borrowed).
+    Parts(Vec<Bytes>),
 }
 
 impl Body {
@@ -208,6 +209,13 @@ impl Body {
 
     fn one(bytes: Bytes) -> Body {
         Body::One(Some(bytes).filter(|b| !b.is_empty()))
+    }
+
+    fn parts(asset: &Asset) -> Body {
+        match &asset.parts()[..] {
+            [one] => Body::one(one.clone()),
+            parts => Body::Parts(parts.iter().rev().cloned().collect()),
+        }
     }
 }
 
@@ -221,11 +229,7 @@ impl hyper::body::Body for Body {
     ) -> std::task::Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         let next = match self.get_mut() {
             Body::One(b) => b.take(),
-            Body::Parts(asset, at) => {
-                let part = asset.parts().get(*at).cloned();
-                *at += 1;
-                part
-            }
+            Body::Parts(left) => left.pop(),
         };
         std::task::Poll::Ready(next.map(|b| Ok(Frame::data(b))))
     }
@@ -233,14 +237,14 @@ impl hyper::body::Body for Body {
     fn is_end_stream(&self) -> bool {
         match self {
             Body::One(b) => b.is_none(),
-            Body::Parts(asset, at) => *at >= asset.parts().len(),
+            Body::Parts(left) => left.is_empty(),
         }
     }
 
     fn size_hint(&self) -> SizeHint {
         let left = match self {
             Body::One(b) => b.as_ref().map_or(0, Bytes::len),
-            Body::Parts(asset, at) => asset.parts().iter().skip(*at).map(Bytes::len).sum(),
+            Body::Parts(left) => left.iter().map(Bytes::len).sum(),
         };
         SizeHint::with_exact(left as u64)
     }
@@ -393,7 +397,7 @@ fn whole<B>(req: &Request<B>, asset: &Arc<Asset>, shared: &Shared, head: bool) -
             builder = builder.header(header::CONTENT_ENCODING, "gzip");
             (Body::one(g.clone()), g.len())
         }
-        None => (Body::Parts(asset.clone(), 0), asset.len()),
+        None => (Body::parts(asset), asset.len()),
     };
     builder = builder
         .header(header::CONTENT_TYPE, asset.content_type)

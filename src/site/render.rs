@@ -19,7 +19,7 @@ use crate::output::Output;
 use crate::post::Post;
 use crate::post::slugify;
 use crate::render::feed::{self, FeedItem};
-use crate::render::ics::{self, CalendarMeta, IcsEvent, Revision};
+use crate::render::ics::{self, CalendarMeta, IcsEvent, Naming, Revision, TalkCalendar};
 use crate::talk::Talk;
 
 /// Without history: sequence 0, stamped with the post's date.
@@ -292,15 +292,16 @@ impl Site {
             Some(a) if a.same_bytes(std::slice::from_ref(&joined)) => a.clone(),
             _ => Arc::new(Asset::deferred(output, joined)),
         };
-        let bytes = &asset.parts()[0];
+        let bytes = asset.to_bytes();
         for (&i, span) in order.iter().zip(parts.event_spans()) {
             vevents[i].text = bytes.slice(span);
         }
         asset
     }
 
-    /// A talk's own calendar: its header, then pieces shared with its
-    /// event's calendar; `old` when its bytes are the same.
+    /// A talk's own calendar (its header made when asked for, its other
+    /// pieces shared with its event's calendar); it keeps `old`'s
+    /// publication time when its bytes are the same.
     fn talk_calendar(
         &self,
         output: Output<'_>,
@@ -308,13 +309,12 @@ impl Site {
         vevent: &IcsEvent,
         old: Option<&Arc<Asset>>,
     ) -> Arc<Asset> {
-        let parts = ics::calendar_parts(meta, &[vevent], &self.zones).parts;
-        Arc::new(match old {
-            // Not the old asset itself: its pieces would keep the old
-            // event calendar's bytes alive.
-            Some(a) if a.same_bytes(&parts) => a.recut(parts),
-            _ => Asset::uncompressed(output, parts),
-        })
+        let calendar = TalkCalendar::new(Naming::new(meta), vevent, &self.zones);
+        let asset = Asset::talk(output, calendar);
+        if let Some(old) = old {
+            asset.keep_published_of(old);
+        }
+        Arc::new(asset)
     }
 
     /// The calendars of a post that is gone: only its cancelled talks.

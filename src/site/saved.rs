@@ -9,7 +9,7 @@
 //! calendars' bytes are not saved twice: an event's calendar is its published
 //! file, taken only when its length and modification time are those it was
 //! published with, and each talk's own calendar is made again from its saved
-//! header and its event's calendar, as rendering made it.
+//! naming and its event's calendar, as rendering made it.
 //!
 //! What is read back must be what reading the posts would give, so the
 //! model is used only when made by the same binary from the same
@@ -46,7 +46,7 @@ use crate::warm::{self, Unusable};
 
 /// Bumped when the model's layout changes: a model of another format is
 /// not read (every post is then read again).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 const MAGIC: &str = "almanac-model";
 
@@ -128,14 +128,14 @@ struct Facet {
     cancelled: bool,
 }
 
-/// A talk's own calendar: its header, then the pieces it shares with its
-/// event's calendar (see [`ics::one_event_parts`]).
+/// A talk's own calendar: what names it, and which of its event's
+/// `VEVENT`s it holds (see [`ics::TalkCalendar`]).
 #[derive(Serialize, Deserialize)]
 struct TalkFile {
     slug: String,
-    /// Which of the event's `VEVENT`s it holds.
     vevent: usize,
-    header: Bytes,
+    naming: ics::Naming,
+    len: usize,
     etag: String,
     published: i64,
 }
@@ -268,12 +268,12 @@ impl Restored {
 fn rendering(r: &Rendered) -> Option<Rendering> {
     let a = &r.assets;
     let calendar = a.calendar.as_deref();
-    let bytes = calendar.map(|c| &c.parts()[0]);
+    let bytes = calendar.map(Asset::to_bytes);
     // Each VEVENT is a slice of its event's calendar: where it lies.
-    let base = bytes.map_or(0, |b| b.as_ptr() as usize);
+    let base = bytes.as_ref().map_or(0, |b| b.as_ptr() as usize);
     let span = |v: &IcsEvent| {
         let from = (v.text.as_ptr() as usize).checked_sub(base)?;
-        (from + v.text.len() <= bytes?.len()).then_some((from, from + v.text.len()))
+        (from + v.text.len() <= bytes.as_ref()?.len()).then_some((from, from + v.text.len()))
     };
     let vevents = a
         .vevents
@@ -300,12 +300,12 @@ fn rendering(r: &Rendered) -> Option<Rendering> {
         .talks
         .iter()
         .map(|(slug, t)| {
-            let parts = t.parts();
-            let vevent = *at.get(&(parts.get(parts.len().checked_sub(2)?)?.as_ptr() as usize))?;
+            let calendar = t.talk_calendar()?;
             Some(TalkFile {
                 slug: slug.clone(),
-                vevent,
-                header: parts[0].clone(),
+                vevent: *at.get(&(calendar.vevent.as_ptr() as usize))?,
+                naming: calendar.naming.clone(),
+                len: t.len(),
                 etag: t.etag.clone(),
                 published: t.published()?,
             })
@@ -389,8 +389,8 @@ fn rendered(r: Rendering, out: &Path, zones: &ZoneCache) -> Option<Rendered> {
                 event: slug,
                 talk: &t.slug,
             };
-            let parts = ics::one_event_parts(t.header, vevents.get(t.vevent)?, zones);
-            let asset = Asset::indexed(output, parts, None, t.etag, t.published);
+            let calendar = ics::TalkCalendar::new(t.naming, vevents.get(t.vevent)?, zones);
+            let asset = Asset::indexed_talk(output, calendar, t.len, t.etag, t.published);
             Some((t.slug, Arc::new(asset)))
         })
         .collect::<Option<BTreeMap<_, _>>>()?;

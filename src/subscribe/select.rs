@@ -44,12 +44,9 @@ pub fn choose<'a>(snapshot: &'a Snapshot, scope: Scope<'_>, query: &Query) -> Op
         }
         Scope::All | Scope::Track(_) => snapshot.events.values().map(|e| &**e).collect(),
     };
-    // A talk's own calendar: its `VEVENT` is the piece before the last.
+    // A talk's own calendar: its `VEVENT`.
     let only: Option<&[u8]> = match scope {
-        Scope::Talk { talk, .. } => {
-            let parts = events[0].talks.get(talk)?.parts();
-            Some(&parts[parts.len().checked_sub(2)?][..])
-        }
+        Scope::Talk { talk, .. } => Some(&events[0].talks.get(talk)?.talk_calendar()?.vevent[..]),
         _ => None,
     };
     let mut found: BTreeSet<TalkId> = BTreeSet::new();

@@ -13,6 +13,7 @@
 
 pub mod alarm;
 pub mod fold;
+pub mod own;
 pub mod vtimezone;
 
 use std::collections::{BTreeMap, HashMap};
@@ -24,6 +25,7 @@ use chrono_tz::Tz;
 use icalendar::{Component, EventLike};
 
 pub use crate::history::{Record, Revision};
+pub use own::{Naming, TalkCalendar};
 use crate::talk::{Talk, TalkZone};
 
 /// What a calendar says about itself.
@@ -331,6 +333,37 @@ pub fn calendar_parts(
             r.2 = r.2.max(ev.year);
         }
     }
+    let zone = match years.len() {
+        1 => years.keys().next().copied(),
+        _ => None,
+    };
+    let header = header(
+        &meta.name,
+        &meta.description,
+        &meta.source,
+        meta.refresh,
+        zone,
+    );
+    let mut parts = Vec::with_capacity(2 + years.len() + events.len());
+    parts.push(header);
+    for (tz, first, last) in years.values() {
+        parts.push(zones.get(*tz, *first, *last));
+    }
+    let events_from = parts.len();
+    parts.extend(events.iter().map(|e| e.text.clone()));
+    parts.push(Bytes::from_static(CALENDAR_END));
+    CalendarParts { parts, events_from }
+}
+
+/// A calendar's header: everything before its `VTIMEZONE`s. `zone` is
+/// the calendar's one zone, if all its events share one (`X-WR-TIMEZONE`).
+pub(crate) fn header(
+    name: &str,
+    description: &str,
+    source: &str,
+    refresh: chrono::Duration,
+    zone: Option<&str>,
+) -> Bytes {
     let mut out = String::with_capacity(1024);
     fold::push_line(&mut out, "BEGIN:VCALENDAR");
     fold::push_line(&mut out, "VERSION:2.0");
@@ -346,47 +379,22 @@ pub fn calendar_parts(
     // No METHOD: a subscribed calendar is not an iTIP message (RFC 5546),
     // and METHOD:PUBLISH would require an ORGANIZER that a post does not
     // have (libical's iTIP check flags every event); see the README.
-    fold::push_text(&mut out, "NAME", &meta.name);
-    fold::push_text(&mut out, "X-WR-CALNAME", &meta.name);
-    fold::push_text(&mut out, "DESCRIPTION", &meta.description);
-    fold::push_text(&mut out, "X-WR-CALDESC", &meta.description);
-    fold::push_line(&mut out, &format!("SOURCE;VALUE=URI:{}", meta.source));
-    fold::push_line(&mut out, &format!("URL:{}", meta.source));
-    let refresh = iso_duration(meta.refresh);
+    fold::push_text(&mut out, "NAME", name);
+    fold::push_text(&mut out, "X-WR-CALNAME", name);
+    fold::push_text(&mut out, "DESCRIPTION", description);
+    fold::push_text(&mut out, "X-WR-CALDESC", description);
+    fold::push_line(&mut out, &format!("SOURCE;VALUE=URI:{source}"));
+    fold::push_line(&mut out, &format!("URL:{source}"));
+    let refresh = iso_duration(refresh);
     fold::push_line(
         &mut out,
         &format!("REFRESH-INTERVAL;VALUE=DURATION:{refresh}"),
     );
     fold::push_line(&mut out, &format!("X-PUBLISHED-TTL:{refresh}"));
-    if years.len() == 1
-        && let Some(name) = years.keys().next()
-    {
-        fold::push_line(&mut out, &format!("X-WR-TIMEZONE:{name}"));
+    if let Some(zone) = zone {
+        fold::push_line(&mut out, &format!("X-WR-TIMEZONE:{zone}"));
     }
-    let mut parts = Vec::with_capacity(2 + years.len() + events.len());
-    // Exactly its length: a site holds one header per talk.
-    parts.push(Bytes::from(out.into_boxed_str().into_boxed_bytes()));
-    for (tz, first, last) in years.values() {
-        parts.push(zones.get(*tz, *first, *last));
-    }
-    let events_from = parts.len();
-    parts.extend(events.iter().map(|e| e.text.clone()));
-    parts.push(Bytes::from_static(CALENDAR_END));
-    CalendarParts { parts, events_from }
-}
-
-/// The pieces [`calendar_parts`] gives for `event` alone, made again from
-/// the first of them (the header, which names the calendar): how the site's
-/// saved model brings back a talk's own calendar without the talk.
-pub fn one_event_parts(header: Bytes, event: &IcsEvent, zones: &ZoneCache) -> Vec<Bytes> {
-    let mut parts = Vec::with_capacity(4);
-    parts.push(header);
-    if let Some(tz) = event.tz {
-        parts.push(zones.get(tz, event.year, event.year));
-    }
-    parts.push(event.text.clone());
-    parts.push(Bytes::from_static(CALENDAR_END));
-    parts
+    Bytes::from(out.into_bytes())
 }
 
 /// `PT1H`, `PT30M`, `P1D` (RFC 5545 §3.3.6).
@@ -402,7 +410,7 @@ fn iso_duration(d: chrono::Duration) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::talk::When;
     use icalendar::{CalendarDateTime, Component, EventLike};
@@ -500,7 +508,7 @@ mod tests {
         }
     }
 
-    fn talk(zone: TalkZone) -> Talk {
+    pub(super) fn talk(zone: TalkZone) -> Talk {
         let start = chrono::DateTime::parse_from_rfc3339("2024-03-19T08:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
@@ -528,7 +536,7 @@ mod tests {
         }
     }
 
-    fn rev() -> Revision {
+    pub(super) fn rev() -> Revision {
         Revision {
             sequence: 0,
             last_modified: DateTime::<Utc>::UNIX_EPOCH,
@@ -579,12 +587,6 @@ mod tests {
         assert_eq!(cal.matches("BEGIN:VTIMEZONE").count(), 1);
         assert!(cal.ends_with("END:VCALENDAR\r\n"));
         assert!(cal.lines().all(|l| l.len() <= 76));
-        // A talk's own calendar comes back from its header alone, zoned or not.
-        let zones = ZoneCache::default();
-        for v in [&z, &f] {
-            let whole = calendar_parts(&meta, &[v], &zones).parts;
-            assert_eq!(one_event_parts(whole[0].clone(), v, &zones), whole);
-        }
     }
 
     /// The bound holds for the whole file, keeps the newest events (listed

@@ -108,6 +108,8 @@ pub struct Site {
     shared_keys: HashMap<Output<'static>, [u8; 32]>,
     /// Hash of the posts each tag's and category's feeds were last made from.
     term_keys: terms::TermKeys,
+    /// Every tag and category spelling met, numbered (see [`terms::terms`]).
+    term_table: terms::TermTable,
     /// `None` when a change may have moved a slug.
     slugs: Option<Slugs>,
     /// Entries read or changed since the last render (all of them are
@@ -139,6 +141,7 @@ impl Site {
             ghosts: BTreeMap::new(),
             shared_keys: HashMap::new(),
             term_keys: HashMap::new(),
+            term_table: terms::TermTable::default(),
             slugs: None,
             pending: BTreeSet::new(),
             rerendered: Vec::new(),
@@ -223,7 +226,8 @@ impl Site {
         self.render_pending(now);
         lap.step("rendered changed posts");
         let renderings: Vec<&Rendered> = self.chosen().into_iter().map(|(_, r)| r).collect();
-        let terms = terms::terms(&renderings);
+        let term_names = self.term_table.names();
+        let terms = terms::terms(&renderings, &term_names);
         let links: Vec<TermLink<'_>> = terms
             .iter()
             .map(|((taxonomy, slug), t)| (*taxonomy, t.name, *slug))

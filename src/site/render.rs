@@ -151,8 +151,8 @@ pub(super) struct Rendered {
     pub(super) talks: usize,
     /// The post's feed item without its content.
     pub(super) item: FeedItem,
-    /// Its tags and categories, slugged once (see `terms`).
-    pub(super) terms: super::terms::Slugged,
+    /// Its tags and categories, as numbers in the site's term table.
+    pub(super) terms: Box<[u32]>,
     /// Unique to this rendering (never reused in the process): stands for
     /// its content in the keys of the shared outputs.
     pub(super) generation: u64,
@@ -262,7 +262,7 @@ impl Site {
             slug,
             first: event.talks.iter().map(|t| t.when.start).min(),
             talks: event.talks.len(),
-            terms: super::terms::slugged(&item),
+            terms: self.term_table.intern(&item),
             item,
             generation: next_generation(),
             content_html: std::sync::OnceLock::new(),

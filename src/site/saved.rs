@@ -198,12 +198,12 @@ impl Site {
             ));
         }
         let saved = model.entries.len();
-        let zones = &self.zones;
+        let (zones, terms) = (&self.zones, &self.term_table);
         let restored: Vec<(PathBuf, Fingerprint, Vec<Diagnostic>, Entry)> = model
             .entries
             .into_par_iter()
             .filter_map(|s| {
-                let rendered = rendered(s.rendering, out, zones)?;
+                let rendered = rendered(s.rendering, out, zones, terms)?;
                 let body = Vec::from(s.body).into_boxed_slice();
                 let kept = Kept::from_parts(s.post, s.asked, body);
                 let entry = Entry {
@@ -344,7 +344,12 @@ fn rendering(r: &Rendered) -> Option<Rendering> {
 
 /// A rendering brought back, its event's calendar read from `out`; `None`
 /// when that file is not as it was published.
-fn rendered(r: Rendering, out: &Path, zones: &ZoneCache) -> Option<Rendered> {
+fn rendered(
+    r: Rendering,
+    out: &Path,
+    zones: &ZoneCache,
+    terms: &super::terms::TermTable,
+) -> Option<Rendered> {
     let slug = r.slug.as_str();
     let calendar = match &r.calendar {
         Some(f) => Some(Arc::new(published(out, Output::Event(slug), f)?)),
@@ -406,7 +411,7 @@ fn rendered(r: Rendering, out: &Path, zones: &ZoneCache) -> Option<Rendered> {
         newest: r.newest,
         first: r.first,
         talks: r.talks,
-        terms: super::terms::slugged(&r.item),
+        terms: terms.intern(&r.item),
         item: r.item,
         generation: next_generation(),
         content_html: std::sync::OnceLock::new(),

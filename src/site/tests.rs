@@ -338,3 +338,51 @@ fn the_calendar_key_covers_what_the_byte_bound_keeps() {
     assert_ne!(made(&talks(Some((first_out - 1, "last")))).0, key);
     assert_ne!(made(&talks(Some((first_out, "short")))).0, key);
 }
+
+/// A tag's feeds are per slug: spellings that slug alike share one feed,
+/// named by the least of the spellings posts now use (not by the order
+/// they are read in), with each post once even when it names the tag twice.
+#[test]
+fn tags_spelled_alike_share_one_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = |name: &str, date: &str, tags: &str| {
+        let text =
+            format!("---\ntitle: {name}\ndate: {date}T00:00:00Z\ntags: [{tags}]\n---\nNo talks.\n");
+        fs_write(&dir.path().join(format!("{name}.md")), &text);
+    };
+    post("a", "2024-01-01", "kubernetes, Kubernetes");
+    post("b", "2024-02-01", "KUBERNETES, eBPF");
+    post("c", "2024-03-01", "ebpf");
+    let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let mut site = Site::new(Config::default());
+    site.load_all(dir.path()).unwrap();
+    let first = site.snapshot(None, now);
+    let feed = |s: &Snapshot, slug: &str| {
+        let bytes = s.shared[&format!("tags/{slug}/feed.json")].to_bytes();
+        serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+    };
+    let titles = |v: &serde_json::Value| -> Vec<String> {
+        let items = v["items"].as_array().unwrap();
+        items
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let k8s = feed(&first, "kubernetes");
+    assert_eq!(titles(&k8s), ["b", "a"]);
+    assert!(
+        k8s["title"].as_str().unwrap().contains("KUBERNETES"),
+        "{k8s}"
+    );
+    assert_eq!(titles(&feed(&first, "ebpf")), ["c", "b"]);
+    // An edit that drops a spelling: the feed is named by those left.
+    post("b", "2024-02-01", "eBPF");
+    site.reload_file(&dir.path().join("b.md"));
+    let second = site.snapshot(Some(&first), now);
+    let k8s = feed(&second, "kubernetes");
+    assert_eq!(titles(&k8s), ["a"]);
+    assert!(
+        k8s["title"].as_str().unwrap().contains("Kubernetes"),
+        "{k8s}"
+    );
+}

@@ -25,8 +25,8 @@ use chrono_tz::Tz;
 use icalendar::{Component, EventLike};
 
 pub use crate::history::{Record, Revision};
-pub use own::{Naming, TalkCalendar};
 use crate::talk::{Talk, TalkZone};
+pub use own::{Naming, TalkCalendar};
 
 /// What a calendar says about itself.
 #[derive(Debug, Clone)]

@@ -64,14 +64,15 @@ pub fn zone_in(text: &str) -> Option<Tz> {
 /// title stays a verb.
 fn venue_at(words: &[&str]) -> Option<Tz> {
     VENUES.iter().find_map(|&(venue, tz)| {
-        let n = venue.split(' ').count();
-        let named = words.get(..n)?.join(" ");
-        let capitals_only = venue == "scale";
-        let same = if capitals_only {
-            named == "SCALE"
-        } else {
-            named.eq_ignore_ascii_case(venue)
-        };
+        // Word by word, not joined: this is asked at every capitalised
+        // word of a post that names no zone.
+        let mut named = words.iter();
+        let same = venue.split(' ').all(|v| {
+            named.next().is_some_and(|w| match venue {
+                "scale" => *w == "SCALE",
+                _ => w.eq_ignore_ascii_case(v),
+            })
+        });
         same.then_some(tz)
     })
 }

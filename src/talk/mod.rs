@@ -403,9 +403,21 @@ fn possessive(lines: &[&str], body_line: usize, c: &Candidate) -> bool {
     let Some(line) = lines.get(c.line.wrapping_sub(body_line)) else {
         return false;
     };
-    ["'s ", "’s ", "' ", "’ "]
-        .iter()
-        .any(|s| line.contains(&format!("]({}){s}", c.url)))
+    // Every place the link ends (overlaps included), then what follows it.
+    let link = format!("]({})", c.url);
+    let mut from = 0;
+    while let Some(i) = line[from..].find(&link) {
+        let rest = &line[from + i + link.len()..];
+        if ["'s ", "’s ", "' ", "’ "]
+            .iter()
+            .any(|s| rest.starts_with(s))
+        {
+            return true;
+        }
+        // `]` is one byte: the next place to look is a character boundary.
+        from += i + 1;
+    }
+    false
 }
 
 /// The line ranges under headings that name past events ("Past Talks",

@@ -45,7 +45,9 @@ pub struct Config {
     pub all_talks_max_bytes: usize,
     /// Events listed on the index page (newest first); all stay in the calendars.
     pub index_limit: usize,
-    /// Pause after a file event before rebuilding, so editors' bursts collapse.
+    /// The longest pause after a file event before rebuilding, so editors'
+    /// bursts collapse (shorter once every post of the burst is written:
+    /// see `watch::Change::settles`).
     pub debounce: Duration,
     /// How long a removed talk stays in calendars as `STATUS:CANCELLED`.
     pub cancelled_retention: chrono::Duration,

@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -17,8 +18,12 @@ use crate::post::{is_editor_litter, is_post_path};
 /// What the daemon must look at again.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Change {
-    /// A post file was created, changed, renamed or removed.
+    /// A post file was created or written to: more may follow.
     File(PathBuf),
+    /// A post file was closed after writing or renamed into place: whoever
+    /// changed it is done, so the daemon need not wait for more (see
+    /// [`Change::settles`]).
+    Written(PathBuf),
     /// A folder below the posts folder appeared or went away.
     Dir(PathBuf),
     /// Anything may have changed: read the whole folder again.
@@ -34,15 +39,28 @@ pub fn classify(root: &Path, event: &notify::Result<notify::Event>) -> Vec<Chang
     if event.need_rescan() {
         return vec![Change::Rescan];
     }
-    if matches!(event.kind, EventKind::Access(_)) {
+    // Whether the event's path at this index is a post someone is done
+    // with: closed after writing, or renamed into place (the last path of
+    // a rename). Not a removal, nor a rename away: editors that save by
+    // deleting or moving the post aside write it again right after, and
+    // reading in between would announce its talks as cancelled.
+    let done = |i: usize| match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+        | EventKind::Modify(ModifyKind::Name(RenameMode::To)) => true,
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => i + 1 == event.paths.len(),
+        _ => false,
+    };
+    if matches!(event.kind, EventKind::Access(_)) && !done(0) {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for path in &event.paths {
+    for (i, path) in event.paths.iter().enumerate() {
         let change = if path == root || root.starts_with(path) {
             Some(Change::Rescan)
         } else if !path.starts_with(root) || hidden_below(root, path) || is_editor_litter(path) {
             None
+        } else if is_post_path(path) && done(i) {
+            Some(Change::Written(path.clone()))
         } else if is_post_path(path) {
             Some(Change::File(path.clone()))
         } else if path.extension().is_none() || path.is_dir() {
@@ -55,6 +73,33 @@ pub fn classify(root: &Path, event: &notify::Result<notify::Event>) -> Vec<Chang
         }
     }
     out
+}
+
+impl Change {
+    /// The post file to read again, if this is about one.
+    pub fn post(&self) -> Option<&Path> {
+        match self {
+            Change::File(p) | Change::Written(p) => Some(p),
+            Change::Dir(_) | Change::Rescan => None,
+        }
+    }
+
+    /// Whether a burst of `changes` (in the order they came) is over: each
+    /// post it names was last closed after writing or renamed into place,
+    /// and no folder changed. Then the daemon reads at once
+    /// instead of waiting out its debounce, which stays the bound for a
+    /// writer that keeps its file open.
+    pub fn settles<'a>(changes: impl IntoIterator<Item = &'a Change>) -> bool {
+        let mut open: Vec<&Path> = Vec::new();
+        for c in changes {
+            match c {
+                Change::File(p) => open.push(p),
+                Change::Written(p) => open.retain(|o| o != p),
+                Change::Dir(_) | Change::Rescan => return false,
+            }
+        }
+        open.is_empty()
+    }
 }
 
 /// Is any component between `root` and `path` hidden (`.git`, `.foo.md.swp`)?
@@ -118,7 +163,7 @@ impl PostsWatcher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{CreateKind, ModifyKind, RemoveKind, RenameMode};
+    use notify::event::{CreateKind, DataChange, RemoveKind};
 
     fn ev(kind: EventKind, paths: &[&str]) -> notify::Result<notify::Event> {
         let mut e = notify::Event::new(kind);
@@ -132,6 +177,7 @@ mod tests {
     fn events_collapse_to_changes() {
         let root = Path::new("/p");
         let f = |p: &str| Change::File(PathBuf::from(p));
+        let w = |p: &str| Change::Written(PathBuf::from(p));
         let table = vec![
             (
                 ev(EventKind::Modify(ModifyKind::Any), &["/p/a.md"]),
@@ -151,7 +197,29 @@ mod tests {
                     EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
                     &["/p/.tmp123", "/p/a.md"],
                 ),
+                vec![w("/p/a.md")],
+            ),
+            // A write in place: changed, then closed.
+            (
+                ev(
+                    EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+                    &["/p/a.md"],
+                ),
                 vec![f("/p/a.md")],
+            ),
+            (
+                ev(
+                    EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                    &["/p/a.md"],
+                ),
+                vec![w("/p/a.md")],
+            ),
+            (
+                ev(
+                    EventKind::Access(AccessKind::Open(AccessMode::Any)),
+                    &["/p/a.md"],
+                ),
+                vec![],
             ),
             (
                 ev(EventKind::Create(CreateKind::File), &["/p/a.md~"]),
@@ -160,6 +228,21 @@ mod tests {
             (
                 ev(EventKind::Remove(RemoveKind::File), &["/p/sub/b.markdown"]),
                 vec![f("/p/sub/b.markdown")],
+            ),
+            // Moved aside (a backup), then written again: not done yet.
+            (
+                ev(
+                    EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+                    &["/p/a.md"],
+                ),
+                vec![f("/p/a.md")],
+            ),
+            (
+                ev(
+                    EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                    &["/p/a.md", "/p/b.md"],
+                ),
+                vec![f("/p/a.md"), w("/p/b.md")],
             ),
             (
                 ev(EventKind::Create(CreateKind::Folder), &["/p/sub"]),
@@ -185,5 +268,34 @@ mod tests {
         for (event, want) in table {
             assert_eq!(classify(root, &event), want, "{event:?}");
         }
+    }
+
+    /// A burst is over when each post it names was last closed or renamed
+    /// into place; a write after the close, a post still open or removed,
+    /// or a folder keeps the daemon waiting for its debounce.
+    #[test]
+    fn a_burst_settles_when_every_writer_is_done() {
+        let f = |p: &str| Change::File(PathBuf::from(p));
+        let w = |p: &str| Change::Written(PathBuf::from(p));
+        assert!(Change::settles(&[f("/p/a.md"), w("/p/a.md")]));
+        assert!(Change::settles(&[w("/p/a.md")]));
+        assert!(Change::settles(&[
+            f("/p/a.md"),
+            f("/p/b.md"),
+            w("/p/b.md"),
+            w("/p/a.md")
+        ]));
+        assert!(!Change::settles(&[f("/p/a.md")]));
+        assert!(!Change::settles(&[
+            f("/p/a.md"),
+            w("/p/a.md"),
+            f("/p/a.md")
+        ]));
+        assert!(!Change::settles(&[f("/p/a.md"), w("/p/b.md")]));
+        assert!(!Change::settles(&[
+            w("/p/a.md"),
+            Change::Dir(PathBuf::from("/p/s"))
+        ]));
+        assert!(!Change::settles(&[Change::Rescan]));
     }
 }

@@ -278,16 +278,22 @@ pub async fn run(
     loop {
         tokio::select! {
             Some(first) = rx.recv() => {
-                let mut batch = BTreeSet::from([first]);
-                // Debounce: editors write in bursts; collect the rest of it.
+                // Debounce: editors write in bursts; collect the rest of it,
+                // until each post it names is closed, renamed into place or
+                // removed, or the debounce runs out.
+                let mut burst = vec![first];
                 let debounce = site.config().debounce;
                 let deadline = tokio::time::Instant::now() + debounce;
-                while let Ok(Some(c)) = tokio::time::timeout_at(deadline, rx.recv()).await {
-                    batch.insert(c);
+                while !Change::settles(&burst) {
+                    match tokio::time::timeout_at(deadline, rx.recv()).await {
+                        Ok(Some(c)) => burst.push(c),
+                        _ => break,
+                    }
                 }
                 while let Ok(c) = rx.try_recv() {
-                    batch.insert(c);
+                    burst.push(c);
                 }
+                let batch: BTreeSet<Change> = burst.into_iter().collect();
                 let rescan = batch.contains(&Change::Rescan);
                 let t0 = Instant::now();
                 let root = posts.clone();
@@ -420,11 +426,14 @@ fn apply(site: &mut Site, root: &Path, batch: BTreeSet<Change>) -> Result<(), St
     if batch.contains(&Change::Rescan) || !root.is_dir() {
         return site.load_all(root).map_err(|e| e.to_string());
     }
-    for change in batch {
-        match change {
-            Change::File(p) => site.reload_file(&p),
-            Change::Dir(p) => site.reload_dir(&p),
-            Change::Rescan => {}
+    // A post written and closed in one burst is read once.
+    let posts: BTreeSet<&Path> = batch.iter().filter_map(Change::post).collect();
+    for p in posts {
+        site.reload_file(p);
+    }
+    for change in &batch {
+        if let Change::Dir(p) = change {
+            site.reload_dir(p);
         }
     }
     Ok(())

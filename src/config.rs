@@ -47,7 +47,7 @@ pub struct Config {
     pub index_limit: usize,
     /// The longest pause after a file event before rebuilding, so editors'
     /// bursts collapse (shorter once every post of the burst is written:
-    /// see `watch::Change::settles`).
+    /// see `watch::Burst`).
     pub debounce: Duration,
     /// How long a removed talk stays in calendars as `STATUS:CANCELLED`.
     pub cancelled_retention: chrono::Duration,

@@ -7,6 +7,7 @@
 //! dropped here. Folders created or removed, the posts folder itself replaced,
 //! and watcher overflows or errors become a rescan.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
@@ -22,7 +23,7 @@ pub enum Change {
     File(PathBuf),
     /// A post file was closed after writing or renamed into place: whoever
     /// changed it is done, so the daemon need not wait for more (see
-    /// [`Change::settles`]).
+    /// [`Burst`]).
     Written(PathBuf),
     /// A folder below the posts folder appeared or went away.
     Dir(PathBuf),
@@ -83,22 +84,44 @@ impl Change {
             Change::Dir(_) | Change::Rescan => None,
         }
     }
+}
 
-    /// Whether a burst of `changes` (in the order they came) is over: each
-    /// post it names was last closed after writing or renamed into place,
-    /// and no folder changed. Then the daemon reads at once
-    /// instead of waiting out its debounce, which stays the bound for a
-    /// writer that keeps its file open.
-    pub fn settles<'a>(changes: impl IntoIterator<Item = &'a Change>) -> bool {
-        let mut open: Vec<&Path> = Vec::new();
-        for c in changes {
-            match c {
-                Change::File(p) => open.push(p),
-                Change::Written(p) => open.retain(|o| o != p),
-                Change::Dir(_) | Change::Rescan => return false,
+/// The changes of one burst as the daemon collects them, and whether the
+/// burst is over: each post it names was last closed after writing or
+/// renamed into place, and no folder changed. Then the daemon reads at
+/// once instead of waiting out its debounce, which stays the bound for a
+/// writer that keeps its file open. Kept as it goes, so a checkout that
+/// touches thousands of posts costs a set insert per change.
+#[derive(Debug, Default)]
+pub struct Burst {
+    changes: BTreeSet<Change>,
+    /// Posts written to and not closed or renamed into place since.
+    open: BTreeSet<PathBuf>,
+    /// A folder changed, or everything must be read again.
+    waits: bool,
+}
+
+impl Burst {
+    pub fn push(&mut self, change: Change) {
+        match &change {
+            Change::File(p) => {
+                self.open.insert(p.clone());
             }
+            Change::Written(p) => {
+                self.open.remove(p);
+            }
+            Change::Dir(_) | Change::Rescan => self.waits = true,
         }
-        open.is_empty()
+        self.changes.insert(change);
+    }
+
+    pub fn is_over(&self) -> bool {
+        !self.waits && self.open.is_empty()
+    }
+
+    /// The changes, each once.
+    pub fn into_changes(self) -> BTreeSet<Change> {
+        self.changes
     }
 }
 
@@ -165,6 +188,14 @@ mod tests {
     use super::*;
     use notify::event::{CreateKind, DataChange, RemoveKind};
 
+    fn file(p: &str) -> Change {
+        Change::File(PathBuf::from(p))
+    }
+
+    fn written(p: &str) -> Change {
+        Change::Written(PathBuf::from(p))
+    }
+
     fn ev(kind: EventKind, paths: &[&str]) -> notify::Result<notify::Event> {
         let mut e = notify::Event::new(kind);
         for p in paths {
@@ -176,8 +207,7 @@ mod tests {
     #[test]
     fn events_collapse_to_changes() {
         let root = Path::new("/p");
-        let f = |p: &str| Change::File(PathBuf::from(p));
-        let w = |p: &str| Change::Written(PathBuf::from(p));
+        let (f, w) = (file, written);
         let table = vec![
             (
                 ev(EventKind::Modify(ModifyKind::Any), &["/p/a.md"]),
@@ -272,30 +302,30 @@ mod tests {
 
     /// A burst is over when each post it names was last closed or renamed
     /// into place; a write after the close, a post still open or removed,
-    /// or a folder keeps the daemon waiting for its debounce.
+    /// or a folder keeps the daemon waiting for its debounce. Each change
+    /// is kept once.
     #[test]
-    fn a_burst_settles_when_every_writer_is_done() {
-        let f = |p: &str| Change::File(PathBuf::from(p));
-        let w = |p: &str| Change::Written(PathBuf::from(p));
-        assert!(Change::settles(&[f("/p/a.md"), w("/p/a.md")]));
-        assert!(Change::settles(&[w("/p/a.md")]));
-        assert!(Change::settles(&[
-            f("/p/a.md"),
-            f("/p/b.md"),
-            w("/p/b.md"),
-            w("/p/a.md")
-        ]));
-        assert!(!Change::settles(&[f("/p/a.md")]));
-        assert!(!Change::settles(&[
-            f("/p/a.md"),
-            w("/p/a.md"),
-            f("/p/a.md")
-        ]));
-        assert!(!Change::settles(&[f("/p/a.md"), w("/p/b.md")]));
-        assert!(!Change::settles(&[
-            w("/p/a.md"),
-            Change::Dir(PathBuf::from("/p/s"))
-        ]));
-        assert!(!Change::settles(&[Change::Rescan]));
+    fn a_burst_is_over_when_every_writer_is_done() {
+        let over = |changes: &[Change]| {
+            let mut burst = Burst::default();
+            for c in changes {
+                burst.push(c.clone());
+            }
+            burst.is_over()
+        };
+        let (a, b) = ("/p/a.md", "/p/b.md");
+        assert!(over(&[file(a), written(a)]));
+        assert!(over(&[written(a)]));
+        assert!(over(&[file(a), file(b), written(b), written(a)]));
+        assert!(!over(&[file(a)]));
+        assert!(!over(&[file(a), written(a), file(a)]));
+        assert!(!over(&[file(a), written(b)]));
+        assert!(!over(&[written(a), Change::Dir(PathBuf::from("/p/s"))]));
+        assert!(!over(&[Change::Rescan]));
+        let mut burst = Burst::default();
+        for c in [file(a), file(a), written(a), written(a)] {
+            burst.push(c);
+        }
+        assert_eq!(burst.into_changes(), BTreeSet::from([file(a), written(a)]));
     }
 }

@@ -29,7 +29,7 @@ use crate::history::History;
 use crate::http::{self, Health, Limits, Shared};
 use crate::site::{Site, Snapshot};
 use crate::sources::Sources;
-use crate::watch::{Change, PostsWatcher};
+use crate::watch::{Burst, Change, PostsWatcher};
 use crate::{Config, Error};
 use publisher::{Publisher, set_publish_error};
 use saver::Saver;
@@ -281,10 +281,11 @@ pub async fn run(
                 // Debounce: editors write in bursts; collect the rest of it,
                 // until each post it names is closed, renamed into place or
                 // removed, or the debounce runs out.
-                let mut burst = vec![first];
+                let mut burst = Burst::default();
+                burst.push(first);
                 let debounce = site.config().debounce;
                 let deadline = tokio::time::Instant::now() + debounce;
-                while !Change::settles(&burst) {
+                while !burst.is_over() {
                     match tokio::time::timeout_at(deadline, rx.recv()).await {
                         Ok(Some(c)) => burst.push(c),
                         _ => break,
@@ -293,7 +294,7 @@ pub async fn run(
                 while let Ok(c) = rx.try_recv() {
                     burst.push(c);
                 }
-                let batch: BTreeSet<Change> = burst.into_iter().collect();
+                let batch = burst.into_changes();
                 let rescan = batch.contains(&Change::Rescan);
                 let t0 = Instant::now();
                 let root = posts.clone();

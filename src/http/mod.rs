@@ -392,17 +392,23 @@ fn whole<B>(req: &Request<B>, asset: &Arc<Asset>, shared: &Shared, head: bool) -
         Ok(b) => b,
         Err(not_modified) => return *not_modified,
     };
-    let (body, len) = match gzip {
+    let len = match gzip {
         Some(g) => {
             builder = builder.header(header::CONTENT_ENCODING, "gzip");
-            (Body::one(g.clone()), g.len())
+            g.len()
         }
-        None => (Body::parts(asset), asset.len()),
+        None => asset.len(),
     };
     builder = builder
         .header(header::CONTENT_TYPE, asset.content_type)
         .header(header::CONTENT_LENGTH, len);
-    let body = if head { Body::empty() } else { body };
+    // Made only for a response that sends it (a talk's calendar is
+    // written now).
+    let body = match gzip {
+        _ if head => Body::empty(),
+        Some(g) => Body::one(g.clone()),
+        None => Body::parts(asset),
+    };
     builder
         .status(StatusCode::OK)
         .body(body)

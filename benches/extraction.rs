@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 
 use almanac::Config;
 
@@ -125,4 +125,16 @@ criterion_group! {
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(5));
     targets = benches
 }
-criterion_main!(extraction);
+
+fn main() {
+    // `ALMANAC_EXTRACT_ONCE=1`: one pass over the generated posts, then
+    // exit, to count instructions under `valgrind --tool=callgrind` on a
+    // machine whose timings move more than the change being measured.
+    if std::env::var_os("ALMANAC_EXTRACT_ONCE").is_some() {
+        let talks = extract_all(&generated(), &Config::default());
+        println!("{talks} talks");
+        return;
+    }
+    extraction();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -6,7 +6,8 @@ use chrono_tz::Tz;
 
 use super::cities::CITIES;
 
-/// Longest city name looked up, in words ("Salt Lake City").
+/// Longest city or venue name looked up, in words ("Salt Lake City",
+/// "Chaos Communication Congress").
 const MAX_WORDS: usize = 3;
 
 /// Events that are held in the same city every time, so that naming them
@@ -24,22 +25,31 @@ const VENUES: [(&str, Tz); 5] = [
 /// The zone of the first city named in `text` (capitalised words only, so
 /// "the nice reading" never reads as places).
 pub fn zone_in(text: &str) -> Option<Tz> {
-    let words: Vec<&str> = text
+    // Word by word, looking ahead only from a capitalised word: this reads
+    // the whole text of every post whose title names no city.
+    let mut words = text
         .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '.')
         .map(|w| w.trim_matches('.'))
-        .filter(|w| !w.is_empty())
-        .collect();
+        .filter(|w| !w.is_empty());
     let mut name = String::new();
-    for i in 0..words.len() {
-        if !words[i].starts_with(|c: char| c.is_uppercase()) {
+    while let Some(word) = words.next() {
+        if !word.starts_with(|c: char| c.is_uppercase()) {
             continue;
+        }
+        // This word and the ones after it, as many as the longest name has.
+        let mut window = [word; MAX_WORDS];
+        let mut len = 1;
+        for (slot, next) in window[1..].iter_mut().zip(words.clone()) {
+            *slot = next;
+            len += 1;
+        }
+        let window = &window[..len];
+        if let Some(tz) = venue_at(window) {
+            return Some(tz);
         }
         // Most capitalised words begin no city's name: one look, no joins.
         name.clear();
-        name.extend(words[i].chars().flat_map(char::to_lowercase));
-        if let Some(tz) = venue_at(&words[i..]) {
-            return Some(tz);
-        }
+        name.extend(word.chars().flat_map(char::to_lowercase));
         let from = CITIES.partition_point(|(c, _)| *c < name.as_str());
         let begins_one = CITIES.get(from).is_some_and(|(c, _)| {
             c.strip_prefix(name.as_str())
@@ -49,8 +59,8 @@ pub fn zone_in(text: &str) -> Option<Tz> {
             continue;
         }
         // Longest name first: "Salt Lake City" before "Salt".
-        for n in (1..=MAX_WORDS.min(words.len() - i)).rev() {
-            let name = words[i..i + n].join(" ").to_lowercase();
+        for n in (1..=len).rev() {
+            let name = window[..n].join(" ").to_lowercase();
             if let Ok(k) = CITIES.binary_search_by(|(c, _)| (*c).cmp(name.as_str())) {
                 return CITIES[k].1.parse().ok();
             }
@@ -124,5 +134,18 @@ mod tests {
             CITIES.windows(2).all(|w| w[0].0 < w[1].0),
             "sorted for binary search"
         );
+        // The look-ahead is `MAX_WORDS` long: every venue fits in it
+        // (longer city names, "Ang Mo Kio New Town", are not looked up).
+        assert!(
+            VENUES
+                .iter()
+                .all(|(v, _)| v.split(' ').count() <= MAX_WORDS)
+        );
+        // A name at the very end of the text, shorter than the look-ahead.
+        assert_eq!(
+            zone_in("Salt Lake City"),
+            zone_in("in Salt Lake City, Utah")
+        );
+        assert!(zone_in("Salt Lake City").is_some());
     }
 }

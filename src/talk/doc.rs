@@ -79,12 +79,22 @@ impl Unit {
 
 /// Collapses runs of whitespace to one space, trimmed.
 pub fn squash(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    fn join<'a>(words: impl Iterator<Item = &'a str>, out: &mut String) {
+        for w in words {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
         }
-        out.push_str(w);
+    }
+    let mut out = String::with_capacity(s.len());
+    // Byte by byte where that splits the same: ASCII text without a
+    // vertical tab, the one ASCII space `split_ascii_whitespace` keeps.
+    // Every unit of every post is squashed.
+    if s.is_ascii() && !s.contains('\x0b') {
+        join(s.split_ascii_whitespace(), &mut out);
+    } else {
+        join(s.split_whitespace(), &mut out);
     }
     out
 }
@@ -354,5 +364,26 @@ fn push_lines(
             Kind::Line { first: l == first }
         };
         out.push(Unit::new(l + first_line, kind, raw));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::squash;
+
+    #[test]
+    fn squash_splits_as_unicode_whitespace_does() {
+        for s in [
+            "",
+            "  a  b\tc\r\nd  ",
+            "a\u{b}b",
+            "a\u{c}b",
+            "a\u{a0}b\u{2003}c",
+            "Café  au\tlait",
+            "\u{b}",
+        ] {
+            let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(squash(s), want, "{s:?}");
+        }
     }
 }

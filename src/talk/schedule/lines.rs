@@ -16,7 +16,13 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
     // reading of the grammar for the usual line), else word by word back.
     let mut ends = Vec::new();
     let mut end = 0;
-    let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
+    // At most 13 words are read, and the one after the last: not the rest
+    // of a paragraph (every unit of every post is asked).
+    const MAX_WORDS: usize = 13;
+    let words: Vec<&str> = text
+        .split_inclusive(char::is_whitespace)
+        .take(MAX_WORDS + 1)
+        .collect();
     for (i, word) in words.iter().enumerate() {
         // `6 August @ 20:00 UTC`: an "@" before a clock joins date and time
         // (before a room, `11:00 @ H.3242 - Title`, it ends the time).
@@ -33,7 +39,7 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
                     || month_word(&n)
                     || weekday_of(n.trim_end_matches(',')).is_some()
             });
-        if i > 12 || !(at_clock || on_date || time_word(word.trim())) {
+        if i >= MAX_WORDS || !(at_clock || on_date || time_word(word.trim())) {
             break;
         }
         end += word.len();

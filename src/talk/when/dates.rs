@@ -4,24 +4,32 @@
 use super::DateSpec;
 use super::lex::{Tok, lex};
 
+/// Weekday names and abbreviations, Monday first.
+const DAYS: [&[&str]; 7] = [
+    &["monday", "mon"],
+    &["tuesday", "tue", "tues"],
+    &["wednesday", "wed"],
+    &["thursday", "thu", "thur", "thurs"],
+    &["friday", "fri"],
+    &["saturday", "sat"],
+    &["sunday", "sun"],
+];
+
 /// A weekday name or abbreviation (lower case) → 0 = Monday … 6 = Sunday.
 pub fn weekday(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.');
-    const DAYS: [&[&str]; 7] = [
-        &["monday", "mon"],
-        &["tuesday", "tue", "tues"],
-        &["wednesday", "wed"],
-        &["thursday", "thu", "thur", "thurs"],
-        &["friday", "fri"],
-        &["saturday", "sat"],
-        &["sunday", "sun"],
-    ];
-    DAYS.iter()
-        .position(|names| names.contains(&w))
+    name_index(&DAYS, word.trim_end_matches('.').as_bytes())
+}
+
+/// Which of `names`' entries lists `word`.
+fn name_index(names: &[&[&str]], word: &[u8]) -> Option<u32> {
+    names
+        .iter()
+        .position(|n| n.iter().any(|n| n.as_bytes() == word))
         .map(|p| p as u32)
 }
 
-pub(super) fn month(word: &str) -> Option<u32> {
+/// A month's name or abbreviation (lower case) → 1 = January … 12.
+pub(super) fn month(word: &[u8]) -> Option<u32> {
     const MONTHS: [&[&str]; 12] = [
         &["january", "jan"],
         &["february", "feb"],
@@ -36,17 +44,21 @@ pub(super) fn month(word: &str) -> Option<u32> {
         &["november", "nov"],
         &["december", "dec"],
     ];
-    MONTHS
-        .iter()
-        .position(|names| names.contains(&word))
-        .map(|p| p as u32 + 1)
+    name_index(&MONTHS, word).map(|m| m + 1)
 }
 
-pub(super) fn word_at(toks: &[Tok], i: usize) -> Option<&str> {
+/// The word at `i`, as lower-case ASCII bytes: compared as they are, not
+/// checked as text first (every token of every line with a digit is asked).
+pub(super) fn word_at(toks: &[Tok], i: usize) -> Option<&[u8]> {
     match toks.get(i) {
-        Some(Tok::Word(w)) => Some(w.as_str()),
+        Some(Tok::Word(w)) => Some(w.as_bytes()),
         _ => None,
     }
+}
+
+/// The weekday of the word at `i` (a lexed word has no dot to trim).
+fn weekday_at(toks: &[Tok], i: usize) -> Option<u32> {
+    word_at(toks, i).and_then(|w| name_index(&DAYS, w))
 }
 
 pub(super) fn day_at(toks: &[Tok], i: usize) -> Option<u32> {
@@ -101,7 +113,7 @@ pub fn weekday_days(text: &str) -> Vec<(u32, u32)> {
     let toks = lex(text);
     let mut out = Vec::new();
     for i in 0..toks.len() {
-        let Some(wd) = word_at(&toks, i).and_then(weekday) else {
+        let Some(wd) = weekday_at(&toks, i) else {
             continue;
         };
         if date_at(&toks, i).is_some() {
@@ -126,7 +138,7 @@ pub fn weekday_days(text: &str) -> Vec<(u32, u32)> {
 
 /// A date starting at token `i`, with or without a weekday before it.
 pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
-    let (wd, j) = match word_at(toks, i).and_then(weekday) {
+    let (wd, j) = match weekday_at(toks, i) {
         Some(wd) => {
             let mut j = i + 1;
             while matches!(toks.get(j), Some(Tok::Comma | Tok::Sep)) {
@@ -137,7 +149,7 @@ pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
         None => (None, i),
     };
     // Month D[,] [YYYY]
-    if let Some(m) = word_at(toks, j).and_then(|w| month(w.trim_end_matches('.'))) {
+    if let Some(m) = word_at(toks, j).and_then(month) {
         let k = if toks.get(j + 1) == Some(&Tok::Other) {
             j + 2
         } else {
@@ -161,12 +173,12 @@ pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
     }
     // D [of] Month [,] [YYYY]
     if let Some(day) = day_at(toks, j) {
-        let k = if word_at(toks, j + 1) == Some("of") {
+        let k = if word_at(toks, j + 1) == Some(b"of".as_slice()) {
             j + 2
         } else {
             j + 1
         };
-        if let Some(m) = word_at(toks, k).and_then(|w| month(w.trim_end_matches('.'))) {
+        if let Some(m) = word_at(toks, k).and_then(month) {
             let (year, end) = match year_at(toks, k + 1) {
                 Some((y, e)) => (Some(y), e),
                 None => (None, k + 1),

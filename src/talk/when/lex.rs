@@ -32,6 +32,12 @@ impl Word {
         w
     }
 
+    /// The word's bytes: lower-case ASCII, so comparable with a name as
+    /// they are.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
     }

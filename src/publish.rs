@@ -140,7 +140,7 @@ impl<'a> Batch<'a> {
     }
 
     fn commit(mut self, out: &Path) -> Result<Report, Error> {
-        commit_temporaries(out, self.pending.iter().map(|rel| out.join(rel)))?;
+        commit_temporaries(out, &self.pending, |rel| out.join(rel).into())?;
         for (a, mtime) in self.fresh.drain(..) {
             a.set_published(mtime);
         }

@@ -4,6 +4,7 @@
 //! undated posts) and the publisher share it without depending on each
 //! other.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -82,20 +83,21 @@ pub(crate) fn sync_fs(dir: &Path) -> Result<(), Error> {
 /// their temporaries ([`tmp_path`]): flush them all, rename each over its
 /// target, flush again so the renames last. A crash at any point leaves
 /// every target either old or new, never partial.
-pub(crate) fn commit_temporaries(
+pub(crate) fn commit_temporaries<T: Sync>(
     root: &Path,
-    targets: impl IntoIterator<Item = impl AsRef<Path> + Send + Sync>,
+    targets: &[T],
+    path: impl Fn(&T) -> Cow<'_, Path> + Sync,
 ) -> Result<(), Error> {
-    let targets: Vec<_> = targets.into_iter().collect();
     if targets.is_empty() {
         return Ok(());
     }
     sync_fs(root)?;
     // On all cores: a build renames 26,000 files at 1,000 posts, a third
-    // of a second on one core, while the other waits.
-    targets.par_iter().try_for_each(|path| {
-        let path = path.as_ref();
-        fs::rename(tmp_path(path), path).map_err(io(path))
+    // of a second on one core while the other waits. Each path is made as
+    // it is renamed, not all first (264,000 paths at 10,000 posts).
+    targets.par_iter().try_for_each(|t| {
+        let path = path(t);
+        fs::rename(tmp_path(&path), &path).map_err(io(&path))
     })?;
     sync_fs(root)
 }
@@ -125,7 +127,7 @@ pub fn write_all_atomic(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(),
         }
         Ok(())
     })();
-    let result = written.and_then(|()| commit_temporaries(root, files.iter().map(|(p, _)| p)));
+    let result = written.and_then(|()| commit_temporaries(root, files, |(p, _)| Cow::Borrowed(p)));
     if result.is_err() {
         for (path, _) in files {
             let _ = fs::remove_file(tmp_path(path));

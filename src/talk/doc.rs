@@ -89,8 +89,9 @@ pub fn squash(s: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     // Byte by byte where that splits the same: ASCII text without a
-    // vertical tab, the one ASCII space `split_ascii_whitespace` keeps.
-    // Every unit of every post is squashed.
+    // vertical tab (the one ASCII character that Unicode counts as
+    // whitespace and `split_ascii_whitespace` does not). Every unit of
+    // every post is squashed.
     if s.is_ascii() && !s.contains('\x0b') {
         join(s.split_ascii_whitespace(), &mut out);
     } else {

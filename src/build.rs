@@ -76,18 +76,19 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     lap.step("read the posts");
     let snapshot = site.snapshot(None, Utc::now()); // → calendars and feeds → one snapshot
     lap.step("rendered the snapshot");
+    // The posts and their renderings are not needed any more (what is
+    // published lives on in the snapshot): freed before publishing, which
+    // is when the build's memory peaks; only the history is kept, to be
+    // saved once the files are out.
+    let mut history = site.into_history();
+    lap.step("freed the site");
     // The files change now: no index or saved model describes them.
     crate::warm::forget(out);
     crate::site::forget_model(out);
     let report = publish::publish(out, &snapshot)?; // → out/
     lap.step("published");
-    site.save_history()?; // what subscribers now see, for the next build's SEQUENCE
+    history.save()?; // what subscribers now see, for the next build's SEQUENCE
     lap.step("saved the history");
-    // The posts and their renderings are not needed any more (what was
-    // published lives on in the snapshot): freed before the index is built,
-    // which is when the build's memory peaks.
-    drop(site);
-    lap.step("freed the site");
     // What the build was made from, unless a post moved while it ran.
     let stable = Sources::now(posts, config) == seen;
     let mut diagnostics = snapshot.problems.all();

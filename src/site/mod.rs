@@ -172,6 +172,13 @@ impl Site {
         self.history.save()
     }
 
+    /// The history, taken out of a site about to be dropped: a build frees
+    /// the posts and their renderings before it publishes (its memory peaks
+    /// then) and saves the history after.
+    pub fn into_history(mut self) -> History {
+        std::mem::take(&mut self.history)
+    }
+
     /// The next batch of the revision history to write, taken out to be
     /// written off the daemon's loop (see [`History::take_unsaved`]).
     pub fn take_unsaved_history(&mut self) -> Option<crate::history::Unsaved> {

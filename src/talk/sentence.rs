@@ -180,6 +180,18 @@ impl Span {
 }
 
 fn spans(md: &str) -> Vec<Span> {
+    // A link needs a bracket (or `<` for an autolink), bold text an
+    // asterisk or underscore, a quotation a quote mark (or an entity that
+    // writes one): a stretch with none of them (most, between the times of
+    // a schedule line) has no span, and needs no parser to say so.
+    if !md.contains(['[', '<', '*', '_', '"', '&', '“']) {
+        return Vec::new();
+    }
+    parsed_spans(md)
+}
+
+/// [`spans`] by the Markdown parser.
+fn parsed_spans(md: &str) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::new();
     // The link or bold text being read, and whether text came before it.
     let mut link: Option<Span> = None;
@@ -376,6 +388,23 @@ mod tests {
     fn unit(source: &str) -> Unit {
         let units = super::super::doc::read(source, 1);
         units.into_iter().next().unwrap()
+    }
+
+    proptest::proptest! {
+        /// Text without what can open a span has none, as the parser
+        /// reads it too.
+        #[test]
+        fn no_span_without_its_marks(
+            text in proptest::string::string_regex(
+                "( |\n|    |[a-zA-Z0-9:,.)(?;/'@%$!#+=|-]|\\[|<|\\*|_|\"|&quot;|&ldquo;|“|\\\\){0,40}"
+            ).unwrap()
+        ) {
+            let parsed = parsed_spans(&text);
+            if !text.contains(['[', '<', '*', '_', '"', '&', '“']) {
+                proptest::prop_assert!(parsed.is_empty());
+            }
+            proptest::prop_assert_eq!(spans(&text), parsed);
+        }
     }
 
     #[test]

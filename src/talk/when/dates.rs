@@ -87,19 +87,21 @@ pub(super) fn year_at(toks: &[Tok], i: usize) -> Option<(i32, usize)> {
     }
 }
 
-/// Every date in the tokens as `(first token, one past last token, date)`.
-pub(super) fn find_dates(toks: &[Tok]) -> Vec<(usize, usize, DateSpec)> {
-    let mut out = Vec::new();
+/// The dates in the tokens, from the first, as `(first token, one past
+/// last token, date)`: read only as far as asked.
+pub(super) fn dates(toks: &[Tok]) -> impl Iterator<Item = (usize, usize, DateSpec)> + '_ {
     let mut i = 0;
-    while i < toks.len() {
-        if let Some((end, spec)) = date_at(toks, i) {
-            out.push((i, end, spec));
-            i = end;
-        } else {
+    std::iter::from_fn(move || {
+        while i < toks.len() {
+            if let Some((end, spec)) = date_at(toks, i) {
+                let found = (i, end, spec);
+                i = end;
+                return Some(found);
+            }
             i += 1;
         }
-    }
-    out
+        None
+    })
 }
 
 /// Days written as a weekday and a day of the month with no month: "Two

@@ -77,8 +77,16 @@ pub enum Tok {
 /// Splits text into tokens. Never fails: what it does not know is `Other`.
 /// One pass over the characters; nothing is allocated but the tokens.
 pub fn lex(text: &str) -> Vec<Tok> {
-    let b = text.as_bytes();
     let mut toks = Vec::new();
+    lex_into(text, &mut toks);
+    toks
+}
+
+/// [`lex`] into `toks` (emptied first): a caller that lexes line after
+/// line keeps one buffer instead of growing a new one for each.
+pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
+    toks.clear();
+    let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -232,7 +240,6 @@ pub fn lex(text: &str) -> Vec<Tok> {
             toks.push(tok);
         }
     }
-    toks
 }
 
 /// Whether the text around `start..end` makes a dotted number a clock: a

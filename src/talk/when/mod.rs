@@ -7,15 +7,17 @@
 //! Nothing here knows the post: years, zones and 12-hour guesses are settled
 //! in `resolve`. Linear in the input; no backtracking beyond a few tokens.
 
+use std::cell::RefCell;
+
 mod dates;
 mod lex;
 mod times;
 
 use super::zone::WrittenZone;
-use dates::find_dates;
+use dates::dates;
 pub use dates::{weekday, weekday_days};
 pub use lex::{Tok, lex, may_name_weekday};
-use times::find_times;
+use times::times;
 
 /// A clock time as written; `pm` is `None` when no am/pm was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +64,10 @@ fn names_an_hour(text: &str) -> bool {
     has("noon") || has("midday") || has("midnight")
 }
 
+/// The most tokens [`scan`]'s buffer keeps between texts: a long
+/// paragraph's worth.
+const MAX_KEPT_TOKENS: usize = 1 << 14;
+
 /// Finds the time range in `text` and the date that goes with it: the
 /// nearest date before the time, else the first one after it.
 pub fn scan(text: &str) -> Found {
@@ -70,25 +76,49 @@ pub fn scan(text: &str) -> Found {
     if !text.bytes().any(|b| b.is_ascii_digit()) && !names_an_hour(text) {
         return Found::default();
     }
-    let toks = lex(text);
-    let times = find_times(&toks);
-    let dates = find_dates(&toks);
-    let Some(&(t_start, t_end, time)) = times.first() else {
-        let date = dates.last().map(|&(_, _, d)| d);
-        let date_zone = dates.last().and_then(|&(_, e, _)| zone_after(&toks, e));
+    thread_local! {
+        /// The tokens of the last text scanned on this thread: one buffer
+        /// for the hundreds of thousands of lines a build scans.
+        static TOKS: RefCell<Vec<Tok>> = const { RefCell::new(Vec::new()) };
+    }
+    TOKS.with_borrow_mut(|toks| {
+        lex::lex_into(text, toks);
+        let found = found_in(toks);
+        // A huge text (a hostile post) does not keep its tokens' memory.
+        if toks.capacity() > MAX_KEPT_TOKENS {
+            *toks = Vec::new();
+        }
+        found
+    })
+}
+
+/// [`scan`]'s reading of the tokens: the first time, and the nearest date
+/// before it or else the first after it; with no time, the last date.
+fn found_in(toks: &[Tok]) -> Found {
+    let Some((t_start, t_end, time)) = times(toks).next() else {
+        let last = dates(toks).last();
         return Found {
-            date,
+            date: last.map(|(_, _, d)| d),
             time: None,
-            date_zone,
+            date_zone: last.and_then(|(_, e, _)| zone_after(toks, e)),
         };
     };
-    let before = dates.iter().rev().find(|(_, e, _)| *e <= t_start);
-    let after = dates.iter().find(|(s, _, _)| *s >= t_end);
+    // Dates come in order and do not overlap: once one starts after the
+    // time, none later can end before it.
+    let (mut before, mut after) = (None, None);
+    for date in dates(toks) {
+        if date.1 <= t_start {
+            before = Some(date);
+        } else if date.0 >= t_end {
+            after = Some(date);
+            break;
+        }
+    }
     let chosen = before.or(after);
     Found {
-        date: chosen.map(|&(_, _, d)| d),
+        date: chosen.map(|(_, _, d)| d),
         time: Some(time),
-        date_zone: chosen.and_then(|&(_, e, _)| zone_after(&toks, e)),
+        date_zone: chosen.and_then(|(_, e, _)| zone_after(toks, e)),
     }
 }
 

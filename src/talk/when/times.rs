@@ -96,47 +96,51 @@ pub(super) fn hhmm_range(toks: &[Tok], i: usize) -> Option<(usize, Clock, Clock)
     ))
 }
 
-/// Every time range in the tokens as `(first token, one past last, spec)`.
-pub(super) fn find_times(toks: &[Tok]) -> Vec<(usize, usize, TimeSpec)> {
-    let mut out = Vec::new();
+/// The time ranges in the tokens, from the first, as `(first token, one
+/// past last, spec)`: read only as far as asked ([`super::scan`] asks for
+/// the first).
+pub(super) fn times(toks: &[Tok]) -> impl Iterator<Item = (usize, usize, TimeSpec)> + '_ {
     let mut i = 0;
-    while i < toks.len() {
-        if let Some((j, start, end)) = hhmm_range(toks, i) {
+    std::iter::from_fn(move || {
+        while i < toks.len() {
+            if let Some((j, start, end)) = hhmm_range(toks, i) {
+                let (j, zone) = zone_at(toks, j);
+                let found = (
+                    i,
+                    j,
+                    TimeSpec {
+                        start,
+                        end: Some(end),
+                        zone,
+                    },
+                );
+                i = j;
+                return Some(found);
+            }
+            let Some((mut j, start)) = clock_at(toks, i, false).or_else(|| {
+                // "3 - 5 pm": a bare start is a clock when a dashed end with am/pm follows.
+                let (j, c) = clock_at(toks, i, true)?;
+                let (_, end) =
+                    (toks.get(j) == Some(&Tok::Dash)).then(|| clock_at(toks, j + 1, false))??;
+                end.pm.map(|_| (j, c))
+            }) else {
+                i += 1;
+                continue;
+            };
+            let mut end = None;
+            if toks.get(j) == Some(&Tok::Dash)
+                && let Some((k, c)) = clock_at(toks, j + 1, false)
+            {
+                end = Some(c);
+                j = k;
+            }
             let (j, zone) = zone_at(toks, j);
-            out.push((
-                i,
-                j,
-                TimeSpec {
-                    start,
-                    end: Some(end),
-                    zone,
-                },
-            ));
+            let found = (i, j, TimeSpec { start, end, zone });
             i = j;
-            continue;
+            return Some(found);
         }
-        let Some((mut j, start)) = clock_at(toks, i, false).or_else(|| {
-            // "3 - 5 pm": a bare start is a clock when a dashed end with am/pm follows.
-            let (j, c) = clock_at(toks, i, true)?;
-            let (_, end) =
-                (toks.get(j) == Some(&Tok::Dash)).then(|| clock_at(toks, j + 1, false))??;
-            end.pm.map(|_| (j, c))
-        }) else {
-            i += 1;
-            continue;
-        };
-        let mut end = None;
-        if toks.get(j) == Some(&Tok::Dash)
-            && let Some((k, c)) = clock_at(toks, j + 1, false)
-        {
-            end = Some(c);
-            j = k;
-        }
-        let (j, zone) = zone_at(toks, j);
-        out.push((i, j, TimeSpec { start, end, zone }));
-        i = j;
-    }
-    out
+        None
+    })
 }
 
 /// A zone written right after a time (`CET`, `(UTC)`); the index after it.

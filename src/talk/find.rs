@@ -9,6 +9,9 @@
 //! a date (a day heading, "Join us on Monday, November 10"). What the
 //! candidate's text *means* (year, zone, 12-hour clock) is `resolve`'s job.
 
+use std::borrow::Cow;
+
+use super::plain::plain_inline;
 use super::when::{self, DateSpec, Found, TimeSpec};
 use super::zone::WrittenZone;
 
@@ -88,7 +91,11 @@ pub fn find(body: &str, first_line: usize) -> Vec<Candidate> {
             update_context(&mut context, &lines[block.start..block.end]);
             continue;
         }
-        let text = lines[block.start..block.end].join("\n");
+        // Most blocks are one line: borrowed, not copied.
+        let text: Cow<str> = match &lines[block.start..block.end] {
+            [one] => Cow::Borrowed(one),
+            several => Cow::Owned(several.join("\n")),
+        };
         if let Kind::Heading(level) = block.kind
             && entry_link(&text).is_none()
             && (2..=3).contains(&level)
@@ -488,64 +495,6 @@ fn may_start_markup(b: u8) -> bool {
     matches!(b, b'[' | b'<' | b'*' | b'_' | b'\\' | b'`' | 0xc2 | 0xe2)
 }
 
-/// Inline Markdown → plain text (headings, link text): markup removed,
-/// entities decoded.
-pub fn plain_inline(md: &str) -> String {
-    // Most titles are one line of words and plain punctuation, which the
-    // parser would give back as they are: its setting up costs more than
-    // reading them (it is asked several times for every talk).
-    if is_plain_line(md) {
-        return md.split_whitespace().collect::<Vec<_>>().join(" ");
-    }
-    markdown_inline(md)
-}
-
-/// Whether CommonMark reads `md` as one paragraph of its own text: one
-/// line, no byte that can open inline markup, an entity or an escape, and
-/// no start that opens a block (a list item, quote, heading, fence, HTML).
-fn is_plain_line(md: &str) -> bool {
-    let first = md.trim_start().bytes().next();
-    !first.is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+'))
-        && !md.bytes().any(|b| {
-            matches!(
-                b,
-                b'\n'
-                    | b'\r'
-                    | b'\0'
-                    | b'\\'
-                    | b'`'
-                    | b'*'
-                    | b'_'
-                    | b'['
-                    | b']'
-                    | b'<'
-                    | b'>'
-                    | b'&'
-                    | b'!'
-                    | b'~'
-                    | b'#'
-                    | b'|'
-                    | b'='
-            )
-        })
-}
-
-/// [`plain_inline`] by the Markdown parser.
-fn markdown_inline(md: &str) -> String {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut out = String::new();
-    for ev in Parser::new(md) {
-        match ev {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push(' '),
-            Event::Start(Tag::Item) => {}
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Splits body lines into blocks: blank lines, headings, list items, lone
 /// HTML tags and shortcodes separate them; a line opening with a link right
 /// after a complete entry line starts a new one.
@@ -674,19 +623,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The plain-line shortcut gives what the parser gives, for every
-        /// text it takes.
-        #[test]
-        fn plain_lines_read_as_the_parser_reads_them(
-            text in proptest::string::string_regex(
-                "(    |\t| |[a-zA-Z0-9:,.)(?;/'\"@%$^{}\u{a0}\u{2003}é+-]|https://x\\.y/z){0,50}"
-            ).unwrap()
-        ) {
-            if is_plain_line(&text) {
-                proptest::prop_assert_eq!(plain_inline(&text), markdown_inline(&text));
-            }
-        }
-
         #[test]
         fn chunked_clean_is_the_char_by_char_clean(
             text in proptest::string::string_regex(
@@ -759,9 +695,5 @@ mod tests {
         );
         assert_eq!(parse_link("[a][]"), None);
         assert_eq!(parse_link("[a"), None);
-        assert_eq!(
-            plain_inline("**Bold** &amp; `code` <b>x</b>"),
-            "Bold & code x"
-        );
     }
 }

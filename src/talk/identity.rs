@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use super::{Speaker, find};
+use super::Speaker;
+use super::plain::plain_inline;
 use crate::config::Config;
 use crate::post::Post;
 
@@ -107,7 +108,7 @@ pub fn absolute_url(url: &str, site_url: &str) -> String {
 }
 
 pub(super) fn short(text: &str) -> String {
-    let plain = find::plain_inline(text);
+    let plain = plain_inline(text);
     if plain.chars().count() > 60 {
         format!("{}…", plain.chars().take(60).collect::<String>())
     } else {

@@ -16,6 +16,7 @@ pub mod how;
 pub mod html;
 mod identity;
 pub mod listed;
+mod plain;
 pub mod resolve;
 pub mod schedule;
 pub mod sentence;
@@ -165,13 +166,14 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
             diags.push(Diagnostic::warning(&post.path, c.time_line, w));
         }
         previous_start = Some(when.start_local);
-        let (title, mut speakers) = split_title(&find::plain_inline(&c.text));
+        let plain = plain::plain_inline(&c.text);
+        let (title, mut speakers) = split_title(&plain);
         if speakers.is_empty()
             && let Some(by) = &c.byline
         {
-            speakers = parse_speakers(&find::plain_inline(by));
+            speakers = parse_speakers(&plain::plain_inline(by));
         }
-        let (uid, slug, url) = ids.next(&c.url, &find::plain_inline(&c.text));
+        let (uid, slug, url) = ids.next(&c.url, &plain);
         talks.push(Talk {
             uid,
             slug,
@@ -403,6 +405,11 @@ fn possessive(lines: &[&str], body_line: usize, c: &Candidate) -> bool {
     let Some(line) = lines.get(c.line.wrapping_sub(body_line)) else {
         return false;
     };
+    // What follows the link opens with an apostrophe: a line without one
+    // (most) is decided without looking for the link.
+    if !line.contains(['\'', '’']) {
+        return false;
+    }
     // Every place the link ends (overlaps included), then what follows it.
     let link = format!("]({})", c.url);
     let mut from = 0;

@@ -14,38 +14,37 @@ use super::{Context, candidate};
 pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
     // The run of words that can belong to a time; read whole first (one
     // reading of the grammar for the usual line), else word by word back.
-    let mut ends = Vec::new();
-    let mut end = 0;
     // At most 13 words are read, and the one after the last: not the rest
-    // of a paragraph (every unit of every post is asked).
+    // of a paragraph (every unit of every post is asked), and nothing is
+    // allocated (most units stop at their first word).
     const MAX_WORDS: usize = 13;
-    let words: Vec<&str> = text
-        .split_inclusive(char::is_whitespace)
-        .take(MAX_WORDS + 1)
-        .collect();
-    for (i, word) in words.iter().enumerate() {
+    let mut ends = [0; MAX_WORDS];
+    let mut n = 0;
+    let mut end = 0;
+    let mut words = text.split_inclusive(char::is_whitespace).peekable();
+    while let Some(word) = words.next() {
+        let next = words.peek().map(|n| n.trim());
         // `6 August @ 20:00 UTC`: an "@" before a clock joins date and time
         // (before a room, `11:00 @ H.3242 - Title`, it ends the time).
         let at_clock = word.trim() == "@"
-            && words.get(i + 1).is_some_and(|n| {
-                n.trim().starts_with(|c: char| c.is_ascii_digit()) && n.contains(':')
-            });
+            && next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()) && n.contains(':'));
         // `16:00 - 17:00 UTC on 21 January 2021`: "on" before a date joins it
         // to the time (before other words, `10:00 on Kubernetes`, it is title).
         let on_date = word.trim().eq_ignore_ascii_case("on")
-            && words.get(i + 1).is_some_and(|n| {
-                let n = n.trim().to_lowercase();
+            && next.is_some_and(|n| {
+                let n = n.to_lowercase();
                 n.starts_with(|c: char| c.is_ascii_digit())
                     || month_word(&n)
                     || weekday_of(n.trim_end_matches(',')).is_some()
             });
-        if i >= MAX_WORDS || !(at_clock || on_date || time_word(word.trim())) {
+        if n >= MAX_WORDS || !(at_clock || on_date || time_word(word.trim())) {
             break;
         }
         end += word.len();
-        ends.push(end);
+        ends[n] = end;
+        n += 1;
     }
-    let (f, end) = ends
+    let (f, end) = ends[..n]
         .iter()
         .rev()
         .map(|&end| (when::scan(&text[..end]), end))

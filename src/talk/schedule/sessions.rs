@@ -90,12 +90,16 @@ pub fn stated_zone(text: &str, heading: bool) -> Option<WrittenZone> {
     if !about_time {
         return None;
     }
-    let lower = text.to_lowercase();
-    for tok in when::lex(text) {
-        if let when::Tok::Zone(z) = tok {
-            return Some(z);
-        }
+    let written = when::with_tokens(text, |toks| {
+        toks.iter().find_map(|t| match t {
+            when::Tok::Zone(z) => Some(*z),
+            _ => None,
+        })
+    });
+    if written.is_some() {
+        return written;
     }
+    let lower = text.to_lowercase();
     NAMED_ZONES
         .iter()
         .filter(|(name, _)| contains_word(&lower, name))

@@ -64,7 +64,7 @@ fn names_an_hour(text: &str) -> bool {
     has("noon") || has("midday") || has("midnight")
 }
 
-/// The most tokens [`scan`]'s buffer keeps between texts: a long
+/// The most tokens [`with_tokens`]'s buffer keeps between texts: a long
 /// paragraph's worth.
 const MAX_KEPT_TOKENS: usize = 1 << 14;
 
@@ -76,19 +76,24 @@ pub fn scan(text: &str) -> Found {
     if !text.bytes().any(|b| b.is_ascii_digit()) && !names_an_hour(text) {
         return Found::default();
     }
+    with_tokens(text, found_in)
+}
+
+/// `read` of `text`'s tokens, lexed into this thread's buffer: one buffer
+/// for the hundreds of thousands of lines a build reads, instead of one
+/// grown for each.
+pub fn with_tokens<R>(text: &str, read: impl FnOnce(&[Tok]) -> R) -> R {
     thread_local! {
-        /// The tokens of the last text scanned on this thread: one buffer
-        /// for the hundreds of thousands of lines a build scans.
         static TOKS: RefCell<Vec<Tok>> = const { RefCell::new(Vec::new()) };
     }
     TOKS.with_borrow_mut(|toks| {
         lex::lex_into(text, toks);
-        let found = found_in(toks);
+        let r = read(toks);
         // A huge text (a hostile post) does not keep its tokens' memory.
         if toks.capacity() > MAX_KEPT_TOKENS {
             *toks = Vec::new();
         }
-        found
+        r
     })
 }
 

@@ -2,6 +2,8 @@
 //! byline, a heading): markup removed, entities decoded, whitespace
 //! collapsed.
 
+use super::doc::squash;
+
 /// Inline Markdown → plain text (headings, link text): markup removed,
 /// entities decoded.
 pub fn plain_inline(md: &str) -> String {
@@ -9,7 +11,7 @@ pub fn plain_inline(md: &str) -> String {
     // parser would give back as they are: its setting up costs more than
     // reading them (it is asked several times for every talk).
     if is_plain_line(md) {
-        return md.split_whitespace().collect::<Vec<_>>().join(" ");
+        return squash(md);
     }
     markdown_inline(md)
 }
@@ -57,7 +59,7 @@ fn markdown_inline(md: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    squash(&out)
 }
 
 #[cfg(test)]

@@ -9,8 +9,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use std::io::Read;
-
 use crate::config::Config;
 use crate::diag::{self, Diagnostic};
 use crate::post::{self, Post};
@@ -52,11 +50,11 @@ impl Kept {
 
     /// The post's Markdown body.
     pub fn body(&self) -> String {
-        let mut text = String::with_capacity(self.body.len() * 4);
-        flate2::read::DeflateDecoder::new(&self.body[..])
-            .read_to_string(&mut text)
-            .expect("the body was deflated from a string by Kept::new");
-        text
+        let mut text = Vec::with_capacity(self.body.len() * 4);
+        crate::deflate::inflate(&self.body, &mut text)
+            .ok()
+            .and_then(|()| String::from_utf8(text).ok())
+            .expect("the body was deflated from a string by Kept::new")
     }
 
     /// The parts [`Kept::from_parts`] takes back: the post without its body,

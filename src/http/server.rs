@@ -20,10 +20,15 @@ use super::{Limits, Shared, respond_async};
 /// One thread per core, each with its own single-threaded runtime, all
 /// accepting on the one listening socket (nginx's worker processes, in
 /// threads). A connection lives on the thread that accepted it: its
-/// requests and responses never wake another thread, which under load was
-/// a third of the serving time with one shared work-stealing runtime
-/// (context switches and futex wake-ups in `perf`). The daemon's own work
-/// (rebuilds, publishing) stays on the caller's runtime.
+/// requests and responses never wake another thread. With one shared
+/// work-stealing runtime, context switches and futex wake-ups were about a
+/// third of a `perf` profile under `wrk`; this way serves 1.2 to 1.5 times
+/// nginx's rate on the benchmark. The daemon's own work (rebuilds,
+/// publishing) stays on the caller's runtime. The cost, measured: when a
+/// load on the same machine saturates the cores, these threads take more
+/// of them from a rebuild, and an edit waits longer to be served (README,
+/// Performance); a lower priority for them gave that back but lost the
+/// serving rate, so they run at the default one.
 pub async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,

@@ -16,7 +16,7 @@ pub mod how;
 pub mod html;
 mod identity;
 pub mod listed;
-mod plain;
+pub mod plain;
 pub mod resolve;
 pub mod schedule;
 pub mod sentence;

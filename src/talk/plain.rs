@@ -19,7 +19,9 @@ pub fn plain_inline(md: &str) -> String {
 /// Whether CommonMark reads `md` as one paragraph of its own text: one
 /// line, no byte that can open inline markup, an entity or an escape, and
 /// no start that opens a block (a list item, quote, heading, fence, HTML).
-fn is_plain_line(md: &str) -> bool {
+/// Also the first test of `render::markdown::to_plain`'s shortcut for
+/// abstracts.
+pub fn is_plain_line(md: &str) -> bool {
     let first = md.trim_start().bytes().next();
     !first.is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+'))
         && !md.bytes().any(|b| {

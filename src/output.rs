@@ -195,8 +195,11 @@ impl<'a> Output<'a> {
 
     /// The folder of an event's talk calendars, under `out/`.
     pub fn talks_folder(event: &str) -> String {
-        format!("events/{event}")
+        format!("{}/{event}", Output::EVENTS)
     }
+
+    /// The folder of the events' calendars and of their talks' folders.
+    pub const EVENTS: &'static str = "events";
 
     /// The absolute URL under the site's public URL.
     pub fn url(&self, public_url: &str) -> String {

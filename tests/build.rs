@@ -270,6 +270,46 @@ fn stale_outputs_are_removed() {
     }
 }
 
+/// A new event's folder of talk calendars is written whole under a
+/// temporary name and renamed into place. A build that adds a post to a
+/// built folder gives the same files as a build into a new folder; neither
+/// leaves a temporary file or folder behind, and the leftover folder of a
+/// publish that crashed is removed.
+#[test]
+fn new_folders_appear_whole_and_leave_no_temporaries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for dir in [&a, &b] {
+        copy_dir(&repo().join("seeds"), &dir.join("posts"));
+        // Undated: its date would be when each build first saw it.
+        fs::remove_file(dir.join("posts/004_3b3a9d9546b3522d.txt")).unwrap();
+    }
+    let added = "001_751c3eeda9040c24.txt";
+    let held = tmp.path().join(added);
+    fs::rename(b.join("posts").join(added), &held).unwrap();
+    build(&b.join("posts"), &b.join("out"));
+    let folder = b.join("out/events/cilium-kubecon-na-2024");
+    assert!(!folder.exists());
+    let crashed = b.join("out/events/.gone.4242.tmp");
+    fs::create_dir(&crashed).unwrap();
+    fs::write(crashed.join("talk.ics"), "x").unwrap();
+    fs::rename(&held, b.join("posts").join(added)).unwrap();
+    build(&b.join("posts"), &b.join("out"));
+    build(&a.join("posts"), &a.join("out"));
+    assert_same_outputs(&a.join("out"), &b.join("out"));
+    let talks = fs::read_dir(&folder).unwrap().count();
+    assert!(talks > 5, "{talks} files in {}", folder.display());
+    for out in [a.join("out"), b.join("out")] {
+        let left: Vec<_> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .map(|e| e.path().to_path_buf())
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
+
 fn outputs(out: &Path, ext: &[&str]) -> Vec<PathBuf> {
     files(out)
         .into_iter()

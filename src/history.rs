@@ -210,29 +210,33 @@ impl History {
             end: ts(talk.when.end),
             talk_slug: talk.slug.clone(),
         };
-        let record = match records.get(&talk.uid) {
-            Some(r) if r.hash == hash && r.cancelled_at.is_none() => r.clone(),
+        // (sequence, last modified): a talk seen before as it is, at every
+        // rebuild, copies nothing.
+        let (sequence, last_modified) = match records.get(&talk.uid) {
+            Some(r) if r.hash == hash && r.cancelled_at.is_none() => (r.sequence, r.last_modified),
             Some(r) => {
                 // Changed, or back after a cancellation: a new revision now.
                 let was_cancelled = r.cancelled_at.is_some();
                 let r = fresh(r.sequence + 1, ts(now).max(r.last_modified));
-                records.insert(talk.uid.clone(), r.clone());
+                let revision = (r.sequence, r.last_modified);
+                records.insert(talk.uid.clone(), r);
                 self.dirty.insert(post_slug.to_string());
                 if was_cancelled {
                     self.refresh_cancelled(post_slug);
                 }
-                r
+                revision
             }
             None => {
                 let r = fresh(0, ts(first_seen));
-                records.insert(talk.uid.clone(), r.clone());
+                let revision = (r.sequence, r.last_modified);
+                records.insert(talk.uid.clone(), r);
                 self.dirty.insert(post_slug.to_string());
-                r
+                revision
             }
         };
         Revision {
-            sequence: record.sequence,
-            last_modified: from_ts(record.last_modified),
+            sequence,
+            last_modified: from_ts(last_modified),
             cancelled: false,
         }
     }

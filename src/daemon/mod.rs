@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
@@ -299,6 +300,7 @@ pub async fn run(
                 let t0 = Instant::now();
                 let root = posts.clone();
                 let to = shared.clone();
+                let rebuilding = Rebuilding::start(&shared);
                 // Re-read and rendered off the runtime's workers, then served
                 // from now on; written to `out/` in the background.
                 let s = alive(tokio::task::spawn_blocking(move || {
@@ -311,6 +313,7 @@ pub async fn run(
                     let swapped = swap(&mut site, &to);
                     (site, r.err(), swapped)
                 })).await.map_err(Error::Task)?;
+                drop(rebuilding);
                 let (s, posts_error, swapped) = (s.0, s.1, s.2);
                 site = s;
                 served_is_read = swapped;
@@ -513,5 +516,22 @@ fn log_new_problems(site: &mut Site) {
         } else {
             tracing::warn!(problem = %d, "post problem");
         }
+    }
+}
+
+/// Says [`Shared::rebuilding`] for as long as it lives: the serving threads
+/// give way to an edit being applied, however its task ends.
+struct Rebuilding<'a>(&'a Shared);
+
+impl<'a> Rebuilding<'a> {
+    fn start(shared: &'a Shared) -> Rebuilding<'a> {
+        shared.rebuilding.store(true, Ordering::Relaxed);
+        Rebuilding(shared)
+    }
+}
+
+impl Drop for Rebuilding<'_> {
+    fn drop(&mut self) {
+        self.0.rebuilding.store(false, Ordering::Relaxed);
     }
 }

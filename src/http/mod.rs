@@ -110,6 +110,9 @@ pub struct Shared {
     /// the served one's, `/healthz` says `published` (0, a warm or empty
     /// snapshot's, is what a start finds on disk).
     pub on_disk: AtomicU64,
+    /// Whether the daemon is applying an edit: each serving thread then
+    /// gives way once per request (see [`server::serve`]).
+    pub rebuilding: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -122,6 +125,7 @@ impl Shared {
             making: Semaphore::new(1),
             started: chrono::Utc::now().timestamp(),
             on_disk: AtomicU64::new(0),
+            rebuilding: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }

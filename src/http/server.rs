@@ -27,8 +27,11 @@ use super::{Limits, Shared, respond_async};
 /// publishing) stays on the caller's runtime. The cost, measured: when a
 /// load on the same machine saturates the cores, these threads take more
 /// of them from a rebuild, and an edit waits longer to be served (README,
-/// Performance); a lower priority for them gave that back but lost the
-/// serving rate, so they run at the default one.
+/// Performance). A lower priority for them gave that back but lost the
+/// serving rate, so they run at the default one, and give way instead
+/// (`sched_yield`) once per request while an edit is being applied
+/// ([`Shared::rebuilding`]): the rebuild's threads run sooner, and serving
+/// is slowed for those few milliseconds only.
 pub async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
@@ -130,6 +133,10 @@ async fn accept(
         let conn = http.serve_connection(
             TokioIo::new(stream),
             service_fn(move |req| {
+                // An edit being applied: its threads first (see `serve`).
+                if shared.rebuilding.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::thread::yield_now();
+                }
                 let shared = shared.clone();
                 async move { Ok::<_, Infallible>(respond_async(req, shared).await) }
             }),

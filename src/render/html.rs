@@ -104,7 +104,10 @@ pub fn index(
     config: &Config,
 ) -> String {
     let base = &config.public_url;
-    let mut o = String::with_capacity(64 * 1024);
+    // The sections are most of it: made to measure, not grown by doubling
+    // (a big site's page is megabytes).
+    let mut o =
+        String::with_capacity(64 * 1024 + sections.iter().map(|s| s.as_ref().len()).sum::<usize>());
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     esc(&mut o, &config.title);
     o.push_str("</title>\n");

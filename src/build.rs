@@ -74,21 +74,33 @@ pub fn build(posts: &Path, out: &Path, config: &Config) -> Result<Summary, Error
     lap.step("loaded the history");
     site.load_all(posts)?; // posts → talks
     lap.step("read the posts");
-    let snapshot = site.snapshot(None, Utc::now()); // → calendars and feeds → one snapshot
+    site.render_posts(Utc::now()); // → each event's calendars
+    lap.step("rendered the posts");
+    // What subscribers will see, for the next build's SEQUENCE: complete
+    // now, so saved and freed before the page, the feeds and the files are
+    // made (the build's memory peaks then; at 1,000 posts the records are
+    // 13 MB). Saved before the files are out, a failed publish leaves
+    // revisions recorded that no one saw: the next build publishes them as
+    // they are, still numbered above what subscribers have.
+    site.take_history().save()?;
+    // Given back, not only freed: the records are many small blocks, and
+    // what comes next is made in large buffers that freed small blocks
+    // scattered through the heap cannot hold.
+    crate::memory::give_back();
+    lap.step("saved the history");
+    let snapshot = site.assemble(None); // → the shared outputs → one snapshot
     lap.step("rendered the snapshot");
     // The posts and their renderings are not needed any more (what is
-    // published lives on in the snapshot): freed before publishing, which
-    // is when the build's memory peaks; only the history is kept, to be
-    // saved once the files are out.
-    let mut history = site.into_history();
+    // published lives on in the snapshot): freed, and given back, before
+    // publishing.
+    drop(site);
+    crate::memory::give_back();
     lap.step("freed the site");
     // The files change now: no index or saved model describes them.
     crate::warm::forget(out);
     crate::site::forget_model(out);
     let report = publish::publish(out, &snapshot)?; // → out/
     lap.step("published");
-    history.save()?; // what subscribers now see, for the next build's SEQUENCE
-    lap.step("saved the history");
     // What the build was made from, unless a post moved while it ran.
     let stable = Sources::now(posts, config) == seen;
     let mut diagnostics = snapshot.problems.all();

@@ -30,7 +30,8 @@
 //! - [`explain`]: `almanac explain POST`, how each talk of one post was read.
 //! - [`event`]: a post and its talks, loaded from a file, and what the site keeps of a post between renders.
 //!
-//! [`lap`] times the steps of a pass at debug level.
+//! [`lap`] times the steps of a pass at debug level; [`memory`] gives the
+//! heap a whole pass freed back to the system.
 //!
 //! [`diag`] carries the `path:line: message` problems every stage reports, and
 //! [`Error`] is the one error type for what stops a whole command.
@@ -48,6 +49,7 @@ pub mod facets;
 pub mod history;
 pub mod http;
 mod lap;
+mod memory;
 pub mod output;
 pub mod post;
 pub mod publish;

@@ -22,7 +22,6 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-mod memory;
 mod publisher;
 mod saver;
 

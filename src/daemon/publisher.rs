@@ -158,7 +158,7 @@ async fn full_publish(out: &Path, shared: &Arc<Shared>, snap: Arc<Snapshot>) -> 
     let out = out.to_path_buf();
     let result = tokio::task::spawn_blocking(move || {
         let published = publish::publish(&out, &snap);
-        super::memory::give_back();
+        crate::memory::give_back();
         published
     })
     .await;

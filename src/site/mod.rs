@@ -172,10 +172,11 @@ impl Site {
         self.history.save()
     }
 
-    /// The history, taken out of a site about to be dropped: a build frees
-    /// the posts and their renderings before it publishes (its memory peaks
-    /// then) and saves the history after.
-    pub fn into_history(mut self) -> History {
+    /// The history, taken out once the posts are rendered ([`Site::render_posts`]):
+    /// a build saves it and frees it before the page, the feeds and the
+    /// files are made, which is when its memory peaks. The site keeps an
+    /// empty one, for a site that is not rendered again.
+    pub fn take_history(&mut self) -> History {
         std::mem::take(&mut self.history)
     }
 
@@ -229,9 +230,24 @@ impl Site {
     /// change). Assets whose bytes equal those in `previous` are taken from
     /// it, so they keep their publication time and gzip.
     pub fn snapshot(&mut self, previous: Option<&Snapshot>, now: DateTime<Utc>) -> Snapshot {
+        self.render_posts(now);
+        self.assemble(previous)
+    }
+
+    /// The first step of [`Site::snapshot`]: the history observed and each
+    /// changed post rendered, at `now`. The history is complete after it:
+    /// nothing [`Site::assemble`] does reads it, so a build can save it and
+    /// let it go before the page and feeds are made.
+    pub fn render_posts(&mut self, now: DateTime<Utc>) {
         let lap = Lap::start();
         self.render_pending(now);
         lap.step("rendered changed posts");
+    }
+
+    /// The second step of [`Site::snapshot`]: the shared outputs and the
+    /// index of events, from the renderings [`Site::render_posts`] made.
+    pub fn assemble(&mut self, previous: Option<&Snapshot>) -> Snapshot {
+        let lap = Lap::start();
         let renderings: Vec<&Rendered> = self.chosen().into_iter().map(|(_, r)| r).collect();
         let term_names = self.term_table.names();
         let terms = terms::terms(&renderings, &term_names);

@@ -1,4 +1,4 @@
-//! Giving the heap back after a whole build.
+//! A leaf: giving the heap back after a whole pass.
 //!
 //! A full build (the first one, a reload, a retried publish) allocates
 //! hundreds of MB of temporaries: posts being parsed, track calendars and
@@ -8,11 +8,17 @@
 //! measurement, 1,065 MiB resident of which 921 MiB live). `malloc_trim`
 //! returns the free pages to the kernel. Rebuilding after an edit frees
 //! little, so it is not trimmed after.
+//!
+//! `almanac build` gives back what a step frees before the next one
+//! allocates: the steps free many small blocks (history records, parsed
+//! posts) and the next ones make large buffers (the page, the feeds, the
+//! files' bytes) that those cannot hold, so without this the peak is the
+//! sum of both (at 1,000 posts, 113 MiB resident instead of 102).
 
 /// Returns the allocator's free pages to the operating system. Takes the
 /// allocator's locks for a few milliseconds: call it off the serving path,
 /// after a whole build, never per request.
-pub(super) fn give_back() {
+pub(crate) fn give_back() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         let t = std::time::Instant::now();

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use bytes::Bytes;
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
 use crate::deflate;
 use crate::output::Output;
@@ -17,15 +17,16 @@ use crate::render::ics::TalkCalendar;
 #[derive(Debug)]
 pub struct Asset {
     body: Body,
-    len: usize,
+    /// The bytes' length and ETag: made with the asset, but for a talk's
+    /// own calendar, whose bytes are made only when asked for: its digest
+    /// is taken from them the first time (see [`Asset::talk`]).
+    digest: OnceLock<Digest>,
     /// gzip of the bytes, when it is smaller: made with the asset, or on
     /// first use for a [`Asset::deferred`] one (see [`Asset::gzip`]).
     gzip: OnceLock<Option<Bytes>>,
     pub content_type: &'static str,
     /// The `Cache-Control` it is served with.
     pub cache_control: &'static str,
-    /// Strong validator: a hash of the bytes, quoted.
-    pub etag: String,
     /// When these bytes were first published (Unix seconds; 0: not yet).
     /// Set once by `publish`; it is the file's modification time, so it
     /// survives a restart when the bytes did not change.
@@ -71,16 +72,17 @@ impl Asset {
     /// per talk on disk (hundreds of thousands on a big site) and a second
     /// copy in memory.
     pub fn uncompressed(output: Output<'_>, parts: Vec<Bytes>) -> Asset {
-        let (etag, len) = (etag_of(&parts), total_len(&parts));
-        Asset::with(output, Body::Held(parts.into()), len, None, etag, 0)
+        let digest = Digest::of(&parts);
+        Asset::with(output, Body::Held(parts.into()), Some(digest), None, 0)
     }
 
-    /// A talk's own calendar, hashed now from its bytes made once; they
-    /// are made again each time they are asked for (see [`TalkCalendar`]).
+    /// A talk's own calendar; its bytes are made each time they are asked
+    /// for (see [`TalkCalendar`]), and its length and ETag the first time
+    /// they are: when `out/` is written, or by its first request. Not now:
+    /// a start at 10,000 posts would make and hash 214,000 calendars
+    /// before its first answer, and a build would make each twice.
     pub fn talk(output: Output<'_>, calendar: TalkCalendar) -> Asset {
-        let parts = calendar.parts();
-        let (etag, len) = (etag_of(&parts), total_len(&parts));
-        Asset::with(output, Body::Talk(calendar), len, None, etag, 0)
+        Asset::with(output, Body::Talk(calendar), None, None, 0)
     }
 
     /// A published file read back (a warm start), in one piece or made again
@@ -93,8 +95,17 @@ impl Asset {
         etag: String,
         published: i64,
     ) -> Asset {
-        let len = total_len(&parts);
-        Asset::with(output, Body::Held(parts.into()), len, gzip, etag, published)
+        let digest = Digest {
+            len: total_len(&parts),
+            etag,
+        };
+        Asset::with(
+            output,
+            Body::Held(parts.into()),
+            Some(digest),
+            gzip,
+            published,
+        )
     }
 
     /// A talk's own calendar brought back from the site's saved model: its
@@ -106,26 +117,39 @@ impl Asset {
         etag: String,
         published: i64,
     ) -> Asset {
-        Asset::with(output, Body::Talk(calendar), len, None, etag, published)
+        let digest = Digest { len, etag };
+        Asset::with(output, Body::Talk(calendar), Some(digest), None, published)
     }
 
     fn with(
         output: Output<'_>,
         body: Body,
-        len: usize,
+        digest: Option<Digest>,
         gzip: Option<Bytes>,
-        etag: String,
         published: i64,
     ) -> Asset {
+        let made = OnceLock::new();
+        if let Some(d) = digest {
+            let _ = made.set(d);
+        }
         Asset {
             content_type: output.content_type(),
             cache_control: output.cache_control(),
             body,
-            len,
+            digest: made,
             gzip: OnceLock::from(gzip),
-            etag,
             published: AtomicI64::new(published),
         }
+    }
+
+    /// The length and ETag, made from the bytes if they were not yet.
+    fn digest(&self) -> &Digest {
+        self.digest.get_or_init(|| Digest::of(&self.parts()))
+    }
+
+    /// Strong validator: a hash of the bytes, quoted.
+    pub fn etag(&self) -> &str {
+        &self.digest().etag
     }
 
     /// The bytes, piece by piece (most assets are one piece; a talk's own
@@ -147,24 +171,29 @@ impl Asset {
 
     /// The number of bytes (uncompressed).
     pub fn len(&self) -> usize {
-        self.len
+        self.digest().len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
-    /// The bytes in one piece (a copy when the asset has several).
+    /// The bytes in one piece (a copy when the asset has several). A talk's
+    /// calendar made for the first time gives its length and ETag too: it
+    /// is made once when `out/` is written, not once more to be hashed.
     pub fn to_bytes(&self) -> Bytes {
-        match &self.parts()[..] {
+        let bytes = match &self.parts()[..] {
             [one] => one.clone(),
             parts => Bytes::from(parts.concat()),
-        }
+        };
+        self.digest
+            .get_or_init(|| Digest::of(std::slice::from_ref(&bytes)));
+        bytes
     }
 
     /// Whether the asset holds exactly these bytes, however either is cut.
     pub fn same_bytes(&self, other: &[Bytes]) -> bool {
-        if self.len != other.iter().map(Bytes::len).sum::<usize>() {
+        if self.len() != other.iter().map(Bytes::len).sum::<usize>() {
             return false;
         }
         let parts = self.parts();
@@ -179,7 +208,7 @@ impl Asset {
     /// ETag, a hash of them): a talk's calendar made again keeps the time
     /// it was first published, without keeping the old asset alive.
     pub fn keep_published_of(&self, old: &Asset) {
-        if let Some(t) = old.published().filter(|_| old.etag == self.etag) {
+        if let Some(t) = old.published().filter(|_| old.etag() == self.etag()) {
             self.set_published(t);
         }
     }
@@ -203,14 +232,26 @@ impl Asset {
     }
 }
 
-/// A strong validator: a hash of the bytes, quoted.
-fn etag_of(parts: &[Bytes]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p);
+/// An asset's length and strong validator.
+#[derive(Debug)]
+struct Digest {
+    len: usize,
+    /// A hash of the bytes, quoted.
+    etag: String,
+}
+
+impl Digest {
+    fn of(parts: &[Bytes]) -> Digest {
+        let mut h = Sha256::new();
+        for p in parts {
+            h.update(p);
+        }
+        let hash = h.finalize();
+        Digest {
+            len: total_len(parts),
+            etag: format!("\"{}\"", faster_hex::hex_string(&hash[..16])),
+        }
     }
-    let digest = h.finalize();
-    format!("\"{}\"", faster_hex::hex_string(&digest[..16]))
 }
 
 fn total_len(parts: &[Bytes]) -> usize {

@@ -128,7 +128,7 @@ where
             Some(Entry {
                 path,
                 len: a.len() as u64,
-                etag: Cow::Borrowed(&a.etag),
+                etag: Cow::Borrowed(a.etag()),
                 published: a.published()?,
                 gz: a.gzip().is_some(),
             })

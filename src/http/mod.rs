@@ -331,8 +331,8 @@ fn on_request(
 fn whole<B>(req: &Request<B>, asset: &Arc<Asset>, shared: &Shared, head: bool) -> Resp {
     let gzip = accepts_gzip(req.headers()).then(|| asset.gzip()).flatten();
     let etag = match gzip {
-        Some(_) => gzip_etag(&asset.etag),
-        None => asset.etag.clone(),
+        Some(_) => gzip_etag(asset.etag()),
+        None => asset.etag().to_string(),
     };
     let mut builder = match validated(req, &etag, asset, shared) {
         Ok(b) => b,
@@ -372,7 +372,7 @@ fn with_alarms(
     shared: &Shared,
     head: bool,
 ) -> Resp {
-    let etag = format!("{}-a{minutes}\"", asset.etag.trim_end_matches('"'));
+    let etag = format!("{}-a{minutes}\"", asset.etag().trim_end_matches('"'));
     let builder = match validated(req, &etag, asset, shared) {
         Ok(b) => b,
         Err(not_modified) => return *not_modified,

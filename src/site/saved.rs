@@ -306,7 +306,7 @@ fn rendering(r: &Rendered) -> Option<Rendering> {
                 vevent: *at.get(&(calendar.vevent.as_ptr() as usize))?,
                 naming: calendar.naming.clone(),
                 len: t.len(),
-                etag: t.etag.clone(),
+                etag: t.etag().to_string(),
                 published: t.published()?,
             })
         })
@@ -314,7 +314,7 @@ fn rendering(r: &Rendered) -> Option<Rendering> {
     let calendar = match calendar {
         Some(c) => Some(File {
             len: c.len() as u64,
-            etag: c.etag.clone(),
+            etag: c.etag().to_string(),
             published: c.published()?,
             gz: c.gzip().is_some(),
         }),

@@ -115,4 +115,33 @@ mod tests {
             assert_eq!(made, calendar_parts(&meta, &[v], &zones).parts);
         }
     }
+
+    /// A talk's calendar is hashed when its bytes are first made, not when
+    /// it is rendered: asked for first, or taken from the bytes `out/` is
+    /// written from, its length and ETag are those of its bytes.
+    #[test]
+    fn a_talk_calendar_digest_is_of_its_bytes_whenever_made() {
+        use crate::asset::Asset;
+        use crate::output::Output;
+        let zones = ZoneCache::default();
+        let v = vevent(&talk(TalkZone::Iana(chrono_tz::Europe::Paris)), rev());
+        let meta = CalendarMeta {
+            name: "Keynote".into(),
+            description: "A talk".into(),
+            source: "http://x/events/e/t.ics".into(),
+            refresh: chrono::Duration::minutes(90),
+        };
+        let output = Output::Talk {
+            event: "e",
+            talk: "t",
+        };
+        let make = || Asset::talk(output, TalkCalendar::new(Naming::new(&meta), &v, &zones));
+        let (asked, written) = (make(), make());
+        let (etag, len) = (asked.etag().to_string(), asked.len());
+        let bytes = written.to_bytes();
+        let held = Asset::uncompressed(output, vec![bytes.clone()]);
+        assert_eq!((etag.as_str(), len), (held.etag(), bytes.len()));
+        assert_eq!((written.etag(), written.len()), (held.etag(), bytes.len()));
+        assert_eq!(asked.to_bytes(), bytes);
+    }
 }

@@ -109,7 +109,7 @@ pub(super) fn dates(toks: &[Tok]) -> impl Iterator<Item = (usize, usize, DateSpe
 /// day)` (0 = Monday); the reader finds the month from the dates around it.
 /// A weekday and day that [`scan`] reads as a whole date are not listed.
 pub fn weekday_days(text: &str) -> Vec<(u32, u32)> {
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    if !super::has_digit(text.as_bytes()) {
         return Vec::new();
     }
     let toks = lex(text);

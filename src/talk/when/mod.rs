@@ -16,7 +16,7 @@ mod times;
 use super::zone::WrittenZone;
 use dates::dates;
 pub use dates::{weekday, weekday_days};
-pub use lex::{Tok, lex, may_name_weekday};
+pub use lex::{Tok, has_digit, lex, may_name_weekday};
 use times::times;
 
 /// A clock time as written; `pm` is `None` when no am/pm was given.
@@ -54,14 +54,20 @@ pub struct Found {
     pub date_zone: Option<WrittenZone>,
 }
 
-/// Whether a text without digits may still write a time.
+/// Whether a text without digits may still write a time: "noon",
+/// "midday" or "midnight", in any case. One pass, comparing only where an
+/// `n` or an `m` starts (most units of a post are asked).
 fn names_an_hour(text: &str) -> bool {
-    let has = |word: &str| {
-        text.as_bytes()
-            .windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    let b = text.as_bytes();
+    let at = |i: usize, word: &[u8]| {
+        b.get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
-    has("noon") || has("midday") || has("midnight")
+    (0..b.len()).any(|i| match b[i] | 0x20 {
+        b'n' => at(i, b"noon"),
+        b'm' => at(i, b"midday") || at(i, b"midnight"),
+        _ => false,
+    })
 }
 
 /// The most tokens [`with_tokens`]'s buffer keeps between texts: a long
@@ -73,7 +79,7 @@ const MAX_KEPT_TOKENS: usize = 1 << 14;
 pub fn scan(text: &str) -> Found {
     // Every date and time has a digit, but for "noon" and "midnight": most
     // lines of a post have neither, and are not lexed at all.
-    if !text.bytes().any(|b| b.is_ascii_digit()) && !names_an_hour(text) {
+    if !has_digit(text.as_bytes()) && !names_an_hour(text) {
         return Found::default();
     }
     with_tokens(text, found_in)
@@ -141,6 +147,27 @@ fn zone_after(toks: &[Tok], i: usize) -> Option<WrittenZone> {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        /// The quick tests that keep most lines from the grammar say what
+        /// byte-by-byte reading says, wherever the digit or the word falls.
+        #[test]
+        fn quick_tests_agree_with_reading_every_byte(
+            text in proptest::string::string_regex(
+                "([a-zA-Z ,.:/é\u{a0}—-]|[0-9]|noon|NOON|MidDay|midnight|mid|no){0,80}"
+            ).unwrap()
+        ) {
+            let b = text.as_bytes();
+            proptest::prop_assert_eq!(super::has_digit(b), b.iter().any(u8::is_ascii_digit));
+            let has = |word: &str| {
+                b.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+            };
+            proptest::prop_assert_eq!(
+                super::names_an_hour(&text),
+                has("noon") || has("midday") || has("midnight")
+            );
+        }
+    }
+
     #[test]
     fn weekdays_with_a_day_and_no_month() {
         assert_eq!(

@@ -679,3 +679,43 @@ fn embedded_timezones_give_the_tz_database_instants() {
     let failures = validate_all("validate-ics", &ics);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `almanac build` records the revision history once the posts are
+/// rendered, before it writes the files (its memory is freed before the
+/// build's peak). A build whose publish fails leaves the revision it made
+/// recorded; the build that publishes it numbers it once above what
+/// subscribers saw, not twice.
+#[test]
+fn a_failed_publish_leaves_the_next_build_numbering_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (posts, out) = seeds_built(tmp.path());
+    let events = out.join("events");
+    let chattr = |flag: &str| {
+        let s = std::process::Command::new("chattr")
+            .arg(flag)
+            .arg(&events)
+            .status()
+            .expect("chattr (e2fsprogs) runs");
+        assert!(s.success());
+    };
+    move_seed_talk(&posts, "08:00 am - 08:10 am");
+    chattr("+i");
+    let failed = build_output(&posts, &out);
+    chattr("-i");
+    assert!(!failed.status.success(), "the publish was refused");
+    assert!(
+        text(&failed.stderr).contains("events"),
+        "{}",
+        text(&failed.stderr)
+    );
+    build(&posts, &out);
+    let cal = fs::read_to_string(events.join("cilium-kubecon-na-2024.ics"))
+        .unwrap()
+        .replace("\r\n ", "");
+    assert!(
+        cal.contains("DTSTART;TZID=America/Denver:20241112T080000"),
+        "{cal}"
+    );
+    assert_eq!(cal.matches("SEQUENCE:1\r\n").count(), 1, "{cal}");
+    assert_eq!(cal.matches("SEQUENCE:0\r\n").count(), 21, "{cal}");
+}

@@ -13,7 +13,8 @@
 //! allocates: the steps free many small blocks (history records, parsed
 //! posts) and the next ones make large buffers (the page, the feeds, the
 //! files' bytes) that those cannot hold, so without this the peak is the
-//! sum of both (at 1,000 posts, 113 MiB resident instead of 102).
+//! sum of both (at 1,000 posts, 113 MiB resident at the peak instead of
+//! 101 to 104).
 
 /// Returns the allocator's free pages to the operating system. Takes the
 /// allocator's locks for a few milliseconds: call it off the serving path,

@@ -168,6 +168,33 @@ mod tests {
         }
     }
 
+    /// Every digit, at every place of a text longer than two of the digit
+    /// test's chunks, and next to the bytes on either side of the digits.
+    #[test]
+    fn every_digit_anywhere_is_found() {
+        let blank = "/:".repeat(35);
+        assert!(!super::has_digit(blank.as_bytes()));
+        for digit in b'0'..=b'9' {
+            for at in 0..blank.len() {
+                let mut text = blank.clone().into_bytes();
+                text[at] = digit;
+                assert!(super::has_digit(&text), "{}", digit as char);
+            }
+        }
+    }
+
+    /// The hours written without a digit, in any case, anywhere; and what
+    /// only looks like them.
+    #[test]
+    fn hours_named_without_a_digit() {
+        for text in ["at NOON", "MidDay break", "until midnight.", "(Noon)"] {
+            assert!(super::names_an_hour(text), "{text}");
+        }
+        for text in ["no on", "mid day", "midda", "moon", "nightly", ""] {
+            assert!(!super::names_an_hour(text), "{text}");
+        }
+    }
+
     #[test]
     fn weekdays_with_a_day_and_no_month() {
         assert_eq!(

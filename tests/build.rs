@@ -690,18 +690,10 @@ fn a_failed_publish_leaves_the_next_build_numbering_once() {
     let tmp = tempfile::tempdir().unwrap();
     let (posts, out) = seeds_built(tmp.path());
     let events = out.join("events");
-    let chattr = |flag: &str| {
-        let s = std::process::Command::new("chattr")
-            .arg(flag)
-            .arg(&events)
-            .status()
-            .expect("chattr (e2fsprogs) runs");
-        assert!(s.success());
-    };
     move_seed_talk(&posts, "08:00 am - 08:10 am");
-    chattr("+i");
+    chattr("+i", &events);
     let failed = build_output(&posts, &out);
-    chattr("-i");
+    chattr("-i", &events);
     assert!(!failed.status.success(), "the publish was refused");
     assert!(
         text(&failed.stderr).contains("events"),

@@ -596,15 +596,7 @@ fn sigkill_at_any_moment_leaves_only_complete_files() {
 fn unwritable_output_keeps_serving_and_recovers() {
     let d = Daemon::start(Some(&repo().join("seeds")), &config());
     let events = d.out().join("events");
-    let chattr = |flag: &str| {
-        let s = std::process::Command::new("chattr")
-            .arg(flag)
-            .arg(&events)
-            .status()
-            .expect("chattr (e2fsprogs) runs");
-        assert!(s.success());
-    };
-    chattr("+i");
+    chattr("+i", &events);
     let post = d.posts().join("001_751c3eeda9040c24.txt");
     let original = fs::read_to_string(&post).unwrap();
     fs::write(
@@ -631,7 +623,7 @@ fn unwritable_output_keeps_serving_and_recovers() {
             .text()
             .contains("almanac_publish_failures_total 0")
     );
-    chattr("-i");
+    chattr("-i", &events);
     // Recovers by itself (retry) and out/ catches up.
     d.wait_for("/healthz", "recovery", |r| {
         r.text().contains("\"publish_error\": null")

@@ -49,6 +49,18 @@ pub fn move_seed_talk(posts: &Path, new: &str) -> String {
     text
 }
 
+/// Sets (`"+i"`) or clears (`"-i"`) a file's immutable attribute: nothing
+/// can then be written in that folder, even by root, whom permissions do
+/// not stop.
+pub fn chattr(flag: &str, path: &Path) {
+    let s = std::process::Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .status()
+        .expect("chattr (e2fsprogs) runs");
+    assert!(s.success(), "chattr {flag} {}", path.display());
+}
+
 pub fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("command runs")
 }

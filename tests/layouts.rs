@@ -29,6 +29,28 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Zones written out in words: "Central European Summer Time" (+2)
+        // stated for the post, "Pacific Time" (PDT, -7, in June) on a line.
+        (
+            "zone_names_written_out.md",
+            vec![
+                (
+                    "Keynote: The next ten years of Fedora",
+                    "2025-06-12T07:00:00Z",
+                    "2025-06-12T07:30:00Z",
+                ),
+                (
+                    "Immutable desktops in the enterprise",
+                    "2025-06-12T08:00:00Z",
+                    "2025-06-12T08:45:00Z",
+                ),
+                (
+                    "Podman deep dive",
+                    "2025-06-19T15:00:00Z",
+                    "2025-06-19T15:30:00Z",
+                ),
+            ],
+        ),
         // "All times are in UTC"; the day from the heading; the break left out.
         (
             "table_time_column.md",

@@ -93,6 +93,155 @@ const REGIONS: &[(&str, Tz)] = &[
     ("PT", chrono_tz::America::Los_Angeles),
 ];
 
+/// Zones written out in words, as schedules and invitations print them
+/// ("10:00 Central European Summer Time", "All times are Pacific Time").
+/// A name with "Standard", "Daylight" or "Summer" is that fixed offset,
+/// as its abbreviation is; a name without one follows daylight saving
+/// time, as `PT` does. Longer names come before their shorter prefixes.
+const NAMES: &[(&str, WrittenZone)] = &[
+    ("Pacific Standard Time", abbrev("PST")),
+    ("Pacific Daylight Time", abbrev("PDT")),
+    (
+        "Pacific Time",
+        region("PT", chrono_tz::America::Los_Angeles),
+    ),
+    ("Mountain Standard Time", abbrev("MST")),
+    ("Mountain Daylight Time", abbrev("MDT")),
+    ("Mountain Time", region("MT", chrono_tz::America::Denver)),
+    ("Central European Summer Time", abbrev("CEST")),
+    ("Central European Standard Time", abbrev("CET")),
+    (
+        "Central European Time",
+        region("Central European Time", chrono_tz::Europe::Berlin),
+    ),
+    ("Central Standard Time", abbrev("CST")),
+    ("Central Daylight Time", abbrev("CDT")),
+    ("Central Time", region("CT", chrono_tz::America::Chicago)),
+    ("Eastern European Summer Time", abbrev("EEST")),
+    (
+        "Eastern European Time",
+        region("Eastern European Time", chrono_tz::Europe::Athens),
+    ),
+    ("Eastern Standard Time", abbrev("EST")),
+    ("Eastern Daylight Time", abbrev("EDT")),
+    ("Eastern Time", region("ET", chrono_tz::America::New_York)),
+    ("Western European Summer Time", abbrev("WEST")),
+    (
+        "Western European Time",
+        region("Western European Time", chrono_tz::Europe::Lisbon),
+    ),
+    ("British Summer Time", abbrev("BST")),
+    ("Greenwich Mean Time", abbrev("GMT")),
+    ("Coordinated Universal Time", abbrev("UTC")),
+    ("India Standard Time", abbrev("IST")),
+    ("Japan Standard Time", abbrev("JST")),
+    ("Korea Standard Time", abbrev("KST")),
+    ("Singapore Standard Time", abbrev("SGT")),
+    ("Singapore Time", abbrev("SGT")),
+    ("Australian Eastern Standard Time", abbrev("AEST")),
+    ("Australian Eastern Daylight Time", abbrev("AEDT")),
+    (
+        "Australian Eastern Time",
+        region("Australian Eastern Time", chrono_tz::Australia::Sydney),
+    ),
+    ("New Zealand Standard Time", abbrev("NZST")),
+    ("New Zealand Daylight Time", abbrev("NZDT")),
+    ("Brasilia Time", abbrev("BRT")),
+    ("Hawaii Standard Time", abbrev("HST")),
+];
+
+/// An abbreviation of [`ABBREVIATIONS`] as a zone, at compile time.
+const fn abbrev(name: &'static str) -> WrittenZone {
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        if const_eq(ABBREVIATIONS[i].0, name) {
+            return WrittenZone::Abbrev {
+                name,
+                offset: ABBREVIATIONS[i].1,
+            };
+        }
+        i += 1;
+    }
+    panic!("not in ABBREVIATIONS")
+}
+
+const fn region(name: &'static str, tz: Tz) -> WrittenZone {
+    WrittenZone::Region { name, tz }
+}
+
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether a capitalised word can open one of the [`NAMES`]: the lexer
+/// asks [`lookup_name`] only then.
+pub fn opens_name(word: &str) -> bool {
+    matches!(
+        word,
+        "Pacific"
+            | "Mountain"
+            | "Central"
+            | "Eastern"
+            | "Western"
+            | "British"
+            | "Greenwich"
+            | "Coordinated"
+            | "India"
+            | "Japan"
+            | "Korea"
+            | "Singapore"
+            | "Australian"
+            | "New"
+            | "Brasilia"
+            | "Hawaii"
+    )
+}
+
+/// The zone whose name `text` opens with, and the name's length in `text`:
+/// its first word as written (capitalised), the others in any case, words
+/// apart by any run of spaces, and a whole word at its end ("Pacific
+/// Timezone" is no name).
+pub fn lookup_name(text: &str) -> Option<(WrittenZone, usize)> {
+    NAMES.iter().find_map(|&(name, zone)| {
+        let mut at = 0;
+        for (k, word) in name.split(' ').enumerate() {
+            if k > 0 {
+                let spaces = text[at..].bytes().take_while(|b| *b == b' ').count();
+                if spaces == 0 {
+                    return None;
+                }
+                at += spaces;
+            }
+            let here = text.get(at..at + word.len())?;
+            let same = if k == 0 {
+                here == word
+            } else {
+                here.eq_ignore_ascii_case(word)
+            };
+            if !same {
+                return None;
+            }
+            at += word.len();
+        }
+        let whole = !text
+            .as_bytes()
+            .get(at)
+            .is_some_and(u8::is_ascii_alphanumeric);
+        whole.then_some((zone, at))
+    })
+}
+
 /// Reads a word as a zone. Only the upper-case spelling counts, so ordinary
 /// words ("art", "est") in titles never turn into zones.
 pub fn lookup(word: &str) -> Option<WrittenZone> {
@@ -146,5 +295,40 @@ mod tests {
         assert_eq!(parse_offset("+0530"), Some(19800));
         assert_eq!(parse_offset("+99"), None);
         assert_eq!(format_offset(-25200), "UTC-07:00");
+    }
+
+    #[test]
+    fn names_written_out() {
+        let cest = Some((abbrev("CEST"), 28));
+        assert_eq!(lookup_name("Central European Summer Time."), cest);
+        assert_eq!(lookup_name("Central European summer time"), cest);
+        assert!(matches!(
+            lookup_name("Pacific  Time, online"),
+            Some((WrittenZone::Region { name: "PT", .. }, 13))
+        ));
+        assert!(matches!(
+            lookup_name("Central European Time"),
+            Some((
+                WrittenZone::Region {
+                    tz: chrono_tz::Europe::Berlin,
+                    ..
+                },
+                21
+            ))
+        ));
+        assert_eq!(
+            lookup_name("Eastern Standard Time").map(|(z, _)| z.label()),
+            Some("EST".to_string())
+        );
+        assert_eq!(lookup_name("Pacific Timezone"), None);
+        assert_eq!(lookup_name("Pacific Northwest"), None);
+        assert_eq!(lookup_name("central time"), None);
+        assert_eq!(lookup_name("Central"), None);
+        for (name, _) in NAMES {
+            assert!(
+                opens_name(name.split(' ').next().unwrap_or_default()),
+                "{name}"
+            );
+        }
     }
 }

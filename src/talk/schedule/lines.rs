@@ -37,8 +37,24 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
                     || month_word(&n)
                     || weekday_of(n.trim_end_matches(',')).is_some()
             });
-        if n >= MAX_WORDS || !(at_clock || on_date || time_word(word.trim())) {
+        if n >= MAX_WORDS {
             break;
+        }
+        if !(at_clock || on_date || time_word(word.trim())) {
+            // `9:00 AM Pacific Time | Title`: a zone written out in words
+            // after the time is read with it, whole.
+            let Some((_, len)) = zone::lookup_name(&text[end..]).filter(|_| n > 0) else {
+                break;
+            };
+            let stop = end + len;
+            end += word.len();
+            while end < stop {
+                let Some(w) = words.next() else { break };
+                end += w.len();
+            }
+            ends[n] = end;
+            n += 1;
+            continue;
         }
         end += word.len();
         ends[n] = end;

@@ -180,6 +180,15 @@ pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
                 }
                 continue;
             }
+            // "Central European Summer Time", "Pacific Time": one token.
+            if c.is_ascii_uppercase()
+                && zone::opens_name(word)
+                && let Some((z, len)) = zone::lookup_name(&text[start..])
+            {
+                i = start + len;
+                toks.push(Tok::Zone(z));
+                continue;
+            }
             let upper = word.len() <= 5 && word.bytes().all(|x| x.is_ascii_uppercase());
             if word.eq_ignore_ascii_case("noon") || word.eq_ignore_ascii_case("midday") {
                 toks.push(Tok::Time {

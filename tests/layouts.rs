@@ -29,6 +29,22 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Cards: a heading, then fields; EEST (+3) written on each time field.
+        (
+            "field_cards.md",
+            vec![
+                (
+                    "Scaling Postgres with Citus",
+                    "2024-10-24T12:30:00Z",
+                    "2024-10-24T13:00:00Z",
+                ),
+                (
+                    "Vacuum, explained",
+                    "2024-10-25T08:00:00Z",
+                    "2024-10-25T08:45:00Z",
+                ),
+            ],
+        ),
         // Zones written out in words: "Central European Summer Time" (+2)
         // stated for the post, "Pacific Time" (PDT, -7, in June) on a line.
         (

@@ -302,7 +302,21 @@ fn choose(spans: &[Span]) -> Option<&Span> {
     rest.iter()
         .find(named)
         .or_else(|| rest.iter().find(|s| s.url.is_some() && !is_person(s)))
-        .or(lead)
+        .or(lead.filter(|s| !is_time_label(&s.text)))
+}
+
+/// A field label that introduces a date or time (`**When:**`, `**Date &
+/// Time:**`): it names no talk (a card's title is its heading, see
+/// `schedule::card_title`).
+pub fn is_time_label(text: &str) -> bool {
+    let Some(label) = text.trim().strip_suffix(':') else {
+        return false;
+    };
+    let label = label.trim().to_ascii_lowercase();
+    matches!(
+        label.as_str(),
+        "when" | "date" | "time" | "date & time" | "date and time" | "date/time" | "starts"
+    )
 }
 
 fn is_person(s: &Span) -> bool {

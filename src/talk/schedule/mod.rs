@@ -154,6 +154,23 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
                 })
                 .collect();
         }
+        // A card: a heading, then fields (`**Speaker:** …`, `**When:** date
+        // and time`): the heading is its title.
+        if found.is_empty()
+            && scan.time.is_some()
+            && scan.date.is_some()
+            && let Some((title, speaker)) = card_title(units, i - 1)
+        {
+            let mut c = candidate(u.line, u.line, title, None, scan, &ctx, prose_zone);
+            let h = card_heading(units, i - 1).unwrap_or(i - 1);
+            c.line = units[h].line;
+            c.byline = speaker;
+            // Its heading is its title, not a track.
+            if ctx.track.as_deref() == Some(units[h].text.as_str()) {
+                c.track = None;
+            }
+            found = vec![c];
+        }
         if found.is_empty() {
             // The one date a sentence gives for the event ("on September
             // 14th"), for entries that meet no day heading.
@@ -191,6 +208,45 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
         }
     }
     out
+}
+
+/// The fields a card may have between its heading and its time.
+const CARD_FIELDS: usize = 4;
+
+/// The index of the heading of the card whose time field is unit `at`:
+/// the unit is a time field (`**When:** …`), and only other fields of the
+/// card (`**Speaker:** …`, `**Room:** …`) stand between it and a heading.
+fn card_heading(units: &[Unit], at: usize) -> Option<usize> {
+    let u = &units[at];
+    if !u
+        .lead_bold
+        .as_deref()
+        .is_some_and(super::sentence::is_time_label)
+    {
+        return None;
+    }
+    let field = |n: &Unit| n.lead_bold.as_deref().is_some_and(|b| b.ends_with(':'));
+    (at.saturating_sub(CARD_FIELDS + 1)..at)
+        .rev()
+        .find(|&k| !field(&units[k]))
+        .filter(|&k| matches!(units[k].kind, Kind::Heading(_)))
+}
+
+/// A card's title (its heading) and speaker (its `Speaker:` field), for the
+/// time field at unit `at`; none when `at` is no card's time field.
+fn card_title(units: &[Unit], at: usize) -> Option<(String, Option<String>)> {
+    let h = card_heading(units, at)?;
+    let speaker = units[h + 1..at].iter().find_map(|n| {
+        let label = n.lead_bold.as_deref()?.trim_end_matches(':').trim();
+        matches!(
+            label.to_ascii_lowercase().as_str(),
+            "speaker" | "speakers" | "presenter" | "presenters" | "by"
+        )
+        .then(|| n.text.split_once(':').map(|(_, r)| r.trim().to_string()))
+        .flatten()
+        .filter(|s| !s.is_empty())
+    });
+    Some((units[h].text.clone(), speaker))
 }
 
 pub(super) fn candidate(

@@ -209,6 +209,93 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Scheduling at scale", "2025-11-13T16:00:00Z", ""),
             ],
         ),
+        // A level-2 heading per call, then `Date: … | Time: …` (plain and
+        // bold labels); UTC written.
+        (
+            "headings_then_date_and_time_labels.md",
+            vec![
+                (
+                    "Getting started with Argo Workflows",
+                    "2025-01-22T17:00:00Z",
+                    "",
+                ),
+                (
+                    "Argo Rollouts deep dive",
+                    "2025-02-05T17:00:00Z",
+                    "2025-02-05T18:00:00Z",
+                ),
+            ],
+        ),
+        // Dates in numbers: day first (16 > 12), with dots, month first
+        // (18 > 12); CEST (+2) written.
+        (
+            "numeric_dates.md",
+            vec![
+                (
+                    "eBPF for the rest of us",
+                    "2024-09-16T09:00:00Z",
+                    "2024-09-16T09:40:00Z",
+                ),
+                (
+                    "Fixing flaky tests at scale",
+                    "2024-09-17T13:10:00Z",
+                    "2024-09-17T13:50:00Z",
+                ),
+                (
+                    "Release engineering, reconsidered",
+                    "2024-09-18T07:30:00Z",
+                    "2024-09-18T08:10:00Z",
+                ),
+            ],
+        ),
+        // Sentences that name the title after the time ("Dana Chu presents
+        // [\"Title\"](…)"); MST (-7). The booth and its map stay prose.
+        (
+            "title_after_the_time.md",
+            vec![
+                ("\"Kubernetes at the edge", "2024-11-13T21:30:00Z", ""),
+                ("platform engineering maturity", "2024-11-14T18:00:00Z", ""),
+            ],
+        ),
+        // `14h00 - 14h45` clocks; Europe/Paris from the front matter
+        // (CEST, +2, in April).
+        (
+            "h_clocks.md",
+            vec![
+                (
+                    "Kubernetes without the pain",
+                    "2025-04-16T12:00:00Z",
+                    "2025-04-16T12:45:00Z",
+                ),
+                (
+                    "Observability with OpenTelemetry",
+                    "2025-04-16T14:30:00Z",
+                    "2025-04-16T15:15:00Z",
+                ),
+            ],
+        ),
+        // A Day column of abbreviated weekdays, counted from the range of
+        // days the prose gives ("November 10–11, 2024"); MST in the header.
+        (
+            "day_column_and_a_range_of_days.md",
+            vec![
+                (
+                    "Operators that don't page you",
+                    "2024-11-10T18:00:00Z",
+                    "2024-11-10T18:30:00Z",
+                ),
+                ("eBPF in CI", "2024-11-11T21:15:00Z", "2024-11-11T21:45:00Z"),
+            ],
+        ),
+        // When / What / Who columns: the speaker column is no talk, lunch
+        // is a meal; America/New_York (EDT, -4, in May).
+        (
+            "what_and_who_columns.md",
+            vec![
+                ("Opening remarks", "2025-05-14T13:30:00Z", ""),
+                ("Scaling Postgres reads", "2025-05-14T14:00:00Z", ""),
+            ],
+        ),
         // A heading per talk, its time after a `**Date:**` label.
         (
             "keynotes_with_date_label.md",
@@ -354,6 +441,8 @@ fn check_notes_the_times_that_became_no_talk() {
         "table_time_column.md:13: note: a time that became no talk: a table row",
         "talks_in_sentences.md:11: note: a time that became no talk: a time inside running prose",
         "time_then_bold.md:12: note: a time that became no talk: a break, meal",
+        "title_after_the_time.md:11: note: a time that became no talk: a time inside running prose",
+        "what_and_who_columns.md:11: note: a time that became no talk: a table row",
         "workshop_day_with_typo_and_past.md:12: note: a time that became no talk: a break, meal",
         "workshop_day_with_typo_and_past.md:13: warning: 1:00 am is listed after a later entry of the same day; read as 1:00 pm",
         "workshop_day_with_typo_and_past.md:20: note: a time that became no talk: under a heading of past events",
@@ -363,7 +452,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 7 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 9 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

@@ -110,8 +110,15 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
         let rest = &source[from..];
         let segment = from;
         from = end;
-        let Some(span) = choose(&spans).filter(|s| segment + s.at < own) else {
-            continue;
+        let next = clocks.get(k + 1).map_or(source.len(), |&(n, _)| n);
+        let chosen = match choose(&spans).filter(|s| segment + s.at < own) {
+            Some(span) => (span.text.clone(), span.url.clone(), None),
+            // "…, Dana Chu presents [\"Title\"](…)": the title after the time.
+            None if start < own => match title_after(&source[end..next]) {
+                Some(t) => t,
+                None => continue,
+            },
+            None => continue,
         };
         let found = when::scan(&super::find::clean(rest));
         // "on Monday 18th and Tuesday 19th at 17:30": days without a month,
@@ -124,18 +131,100 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
         if found.time.is_none() || (found.date.is_none() && days.is_empty()) {
             continue;
         }
+        let (title, url, byline) = chosen;
         out.push(Entry {
             days,
-            title: span.text.clone(),
-            url: span.url.clone(),
+            title,
+            url,
             found,
             also: clocks
                 .get(k + 1)
                 .and_then(|&(next, _)| second_zone(source, end, next)),
-            byline: None,
+            byline,
         });
     }
     out
+}
+
+/// Words by which a sentence says that someone presents what follows.
+const PRESENTING: [&str; 14] = [
+    "presents",
+    "present",
+    "presenting",
+    "speaks",
+    "speak",
+    "joins",
+    "join",
+    "hosts",
+    "host",
+    "leads",
+    "lead",
+    "delivers",
+    "gives",
+    "give",
+];
+
+/// A title named *after* a time, in a sentence that says someone presents
+/// it ("On Wednesday, November 13 at 2:30pm MST, Dana Chu presents
+/// ["Title"](…)", "…, Omar Haddad joins a panel on [Title](…)"), with the
+/// presenter when a name stands before the verb: (title, link, byline).
+/// Without such a verb, a link after a time is prose ("we will be at the
+/// booth on May 7 at 12:00; see [the map](…)").
+fn title_after(stretch: &str) -> Option<(String, Option<String>, Option<String>)> {
+    let spans = spans(stretch);
+    let span = choose(&spans)?;
+    let lead = &stretch[..span.at.min(stretch.len())];
+    let (at, verb) = ascii_words(lead)
+        .filter(|(_, w)| PRESENTING.iter().any(|p| w.eq_ignore_ascii_case(p)))
+        .last()?;
+    // The verb leads to the title: "presents", "joins a panel on", "will
+    // give a talk about"; not across a sentence ("join us at the booth;
+    // see [the map]").
+    let between = &lead[at + verb.len()..];
+    if between.contains([';', '.', '!', '?']) || between.split_whitespace().count() > 5 {
+        return None;
+    }
+    let who = lead[..at]
+        .rsplit(',')
+        .next()
+        .unwrap_or_default()
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':'))
+        .trim_end_matches(" will")
+        .trim();
+    let words = who.split_whitespace().count();
+    let byline = (1..=5).contains(&words) && who.starts_with(|c: char| c.is_uppercase());
+    Some((
+        span.text.clone(),
+        span.url.clone(),
+        byline.then(|| who.to_string()),
+    ))
+}
+
+/// Whether a title read from the rest of a line is a clause that says
+/// someone presents something named later ("Dana Chu presents"): no title.
+pub fn is_presenting_clause(title: &str) -> bool {
+    let mut words = title.split_whitespace();
+    let last = words.next_back().unwrap_or_default();
+    words.next().is_some()
+        && ["presents", "speaks", "joins", "delivers", "gives"]
+            .iter()
+            .any(|p| last.eq_ignore_ascii_case(p))
+}
+
+/// The ASCII words of a text with their byte offsets.
+fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        (start < i).then(|| (start, &text[start..i]))
+    })
 }
 
 /// `12:30PM - 1:30PM UTC / 5:30AM PDT`: the start written again in a second
@@ -294,7 +383,7 @@ fn is_quoted(text: &str) -> bool {
 
 /// The span that names the talk (see the module's rules).
 fn choose(spans: &[Span]) -> Option<&Span> {
-    let named = |s: &&Span| (s.bold || s.quoted) && !is_person(s);
+    let named = |s: &&Span| (s.bold || s.quoted) && !is_person(s) && !is_label(&s.text);
     let lead = spans
         .first()
         .filter(|s| s.opens && s.bold && s.url.is_none());
@@ -302,7 +391,15 @@ fn choose(spans: &[Span]) -> Option<&Span> {
     rest.iter()
         .find(named)
         .or_else(|| rest.iter().find(|s| s.url.is_some() && !is_person(s)))
-        .or(lead.filter(|s| !is_time_label(&s.text)))
+        .or(lead.filter(|s| !is_label(&s.text)))
+}
+
+/// A field label (`**Speaker:**`, `**When:**`, `**Date & Time:**`): a word
+/// or three and a colon, which names no talk.
+fn is_label(text: &str) -> bool {
+    text.trim()
+        .strip_suffix(':')
+        .is_some_and(|l| (1..=3).contains(&l.split_whitespace().count()))
 }
 
 /// A field label that introduces a date or time (`**When:**`, `**Date &
@@ -398,6 +495,29 @@ fn clocks(text: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_and_presenting_clauses_name_no_talk() {
+        assert!(is_label("Speaker:") && is_label("Date & Time:") && is_label(" When: "));
+        assert!(!is_label("Scaling Postgres") && !is_label("A title with four words:"));
+        assert!(is_presenting_clause("Dana Chu presents"));
+        assert!(!is_presenting_clause("Presents") && !is_presenting_clause("Lightning talks"));
+        let after = |s: &str| title_after(s).map(|(t, _, by)| (t, by));
+        assert_eq!(
+            after(" MST, Dana Chu presents\n[\"Edge\"](https://x/1)."),
+            Some(("\"Edge\"".to_string(), Some("Dana Chu".to_string())))
+        );
+        assert_eq!(
+            after(" UTC, we give a talk on [Tracing](https://x/2)"),
+            Some(("Tracing".to_string(), None))
+        );
+        // No verb, or a sentence between the verb and the link: prose.
+        assert_eq!(after(" UTC; see [the map](https://x/3)"), None);
+        assert_eq!(
+            after(" UTC, join us at the booth; see [the map](https://x/3)"),
+            None
+        );
+    }
 
     fn unit(source: &str) -> Unit {
         let units = super::super::doc::read(source, 1);

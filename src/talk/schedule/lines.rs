@@ -186,7 +186,9 @@ pub(super) fn line_entry(
     }
     let title = strip_trailing_speakers(&u.source, &title);
     let (title, byline) = split_byline(&title);
-    if !is_session(&title) {
+    // "On Wednesday at 2:30pm, Dana Chu presents": the title comes after
+    // (`sentence::entries` reads it).
+    if !is_session(&title) || super::super::sentence::is_presenting_clause(&title) {
         return None;
     }
     let mut c = candidate(line, u.line, title, url, found, ctx, prose_zone);
@@ -302,7 +304,7 @@ pub(super) fn titled_then_time(
     ctx: &Context,
     prose_zone: Option<WrittenZone>,
 ) -> Option<Candidate> {
-    if !matches!(u.kind, Kind::Heading(3..)) {
+    if !matches!(u.kind, Kind::Heading(2..)) {
         return None;
     }
     let n = next.filter(|n| matches!(n.kind, Kind::Line { .. } | Kind::Item { .. }))?;
@@ -311,7 +313,9 @@ pub(super) fn titled_then_time(
         .iter()
         .find_map(|l| strip_label(&n.text, l))
         .unwrap_or(&n.text);
-    let (found, rest) = leading_time(text)?;
+    // `Date: January 22, 2025 | Time: 17:00 UTC`: the second label goes.
+    let text = without_time_label(text);
+    let (found, rest) = leading_time(&text)?;
     if !strip_separators(rest).is_empty() || !is_session(&u.text) {
         return None;
     }
@@ -324,6 +328,23 @@ pub(super) fn titled_then_time(
         found,
         ctx,
         prose_zone,
+    ))
+}
+
+/// The text without a `Time:` label after a separator (`January 22, 2025 |
+/// Time: 17:00 UTC`), which would part the date from its time; borrowed
+/// when it has none.
+fn without_time_label(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(at) = text.find("Time:").or_else(|| text.find("time:")) else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let before = text[..at].trim_end();
+    if !before.ends_with(['|', ',', '•', '·', ';', '-', '–', '—']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(format!(
+        "{before} {}",
+        text[at + "Time:".len()..].trim_start()
     ))
 }
 

@@ -88,7 +88,12 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
                 i += 1;
                 vec![c]
             }
-            (None, Kind::Row) => row_entries(u, &ctx, prose_zone, reference, last_day),
+            // A weekday alone in a row counts from the last entry's day,
+            // else from the one date the post's prose gives the event.
+            (None, Kind::Row) => {
+                let near = last_day.or(seen_day.and_then(|d| concrete(&d, year_hint)));
+                row_entries(u, &ctx, prose_zone, reference, near)
+            }
             (None, _) => line_entry(units, i - 1, &ctx, prose_zone)
                 .into_iter()
                 .collect(),
@@ -131,6 +136,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
                     let mut c =
                         candidate(u.line, u.line, e.title, e.url, e.found, &ctx, prose_zone);
                     c.also = e.also;
+                    c.byline = e.byline;
                     if e.days.is_empty() {
                         return vec![c];
                     }

@@ -24,7 +24,7 @@ pub(super) enum Column {
 pub(super) fn column_of(header: &str) -> Column {
     let h = header.to_lowercase();
     let has = |w: &str| contains_word(&h, w);
-    if has("time") || has("when") || has("date") {
+    if has("time") || has("when") || has("date") || has("day") {
         Column::Time
     } else if has("title")
         || has("session")
@@ -32,9 +32,21 @@ pub(super) fn column_of(header: &str) -> Column {
         || has("topic")
         || has("activity")
         || has("event")
+        || has("what")
     {
         Column::Title
-    } else if has("speaker") || has("speakers") || has("presenter") || has("by") {
+    } else if has("speaker")
+        || has("speakers")
+        || has("presenter")
+        || has("presenters")
+        || has("by")
+        || has("who")
+        || has("host")
+        || has("hosts")
+        || has("instructor")
+        || has("instructors")
+        || has("moderator")
+    {
         Column::Speaker
     } else if has("institution")
         || has("affiliation")
@@ -74,22 +86,27 @@ pub(super) fn row_entries(
     let mut found = None;
     let mut header_zone = None;
     let mut date = None;
+    // A weekday alone, in the time cell ("Sunday 8 - 11:30 am") or a Day
+    // column ("Sun"): the first such day on or after the last one.
+    let mut weekday = None;
     for &c in &time_cols {
         let Some(cell) = u.cells.get(c) else { continue };
         let f = when::scan(&cell.text);
         if f.date.is_some() && date.is_none() {
             date = f.date;
         }
+        if f.date.is_none() && weekday.is_none() {
+            weekday = cell_weekday(&cell.text);
+        }
         if f.time.is_some() && found.is_none() {
             found = Some(f);
             header_zone = stated_zone(&header[c], true);
-            // "Sunday 8 - 11:30 am": a weekday alone in the cell.
-            if f.date.is_none()
-                && let Some(w) = cell.text.split_whitespace().find_map(weekday_of)
-            {
-                date = Some(next_weekday(last_day.unwrap_or(reference), w));
-            }
         }
+    }
+    if date.is_none()
+        && let Some(w) = weekday
+    {
+        date = Some(next_weekday(last_day.unwrap_or(reference), w));
     }
     let Some(mut found) = found else {
         return Vec::new();
@@ -146,4 +163,23 @@ pub(super) fn row_entries(
             ))
         })
         .collect()
+}
+
+/// The weekday a cell names: a whole name among its words ("Sunday 8 -
+/// 11:30 am"), or an abbreviation that is the whole cell (a Day column's
+/// "Sun", "Mon."): in a title, "Sun" or "Wed" is no day.
+fn cell_weekday(text: &str) -> Option<u32> {
+    let mut words = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty());
+    if let Some(w) = words.clone().find_map(weekday_of) {
+        return Some(w);
+    }
+    match (words.next(), words.next()) {
+        (Some(one), None) => when::weekday(
+            &one.trim_matches(|c: char| !c.is_alphabetic())
+                .to_lowercase(),
+        ),
+        _ => None,
+    }
 }

@@ -158,6 +158,19 @@ pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
             j + 1
         };
         if let Some(day) = day_at(toks, k) {
+            // "November 10–11, 2024": the first day, in the year written
+            // after the range; a weekday before it may name either end.
+            if let Some((y, e)) = day_range_year(toks, k + 1) {
+                return Some((
+                    e,
+                    DateSpec {
+                        weekday: None,
+                        month: m,
+                        day,
+                        year: Some(y),
+                    },
+                ));
+            }
             let (year, end) = match year_at(toks, k + 1) {
                 Some((y, e)) => (Some(y), e),
                 None => (None, k + 1),
@@ -195,6 +208,17 @@ pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
                 },
             ));
         }
+    }
+    if let Some((end, month, day, year)) = numeric_date(toks, j, wd) {
+        return Some((
+            end,
+            DateSpec {
+                weekday: wd,
+                month,
+                day,
+                year: Some(year),
+            },
+        ));
     }
     // YYYY-MM-DD
     if let (
@@ -235,4 +259,112 @@ pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
         ));
     }
     None
+}
+
+/// `–11, 2024` after a month's day at `i`: the end of a range of days and
+/// the year written after it, `(year, next index)`; only with a year (`10 -
+/// 11` alone may be hours).
+fn day_range_year(toks: &[Tok], i: usize) -> Option<(i32, usize)> {
+    if toks.get(i) != Some(&Tok::Dash) {
+        return None;
+    }
+    day_at(toks, i + 1)?;
+    year_at(toks, i + 2)
+}
+
+/// A date in numbers with slashes or dots and a four-digit year, at token
+/// `i`: `16/09/2024`, `16.09.2024`, `9/16/2024`, `2024/09/16`, as
+/// `(one past its last token, month, day, year)`. Day-month or month-day
+/// order is settled by a number above 12, or by the weekday written before
+/// it (`wd`, 0 = Monday) when only one order falls on it; a date that
+/// stays ambiguous (`03/04/2025` alone) is no date: a talk on the wrong
+/// day is worse than one reported as missed.
+fn numeric_date(toks: &[Tok], i: usize, wd: Option<u32>) -> Option<(usize, u32, u32, i32)> {
+    let num = |k: usize| match toks.get(k) {
+        Some(&Tok::Num {
+            value,
+            digits,
+            ordinal: false,
+        }) => Some((value, digits)),
+        _ => None,
+    };
+    let sep = toks
+        .get(i + 1)
+        .filter(|t| matches!(t, Tok::Sep | Tok::Other))?;
+    if toks.get(i + 3) != Some(sep) {
+        return None;
+    }
+    let ((a, da), (b, db), (c, dc)) = (num(i)?, num(i + 2)?, num(i + 4)?);
+    let valid = |y: u32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y as i32, m, d);
+    let year = |y: u32| (1900..=2200).contains(&y);
+    // YYYY/MM/DD
+    if da == 4 && db <= 2 && dc <= 2 && year(a) {
+        return valid(a, b, c).map(|_| (i + 5, b, c, a as i32));
+    }
+    if da > 2 || db > 2 || dc != 4 || !year(c) {
+        return None;
+    }
+    let day_month = valid(c, b, a).map(|date| (b, a, date));
+    let month_day = valid(c, a, b).map(|date| (a, b, date));
+    let on_weekday = |(_, _, date): &(u32, u32, chrono::NaiveDate)| {
+        use chrono::Datelike as _;
+        wd == Some(date.weekday().num_days_from_monday())
+    };
+    let (m, d, _) = match (day_month, month_day) {
+        // One order only: a weekday that disagrees is reported later.
+        (Some(one), None) | (None, Some(one)) => one,
+        // The same date either way (`05/05/2025`).
+        (Some(x), Some(y)) if x.2 == y.2 => x,
+        (Some(x), Some(y)) => match (on_weekday(&x), on_weekday(&y)) {
+            (true, false) => x,
+            (false, true) => y,
+            _ => return None,
+        },
+        (None, None) => return None,
+    };
+    Some((i + 5, m, d, c as i32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (month, day, year) of the first date in `text`.
+    fn read(text: &str) -> Option<(u32, u32, Option<i32>)> {
+        let toks = lex(text);
+        dates(&toks)
+            .next()
+            .map(|(_, _, d)| (d.month, d.day, d.year))
+    }
+
+    #[test]
+    fn numeric_dates_in_either_order_when_it_is_settled() {
+        assert_eq!(read("16/09/2024, 11:00"), Some((9, 16, Some(2024))));
+        assert_eq!(read("16.09.2024"), Some((9, 16, Some(2024))));
+        assert_eq!(read("9/16/2024"), Some((9, 16, Some(2024))));
+        assert_eq!(read("2024/09/16"), Some((9, 16, Some(2024))));
+        assert_eq!(read("05/05/2025"), Some((5, 5, Some(2025))));
+        // Ambiguous alone; the weekday settles it (3 April 2025 was a
+        // Thursday, 4 March a Tuesday).
+        assert_eq!(read("03/04/2025"), None);
+        assert_eq!(read("Thursday 03/04/2025"), Some((4, 3, Some(2025))));
+        assert_eq!(read("Tue, 03/04/2025"), Some((3, 4, Some(2025))));
+        assert_eq!(read("Sunday 03/04/2025"), None);
+        // Not dates: no four-digit year, mixed separators, no such day.
+        assert_eq!(read("16/09/24"), None);
+        assert_eq!(read("16/09.2024"), None);
+        assert_eq!(read("31/02/2024"), None);
+        assert_eq!(read("version 1.2.3"), None);
+    }
+
+    #[test]
+    fn a_range_of_days_gives_its_first_day_the_year_after_it() {
+        assert_eq!(read("November 10–11, 2024"), Some((11, 10, Some(2024))));
+        assert_eq!(
+            read("Sunday and Monday, November 10-11, 2024"),
+            Some((11, 10, Some(2024)))
+        );
+        // No year after it: `10 - 11` may be hours.
+        assert_eq!(read("November 10 - 11 am"), Some((11, 10, None)));
+    }
 }

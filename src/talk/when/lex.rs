@@ -117,7 +117,16 @@ pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
                 && (start == 0 || !matches!(b[start - 1], b'.' | b'v' | b'V'))
                 && (b[i + 1] - b'0') < 6
                 && in_range_or_clock(b, start, i + 3);
-            if colon_time || dotted_time {
+            // `14h00`, `9h30`: the clock of French, Portuguese and
+            // Brazilian schedules.
+            let h_time = digits <= 2
+                && value <= 23
+                && matches!(b.get(i), Some(b'h' | b'H'))
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+                && !b.get(i + 3).is_some_and(u8::is_ascii_alphanumeric)
+                && (b[i + 1] - b'0') < 6;
+            if colon_time || dotted_time || h_time {
                 let minute = u32::from(b[i + 1] - b'0') * 10 + u32::from(b[i + 2] - b'0');
                 toks.push(Tok::Time {
                     hour: value,
@@ -346,5 +355,22 @@ mod tests {
         assert_eq!(words("Wednesdays Kubernetes"), ["", ""]);
         assert_eq!(words("Mañana 5 juin"), ["ma", "", "juin"]);
         assert_eq!(words("Среда 5"), [""]);
+    }
+
+    /// `14h00` is a clock; `24h00`, `14h5`, `14h60`, `14hours` and `v1h00x`
+    /// are not.
+    #[test]
+    fn clocks_written_with_h() {
+        let clock = |text: &str| {
+            lex(text).into_iter().find_map(|t| match t {
+                Tok::Time { hour, minute } => Some((hour, minute)),
+                _ => None,
+            })
+        };
+        assert_eq!(clock("14h00 - 14h45"), Some((14, 0)));
+        assert_eq!(clock("à 9H30,"), Some((9, 30)));
+        for no in ["24h00", "14h5", "14h60", "14hours", "14h00x"] {
+            assert_eq!(clock(no), None, "{no}");
+        }
     }
 }

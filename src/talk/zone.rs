@@ -213,6 +213,10 @@ pub fn opens_name(word: &str) -> bool {
 /// apart by any run of spaces, and a whole word at its end ("Pacific
 /// Timezone" is no name).
 pub fn lookup_name(text: &str) -> Option<(WrittenZone, usize)> {
+    let first = text.split(|c: char| !c.is_ascii_alphabetic()).next()?;
+    if !opens_name(first) {
+        return None;
+    }
     NAMES.iter().find_map(|&(name, zone)| {
         let mut at = 0;
         for (k, word) in name.split(' ').enumerate() {

@@ -43,7 +43,10 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
         if !(at_clock || on_date || time_word(word.trim())) {
             // `9:00 AM Pacific Time | Title`: a zone written out in words
             // after the time is read with it, whole.
-            let Some((_, len)) = zone::lookup_name(&text[end..]).filter(|_| n > 0) else {
+            let name = (n > 0 && zone::opens_name(word.trim()))
+                .then(|| zone::lookup_name(&text[end..]))
+                .flatten();
+            let Some((_, len)) = name else {
                 break;
             };
             let stop = end + len;

@@ -296,6 +296,55 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Scaling Postgres reads", "2025-05-14T14:00:00Z", ""),
             ],
         ),
+        // `Date:` and `Time:` on two lines under each talk's heading; MST.
+        (
+            "date_and_time_lines_under_headings.md",
+            vec![
+                (
+                    "Progressive delivery at scale",
+                    "2024-11-12T21:30:00Z",
+                    "2024-11-12T22:05:00Z",
+                ),
+                (
+                    "GitOps for the edge",
+                    "2024-11-12T22:15:00Z",
+                    "2024-11-12T22:50:00Z",
+                ),
+            ],
+        ),
+        // Start and End columns; Europe/Amsterdam (CEST, +2, in July).
+        (
+            "start_and_end_columns.md",
+            vec![
+                (
+                    "Reproducible research",
+                    "2025-07-07T07:30:00Z",
+                    "2025-07-07T08:30:00Z",
+                ),
+                (
+                    "Version control for data",
+                    "2025-07-07T09:00:00Z",
+                    "2025-07-07T10:00:00Z",
+                ),
+            ],
+        ),
+        // A bold title line, then `Time:` on the next line; the day from
+        // the heading (2024 from the title); MST.
+        (
+            "bold_titles_then_time_lines.md",
+            vec![
+                (
+                    "Envoy Gateway: one year in",
+                    "2024-11-12T21:30:00Z",
+                    "2024-11-12T22:05:00Z",
+                ),
+                (
+                    "Rate limiting without tears",
+                    "2024-11-12T23:00:00Z",
+                    "2024-11-12T23:35:00Z",
+                ),
+            ],
+        ),
         // A heading per talk, its time after a `**Date:**` label.
         (
             "keynotes_with_date_label.md",

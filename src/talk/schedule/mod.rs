@@ -80,12 +80,12 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
         let card = scan
             .time
             .is_none()
-            .then(|| titled_then_time(u, units.get(i), &ctx, prose_zone))
+            .then(|| titled_then_time(units, i - 1, &ctx, prose_zone))
             .flatten();
         let mut found = match (card, u.kind) {
-            (Some(c), _) => {
-                // The card's time line is read with it.
-                i += 1;
+            (Some((c, took)), _) => {
+                // The card's time lines are read with it.
+                i += took;
                 vec![c]
             }
             // A weekday alone in a row counts from the last entry's day,

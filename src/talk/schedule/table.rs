@@ -15,6 +15,8 @@ use super::{Context, candidate};
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Column {
     Time,
+    /// An end time of its own (`| Start | End |`).
+    End,
     Title,
     Speaker,
     Other,
@@ -24,7 +26,17 @@ pub(super) enum Column {
 pub(super) fn column_of(header: &str) -> Column {
     let h = header.to_lowercase();
     let has = |w: &str| contains_word(&h, w);
-    if has("time") || has("when") || has("date") || has("day") {
+    if has("end") || has("ends") || has("finish") || has("until") {
+        Column::End
+    } else if has("time")
+        || has("when")
+        || has("date")
+        || has("day")
+        || has("start")
+        || has("starts")
+        || has("begin")
+        || has("from")
+    {
         Column::Time
     } else if has("title")
         || has("session")
@@ -113,6 +125,15 @@ pub(super) fn row_entries(
     };
     if found.date.is_none() {
         found.date = date;
+    }
+    // `| 09:30 | 10:30 |` under Start and End: the end from its own column.
+    if let Some(t) = found.time.as_mut().filter(|t| t.end.is_none())
+        && let Some(end) = (0..columns.len())
+            .filter(|&c| columns[c] == Column::End)
+            .find_map(|c| when::scan(&u.cells.get(c)?.text).time)
+    {
+        t.end = Some(end.start);
+        t.zone = t.zone.or(end.zone);
     }
     let title_cols: Vec<usize> = {
         let titles: Vec<usize> = (0..columns.len())

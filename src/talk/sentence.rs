@@ -202,6 +202,9 @@ fn title_after(stretch: &str) -> Option<(String, Option<String>, Option<String>)
 
 /// Whether a title read from the rest of a line is a clause that says
 /// someone presents something named later ("Dana Chu presents"): no title.
+/// Fewer verbs than [`PRESENTING`], and only as the last word: here no
+/// title follows to confirm it, and "Lightning talks" or "Public speaking"
+/// are titles.
 pub fn is_presenting_clause(title: &str) -> bool {
     let mut words = title.split_whitespace();
     let last = words.next_back().unwrap_or_default();
@@ -396,7 +399,7 @@ fn choose(spans: &[Span]) -> Option<&Span> {
 
 /// A field label (`**Speaker:**`, `**When:**`, `**Date & Time:**`): a word
 /// or three and a colon, which names no talk.
-fn is_label(text: &str) -> bool {
+pub fn is_label(text: &str) -> bool {
     text.trim()
         .strip_suffix(':')
         .is_some_and(|l| (1..=3).contains(&l.split_whitespace().count()))
@@ -404,7 +407,7 @@ fn is_label(text: &str) -> bool {
 
 /// A field label that introduces a date or time (`**When:**`, `**Date &
 /// Time:**`): it names no talk (a card's title is its heading, see
-/// `schedule::card_title`).
+/// `schedule::field_card`).
 pub fn is_time_label(text: &str) -> bool {
     let Some(label) = text.trim().strip_suffix(':') else {
         return false;

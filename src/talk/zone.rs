@@ -184,9 +184,10 @@ const fn const_eq(a: &str, b: &str) -> bool {
     true
 }
 
-/// Whether a capitalised word can open one of the [`NAMES`]: the lexer
-/// asks [`lookup_name`] only then.
-pub fn opens_name(word: &str) -> bool {
+/// Whether a capitalised word can open one of the [`NAMES`]: the quick
+/// test that keeps [`lookup_name`] cheap for the words that cannot (the
+/// lexer and the time-first reader ask it of every capitalised word).
+fn opens_name(word: &str) -> bool {
     matches!(
         word,
         "Pacific"

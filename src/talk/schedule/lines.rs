@@ -43,10 +43,7 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
         if !(at_clock || on_date || time_word(word.trim())) {
             // `9:00 AM Pacific Time | Title`: a zone written out in words
             // after the time is read with it, whole.
-            let name = (n > 0 && zone::opens_name(word.trim()))
-                .then(|| zone::lookup_name(&text[end..]))
-                .flatten();
-            let Some((_, len)) = name else {
+            let Some((_, len)) = (n > 0).then(|| zone::lookup_name(&text[end..])).flatten() else {
                 break;
             };
             let stop = end + len;

@@ -165,11 +165,10 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
         if found.is_empty()
             && scan.time.is_some()
             && scan.date.is_some()
-            && let Some((title, speaker)) = card_title(units, i - 1)
+            && let Some((h, speaker)) = field_card(units, i - 1)
         {
-            let mut c = candidate(u.line, u.line, title, None, scan, &ctx, prose_zone);
-            let h = card_heading(units, i - 1).unwrap_or(i - 1);
-            c.line = units[h].line;
+            let title = units[h].text.clone();
+            let mut c = candidate(units[h].line, u.line, title, None, scan, &ctx, prose_zone);
             c.byline = speaker;
             // Its heading is its title, not a track.
             if ctx.track.as_deref() == Some(units[h].text.as_str()) {
@@ -231,16 +230,20 @@ fn card_heading(units: &[Unit], at: usize) -> Option<usize> {
     {
         return None;
     }
-    let field = |n: &Unit| n.lead_bold.as_deref().is_some_and(|b| b.ends_with(':'));
+    let field = |n: &Unit| {
+        n.lead_bold
+            .as_deref()
+            .is_some_and(super::sentence::is_label)
+    };
     (at.saturating_sub(CARD_FIELDS + 1)..at)
         .rev()
         .find(|&k| !field(&units[k]))
         .filter(|&k| matches!(units[k].kind, Kind::Heading(_)))
 }
 
-/// A card's title (its heading) and speaker (its `Speaker:` field), for the
-/// time field at unit `at`; none when `at` is no card's time field.
-fn card_title(units: &[Unit], at: usize) -> Option<(String, Option<String>)> {
+/// The card whose time field is unit `at`: its heading (its title) and its
+/// speaker (its `Speaker:` field); none when `at` is no card's time field.
+fn field_card(units: &[Unit], at: usize) -> Option<(usize, Option<String>)> {
     let h = card_heading(units, at)?;
     let speaker = units[h + 1..at].iter().find_map(|n| {
         let label = n.lead_bold.as_deref()?.trim_end_matches(':').trim();
@@ -252,7 +255,7 @@ fn card_title(units: &[Unit], at: usize) -> Option<(String, Option<String>)> {
         .flatten()
         .filter(|s| !s.is_empty())
     });
-    Some((units[h].text.clone(), speaker))
+    Some((h, speaker))
 }
 
 pub(super) fn candidate(

@@ -191,7 +191,6 @@ pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
             }
             // "Central European Summer Time", "Pacific Time": one token.
             if c.is_ascii_uppercase()
-                && zone::opens_name(word)
                 && let Some((z, len)) = zone::lookup_name(&text[start..])
             {
                 i = start + len;

@@ -214,8 +214,8 @@ fn opens_name(word: &str) -> bool {
 /// apart by any run of spaces, and a whole word at its end ("Pacific
 /// Timezone" is no name).
 pub fn lookup_name(text: &str) -> Option<(WrittenZone, usize)> {
-    let first = text.split(|c: char| !c.is_ascii_alphabetic()).next()?;
-    if !opens_name(first) {
+    let first = text.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if !opens_name(&text[..first]) {
         return None;
     }
     NAMES.iter().find_map(|&(name, zone)| {

@@ -45,6 +45,41 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
+        // EDT (-4) written on the time line.
+        (
+            "emoji_field_cards.md",
+            vec![
+                (
+                    "Unlocking the GIL: free-threaded Python",
+                    "2024-05-17T18:30:00Z",
+                    "2024-05-17T19:00:00Z",
+                ),
+                (
+                    "Packaging in 2024",
+                    "2024-05-18T15:00:00Z",
+                    "2024-05-18T15:30:00Z",
+                ),
+            ],
+        ),
+        // Cards whose fields have italic labels (`*Speaker:*`, `*Date:*`,
+        // `*Time:*`), the zone stated once ("Times are Eastern": EST, -5,
+        // in February).
+        (
+            "italic_field_cards.md",
+            vec![
+                (
+                    "Graph neural networks for chemistry",
+                    "2025-02-07T20:00:00Z",
+                    "2025-02-07T21:00:00Z",
+                ),
+                (
+                    "Verifying distributed protocols",
+                    "2025-02-21T20:00:00Z",
+                    "2025-02-21T21:00:00Z",
+                ),
+            ],
+        ),
         // Zones written out in words: "Central European Summer Time" (+2)
         // stated for the post, "Pacific Time" (PDT, -7, in June) on a line.
         (

@@ -405,20 +405,6 @@ pub fn is_label(text: &str) -> bool {
         .is_some_and(|l| (1..=3).contains(&l.split_whitespace().count()))
 }
 
-/// A field label that introduces a date or time (`**When:**`, `**Date &
-/// Time:**`): it names no talk (a card's title is its heading, see
-/// `schedule::field_card`).
-pub fn is_time_label(text: &str) -> bool {
-    let Some(label) = text.trim().strip_suffix(':') else {
-        return false;
-    };
-    let label = label.trim().to_ascii_lowercase();
-    matches!(
-        label.as_str(),
-        "when" | "date" | "time" | "date & time" | "date and time" | "date/time" | "starts"
-    )
-}
-
 fn is_person(s: &Span) -> bool {
     s.url.as_deref().is_some_and(is_person_url)
 }

@@ -1,6 +1,5 @@
 //! Entries in lines and list items: a time that opens the line, a time
-//! alone with its title nearby, a card's heading with its time below, and
-//! why a line with a time became no talk.
+//! alone with its title nearby, and why a line with a time became no talk.
 
 use super::super::doc::{Kind, Unit};
 use super::super::find::Candidate;
@@ -293,100 +292,6 @@ pub(super) fn split_byline(title: &str) -> (String, Option<String>) {
         }
     }
     (title.to_string(), None)
-}
-
-/// A card or heading that names a talk, with its time alone on the next
-/// unit, perhaps after a label (`<h3>Title</h3><p>June 17, 2025 ·
-/// 14:00–14:30</p>`, `### Title` then `**Date:** 1 August, 7:30 UTC`), or
-/// its date and its time on the next two lines (`Date: Tuesday, 12
-/// November 2024` then `Time: 14:30 - 15:05 (MST)`). The title may also be
-/// a bold line that opens a paragraph whose next line is the time
-/// (`**Title**` then `Time: 2:30 PM - 3:05 PM MST`). With the number of
-/// units after the title that the time took.
-pub(super) fn titled_then_time(
-    units: &[Unit],
-    at: usize,
-    ctx: &Context,
-    prose_zone: Option<WrittenZone>,
-) -> Option<(Candidate, usize)> {
-    let u = &units[at];
-    let next_line = |k: usize| {
-        units.get(k).filter(|n| {
-            n.line == units[k - 1].line + 1
-                && matches!(
-                    n.kind,
-                    Kind::Line { first: false } | Kind::Item { first: false }
-                )
-        })
-    };
-    let bold_line = matches!(u.kind, Kind::Line { first: true })
-        && u.lead_bold.as_deref() == Some(u.text.as_str())
-        && next_line(at + 1).is_some();
-    if !matches!(u.kind, Kind::Heading(2..)) && !bold_line {
-        return None;
-    }
-    let n = units
-        .get(at + 1)
-        .filter(|n| matches!(n.kind, Kind::Line { .. } | Kind::Item { .. }))?;
-    // `**Date:** 1 August, 7:30 UTC` under the talk's heading.
-    let unlabelled = |text: &'_ str| -> String {
-        let text = ["date", "when", "time"]
-            .iter()
-            .find_map(|l| strip_label(text, l))
-            .unwrap_or(text);
-        // `Date: January 22, 2025 | Time: 17:00 UTC`: the second label goes.
-        without_time_label(text).into_owned()
-    };
-    let mut text = unlabelled(&n.text);
-    let mut took = 1;
-    // The date on one line, the time on the next of the same paragraph,
-    // each after its label (without them, a heading's date and hours are
-    // the day of what follows: "## Essential Information", "June 24th,
-    // 2019", "9am to 4pm").
-    let labelled = |t: &str, labels: &[&str]| labels.iter().any(|l| strip_label(t, l).is_some());
-    if let Some(t) = next_line(at + 2)
-        && labelled(&n.text, &["date", "when", "day"])
-        && labelled(&t.text, &["time", "hours"])
-        && when::scan(&text).time.is_none()
-    {
-        text = format!("{text} {}", unlabelled(&t.text));
-        took = 2;
-    }
-    let (found, rest) = leading_time(&text)?;
-    if !strip_separators(rest).is_empty() || !is_session(&u.text) {
-        return None;
-    }
-    let url = u.links.first().map(|l| l.url.clone());
-    let time_line = units[at + took].line;
-    Some((
-        candidate(
-            u.line,
-            time_line,
-            u.text.clone(),
-            url,
-            found,
-            ctx,
-            prose_zone,
-        ),
-        took,
-    ))
-}
-
-/// The text without a `Time:` label after a separator (`January 22, 2025 |
-/// Time: 17:00 UTC`), which would part the date from its time; borrowed
-/// when it has none.
-fn without_time_label(text: &str) -> std::borrow::Cow<'_, str> {
-    let Some(at) = text.find("Time:").or_else(|| text.find("time:")) else {
-        return std::borrow::Cow::Borrowed(text);
-    };
-    let before = text[..at].trim_end();
-    if !before.ends_with(['|', ',', '•', '·', ';', '-', '–', '—']) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    std::borrow::Cow::Owned(format!(
-        "{before} {}",
-        text[at + "Time:".len()..].trim_start()
-    ))
 }
 
 /// `Title __Speaker, Org__`: the bold speakers at the end are not the title.

@@ -16,6 +16,7 @@
 //! heading. Meals, breaks, registration and other non-sessions are left out.
 //! A time inside running prose never opens an entry.
 
+mod card;
 mod days;
 mod lines;
 mod sessions;
@@ -27,9 +28,10 @@ use super::doc::{Kind, Unit};
 use super::find::Candidate;
 use super::when::{self, DateSpec, Found};
 use super::zone::WrittenZone;
+use card::titled_then_time;
 use days::{concrete, day_of, heading_year, nearest_weekday_day, wd_of};
+use lines::line_entry;
 pub use lines::why_no_talk;
-use lines::{line_entry, titled_then_time};
 pub use sessions::{is_session, stated_zone};
 use table::row_entries;
 
@@ -160,22 +162,6 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
                 })
                 .collect();
         }
-        // A card: a heading, then fields (`**Speaker:** …`, `**When:** date
-        // and time`): the heading is its title.
-        if found.is_empty()
-            && scan.time.is_some()
-            && scan.date.is_some()
-            && let Some((h, speaker)) = field_card(units, i - 1)
-        {
-            let title = units[h].text.clone();
-            let mut c = candidate(units[h].line, u.line, title, None, scan, &ctx, prose_zone);
-            c.byline = speaker;
-            // Its heading is its title, not a track.
-            if ctx.track.as_deref() == Some(units[h].text.as_str()) {
-                c.track = None;
-            }
-            found = vec![c];
-        }
         if found.is_empty() {
             // The one date a sentence gives for the event ("on September
             // 14th"), for entries that meet no day heading.
@@ -213,49 +199,6 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
         }
     }
     out
-}
-
-/// The fields a card may have between its heading and its time.
-const CARD_FIELDS: usize = 4;
-
-/// The index of the heading of the card whose time field is unit `at`:
-/// the unit is a time field (`**When:** …`), and only other fields of the
-/// card (`**Speaker:** …`, `**Room:** …`) stand between it and a heading.
-fn card_heading(units: &[Unit], at: usize) -> Option<usize> {
-    let u = &units[at];
-    if !u
-        .lead_bold
-        .as_deref()
-        .is_some_and(super::sentence::is_time_label)
-    {
-        return None;
-    }
-    let field = |n: &Unit| {
-        n.lead_bold
-            .as_deref()
-            .is_some_and(super::sentence::is_label)
-    };
-    (at.saturating_sub(CARD_FIELDS + 1)..at)
-        .rev()
-        .find(|&k| !field(&units[k]))
-        .filter(|&k| matches!(units[k].kind, Kind::Heading(_)))
-}
-
-/// The card whose time field is unit `at`: its heading (its title) and its
-/// speaker (its `Speaker:` field); none when `at` is no card's time field.
-fn field_card(units: &[Unit], at: usize) -> Option<(usize, Option<String>)> {
-    let h = card_heading(units, at)?;
-    let speaker = units[h + 1..at].iter().find_map(|n| {
-        let label = n.lead_bold.as_deref()?.trim_end_matches(':').trim();
-        matches!(
-            label.to_ascii_lowercase().as_str(),
-            "speaker" | "speakers" | "presenter" | "presenters" | "by"
-        )
-        .then(|| n.text.split_once(':').map(|(_, r)| r.trim().to_string()))
-        .flatten()
-        .filter(|s| !s.is_empty())
-    });
-    Some((h, speaker))
 }
 
 pub(super) fn candidate(

@@ -103,6 +103,21 @@ pub fn stated_zone(text: &str, heading: bool) -> Option<WrittenZone> {
     NAMED_ZONES
         .iter()
         .filter(|(name, _)| contains_word(&lower, name))
-        .find(|(name, _)| heading || contains_word(&lower, &format!("{name} time")))
+        .find(|(name, _)| {
+            heading || contains_word(&lower, &format!("{name} time")) || times_are(&lower, name)
+        })
         .map(|&(name, tz)| WrittenZone::Region { name, tz })
+}
+
+/// "All times are Eastern", "times listed in Pacific": the region named
+/// within four words after "times".
+fn times_are(lower: &str, name: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| *w == name && words[i.saturating_sub(4)..i].iter().any(|p| *p == "times"))
 }

@@ -1,0 +1,312 @@
+//! Cards: a title (a heading, or a bold line that opens a paragraph) with
+//! the talk's date and time under it, alone or in labelled fields.
+//!
+//! ```text
+//! ### Unlocking the GIL            <h3><a href=…>Title</a></h3>
+//! **Speaker:** Ana Ruiz            <p>June 17, 2025 · 14:00–14:30</p>
+//! *Date:* Friday, May 17, 2024
+//! 🕑 2:30 PM – 3:00 PM EDT
+//! 📍 Hall C
+//! ```
+//!
+//! A field is a line that opens with a label of one to three words and a
+//! colon (bold, italic or plain) or with an emoji that people use as one
+//! (📅 a date, 🕑 a time, 📍 a place, 👥 the speakers). The date and time
+//! come from a `When:` field, or a `Date:` and a `Time:` field together,
+//! and must be the whole of what those fields say: a field that says more
+//! ("10:00–17:00, booth B4") is not read as a talk's time.
+
+use super::super::doc::{Kind, Unit};
+use super::super::find::Candidate;
+use super::super::zone::WrittenZone;
+use super::lines::{leading_time, strip_separators};
+use super::sessions::is_session;
+use super::{Context, candidate};
+
+/// The fields a card may have under its title.
+const CARD_FIELDS: usize = 6;
+
+/// What a field line gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Date,
+    Time,
+    /// A date and a time together (`When:`, `Date & Time:`).
+    When,
+    Speaker,
+    /// A place, a room, a link, a level: read past, not used.
+    Other,
+}
+
+/// A field line (`**Speaker:** Ana`, `*Date:* Friday`, `Time: 3 pm`,
+/// `📅 Friday`): its label and value. None for a line that is no field,
+/// which ends a card (`10:00 Opening` has a colon, but no label).
+fn field(text: &str) -> Option<(Label, &str)> {
+    let (emoji, rest) = emoji_label(text);
+    if let Some((head, value)) = rest.split_once(':')
+        && is_label_words(head)
+    {
+        let label = match head.trim().to_ascii_lowercase().as_str() {
+            "date" | "day" => Label::Date,
+            "time" | "hours" | "start time" => Label::Time,
+            "when" | "date & time" | "date and time" | "date/time" | "datetime" | "starts" => {
+                Label::When
+            }
+            "speaker" | "speakers" | "presenter" | "presenters" | "by" | "who" | "host"
+            | "hosts" | "instructor" | "instructors" | "moderator" | "panelists" => Label::Speaker,
+            _ => emoji.unwrap_or(Label::Other),
+        };
+        return Some((label, value.trim()));
+    }
+    emoji.map(|label| (label, rest))
+}
+
+/// One to three words of letters (and `&`, `/`): a label, not a clock
+/// (`10:00`) or a sentence.
+fn is_label_words(head: &str) -> bool {
+    let head = head.trim();
+    !head.is_empty()
+        && head.split_whitespace().count() <= 3
+        && head
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '&' | '/'))
+}
+
+/// An emoji that opens a line as a label does, and the text after it.
+fn emoji_label(text: &str) -> (Option<Label>, &str) {
+    let Some(first) = text.chars().next() else {
+        return (None, text);
+    };
+    let label = match first {
+        '📅' | '📆' | '🗓' => Label::Date,
+        '\u{1F550}'..='\u{1F567}' | '⏰' | '⌚' | '⏱' | '⏲' | '🕰' | '⌛' | '⏳' => {
+            Label::Time
+        }
+        '👥' | '👤' | '🎤' | '🗣' | '🎙' | '🧑' | '👩' | '👨' => Label::Speaker,
+        '📍' | '📌' | '🏢' | '🏛' | '🗺' | '🚪' | '🔗' | '🎥' | '📺' => {
+            Label::Other
+        }
+        _ => return (None, text),
+    };
+    // The emoji's variation selector, a joined second emoji (🧑‍🏫), spaces.
+    let rest = text[first.len_utf8()..].trim_start_matches(|c: char| {
+        c.is_whitespace() || c == '\u{FE0F}' || c == '\u{200D}' || c as u32 >= 0x1F000
+    });
+    (Some(label), rest)
+}
+
+/// Headings that head an event's practical details, not a talk ("## When
+/// and where", then `**When:** …`): their card is the event's.
+fn is_details_heading(title: &str) -> bool {
+    let t = title.trim().trim_end_matches(':').to_ascii_lowercase();
+    matches!(
+        t.as_str(),
+        "details"
+            | "event details"
+            | "when and where"
+            | "where and when"
+            | "when & where"
+            | "date and time"
+            | "date & time"
+            | "time and place"
+            | "location"
+            | "venue"
+            | "logistics"
+            | "info"
+            | "information"
+            | "event information"
+            | "essential information"
+            | "practical information"
+            | "registration"
+            | "schedule"
+            | "agenda"
+            | "program"
+            | "programme"
+    )
+}
+
+/// What a card's fields say.
+struct Fields {
+    /// The date and time, as the fields write them.
+    text: String,
+    /// The unit of the last field that gave part of it.
+    time_at: usize,
+    /// The units the fields take.
+    took: usize,
+    speaker: Option<String>,
+}
+
+/// What the fields under unit `at` say; none when they give no date or
+/// time. `same_paragraph`: the
+/// fields must be the next lines of the title's paragraph (a bold title).
+fn fields(units: &[Unit], at: usize, same_paragraph: bool) -> Option<Fields> {
+    let (mut date, mut time, mut when, mut speaker) = (None, None, None, None);
+    let mut time_at = at + 1;
+    let mut k = at + 1;
+    while let Some(n) = units.get(k).filter(|_| k - at <= CARD_FIELDS) {
+        let continues = matches!(
+            n.kind,
+            Kind::Line { first: false } | Kind::Item { first: false }
+        ) && n.line == units[k - 1].line + 1;
+        if !matches!(n.kind, Kind::Line { .. } | Kind::Item { .. })
+            || (same_paragraph && !continues)
+        {
+            break;
+        }
+        let Some((label, value)) = field(&n.text) else {
+            break;
+        };
+        let slot = match label {
+            Label::Date => &mut date,
+            Label::Time => &mut time,
+            Label::When => &mut when,
+            Label::Speaker => &mut speaker,
+            Label::Other => {
+                k += 1;
+                continue;
+            }
+        };
+        if slot.is_none() {
+            *slot = Some(value);
+            if label != Label::Speaker {
+                time_at = k;
+            }
+        }
+        k += 1;
+    }
+    let text = match (when, date, time) {
+        (Some(w), _, _) => w.to_string(),
+        (None, Some(d), Some(t)) => format!("{d} {t}"),
+        (None, Some(d), None) => d.to_string(),
+        (None, None, Some(t)) => t.to_string(),
+        (None, None, None) => return None,
+    };
+    let speaker = speaker.filter(|s| !s.is_empty()).map(str::to_string);
+    Some(Fields {
+        text,
+        time_at,
+        took: k - at - 1,
+        speaker,
+    })
+}
+
+/// A card or heading that names a talk, with its time alone on the next
+/// unit (`<h3>Title</h3><p>June 17, 2025 · 14:00–14:30</p>`) or in fields
+/// under it (see the module's rules); the title may also be a bold line
+/// that opens a paragraph whose next lines are the fields (`**Title**` then
+/// `Time: 2:30 PM - 3:05 PM MST`). With the number of units after the
+/// title that the card took.
+pub(super) fn titled_then_time(
+    units: &[Unit],
+    at: usize,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+) -> Option<(Candidate, usize)> {
+    let u = &units[at];
+    let bold_line = matches!(u.kind, Kind::Line { first: true })
+        && u.lead_bold.as_deref() == Some(u.text.as_str());
+    if !matches!(u.kind, Kind::Heading(2..)) && !bold_line {
+        return None;
+    }
+    let n = units
+        .get(at + 1)
+        .filter(|n| matches!(n.kind, Kind::Line { .. } | Kind::Item { .. }))?;
+    let f = match fields(units, at, bold_line) {
+        Some(f) => f,
+        // A heading's date and time alone on the next unit.
+        None if !bold_line => Fields {
+            text: n.text.clone(),
+            time_at: at + 1,
+            took: 1,
+            speaker: None,
+        },
+        None => return None,
+    };
+    // `Date: January 22, 2025 | Time: 17:00 UTC`: the second label goes.
+    let (found, rest) = leading_time(&without_time_label(&f.text))
+        .map(|(f, rest)| (f, strip_separators(rest).is_empty()))?;
+    if !rest || !is_session(&u.text) || is_details_heading(&u.text) {
+        return None;
+    }
+    let url = u.links.first().map(|l| l.url.clone());
+    let mut c = candidate(
+        u.line,
+        units[f.time_at].line,
+        u.text.clone(),
+        url,
+        found,
+        ctx,
+        prose_zone,
+    );
+    c.byline = f.speaker;
+    // Its heading is its title, not a track.
+    if c.track.as_deref() == Some(u.text.as_str()) {
+        c.track = None;
+    }
+    Some((c, f.took))
+}
+
+/// The text without a `Time:` label after a separator (`January 22, 2025 |
+/// Time: 17:00 UTC`), which would part the date from its time; borrowed
+/// when it has none.
+fn without_time_label(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(at) = text.find("Time:").or_else(|| text.find("time:")) else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let before = text[..at].trim_end();
+    if !before.ends_with(['|', ',', '•', '·', ';', '-', '–', '—']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(format!(
+        "{before} {}",
+        text[at + "Time:".len()..].trim_start()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_labels_or_emoji() {
+        assert_eq!(
+            field("Date: Friday, 7 February"),
+            Some((Label::Date, "Friday, 7 February"))
+        );
+        assert_eq!(
+            field("Date & Time: May 9, 18:30"),
+            Some((Label::When, "May 9, 18:30"))
+        );
+        assert_eq!(
+            field("📅 Friday, May 17, 2024"),
+            Some((Label::Date, "Friday, May 17, 2024"))
+        );
+        assert_eq!(
+            field("🕑 2:30 PM – 3:00 PM EDT"),
+            Some((Label::Time, "2:30 PM – 3:00 PM EDT"))
+        );
+        assert_eq!(field("🗓️ Date: June 3"), Some((Label::Date, "June 3")));
+        assert_eq!(
+            field("👥 Ana Ruiz, Acme"),
+            Some((Label::Speaker, "Ana Ruiz, Acme"))
+        );
+        assert_eq!(field("Room: Hall B"), Some((Label::Other, "Hall B")));
+        // A clock, a sentence or a title with a colon is no field.
+        assert_eq!(field("10:00 Opening"), None);
+        assert_eq!(
+            field("Panel: what four words say: more"),
+            Some((Label::Other, "what four words say: more"))
+        );
+        assert_eq!(field("Keynote by the whole team: why"), None);
+        assert_eq!(field("Friday, May 17"), None);
+    }
+
+    #[test]
+    fn a_label_cleared_from_inside_a_date() {
+        assert_eq!(
+            without_time_label("January 22, 2025 | Time: 17:00 UTC"),
+            "January 22, 2025 | 17:00 UTC"
+        );
+        assert_eq!(without_time_label("Time: 17:00"), "Time: 17:00");
+    }
+}

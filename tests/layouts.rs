@@ -45,6 +45,28 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // A meetup's page: its one time in a `**When:**` field under no
+        // title is its talk, named by the post (CEST, +2).
+        (
+            "meetup_when_field.md",
+            vec![(
+                "Rust Meetup Zürich #42: Async in practice",
+                "2024-05-09T16:30:00Z",
+                "2024-05-09T19:00:00Z",
+            )],
+        ),
+        // The same under a "## Details" heading (no talk's title), in
+        // `Date:` and `Time:` fields, the zone "(Eastern)": EDT, -4.
+        (
+            "details_heading_date_and_time_fields.md",
+            vec![(
+                "October meetup: Observability with OpenTelemetry",
+                "2024-10-15T22:30:00Z",
+                "2024-10-16T00:30:00Z",
+            )],
+        ),
+        // Booth hours in the same fields are no talk.
+        ("booth_hours_in_fields.md", vec![]),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (
@@ -521,7 +543,9 @@ fn check_notes_the_times_that_became_no_talk() {
     let out = text(&o.stdout);
     let lines: Vec<&str> = out.lines().collect();
     let want = [
+        "booth_hours_in_fields.md:8: note: a time that became no talk: a time inside running prose",
         "medium_export.md:28: note: a time that became no talk: a time with no title",
+        "meetup_when_field.md:11: note: a time that became no talk: a time inside running prose",
         "table_time_column.md:13: note: a time that became no talk: a table row",
         "talks_in_sentences.md:11: note: a time that became no talk: a time inside running prose",
         "time_then_bold.md:12: note: a time that became no talk: a break, meal",
@@ -536,7 +560,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 9 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 11 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

@@ -353,10 +353,11 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
             d.day,
         )
     });
-    let more = schedule::find(
+    let schedule::Entries { talks: more, event } = schedule::find(
         &units,
         first_day.unwrap_or(post.date.date_naive()),
         year_hint,
+        &post.title,
     );
     // A link-first entry that found no day at all yields to the document
     // reading of the same line, which knows the day headings.
@@ -392,6 +393,13 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
             && times_taken.iter().any(|(l, _)| *l == c.line);
         free || another_time
     }));
+    // A meetup's page: its one time, in fields (`**When:** …`), is its
+    // talk, named by the post.
+    if out.is_empty()
+        && let Some(e) = event.filter(|_| schedule::is_session(&post.title))
+    {
+        out.push(e);
+    }
     // Recaps are not schedules: nothing under a "Past talks" heading.
     let past = past_sections(&units);
     out.retain(|c| !past.iter().any(|r| r.contains(&c.line)));

@@ -247,6 +247,19 @@ pub fn lookup_name(text: &str) -> Option<(WrittenZone, usize)> {
     })
 }
 
+/// `Pacific`, `Eastern`, `Central`, `Mountain` alone (in parentheses after
+/// a time, `6:30 PM (Eastern)`): the region's time, as `Pacific Time`.
+pub fn region_word(word: &str) -> Option<WrittenZone> {
+    let name = match word {
+        "Pacific" => "Pacific Time",
+        "Eastern" => "Eastern Time",
+        "Central" => "Central Time",
+        "Mountain" => "Mountain Time",
+        _ => return None,
+    };
+    lookup_name(name).map(|(z, _)| z)
+}
+
 /// Reads a word as a zone. Only the upper-case spelling counts, so ordinary
 /// words ("art", "est") in titles never turn into zones.
 pub fn lookup(word: &str) -> Option<WrittenZone> {
@@ -304,6 +317,12 @@ mod tests {
 
     #[test]
     fn names_written_out() {
+        // A region's name alone, as in `6:30 PM (Eastern)`.
+        assert!(matches!(
+            region_word("Eastern"),
+            Some(WrittenZone::Region { name: "ET", .. })
+        ));
+        assert!(region_word("eastern").is_none() && region_word("Atlantic").is_none());
         let cest = Some((abbrev("CEST"), 28));
         assert_eq!(lookup_name("Central European Summer Time."), cest);
         assert_eq!(lookup_name("Central European summer time"), cest);

@@ -18,6 +18,7 @@
 
 use super::super::doc::{Kind, Unit};
 use super::super::find::Candidate;
+use super::super::when::Found;
 use super::super::zone::WrittenZone;
 use super::lines::{leading_time, strip_separators};
 use super::sessions::is_session;
@@ -134,28 +135,36 @@ struct Fields {
     /// The units the fields take.
     took: usize,
     speaker: Option<String>,
+    /// A field names a booth, a meal or a social event (`**Where:** Booth
+    /// S12`): the card is no talk.
+    social: bool,
 }
 
-/// What the fields under unit `at` say; none when they give no date or
-/// time. `same_paragraph`: the
-/// fields must be the next lines of the title's paragraph (a bold title).
-fn fields(units: &[Unit], at: usize, same_paragraph: bool) -> Option<Fields> {
+/// What the fields from unit `first` on say; none when they give no date
+/// or time. `same_paragraph`: the fields must be the next lines of the
+/// paragraph above them (a bold title's).
+fn fields(units: &[Unit], first: usize, same_paragraph: bool) -> Option<Fields> {
     let (mut date, mut time, mut when, mut speaker) = (None, None, None, None);
-    let mut time_at = at + 1;
-    let mut k = at + 1;
-    while let Some(n) = units.get(k).filter(|_| k - at <= CARD_FIELDS) {
-        let continues = matches!(
-            n.kind,
-            Kind::Line { first: false } | Kind::Item { first: false }
-        ) && n.line == units[k - 1].line + 1;
+    let mut time_at = first;
+    let mut social = false;
+    let mut k = first;
+    while let Some(n) = units.get(k).filter(|_| k - first < CARD_FIELDS) {
+        let continues = || {
+            matches!(
+                n.kind,
+                Kind::Line { first: false } | Kind::Item { first: false }
+            ) && k > 0
+                && n.line == units[k - 1].line + 1
+        };
         if !matches!(n.kind, Kind::Line { .. } | Kind::Item { .. })
-            || (same_paragraph && !continues)
+            || (same_paragraph && !continues())
         {
             break;
         }
         let Some((label, value)) = field(&n.text) else {
             break;
         };
+        social |= value.chars().any(char::is_alphabetic) && !is_session(value);
         let slot = match label {
             Label::Date => &mut date,
             Label::Time => &mut time,
@@ -185,8 +194,9 @@ fn fields(units: &[Unit], at: usize, same_paragraph: bool) -> Option<Fields> {
     Some(Fields {
         text,
         time_at,
-        took: k - at - 1,
+        took: k - first,
         speaker,
+        social,
     })
 }
 
@@ -211,7 +221,7 @@ pub(super) fn titled_then_time(
     let n = units
         .get(at + 1)
         .filter(|n| matches!(n.kind, Kind::Line { .. } | Kind::Item { .. }))?;
-    let f = match fields(units, at, bold_line) {
+    let f = match fields(units, at + 1, bold_line) {
         Some(f) => f,
         // A heading's date and time alone on the next unit.
         None if !bold_line => Fields {
@@ -219,13 +229,14 @@ pub(super) fn titled_then_time(
             time_at: at + 1,
             took: 1,
             speaker: None,
+            social: false,
         },
         None => return None,
     };
     // `Date: January 22, 2025 | Time: 17:00 UTC`: the second label goes.
     let (found, rest) = leading_time(&without_time_label(&f.text))
         .map(|(f, rest)| (f, strip_separators(rest).is_empty()))?;
-    if !rest || !is_session(&u.text) || is_details_heading(&u.text) {
+    if !rest || f.social || !is_session(&u.text) || is_details_heading(&u.text) {
         return None;
     }
     let url = u.links.first().map(|l| l.url.clone());
@@ -244,6 +255,26 @@ pub(super) fn titled_then_time(
         c.track = None;
     }
     Some((c, f.took))
+}
+
+/// The event's own date and time, in fields under no title of their own
+/// (a meetup's `**When:** Thursday, May 9, 2024, 18:30–21:00 CEST`, or a
+/// `Date:` and a `Time:` line): the fields from unit `at` on, with the unit
+/// of their time and the number of units they take. The post's one talk,
+/// titled by the post, when nothing else in it is a talk.
+pub(super) fn event_time(units: &[Unit], at: usize) -> Option<(Found, usize, usize)> {
+    let u = &units[at];
+    if !matches!(u.kind, Kind::Line { .. } | Kind::Item { .. })
+        || !field(&u.text)
+            .is_some_and(|(l, _)| matches!(l, Label::Date | Label::Time | Label::When))
+    {
+        return None;
+    }
+    let f = fields(units, at, false).filter(|f| !f.social)?;
+    let text = without_time_label(&f.text);
+    let (found, rest) = leading_time(&text)?;
+    (found.date.is_some() && strip_separators(rest).is_empty())
+        .then_some((found, f.time_at, f.took))
 }
 
 /// The text without a `Time:` label after a separator (`January 22, 2025 |

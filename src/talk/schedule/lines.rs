@@ -102,6 +102,7 @@ pub(super) fn time_word(w: &str) -> bool {
         || month_word(&lower)
         || zone::lookup(core).is_some()
         || (core == "UTC" || core == "GMT")
+        || (w.starts_with('(') && zone::region_word(core).is_some())
 }
 
 /// A month's name or its abbreviation (`jan`, `sept`, `january`; with a

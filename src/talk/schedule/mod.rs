@@ -45,10 +45,20 @@ pub(super) struct Context {
     track: Option<String>,
 }
 
+/// What [`find`] reads in a document.
+pub struct Entries {
+    /// The time-first, table, card and sentence entries, in document order.
+    pub talks: Vec<Candidate>,
+    /// The event's own time, in fields under no title of their own
+    /// (`**When:** …`), when the post gives exactly one: titled `title`, the
+    /// post's one talk if no reader finds another.
+    pub event: Option<Candidate>,
+}
+
 /// Finds the time-first and table entries of a document. `reference` is the
 /// post's date (weekday-only headings count from it); `year_hint` the year
-/// its title states.
-pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec<Candidate> {
+/// its title states; `title` the post's.
+pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title: &str) -> Entries {
     let mut ctx = Context::default();
     // Each unit's date and time, read once (the grammar is the costly part).
     let scans: Vec<Found> = units.iter().map(|u| when::scan(&u.text)).collect();
@@ -58,6 +68,9 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
     let mut last_day: Option<NaiveDate> = None;
     let mut seen_day: Option<DateSpec> = None;
     let mut out = Vec::new();
+    let mut events = Vec::new();
+    // The first unit after the event fields last read.
+    let mut event_skip = 0;
     let mut i = 0;
     while i < units.len() {
         let (u, scan) = (&units[i], scans[i]);
@@ -74,6 +87,22 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
             && let Some(z) = stated_zone(&u.text, false)
         {
             ctx.zone = Some(z);
+        }
+        if i > event_skip
+            && (scan.date.is_some() || scan.time.is_some())
+            && let Some((found, time_at, took)) = card::event_time(units, i - 1)
+        {
+            event_skip = i - 1 + took;
+            let line = units[time_at].line;
+            events.push(candidate(
+                line,
+                line,
+                title.to_string(),
+                None,
+                found,
+                &ctx,
+                prose_zone,
+            ));
         }
         if let Some(day) = day_of(u, scan, reference, year_hint, last_day) {
             ctx.day = Some(day);
@@ -198,7 +227,10 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>) -> Vec
             out.push(c);
         }
     }
-    out
+    Entries {
+        talks: out,
+        event: (events.len() == 1).then(|| events.pop()).flatten(),
+    }
 }
 
 pub(super) fn candidate(

@@ -119,5 +119,5 @@ fn times_are(lower: &str, name: &str) -> bool {
     words
         .iter()
         .enumerate()
-        .any(|(i, w)| *w == name && words[i.saturating_sub(4)..i].iter().any(|p| *p == "times"))
+        .any(|(i, w)| *w == name && words[i.saturating_sub(4)..i].contains(&"times"))
 }

@@ -189,6 +189,15 @@ pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
                 }
                 continue;
             }
+            // `6:30 PM (Eastern)`: a region's name alone in parentheses.
+            if start > 0
+                && b[start - 1] == b'('
+                && b.get(i) == Some(&b')')
+                && let Some(z) = zone::region_word(word)
+            {
+                toks.push(Tok::Zone(z));
+                continue;
+            }
             // "Central European Summer Time", "Pacific Time": one token.
             if c.is_ascii_uppercase()
                 && let Some((z, len)) = zone::lookup_name(&text[start..])

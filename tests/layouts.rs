@@ -67,6 +67,16 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
         ),
         // Booth hours in the same fields are no talk.
         ("booth_hours_in_fields.md", vec![]),
+        // Each list item writes its own date before the link; the second
+        // is not given the first's. "London time": BST (+1) on 25
+        // October, GMT on 1 November.
+        (
+            "dated_times_before_links.md",
+            vec![
+                ("Cloud costs explained", "2024-10-25T16:00:00Z", ""),
+                ("SBOMs in practice", "2024-11-01T17:00:00Z", ""),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (
@@ -544,6 +554,7 @@ fn check_notes_the_times_that_became_no_talk() {
     let lines: Vec<&str> = out.lines().collect();
     let want = [
         "booth_hours_in_fields.md:8: note: a time that became no talk: a time inside running prose",
+        "dated_times_before_links.md:6: note: a time that became no talk: a time inside running prose",
         "medium_export.md:28: note: a time that became no talk: a time with no title",
         "meetup_when_field.md:11: note: a time that became no talk: a time inside running prose",
         "table_time_column.md:13: note: a time that became no talk: a table row",
@@ -560,7 +571,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 11 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 12 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

@@ -176,10 +176,16 @@ fn candidate(
         time_line_idx = block.start + link_lines + rest_consumed_lines.saturating_sub(1);
     }
     if found.time.is_none()
-        && let Some(prefix) = entry.prefix_time
+        && let Some(prefix) = entry.prefix
     {
-        found = when::scan(&clean(rest));
-        found.time = Some(prefix);
+        // The date written before the link is the talk's (`- Friday 1
+        // November 2024, 17:00 – [Title](…)`), not the context's.
+        let after = when::scan(&clean(rest));
+        found = Found {
+            date: prefix.date.or(after.date),
+            date_zone: prefix.date_zone.or(after.date_zone),
+            ..prefix
+        };
     }
     let mut next = bi + 1;
     if found.time.is_none() {
@@ -300,8 +306,9 @@ struct Entry {
     url: String,
     /// Byte offset in the block text just after the link.
     rest: usize,
-    /// A time written before the link (`- 11:00 CEST: [title](url)`).
-    prefix_time: Option<when::TimeSpec>,
+    /// A time, perhaps with its date, written before the link (`- 11:00
+    /// CEST: [title](url)`).
+    prefix: Option<Found>,
 }
 
 /// The link opening this block, if the block opens with one.
@@ -314,7 +321,7 @@ fn entry_link(block: &str) -> Option<Entry> {
             text,
             url,
             rest: start + len,
-            prefix_time: None,
+            prefix: None,
         });
     }
     // A time before the link: "11:00 CEST: [title](url)", "2:30pm - [title](url)".
@@ -328,14 +335,14 @@ fn entry_link(block: &str) -> Option<Entry> {
         return None;
     }
     let f = when::scan(&clean(p));
-    let time = f.time?;
+    f.time?;
     let inner = &s[open..];
     let (text, url, len) = parse_link(inner)?;
     Some(Entry {
         text,
         url,
         rest: start + open + len,
-        prefix_time: Some(time),
+        prefix: Some(f),
     })
 }
 

@@ -77,6 +77,37 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("SBOMs in practice", "2024-11-01T17:00:00Z", ""),
             ],
         ),
+        // A bold abbreviated weekday and date, then the time: "Noon – 1
+        // p.m. ET" (EST, -5, on 7 March), and one instant in three zones
+        // (9am PDT, -7, on 21 March); the title is the link after them.
+        (
+            "abbreviated_weekdays_and_three_zones.md",
+            vec![
+                (
+                    "Ask us anything about v3",
+                    "2024-03-07T17:00:00Z",
+                    "2024-03-07T18:00:00Z",
+                ),
+                ("Migration clinic", "2024-03-21T16:00:00Z", ""),
+            ],
+        ),
+        // `Mon 9/16` in a Date column: no year, the order settled by 16;
+        // Vienna, CEST (+2).
+        (
+            "numeric_dates_without_year.md",
+            vec![
+                (
+                    "Rust in the kernel",
+                    "2024-09-16T09:00:00Z",
+                    "2024-09-16T09:40:00Z",
+                ),
+                (
+                    "Confidential computing",
+                    "2024-09-17T12:15:00Z",
+                    "2024-09-17T12:55:00Z",
+                ),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

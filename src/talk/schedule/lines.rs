@@ -98,7 +98,7 @@ pub(super) fn time_word(w: &str) -> bool {
             | "•"
             | "·"
             | "|"
-    ) || weekday_of(&lower).is_some()
+    ) || when::weekday(&lower).is_some()
         || month_word(&lower)
         || zone::lookup(core).is_some()
         || (core == "UTC" || core == "GMT")
@@ -143,10 +143,14 @@ pub(super) fn line_entry(
 ) -> Option<Candidate> {
     let u = &units[at];
     let (found, rest) = leading_time(&u.text)?;
-    let (also, rest) = match second_zone_time(rest) {
+    let (also, mut rest) = match second_zone_time(rest) {
         Some((t, after)) => (Some(t), after),
         None => (None, rest),
     };
+    // A third zone and more (`9am PT / 12pm ET / 5pm GMT`): read past.
+    while let Some((_, after)) = second_zone_time(rest) {
+        rest = after;
+    }
     let mut rest = strip_separators(rest);
     // `@ room - title`
     if let Some(r) = rest.strip_prefix('@') {

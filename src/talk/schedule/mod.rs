@@ -66,6 +66,8 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
     // stands for the post when nothing states one more plainly.
     let prose_zone = scans.iter().find_map(|f| f.time.and_then(|t| t.zone));
     let mut last_day: Option<NaiveDate> = None;
+    // The date of the table row above, for a row whose Date cell is empty.
+    let mut row_above: Option<DateSpec> = None;
     let mut seen_day: Option<DateSpec> = None;
     let mut out = Vec::new();
     let mut events = Vec::new();
@@ -75,6 +77,9 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
     while i < units.len() {
         let (u, scan) = (&units[i], scans[i]);
         i += 1;
+        if u.kind != Kind::Row {
+            row_above = None;
+        }
         if let Kind::Heading(level) = u.kind {
             if let Some(z) = stated_zone(&u.text, true) {
                 ctx.zone = Some(z);
@@ -123,7 +128,9 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             // else from the one date the post's prose gives the event.
             (None, Kind::Row) => {
                 let near = last_day.or(seen_day.and_then(|d| concrete(&d, year_hint)));
-                row_entries(u, &ctx, prose_zone, reference, near)
+                let found = row_entries(u, &ctx, prose_zone, reference, near, row_above);
+                row_above = found.first().and_then(|c| c.found.date).or(row_above);
+                found
             }
             (None, _) => line_entry(units, i - 1, &ctx, prose_zone)
                 .into_iter()

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::super::doc::Unit;
 use super::super::find::Candidate;
-use super::super::when;
+use super::super::when::{self, DateSpec};
 use super::super::zone::WrittenZone;
 use super::days::{next_weekday, weekday_of};
 use super::sessions::{contains_word, is_session, stated_zone};
@@ -85,6 +85,7 @@ pub(super) fn row_entries(
     prose_zone: Option<WrittenZone>,
     reference: NaiveDate,
     last_day: Option<NaiveDate>,
+    above: Option<DateSpec>,
 ) -> Vec<Candidate> {
     let Some(header) = &u.header else {
         return Vec::new();
@@ -119,6 +120,18 @@ pub(super) fn row_entries(
         && let Some(w) = weekday
     {
         date = Some(next_weekday(last_day.unwrap_or(reference), w));
+    }
+    // An empty Date cell under a dated row means the same day (a row
+    // spanned, in Markdown that has no `rowspan`).
+    let same_day = time_cols.iter().any(|&c| {
+        let h = header[c].to_lowercase();
+        (h.contains("date") || h.contains("day"))
+            && u.cells
+                .get(c)
+                .is_some_and(|cell| cell.text.trim().is_empty())
+    });
+    if date.is_none() && same_day {
+        date = above;
     }
     let Some(mut found) = found else {
         return Vec::new();

@@ -141,6 +141,25 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // HTML cards whose `<time datetime>` gives the offset the shown
+        // text leaves out (+01:00), with the room after the time.
+        (
+            "html_time_elements.md",
+            vec![
+                ("Policy as code", "2024-03-20T13:00:00Z", ""),
+                ("Service mesh in 2024", "2024-03-21T08:30:00Z", ""),
+            ],
+        ),
+        // ISO date-times with their offsets: +01:00, -05:00 (an offset,
+        // not an end time) and Z.
+        (
+            "iso_date_times_with_offsets.md",
+            vec![
+                ("Policy engines compared", "2024-03-20T13:00:00Z", ""),
+                ("Supply chain levels, explained", "2024-03-21T15:30:00Z", ""),
+                ("Office hours", "2024-03-22T16:00:00Z", ""),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

@@ -137,7 +137,7 @@ impl Reader<'_> {
                 .take_while(|c| ElementRef::wrap(*c).is_none_or(|e| !is_block(e)))
                 .map(|c| match (c.value(), ElementRef::wrap(c)) {
                     (Node::Text(t), _) => t.to_string(),
-                    (_, Some(e)) => e.text().collect(),
+                    (_, Some(e)) => text_of(e),
                     _ => String::new(),
                 })
                 .collect();
@@ -164,7 +164,7 @@ impl Reader<'_> {
     }
 
     fn push(&mut self, el: ElementRef<'_>, kind: Kind) {
-        let text: String = el.text().collect();
+        let text = text_of(el);
         if squash(&text).is_empty() {
             return;
         }
@@ -187,10 +187,7 @@ impl Reader<'_> {
                 .filter(|c| matches!(c.value().name(), "td" | "th"))
                 .collect();
             let all_th = !cells.is_empty() && cells.iter().all(|c| c.value().name() == "th");
-            let texts: Vec<String> = cells
-                .iter()
-                .map(|c| squash(&c.text().collect::<String>()))
-                .collect();
+            let texts: Vec<String> = cells.iter().map(|c| squash(&text_of(*c))).collect();
             if all_th && header.is_none() {
                 header = Some(texts.into());
                 continue;
@@ -279,6 +276,41 @@ fn unit(line: usize, kind: Kind, text: &str, el: ElementRef<'_>) -> Unit {
         cells: Vec::new(),
         header: None,
     }
+}
+
+/// The element's text, with a `<time datetime="2024-03-20T14:00:00+01:00">`
+/// that shows a time read as its machine-readable date and time: the
+/// attribute states the offset the shown text ("March 20, 2:00 PM") leaves
+/// out. One that shows a date only is a publication date (`<time
+/// class="dt-published" datetime="2018-12-04T21:04:38.092Z">December 4,
+/// 2018</time>`): its hidden instant is no talk's, and stays hidden.
+fn text_of(el: ElementRef<'_>) -> String {
+    fn walk(el: ElementRef<'_>, out: &mut String) {
+        for child in el.children() {
+            match (child.value(), ElementRef::wrap(child)) {
+                (Node::Text(t), _) => out.push_str(t),
+                (_, Some(e)) => match e.value().attr("datetime").filter(|d| {
+                    e.value().name() == "time"
+                        && d.len() <= 40
+                        && d.contains('T')
+                        && super::when::scan(&e.text().collect::<String>())
+                            .time
+                            .is_some()
+                }) {
+                    Some(iso) => {
+                        out.push(' ');
+                        out.push_str(iso.trim());
+                        out.push(' ');
+                    }
+                    None => walk(e, out),
+                },
+                _ => {}
+            }
+        }
+    }
+    let mut out = String::new();
+    walk(el, &mut out);
+    out
 }
 
 fn links(el: ElementRef<'_>) -> Vec<Link> {

@@ -234,8 +234,13 @@ pub(super) fn titled_then_time(
         None => return None,
     };
     // `Date: January 22, 2025 | Time: 17:00 UTC`: the second label goes.
-    let (found, rest) = leading_time(&without_time_label(&f.text))
-        .map(|(f, rest)| (f, strip_separators(rest).is_empty()))?;
+    let text = without_time_label(&f.text);
+    let (found, rest) = leading_time(&text).map(|(f, rest)| {
+        (
+            f,
+            strip_separators(rest).is_empty() || is_place(&text, rest),
+        )
+    })?;
     if !rest || f.social || !is_session(&u.text) || is_details_heading(&u.text) {
         return None;
     }
@@ -275,6 +280,20 @@ pub(super) fn event_time(units: &[Unit], at: usize) -> Option<(Found, usize, usi
     let (found, rest) = leading_time(&text)?;
     (found.date.is_some() && strip_separators(rest).is_empty())
         .then_some((found, f.time_at, f.took))
+}
+
+/// What may follow a card's time: its room or venue after a separator
+/// (`March 20, 2:00 PM · Hall 7`), short, with no time of its own.
+fn is_place(text: &str, rest: &str) -> bool {
+    // The separator may have been read with the time.
+    let after_time = text[..text.len() - rest.len()].trim_end();
+    let r = rest.trim_start();
+    let place = strip_separators(r);
+    (r.starts_with(['·', '|', '•', '@', '—', '–', ','])
+        || after_time.ends_with(['·', '|', '•', '@', '—', '–', ',']))
+        && place.chars().count() <= 40
+        && is_session(place)
+        && super::super::when::scan(place).time.is_none()
 }
 
 /// The text without a `Time:` label after a separator (`January 22, 2025 |

@@ -40,21 +40,50 @@ pub fn is_session(title: &str) -> bool {
     t.chars().any(char::is_alphabetic) && !aside && !social
 }
 
-/// "Networking", "Drinks & networking", "Evening networking": time to meet
-/// people. "Zero-trust networking" or "Kubernetes networking deep dive" is a
-/// talk about networks.
+/// "Networking", "Drinks & networking", "Welcome and networking", "Evening
+/// networking": time to meet people. "Zero-trust networking", "Kubernetes
+/// networking deep dive" or "io_uring and networking" is a talk about
+/// networks: after "and", only a programme item's word makes it social.
 pub(super) fn networking_time(lower: &str) -> bool {
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric() && c != '&' && c != '+')
         .filter(|w| !w.is_empty())
         .collect();
     words.iter().enumerate().any(|(i, w)| {
+        let before = |k: usize| i.checked_sub(k).map(|j| words[j]);
         *w == "networking"
             && (i == 0
                 || matches!(
-                    words[i - 1],
-                    "and" | "&" | "+" | "evening" | "social" | "community" | "informal"
-                ))
+                    before(1),
+                    Some("evening" | "social" | "community" | "informal")
+                )
+                || (matches!(before(1), Some("and" | "&" | "+"))
+                    && matches!(
+                        before(2),
+                        Some(
+                            "welcome"
+                                | "closing"
+                                | "remarks"
+                                | "intro"
+                                | "introductions"
+                                | "wrap"
+                                | "up"
+                                | "snacks"
+                                | "refreshments"
+                                | "pizza"
+                                | "beer"
+                                | "drinks"
+                                | "coffee"
+                                | "lunch"
+                                | "food"
+                                | "dinner"
+                                | "breakfast"
+                                | "reception"
+                                | "mingling"
+                                | "cocktails"
+                                | "games"
+                        )
+                    )))
     })
 }
 
@@ -120,4 +149,29 @@ fn times_are(lower: &str, name: &str) -> bool {
         .iter()
         .enumerate()
         .any(|(i, w)| *w == name && words[i.saturating_sub(4)..i].contains(&"times"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn networking_is_social_only_as_a_programme_item() {
+        for t in [
+            "Networking",
+            "Drinks & networking",
+            "Welcome and networking",
+            "Evening networking",
+        ] {
+            assert!(!is_session(t), "{t}");
+        }
+        for t in [
+            "io_uring and networking",
+            "Zero-trust networking",
+            "Kubernetes networking deep dive",
+            "Security and networking with eBPF",
+        ] {
+            assert!(is_session(t), "{t}");
+        }
+    }
 }

@@ -74,6 +74,46 @@ pub enum Tok {
     Other,
 }
 
+/// After an ISO date-time's hour and minute (`2024-03-20T14:00`), at byte
+/// `i`: its seconds and fraction are skipped and its offset (`Z`, `+01:00`,
+/// `-0500`) is a zone, pushed to `toks`; returns where the time ends. (Read
+/// as ordinary text, `-05:00` would be an end time.)
+fn iso_time_rest(text: &str, mut i: usize, toks: &mut Vec<Tok>) -> usize {
+    let b = text.as_bytes();
+    let digit = |k: usize| b.get(k).is_some_and(u8::is_ascii_digit);
+    if b.get(i) == Some(&b':') && digit(i + 1) && digit(i + 2) {
+        i += 3;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            while digit(i) {
+                i += 1;
+            }
+        }
+    }
+    match b.get(i) {
+        Some(b'Z') if !b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) => {
+            toks.push(Tok::Zone(WrittenZone::Offset(0)));
+            i + 1
+        }
+        Some(b'+' | b'-') if digit(i + 1) && digit(i + 2) => {
+            let mut end = i + 3;
+            if b.get(end) == Some(&b':') && digit(end + 1) && digit(end + 2) {
+                end += 3;
+            } else if digit(end) && digit(end + 1) {
+                end += 2;
+            }
+            match zone::parse_offset(&text[i..end]) {
+                Some(secs) => {
+                    toks.push(Tok::Zone(WrittenZone::Offset(secs)));
+                    end
+                }
+                None => i,
+            }
+        }
+        _ => i,
+    }
+}
+
 /// Splits text into tokens. Never fails: what it does not know is `Other`.
 /// One pass over the characters; nothing is allocated but the tokens.
 pub fn lex(text: &str) -> Vec<Tok> {
@@ -133,6 +173,9 @@ pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
                     minute,
                 });
                 i += 3;
+                if colon_time && start > 0 && b[start - 1] == b'T' {
+                    i = iso_time_rest(text, i, toks);
+                }
                 continue;
             }
             // (`| 0x20` lower-cases an ASCII letter, without a copy.)

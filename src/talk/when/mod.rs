@@ -183,6 +183,23 @@ mod tests {
         }
     }
 
+    /// An ISO date-time's offset is its zone, never an end time; its
+    /// seconds and fraction are read past.
+    #[test]
+    fn iso_offsets_are_zones() {
+        use super::super::zone::WrittenZone;
+        for (text, offset) in [
+            ("2024-03-21T10:30:00-05:00", -5 * 3600),
+            ("2024-03-21T10:30+0530", 5 * 3600 + 1800),
+            ("2024-03-21T10:30:00.000Z", 0),
+        ] {
+            let t = super::scan(text).time.unwrap();
+            assert_eq!((t.start.hour, t.start.minute), (10, 30), "{text}");
+            assert!(t.end.is_none(), "{text}");
+            assert_eq!(t.zone, Some(WrittenZone::Offset(offset)), "{text}");
+        }
+    }
+
     /// The hours written without a digit, in any case, anywhere; and what
     /// only looks like them.
     #[test]

@@ -160,6 +160,37 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Office hours", "2024-03-22T16:00:00Z", ""),
             ],
         ),
+        // Two talks in one sentence, each with its date after its time:
+        // CEST (+2) on 30 October, CET (+1) on 31 October (the "6am PT"
+        // in parentheses is the same instant).
+        (
+            "sentence_dates_after_each_time.md",
+            vec![
+                (
+                    "Error budgets that work",
+                    "2024-10-30T08:00:00Z",
+                    "2024-10-30T08:45:00Z",
+                ),
+                ("Chaos drills", "2024-10-31T13:00:00Z", ""),
+            ],
+        ),
+        // "All times are in BST" after the schedule (+1 in October).
+        (
+            "zone_stated_after_the_schedule.md",
+            vec![
+                ("Opening keynote", "2024-10-15T08:00:00Z", ""),
+                ("Scaling Postgres", "2024-10-15T09:00:00Z", ""),
+                ("Observability for humans", "2024-10-16T08:30:00Z", ""),
+            ],
+        ),
+        // Link-first entries under "All times are in BST" (+1).
+        (
+            "link_first_under_a_stated_zone.md",
+            vec![
+                ("Alpha talk", "2024-10-15T09:00:00Z", "2024-10-15T09:30:00Z"),
+                ("Beta talk", "2024-10-16T10:00:00Z", "2024-10-16T10:30:00Z"),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

@@ -353,7 +353,11 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
             d.day,
         )
     });
-    let schedule::Entries { talks: more, event } = schedule::find(
+    let schedule::Entries {
+        talks: more,
+        event,
+        stated,
+    } = schedule::find(
         &units,
         first_day.unwrap_or(post.date.date_naive()),
         year_hint,
@@ -377,6 +381,17 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
             c.found.date.is_some() || c.context.is_some() || !dated_elsewhere.contains(&c.time_line)
         })
         .collect();
+    // The link-first reading knows no zone stated for what follows ("All
+    // times are in BST", a heading's "(CET)"): the nearest stated above
+    // each entry, else the first stated below.
+    for c in out.iter_mut().filter(|c| c.stated_zone.is_none()) {
+        c.stated_zone = stated
+            .iter()
+            .rev()
+            .find(|(line, _)| *line <= c.line)
+            .or(stated.first())
+            .map(|&(_, z)| z);
+    }
     let taken: std::collections::HashSet<usize> =
         out.iter().flat_map(|c| [c.line, c.time_line]).collect();
     // The times the link-first reading took on each of its lines: a line

@@ -111,16 +111,33 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
         let segment = from;
         from = end;
         let next = clocks.get(k + 1).map_or(source.len(), |&(n, _)| n);
-        let chosen = match choose(&spans).filter(|s| segment + s.at < own) {
-            Some(span) => (span.text.clone(), span.url.clone(), None),
+        let (chosen, title_at) = match choose(&spans).filter(|s| segment + s.at < own) {
+            Some(span) => (
+                (span.text.clone(), span.url.clone(), None),
+                Some(segment + span.at),
+            ),
             // "…, Dana Chu presents [\"Title\"](…)": the title after the time.
             None if start < own => match title_after(&source[end..next]) {
-                Some(t) => t,
+                Some(t) => (t, None),
                 None => continue,
             },
             None => continue,
         };
-        let found = when::scan(&super::find::clean(rest));
+        let mut found = when::scan(&super::find::clean(rest));
+        // "[A](…) at 10:00 on Wednesday, 30 October, and [B](…) at 2pm on
+        // Thursday, 31 October": a date between the last time and this
+        // title is the last time's; one written from the title on, before
+        // the next title, is this one's.
+        if k > 0
+            && let Some(at) = title_at
+        {
+            let upto = self::spans(&source[end..])
+                .first()
+                .map_or(source.len(), |s| end + s.at);
+            if let own @ Some(_) = when::scan(&super::find::clean(&source[at..upto])).date {
+                found.date = own;
+            }
+        }
         // "on Monday 18th and Tuesday 19th at 17:30": days without a month,
         // before this time; the reader gives them their month.
         let days = if found.date.is_none() {

@@ -53,6 +53,23 @@ pub struct Entries {
     /// (`**When:** …`), when the post gives exactly one: titled `title`, the
     /// post's one talk if no reader finds another.
     pub event: Option<Candidate>,
+    /// The zones the post states for what follows, by line (see
+    /// [`stated_zones`]).
+    pub stated: Vec<(usize, WrittenZone)>,
+}
+
+/// The zones a post states for what follows, with their lines: short
+/// sentences and headings with no time of their own that say what zone
+/// times are in ("All times are in BST", "## Schedule (all times CET)").
+/// Short, because an abstract's "Earliest Departure Time (EDT)" states
+/// nothing.
+fn stated_zones(units: &[Unit], scans: &[Found]) -> Vec<(usize, WrittenZone)> {
+    units
+        .iter()
+        .zip(scans)
+        .filter(|(u, f)| f.time.is_none() && u.text.len() <= 120)
+        .filter_map(|(u, _)| Some((u.line, stated_zone(&u.text, false)?)))
+        .collect()
 }
 
 /// Finds the time-first and table entries of a document. `reference` is the
@@ -64,7 +81,13 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
     let scans: Vec<Found> = units.iter().map(|u| when::scan(&u.text)).collect();
     // A zone written in a prose time ("scheduled for 14:00 - 19:00 UTC")
     // stands for the post when nothing states one more plainly.
-    let prose_zone = scans.iter().find_map(|f| f.time.and_then(|t| t.zone));
+    let stated = stated_zones(units, &scans);
+    // So does a sentence that states one after the schedule ("All times
+    // are in BST" at the end of the post).
+    let prose_zone = scans
+        .iter()
+        .find_map(|f| f.time.and_then(|t| t.zone))
+        .or_else(|| stated.first().map(|&(_, z)| z));
     let mut last_day: Option<NaiveDate> = None;
     // The date of the table row above, for a row whose Date cell is empty.
     let mut row_above: Option<DateSpec> = None;
@@ -237,6 +260,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
     Entries {
         talks: out,
         event: (events.len() == 1).then(|| events.pop()).flatten(),
+        stated,
     }
 }
 

@@ -191,6 +191,53 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Beta talk", "2024-10-16T10:00:00Z", "2024-10-16T10:30:00Z"),
             ],
         ),
+        // A column per day (`| Time | Monday 3 June | Tuesday 4 June |`):
+        // each cell on its column's day; Europe/Amsterdam, CEST (+2); lunch
+        // left out.
+        (
+            "a_column_per_day.md",
+            vec![
+                ("Intro to Julia", "2024-06-03T07:00:00Z", ""),
+                ("GPU programming", "2024-06-04T07:00:00Z", ""),
+                ("Type systems", "2024-06-03T09:00:00Z", ""),
+                ("Macros", "2024-06-03T12:00:00Z", ""),
+                ("Closing panel", "2024-06-04T12:00:00Z", ""),
+            ],
+        ),
+        // `### Day 1`, `### Day 2` under "November 13–15, 2024": the
+        // event's first and second days; MST (-7) written.
+        (
+            "numbered_day_headings.md",
+            vec![
+                (
+                    "Gateway API update",
+                    "2024-11-13T18:00:00Z",
+                    "2024-11-13T18:30:00Z",
+                ),
+                (
+                    "eBPF for observability",
+                    "2024-11-13T21:30:00Z",
+                    "2024-11-13T22:05:00Z",
+                ),
+                (
+                    "Policy at scale",
+                    "2024-11-14T17:00:00Z",
+                    "2024-11-14T17:35:00Z",
+                ),
+            ],
+        ),
+        // `1430 hrs IST` (+5:30), and a glued `2:30–3:05pm IST`.
+        (
+            "military_clocks.md",
+            vec![
+                ("Women in open source", "2024-12-05T09:00:00Z", ""),
+                (
+                    "Careers in SRE",
+                    "2024-12-06T09:00:00Z",
+                    "2024-12-06T09:35:00Z",
+                ),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

@@ -66,6 +66,22 @@ pub(super) fn day_of(
     Some(next_weekday(from, w))
 }
 
+/// `### Day 2`, `**Day 2 – Workshops**`: a heading or bold line that
+/// numbers the event's days and names no date; its number.
+pub(super) fn day_number(u: &Unit, f: Found) -> Option<i64> {
+    let heading = matches!(u.kind, Kind::Heading(_));
+    let bold_line = u.lead_bold.as_deref() == Some(u.text.as_str());
+    if !(heading || bold_line) || f.date.is_some() || f.time.is_some() {
+        return None;
+    }
+    let mut words = u.text.split(|c: char| c.is_whitespace() || c == ':');
+    if !words.next()?.eq_ignore_ascii_case("day") {
+        return None;
+    }
+    let n: i64 = words.next()?.parse().ok()?;
+    (1..=14).contains(&n).then_some(n)
+}
+
 /// Whether the text's first word belongs to a date.
 pub(super) fn leading_date(text: &str) -> bool {
     text.split_whitespace().next().is_some_and(|w| {

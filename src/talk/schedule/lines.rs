@@ -87,6 +87,7 @@ pub(super) fn time_word(w: &str) -> bool {
         "am" | "pm"
             | "a.m"
             | "p.m"
+            | "hrs"
             | "to"
             | "at"
             | "noon"

@@ -29,7 +29,7 @@ use super::find::Candidate;
 use super::when::{self, DateSpec, Found};
 use super::zone::WrittenZone;
 use card::titled_then_time;
-use days::{concrete, day_of, heading_year, nearest_weekday_day, wd_of};
+use days::{concrete, day_number, day_of, heading_year, nearest_weekday_day, next_weekday, wd_of};
 use lines::line_entry;
 pub use lines::why_no_talk;
 pub use sessions::{is_session, stated_zone};
@@ -131,6 +131,14 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
                 &ctx,
                 prose_zone,
             ));
+        }
+        // `### Day 2` under "November 13–15, 2024": the event's second day.
+        if let Some(n) = day_number(u, scan)
+            && let Some(first) = seen_day.and_then(|d| concrete(&d, year_hint))
+        {
+            let d = first + chrono::Duration::days(n - 1);
+            ctx.day = Some(next_weekday(d, wd_of(d)));
+            continue;
         }
         if let Some(day) = day_of(u, scan, reference, year_hint, last_day) {
             ctx.day = Some(day);

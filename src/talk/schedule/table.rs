@@ -90,7 +90,23 @@ pub(super) fn row_entries(
     let Some(header) = &u.header else {
         return Vec::new();
     };
-    let columns: Vec<Column> = header.iter().map(|h| column_of(h)).collect();
+    // `| Time | Monday 3 June | Tuesday 4 June |`: a column per day, each
+    // cell a talk on its column's day.
+    let column_dates: Vec<Option<DateSpec>> = header
+        .iter()
+        .map(|h| {
+            let f = when::scan(h);
+            f.date.filter(|_| f.time.is_none())
+        })
+        .collect();
+    let columns: Vec<Column> = header
+        .iter()
+        .zip(&column_dates)
+        .map(|(h, d)| match d {
+            Some(_) => Column::Track,
+            None => column_of(h),
+        })
+        .collect();
     let time_cols: Vec<usize> = (0..columns.len())
         .filter(|&c| columns[c] == Column::Time)
         .collect();
@@ -185,7 +201,10 @@ pub(super) fn row_entries(
                 .or_else(|| u.cells.iter().flat_map(|c| c.links.first()).next())
                 .map(|l| l.url.clone());
             let mut ctx = ctx.clone();
-            if parallel {
+            let mut found = found;
+            if let Some(day) = column_dates[c] {
+                found.date = Some(day);
+            } else if parallel {
                 ctx.track = Some(header[c].clone());
             }
             let title = match &speakers {

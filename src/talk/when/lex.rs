@@ -166,6 +166,33 @@ pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
                 && b.get(i + 2).is_some_and(u8::is_ascii_digit)
                 && !b.get(i + 3).is_some_and(u8::is_ascii_alphanumeric)
                 && (b[i + 1] - b'0') < 6;
+            // `1430 hrs`: a four-digit clock alone, marked as one by the
+            // word after it (a year never is).
+            if digits == 4 && value % 100 < 60 && value / 100 <= 23 {
+                let mut j = i;
+                while b.get(j) == Some(&b' ') {
+                    j += 1;
+                }
+                let word = b[j..]
+                    .iter()
+                    .take_while(|x| x.is_ascii_alphabetic())
+                    .count();
+                let w = &text[j..j + word];
+                if ["hrs", "hr", "hours"]
+                    .iter()
+                    .any(|x| w.eq_ignore_ascii_case(x))
+                {
+                    toks.push(Tok::Time {
+                        hour: value / 100,
+                        minute: value % 100,
+                    });
+                    i = j + word;
+                    if b.get(i) == Some(&b'.') {
+                        i += 1;
+                    }
+                    continue;
+                }
+            }
             if colon_time || dotted_time || h_time {
                 let minute = u32::from(b[i + 1] - b'0') * 10 + u32::from(b[i + 2] - b'0');
                 toks.push(Tok::Time {

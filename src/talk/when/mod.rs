@@ -183,6 +183,19 @@ mod tests {
         }
     }
 
+    /// A four-digit clock is read alone only when marked as one (`1430
+    /// hrs`): a year stays a year.
+    #[test]
+    fn four_digit_clocks_marked_by_hrs() {
+        let t = super::scan("1430 hrs IST, Thursday 5 December")
+            .time
+            .unwrap();
+        assert_eq!((t.start.hour, t.start.minute), (14, 30));
+        assert!(t.zone.is_some());
+        assert!(super::scan("Thursday 5 December 2024").time.is_none());
+        assert!(super::scan("2460 hrs").time.is_none());
+    }
+
     /// An ISO date-time's offset is its zone, never an end time; its
     /// seconds and fraction are read past.
     #[test]

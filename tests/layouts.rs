@@ -238,6 +238,17 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // "22–24 April 2024" is the event's first day; `**Monday**, 11:30`
+        // is that Monday, `**Tuesday**` the next day; Berlin, CEST (+2).
+        (
+            "weekday_lines_under_a_day_range.md",
+            vec![
+                ("Type hints at scale", "2024-04-22T09:30:00Z", ""),
+                ("Polars vs pandas", "2024-04-23T12:15:00Z", ""),
+            ],
+        ),
+        // A date and hours in bold inside a sentence name no talk.
+        ("bold_date_in_prose.md", vec![]),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (
@@ -714,6 +725,7 @@ fn check_notes_the_times_that_became_no_talk() {
     let out = text(&o.stdout);
     let lines: Vec<&str> = out.lines().collect();
     let want = [
+        "bold_date_in_prose.md:6: note: a time that became no talk: a time inside running prose",
         "booth_hours_in_fields.md:8: note: a time that became no talk: a time inside running prose",
         "dated_times_before_links.md:6: note: a time that became no talk: a time inside running prose",
         "medium_export.md:28: note: a time that became no talk: a time with no title",
@@ -732,7 +744,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 12 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 13 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

@@ -403,7 +403,9 @@ fn is_quoted(text: &str) -> bool {
 
 /// The span that names the talk (see the module's rules).
 fn choose(spans: &[Span]) -> Option<&Span> {
-    let named = |s: &&Span| (s.bold || s.quoted) && !is_person(s) && !is_label(&s.text);
+    let named = |s: &&Span| {
+        (s.bold || s.quoted) && !is_person(s) && !is_label(&s.text) && !is_when(&s.text)
+    };
     let lead = spans
         .first()
         .filter(|s| s.opens && s.bold && s.url.is_none());
@@ -411,7 +413,13 @@ fn choose(spans: &[Span]) -> Option<&Span> {
     rest.iter()
         .find(named)
         .or_else(|| rest.iter().find(|s| s.url.is_some() && !is_person(s)))
-        .or(lead.filter(|s| !is_label(&s.text)))
+        .or(lead.filter(|s| !is_label(&s.text) && !is_when(&s.text)))
+}
+
+/// A span that is only a date or a time (`**Saturday, June 22nd**`, `**10am
+/// to 2pm EDT**`): it says when, not what.
+fn is_when(text: &str) -> bool {
+    text.split_whitespace().all(super::schedule::time_word)
 }
 
 /// A field label (`**Speaker:**`, `**When:**`, `**Date & Time:**`): a word

@@ -69,7 +69,7 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
 }
 
 /// A word that can be part of a date/time expression.
-pub(super) fn time_word(w: &str) -> bool {
+pub(crate) fn time_word(w: &str) -> bool {
     let core = w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '*' | '~' | '.'));
     if core.is_empty() {
         // Only the trimmed characters: `~` and `:` stand between a time's parts.

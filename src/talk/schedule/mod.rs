@@ -31,6 +31,7 @@ use super::zone::WrittenZone;
 use card::titled_then_time;
 use days::{concrete, day_number, day_of, heading_year, nearest_weekday_day, next_weekday, wd_of};
 use lines::line_entry;
+pub(super) use lines::time_word;
 pub use lines::why_no_talk;
 pub use sessions::{is_session, stated_zone};
 use table::row_entries;
@@ -237,7 +238,23 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             }
             continue;
         }
+        // `**Monday**, 11:30: Title`: a weekday opens the line, with no
+        // date; the first such day on or after the last entry's, else the
+        // event's first (never the date above it whatever its weekday).
+        let weekday = matches!(u.kind, Kind::Line { .. } | Kind::Item { .. })
+            .then(|| {
+                let first = u.text.split([' ', ',', ':']).next()?;
+                when::weekday(&first.to_ascii_lowercase())
+            })
+            .flatten();
         for mut c in found {
+            if c.found.date.is_none()
+                && let Some(wd) = weekday
+                && let Some(from) =
+                    last_day.or_else(|| ctx.day.or(seen_day).and_then(|d| concrete(&d, year_hint)))
+            {
+                c.found.date = Some(next_weekday(from, wd));
+            }
             if c.context.is_none() && c.found.date.is_none() {
                 c.context = seen_day.map(|d| (d, None));
             }

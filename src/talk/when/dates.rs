@@ -186,6 +186,27 @@ pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
             ));
         }
     }
+    // "22–24 April 2024": the first day of a range, the month and year
+    // written after its last.
+    if let Some(day) = day_at(toks, j)
+        && toks.get(j + 1) == Some(&Tok::Dash)
+        && day_at(toks, j + 2).is_some_and(|last| last > day)
+        && let Some(m) = word_at(toks, j + 3).and_then(month)
+    {
+        let (year, end) = match year_at(toks, j + 4) {
+            Some((y, e)) => (Some(y), e),
+            None => (None, j + 4),
+        };
+        return Some((
+            end,
+            DateSpec {
+                weekday: None,
+                month: m,
+                day,
+                year,
+            },
+        ));
+    }
     // D [of] Month [,] [YYYY]
     if let Some(day) = day_at(toks, j) {
         let k = if word_at(toks, j + 1) == Some(b"of".as_slice()) {
@@ -379,6 +400,8 @@ mod tests {
     #[test]
     fn a_range_of_days_gives_its_first_day_the_year_after_it() {
         assert_eq!(read("November 10–11, 2024"), Some((11, 10, Some(2024))));
+        assert_eq!(read("22–24 April 2024"), Some((4, 22, Some(2024))));
+        assert_eq!(read("PyCon DE, 22-24 April"), Some((4, 22, None)));
         assert_eq!(
             read("Sunday and Monday, November 10-11, 2024"),
             Some((11, 10, Some(2024)))

@@ -249,6 +249,23 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
         ),
         // A date and hours in bold inside a sentence name no talk.
         ("bold_date_in_prose.md", vec![]),
+        // Quoted cards: a bold title, its date and time on the next line,
+        // then "with Speaker" (no talk of its own); GMT.
+        (
+            "quoted_cards_with_a_speaker_line.md",
+            vec![
+                (
+                    "Building trustworthy AI",
+                    "2024-11-06T15:00:00Z",
+                    "2024-11-06T16:00:00Z",
+                ),
+                (
+                    "Open data for climate",
+                    "2024-11-07T11:00:00Z",
+                    "2024-11-07T12:00:00Z",
+                ),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

@@ -221,10 +221,15 @@ pub(super) fn titled_then_time(
     let n = units
         .get(at + 1)
         .filter(|n| matches!(n.kind, Kind::Line { .. } | Kind::Item { .. }))?;
+    let continues = matches!(
+        n.kind,
+        Kind::Line { first: false } | Kind::Item { first: false }
+    ) && n.line == u.line + 1;
     let f = match fields(units, at + 1, bold_line) {
         Some(f) => f,
-        // A heading's date and time alone on the next unit.
-        None if !bold_line => Fields {
+        // The date and time alone on the next unit (for a bold title, the
+        // next line of its paragraph).
+        None if !bold_line || continues => Fields {
             text: n.text.clone(),
             time_at: at + 1,
             took: 1,

@@ -266,6 +266,22 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Tables whose header row is empty (`| | |`): the time cell and
+        // the title cell found by their content; Amsterdam, CEST (+2);
+        // registration left out.
+        (
+            "table_with_an_empty_header.md",
+            vec![
+                ("Opening", "2024-06-19T07:45:00Z", ""),
+                (
+                    "Keynote: platform teams that last",
+                    "2024-06-19T08:00:00Z",
+                    "",
+                ),
+                ("Ignites", "2024-06-19T08:45:00Z", ""),
+                ("Observability is a team sport", "2024-06-20T07:30:00Z", ""),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

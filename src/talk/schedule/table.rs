@@ -8,6 +8,7 @@ use super::super::find::Candidate;
 use super::super::when::{self, DateSpec};
 use super::super::zone::WrittenZone;
 use super::days::{next_weekday, weekday_of};
+use super::lines::{leading_time, strip_separators};
 use super::sessions::{contains_word, is_session, stated_zone};
 use super::{Context, candidate};
 
@@ -99,14 +100,18 @@ pub(super) fn row_entries(
             f.date.filter(|_| f.time.is_none())
         })
         .collect();
-    let columns: Vec<Column> = header
-        .iter()
-        .zip(&column_dates)
-        .map(|(h, d)| match d {
-            Some(_) => Column::Track,
-            None => column_of(h),
-        })
-        .collect();
+    let columns: Vec<Column> = if header.iter().all(|h| h.trim().is_empty()) {
+        unlabelled_columns(u)
+    } else {
+        header
+            .iter()
+            .zip(&column_dates)
+            .map(|(h, d)| match d {
+                Some(_) => Column::Track,
+                None => column_of(h),
+            })
+            .collect()
+    };
     let time_cols: Vec<usize> = (0..columns.len())
         .filter(|&c| columns[c] == Column::Time)
         .collect();
@@ -129,7 +134,7 @@ pub(super) fn row_entries(
         }
         if f.time.is_some() && found.is_none() {
             found = Some(f);
-            header_zone = stated_zone(&header[c], true);
+            header_zone = header.get(c).and_then(|h| stated_zone(h, true));
         }
     }
     if date.is_none()
@@ -140,7 +145,7 @@ pub(super) fn row_entries(
     // An empty Date cell under a dated row means the same day (a row
     // spanned, in Markdown that has no `rowspan`).
     let same_day = time_cols.iter().any(|&c| {
-        let h = header[c].to_lowercase();
+        let h = header.get(c).map_or(String::new(), |h| h.to_lowercase());
         (h.contains("date") || h.contains("day"))
             && u.cells
                 .get(c)
@@ -202,10 +207,10 @@ pub(super) fn row_entries(
                 .map(|l| l.url.clone());
             let mut ctx = ctx.clone();
             let mut found = found;
-            if let Some(day) = column_dates[c] {
+            if let Some(day) = column_dates.get(c).copied().flatten() {
                 found.date = Some(day);
             } else if parallel {
-                ctx.track = Some(header[c].clone());
+                ctx.track = header.get(c).cloned();
             }
             let title = match &speakers {
                 Some(s) => format!("{title} - {s}"),
@@ -214,6 +219,25 @@ pub(super) fn row_entries(
             Some(candidate(
                 u.line, u.line, title, url, found, &ctx, prose_zone,
             ))
+        })
+        .collect()
+}
+
+/// The columns of a table whose header row is empty (`| | |`, since
+/// Markdown wants one): the first cell of the row that is a time alone is
+/// the time, the first other the title, the next the speakers.
+fn unlabelled_columns(u: &Unit) -> Vec<Column> {
+    let is_time =
+        |text: &str| leading_time(text).is_some_and(|(_, rest)| strip_separators(rest).is_empty());
+    let time = u.cells.iter().position(|c| is_time(&c.text));
+    let mut others = (0..u.cells.len()).filter(|&c| Some(c) != time);
+    let (title, speaker) = (others.next(), others.next());
+    (0..u.cells.len())
+        .map(|c| match Some(c) {
+            x if x == time => Column::Time,
+            x if x == title => Column::Title,
+            x if x == speaker => Column::Speaker,
+            _ => Column::Other,
         })
         .collect()
 }

@@ -764,6 +764,7 @@ fn check_notes_the_times_that_became_no_talk() {
         "medium_export.md:28: note: a time that became no talk: a time with no title",
         "meetup_when_field.md:11: note: a time that became no talk: a time inside running prose",
         "table_time_column.md:13: note: a time that became no talk: a table row",
+        "table_with_an_empty_header.md:10: note: a time that became no talk: a table row",
         "talks_in_sentences.md:11: note: a time that became no talk: a time inside running prose",
         "time_then_bold.md:12: note: a time that became no talk: a break, meal",
         "title_after_the_time.md:11: note: a time that became no talk: a time inside running prose",
@@ -777,7 +778,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 13 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 14 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

@@ -282,6 +282,16 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Observability is a team sport", "2024-06-20T07:30:00Z", ""),
             ],
         ),
+        // `CET/CEST` is Central European time (CEST, +2, on 15 October);
+        // "2pm Eastern" after the time is US Eastern (EST, -5, on 7
+        // November).
+        (
+            "zone_pairs_and_region_words.md",
+            vec![
+                ("Release planning", "2024-10-15T12:00:00Z", ""),
+                ("Community Q&A", "2024-11-07T19:00:00Z", ""),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

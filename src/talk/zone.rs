@@ -247,6 +247,29 @@ pub fn lookup_name(text: &str) -> Option<(WrittenZone, usize)> {
     })
 }
 
+/// `CET/CEST`, `EST/EDT`: a zone's standard and daylight abbreviations
+/// written together name the zone whose clocks change between them (the
+/// first alone would be an hour off half the year).
+pub fn daylight_pair(first: &str, second: &str) -> Option<WrittenZone> {
+    use chrono_tz::{America, Australia, Europe, Pacific};
+    const PAIRS: [(&str, &str, &str, Tz); 10] = [
+        ("CET", "CEST", "CET/CEST", Europe::Berlin),
+        ("WET", "WEST", "WET/WEST", Europe::Lisbon),
+        ("EET", "EEST", "EET/EEST", Europe::Athens),
+        ("GMT", "BST", "GMT/BST", Europe::London),
+        ("EST", "EDT", "ET", America::New_York),
+        ("CST", "CDT", "CT", America::Chicago),
+        ("MST", "MDT", "MT", America::Denver),
+        ("PST", "PDT", "PT", America::Los_Angeles),
+        ("AEST", "AEDT", "AEST/AEDT", Australia::Sydney),
+        ("NZST", "NZDT", "NZST/NZDT", Pacific::Auckland),
+    ];
+    PAIRS
+        .iter()
+        .find(|(a, b, _, _)| (first, second) == (*a, *b) || (first, second) == (*b, *a))
+        .map(|&(_, _, name, tz)| region(name, tz))
+}
+
 /// `Pacific`, `Eastern`, `Central`, `Mountain` alone (in parentheses after
 /// a time, `6:30 PM (Eastern)`): the region's time, as `Pacific Time`.
 pub fn region_word(word: &str) -> Option<WrittenZone> {

@@ -259,12 +259,29 @@ pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
                 }
                 continue;
             }
-            // `6:30 PM (Eastern)`: a region's name alone in parentheses.
-            if start > 0
-                && b[start - 1] == b'('
-                && b.get(i) == Some(&b')')
+            // `6:30 PM (Eastern)`, `at 2pm Eastern`: a region's name alone,
+            // in parentheses or right after a time (and not before a
+            // capitalised word: "10:00 Central Hall").
+            let in_parens = start > 0 && b[start - 1] == b'(' && b.get(i) == Some(&b')');
+            let after_time = matches!(toks.last(), Some(Tok::Time { .. } | Tok::AmPm { .. }))
+                && !text[i..]
+                    .trim_start()
+                    .starts_with(|x: char| x.is_uppercase());
+            if (in_parens || after_time)
                 && let Some(z) = zone::region_word(word)
             {
+                toks.push(Tok::Zone(z));
+                continue;
+            }
+            // `14:00 CET/CEST`: both of a zone's abbreviations, one zone.
+            if word.len() <= 5
+                && word.bytes().all(|x| x.is_ascii_uppercase())
+                && text[..start].trim_end().ends_with('/')
+                && let [.., Tok::Zone(WrittenZone::Abbrev { name, .. }), Tok::Sep] = toks[..]
+                && let Some(z) = zone::daylight_pair(name, word)
+            {
+                toks.pop();
+                toks.pop();
                 toks.push(Tok::Zone(z));
                 continue;
             }

@@ -183,6 +183,38 @@ mod tests {
         }
     }
 
+    /// `CET/CEST` is the zone that changes between them; a region's name
+    /// right after a time is its zone, but not before a capitalised word.
+    #[test]
+    fn zone_pairs_and_region_names_after_a_time() {
+        use super::super::zone::WrittenZone;
+        let zone = |text: &str| super::scan(text).time.and_then(|t| t.zone);
+        assert!(matches!(
+            zone("October 15, 14:00 CET/CEST"),
+            Some(WrittenZone::Region {
+                tz: chrono_tz::Europe::Berlin,
+                ..
+            })
+        ));
+        assert!(matches!(
+            zone("October 15, 2pm Eastern"),
+            Some(WrittenZone::Region { name: "ET", .. })
+        ));
+        assert!(matches!(
+            zone("October 15, 14:00 Central European Time"),
+            Some(WrittenZone::Region {
+                tz: chrono_tz::Europe::Berlin,
+                ..
+            })
+        ));
+        assert_eq!(zone("October 15, 10:00 Central Hall"), None);
+        // Not a pair: the first is kept.
+        assert!(matches!(
+            zone("October 15, 14:00 CET/PDT"),
+            Some(WrittenZone::Abbrev { name: "CET", .. })
+        ));
+    }
+
     /// A four-digit clock is read alone only when marked as one (`1430
     /// hrs`): a year stays a year.
     #[test]

@@ -292,6 +292,19 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Community Q&A", "2024-11-07T19:00:00Z", ""),
             ],
         ),
+        // `**Wednesday 12 June, 13:40–14:40, Room 3:** [Title](…)`: the
+        // room is not the title; Oslo, CEST (+2).
+        (
+            "room_before_the_link.md",
+            vec![
+                (
+                    "Blazor at scale",
+                    "2024-06-12T11:40:00Z",
+                    "2024-06-12T12:40:00Z",
+                ),
+                ("C# 13 tour", "2024-06-13T07:00:00Z", "2024-06-13T08:00:00Z"),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

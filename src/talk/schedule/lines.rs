@@ -181,11 +181,17 @@ pub(super) fn line_entry(
             title = l.text.clone();
         }
     }
-    if let Some(l) = u
-        .links
-        .iter()
-        .find(|l| title.starts_with(&l.text) && !l.text.is_empty())
-    {
+    // `Room 3: [Title](…)`: a room or label before the link is not the
+    // title.
+    let linked = match title.split_once(": ") {
+        Some((head, tail)) if head.split_whitespace().count() <= 3 => [tail, title.as_str()],
+        _ => [title.as_str(), title.as_str()],
+    };
+    if let Some(l) = linked.iter().find_map(|t| {
+        u.links
+            .iter()
+            .find(|l| t.starts_with(&l.text) && !l.text.is_empty())
+    }) {
         title = l.text.clone();
         url = Some(l.url.clone());
     }

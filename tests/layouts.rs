@@ -305,6 +305,41 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("C# 13 tour", "2024-06-13T07:00:00Z", "2024-06-13T08:00:00Z"),
             ],
         ),
+        // HTML list items: the link, then the date and time in `<em>`;
+        // MST (-7).
+        (
+            "html_list_links_then_dates.md",
+            vec![
+                ("Scaling CoreDNS", "2024-11-13T18:15:00Z", ""),
+                ("Cluster API at 1000 clusters", "2024-11-14T21:30:00Z", ""),
+            ],
+        ),
+        // `Monday: [Title](…) at 10:00 PT` under the title's "October 6-10,
+        // 2025": that week's Monday and Wednesday; PDT (-7).
+        (
+            "weekday_labels_in_a_week.md",
+            vec![
+                ("Intro to Dagger", "2025-10-06T17:00:00Z", ""),
+                ("CI caching deep dive", "2025-10-08T17:00:00Z", ""),
+            ],
+        ),
+        // An HTML definition list: each term a linked title, its
+        // description the date and time; CEST (+2).
+        (
+            "html_definition_list.md",
+            vec![
+                (
+                    "Typing at scale",
+                    "2025-04-23T08:30:00Z",
+                    "2025-04-23T09:00:00Z",
+                ),
+                (
+                    "Polars in production",
+                    "2025-04-24T12:00:00Z",
+                    "2025-04-24T12:30:00Z",
+                ),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

@@ -87,7 +87,7 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
     // The line with the next lines of its paragraph or item, so that a
     // title wrapped onto the next line is read whole; only titles that
     // start on this line are its entries (the next line reads its own).
-    let mut source = u.source.clone();
+    let mut source = markdown_links(u);
     let own = source.len();
     for (k, n) in units[at + 1..].iter().take(2).enumerate() {
         let continues = n.line == u.line + k + 1
@@ -145,7 +145,15 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
         } else {
             Vec::new()
         };
-        if found.time.is_none() || (found.date.is_none() && days.is_empty()) {
+        // `Monday: [Title](…) at 10:00 PT`: the reader gives the weekday
+        // its date.
+        let opens_weekday = || {
+            u.text
+                .split([' ', ',', ':'])
+                .next()
+                .is_some_and(|w| when::weekday(&w.to_ascii_lowercase()).is_some())
+        };
+        if found.time.is_none() || (found.date.is_none() && days.is_empty() && !opens_weekday()) {
             continue;
         }
         let (title, url, byline) = chosen;
@@ -161,6 +169,27 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
         });
     }
     out
+}
+
+/// The unit's source; for a unit read from HTML, whose source is its
+/// plain text, with each link's text written as a Markdown link, so its
+/// spans read as a Markdown line's (`<li><a href=…>Title</a> — <em>Nov 13,
+/// 11:15 MST</em></li>`).
+fn markdown_links(u: &Unit) -> String {
+    let mut source = u.source.clone();
+    if source != u.text {
+        return source;
+    }
+    let mut from = 0;
+    for l in u.links.iter().filter(|l| !l.text.is_empty()) {
+        let Some(at) = source[from..].find(&l.text).map(|i| from + i) else {
+            continue;
+        };
+        let link = format!("[{}]({})", l.text, l.url);
+        source.replace_range(at..at + l.text.len(), &link);
+        from = at + link.len();
+    }
+    source
 }
 
 /// Words by which a sentence says that someone presents what follows.

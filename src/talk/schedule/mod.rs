@@ -195,7 +195,18 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
                     && scans[i].time.is_some()
             });
         // Days without a month are looked for only where a time has no date.
-        let dated = || scan.date.is_some() || !when::weekday_days(&u.text).is_empty();
+        // `**Monday**, 11:30: Title`, `Monday: [Title](…) at 10:00 PT`: a
+        // weekday opens the line, with no date; the first such day on or
+        // after the last entry's, else the date above, else the event's
+        // first or the post's (never the date above whatever its weekday).
+        let weekday = matches!(u.kind, Kind::Line { .. } | Kind::Item { .. })
+            .then(|| {
+                let first = u.text.split([' ', ',', ':']).next()?;
+                when::weekday(&first.to_ascii_lowercase())
+            })
+            .flatten();
+        let dated =
+            || scan.date.is_some() || weekday.is_some() || !when::weekday_days(&u.text).is_empty();
         if found.is_empty() && (scan.time.is_some() && dated() || time_next) {
             // Talks written in sentences ([`super::sentence`]).
             let near = last_day.or(seen_day.and_then(|d| concrete(&d, year_hint)));
@@ -238,20 +249,12 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             }
             continue;
         }
-        // `**Monday**, 11:30: Title`: a weekday opens the line, with no
-        // date; the first such day on or after the last entry's, else the
-        // event's first (never the date above it whatever its weekday).
-        let weekday = matches!(u.kind, Kind::Line { .. } | Kind::Item { .. })
-            .then(|| {
-                let first = u.text.split([' ', ',', ':']).next()?;
-                when::weekday(&first.to_ascii_lowercase())
-            })
-            .flatten();
         for mut c in found {
             if c.found.date.is_none()
                 && let Some(wd) = weekday
-                && let Some(from) =
-                    last_day.or_else(|| ctx.day.or(seen_day).and_then(|d| concrete(&d, year_hint)))
+                && let Some(from) = last_day
+                    .or_else(|| ctx.day.or(seen_day).and_then(|d| concrete(&d, year_hint)))
+                    .or(Some(reference))
             {
                 c.found.date = Some(next_weekday(from, wd));
             }

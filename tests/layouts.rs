@@ -340,6 +340,23 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // HTML paragraphs: a `<strong>` title, `<br>`, the date and time,
+        // `<br>`, the speakers; CEST (+2).
+        (
+            "html_paragraph_cards.md",
+            vec![
+                (
+                    "Argo CD at scale",
+                    "2024-06-25T08:00:00Z",
+                    "2024-06-25T08:30:00Z",
+                ),
+                (
+                    "Flux and OCI",
+                    "2024-06-25T09:30:00Z",
+                    "2024-06-25T10:00:00Z",
+                ),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

@@ -172,13 +172,20 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
 }
 
 /// The unit's source; for a unit read from HTML, whose source is its
-/// plain text, with each link's text written as a Markdown link, so its
-/// spans read as a Markdown line's (`<li><a href=…>Title</a> — <em>Nov 13,
-/// 11:15 MST</em></li>`).
+/// plain text, with each link's text written as a Markdown link and its
+/// opening bold as bold, so its spans read as a Markdown line's
+/// (`<li><a href=…>Title</a> — <em>Nov 13, 11:15 MST</em></li>`,
+/// `<p><strong>Title</strong><br>June 25, 2024 · 10:00 CEST</p>`).
 fn markdown_links(u: &Unit) -> String {
     let mut source = u.source.clone();
     if source != u.text {
         return source;
+    }
+    if let Some(bold) = u.lead_bold.as_deref().filter(|b| !b.is_empty())
+        && let Some(rest) = source.strip_prefix(bold)
+        && u.links.iter().all(|l| !bold.contains(&l.text))
+    {
+        source = format!("**{bold}**{rest}");
     }
     let mut from = 0;
     for l in u.links.iter().filter(|l| !l.text.is_empty()) {

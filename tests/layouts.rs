@@ -357,6 +357,9 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // A `**When:**` field in a post whose title names no gathering
+        // (a maintenance window) is no talk.
+        ("maintenance_window_fields.md", vec![]),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (
@@ -836,6 +839,7 @@ fn check_notes_the_times_that_became_no_talk() {
         "bold_date_in_prose.md:6: note: a time that became no talk: a time inside running prose",
         "booth_hours_in_fields.md:8: note: a time that became no talk: a time inside running prose",
         "dated_times_before_links.md:6: note: a time that became no talk: a time inside running prose",
+        "maintenance_window_fields.md:6: note: a time that became no talk: a time inside running prose",
         "medium_export.md:28: note: a time that became no talk: a time with no title",
         "meetup_when_field.md:11: note: a time that became no talk: a time inside running prose",
         "table_time_column.md:13: note: a time that became no talk: a table row",
@@ -853,7 +857,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 14 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 15 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

@@ -411,7 +411,7 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
     // A meetup's page: its one time, in fields (`**When:** …`), is its
     // talk, named by the post.
     if out.is_empty()
-        && let Some(e) = event.filter(|_| schedule::is_session(&post.title))
+        && let Some(e) = event.filter(|_| names_a_gathering(&post.title))
     {
         out.push(e);
     }
@@ -421,6 +421,51 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
     out.sort_by_key(|c| c.line);
     out.truncate(find::MAX_TALKS_PER_POST);
     out
+}
+
+/// Whether a post's title names a gathering people attend ("Rust Meetup
+/// Zürich #42", "Webinar: …"), so that its one time in fields is a talk: a
+/// "Maintenance window" or a release date is not.
+fn names_a_gathering(title: &str) -> bool {
+    const GATHERINGS: [&str; 30] = [
+        "meetup",
+        "meet-up",
+        "webinar",
+        "workshop",
+        "talk",
+        "talks",
+        "session",
+        "seminar",
+        "colloquium",
+        "lecture",
+        "call",
+        "calls",
+        "office hours",
+        "ama",
+        "livestream",
+        "live stream",
+        "stream",
+        "hackathon",
+        "conference",
+        "summit",
+        "tutorial",
+        "training",
+        "course",
+        "class",
+        "panel",
+        "keynote",
+        "presentation",
+        "meeting",
+        "hangout",
+        "q&a",
+    ];
+    let t = title.to_lowercase();
+    schedule::is_session(title)
+        && GATHERINGS.iter().any(|w| {
+            t.split(|c: char| !c.is_alphanumeric() && c != '&' && c != '-')
+                .any(|x| x == *w)
+                || (w.contains(' ') && t.contains(w))
+        })
 }
 
 /// `[Name](url)'s talk …`: the link names the speaker, whatever its URL.

@@ -290,13 +290,14 @@ pub(super) fn event_time(units: &[Unit], at: usize) -> Option<(Found, usize, usi
 /// What may follow a card's time: its room or venue after a separator
 /// (`March 20, 2:00 PM · Hall 7`), short, with no time of its own.
 fn is_place(text: &str, rest: &str) -> bool {
-    // The separator may have been read with the time.
+    // The separator may have been read with the time. Not a dash: `11:00 —
+    // Live demo` is a time-first entry's title, not a room.
     let after_time = text[..text.len() - rest.len()].trim_end();
     let r = rest.trim_start();
     let place = strip_separators(r);
-    (r.starts_with(['·', '|', '•', '@', '—', '–', ','])
-        || after_time.ends_with(['·', '|', '•', '@', '—', '–', ',']))
-        && place.chars().count() <= 40
+    (r.starts_with(['·', '|', '•', '@', ',']) || after_time.ends_with(['·', '|', '•', '@', ',']))
+        && place.split_whitespace().count() <= 4
+        && !place.contains(':')
         && is_session(place)
         && super::super::when::scan(place).time.is_none()
 }

@@ -360,6 +360,24 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
         // A `**When:**` field in a post whose title names no gathering
         // (a maintenance window) is no talk.
         ("maintenance_window_fields.md", vec![]),
+        // Two lines of one paragraph, each a bold date and time, then a
+        // link: each line its own talk; "(New York)" is New York, not
+        // York, England (EST, -5, after 3 November).
+        (
+            "consecutive_lines_with_times_before_links.md",
+            vec![
+                (
+                    "Vectorized UDFs",
+                    "2024-11-06T15:30:00Z",
+                    "2024-11-06T16:05:00Z",
+                ),
+                (
+                    "DuckDB tricks",
+                    "2024-11-07T19:15:00Z",
+                    "2024-11-07T19:50:00Z",
+                ),
+            ],
+        ),
         // Cards whose fields are emoji (📅 a date, 🕑 a time, 📍 a place):
         // EDT (-4) written on the time line.
         (

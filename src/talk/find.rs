@@ -148,8 +148,15 @@ fn candidate(
     let mut rest_consumed_lines = 0;
     let rest_lines: Vec<&str> = rest.split('\n').collect();
     // The time sits within the first lines after the link; looking further
-    // would make long paragraphs quadratic.
-    for n in 1..=rest_lines.len().min(MAX_ENTRY_LINES) {
+    // would make long paragraphs quadratic. A time written before the link
+    // is the entry's: the lines after it are other entries' (`**Nov 6,
+    // 10:30 AM** | [Title](…)` then `**Nov 7, 2:15 PM** | [Title](…)`).
+    let searched = if entry.prefix.is_some() {
+        0
+    } else {
+        MAX_ENTRY_LINES
+    };
+    for n in 1..=rest_lines.len().min(searched) {
         let f = when::scan(&clean(&rest_lines[..n].join(" ")));
         if let Some(t) = f.time {
             found = f;
@@ -179,8 +186,9 @@ fn candidate(
         && let Some(prefix) = entry.prefix
     {
         // The date written before the link is the talk's (`- Friday 1
-        // November 2024, 17:00 – [Title](…)`), not the context's.
-        let after = when::scan(&clean(rest));
+        // November 2024, 17:00 – [Title](…)`), not the context's; else one
+        // written after it on its line.
+        let after = when::scan(&clean(rest_lines[0]));
         found = Found {
             date: prefix.date.or(after.date),
             date_zone: prefix.date_zone.or(after.date_zone),

@@ -58,16 +58,39 @@ pub fn zone_in(text: &str) -> Option<Tz> {
         if !begins_one {
             continue;
         }
-        // Longest name first: "Salt Lake City" before "Salt".
+        // Longest name first: "Salt Lake City" before "Salt". A name
+        // inside an organisation's ("The New York Times", a speaker's
+        // affiliation) names no venue, and neither do its shorter names.
         for n in (1..=len).rev() {
             let name = window[..n].join(" ").to_lowercase();
             if let Ok(k) = CITIES.binary_search_by(|(c, _)| (*c).cmp(name.as_str())) {
+                if window
+                    .get(n)
+                    .is_some_and(|w| ORGANISATION_WORDS.contains(w))
+                {
+                    break;
+                }
                 return CITIES[k].1.parse().ok();
             }
         }
     }
     None
 }
+
+/// Words that, after a city's name, make it part of an organisation's:
+/// newspapers, universities, companies people work for.
+const ORGANISATION_WORDS: [&str; 10] = [
+    "Times",
+    "Post",
+    "Tribune",
+    "Herald",
+    "Journal",
+    "University",
+    "Life",
+    "Stock",
+    "Public",
+    "Giants",
+];
 
 /// An event of [`VENUES`] named at the start of `words`. "SCALE" (the
 /// Southern California Linux Expo) only in capitals, so that "Scale" in a
@@ -94,6 +117,11 @@ mod tests {
     #[test]
     fn cities_named_in_titles_and_prose() {
         let table = [
+            ("Ana Diaz, The New York Times; at KubeCon", None),
+            (
+                "We meet in New York this year",
+                Some(chrono_tz::America::New_York),
+            ),
             (
                 "Knative at KubeCon Seattle",
                 Some(chrono_tz::America::Los_Angeles),

@@ -460,12 +460,7 @@ fn names_a_gathering(title: &str) -> bool {
         "q&a",
     ];
     let t = title.to_lowercase();
-    schedule::is_session(title)
-        && GATHERINGS.iter().any(|w| {
-            t.split(|c: char| !c.is_alphanumeric() && c != '&' && c != '-')
-                .any(|x| x == *w)
-                || (w.contains(' ') && t.contains(w))
-        })
+    schedule::is_session(title) && GATHERINGS.iter().any(|w| schedule::contains_word(&t, w))
 }
 
 /// `[Name](url)'s talk …`: the link names the speaker, whatever its URL.

@@ -147,12 +147,7 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
         };
         // `Monday: [Title](…) at 10:00 PT`: the reader gives the weekday
         // its date.
-        let opens_weekday = || {
-            u.text
-                .split([' ', ',', ':'])
-                .next()
-                .is_some_and(|w| when::weekday(&w.to_ascii_lowercase()).is_some())
-        };
+        let opens_weekday = || when::opening_weekday(&u.text).is_some();
         if found.time.is_none() || (found.date.is_none() && days.is_empty() && !opens_weekday()) {
             continue;
         }

@@ -140,6 +140,16 @@ struct Fields {
     social: bool,
 }
 
+/// Whether unit `k` is the next line of the paragraph or item above it.
+fn continues(units: &[Unit], k: usize) -> bool {
+    k > 0
+        && matches!(
+            units[k].kind,
+            Kind::Line { first: false } | Kind::Item { first: false }
+        )
+        && units[k].line == units[k - 1].line + 1
+}
+
 /// What the fields from unit `first` on say; none when they give no date
 /// or time. `same_paragraph`: the fields must be the next lines of the
 /// paragraph above them (a bold title's).
@@ -149,15 +159,8 @@ fn fields(units: &[Unit], first: usize, same_paragraph: bool) -> Option<Fields> 
     let mut social = false;
     let mut k = first;
     while let Some(n) = units.get(k).filter(|_| k - first < CARD_FIELDS) {
-        let continues = || {
-            matches!(
-                n.kind,
-                Kind::Line { first: false } | Kind::Item { first: false }
-            ) && k > 0
-                && n.line == units[k - 1].line + 1
-        };
         if !matches!(n.kind, Kind::Line { .. } | Kind::Item { .. })
-            || (same_paragraph && !continues())
+            || (same_paragraph && !continues(units, k))
         {
             break;
         }
@@ -221,15 +224,11 @@ pub(super) fn titled_then_time(
     let n = units
         .get(at + 1)
         .filter(|n| matches!(n.kind, Kind::Line { .. } | Kind::Item { .. }))?;
-    let continues = matches!(
-        n.kind,
-        Kind::Line { first: false } | Kind::Item { first: false }
-    ) && n.line == u.line + 1;
     let f = match fields(units, at + 1, bold_line) {
         Some(f) => f,
         // The date and time alone on the next unit (for a bold title, the
         // next line of its paragraph).
-        None if !bold_line || continues => Fields {
+        None if !bold_line || continues(units, at + 1) => Fields {
             text: n.text.clone(),
             time_at: at + 1,
             took: 1,

@@ -33,7 +33,7 @@ use days::{concrete, day_number, day_of, heading_year, nearest_weekday_day, next
 use lines::line_entry;
 pub(super) use lines::time_word;
 pub use lines::why_no_talk;
-pub use sessions::{is_session, stated_zone};
+pub use sessions::{contains_word, is_session, stated_zone};
 use table::row_entries;
 
 /// What the reader knows at a point of the document.
@@ -200,10 +200,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
         // after the last entry's, else the date above, else the event's
         // first or the post's (never the date above whatever its weekday).
         let weekday = matches!(u.kind, Kind::Line { .. } | Kind::Item { .. })
-            .then(|| {
-                let first = u.text.split([' ', ',', ':']).next()?;
-                when::weekday(&first.to_ascii_lowercase())
-            })
+            .then(|| when::opening_weekday(&u.text))
             .flatten();
         let dated =
             || scan.date.is_some() || weekday.is_some() || !when::weekday_days(&u.text).is_empty();

@@ -87,7 +87,7 @@ pub(super) fn networking_time(lower: &str) -> bool {
     })
 }
 
-pub(super) fn contains_word(text: &str, word: &str) -> bool {
+pub fn contains_word(text: &str, word: &str) -> bool {
     text.match_indices(word).any(|(i, _)| {
         let before = text[..i].chars().next_back();
         let after = text[i + word.len()..].chars().next();

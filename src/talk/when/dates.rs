@@ -20,6 +20,21 @@ pub fn weekday(word: &str) -> Option<u32> {
     name_index(&DAYS, word.trim_end_matches('.').as_bytes())
 }
 
+/// The weekday that opens a line (`Monday: …`, `**Thu**, 11:30 …`), in
+/// full or abbreviated; 0 = Monday.
+pub fn opening_weekday(text: &str) -> Option<u32> {
+    weekday(&text.split([' ', ',', ':']).next()?.to_ascii_lowercase())
+}
+
+/// The year at token `i`, if one is written there, and the token after the
+/// date: after the year, else `i`.
+fn year_or_not(toks: &[Tok], i: usize) -> (Option<i32>, usize) {
+    match year_at(toks, i) {
+        Some((y, end)) => (Some(y), end),
+        None => (None, i),
+    }
+}
+
 /// Which of `names`' entries lists `word`.
 fn name_index(names: &[&[&str]], word: &[u8]) -> Option<u32> {
     names
@@ -171,10 +186,7 @@ pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
                     },
                 ));
             }
-            let (year, end) = match year_at(toks, k + 1) {
-                Some((y, e)) => (Some(y), e),
-                None => (None, k + 1),
-            };
+            let (year, end) = year_or_not(toks, k + 1);
             return Some((
                 end,
                 DateSpec {
@@ -193,10 +205,7 @@ pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
         && day_at(toks, j + 2).is_some_and(|last| last > day)
         && let Some(m) = word_at(toks, j + 3).and_then(month)
     {
-        let (year, end) = match year_at(toks, j + 4) {
-            Some((y, e)) => (Some(y), e),
-            None => (None, j + 4),
-        };
+        let (year, end) = year_or_not(toks, j + 4);
         return Some((
             end,
             DateSpec {
@@ -215,10 +224,7 @@ pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
             j + 1
         };
         if let Some(m) = word_at(toks, k).and_then(month) {
-            let (year, end) = match year_at(toks, k + 1) {
-                Some((y, e)) => (Some(y), e),
-                None => (None, k + 1),
-            };
+            let (year, end) = year_or_not(toks, k + 1);
             return Some((
                 end,
                 DateSpec {

@@ -15,7 +15,7 @@ mod times;
 
 use super::zone::WrittenZone;
 use dates::dates;
-pub use dates::{weekday, weekday_days};
+pub use dates::{opening_weekday, weekday, weekday_days};
 pub use lex::{Tok, has_digit, lex, may_name_weekday};
 use times::times;
 

@@ -789,6 +789,23 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Community panel", "2025-06-10T16:30:00Z", ""),
             ],
         ),
+        // Speakers named like cities (Santos: São Paulo; Austin) are no
+        // venue: the post's city is Lisbon, named after them (WEST, +1).
+        (
+            "speakers_named_like_cities.md",
+            vec![
+                (
+                    "Async Rust in production",
+                    "2024-10-17T17:30:00Z",
+                    "2024-10-17T18:00:00Z",
+                ),
+                (
+                    "Embedded Rust on a budget",
+                    "2024-10-17T18:15:00Z",
+                    "2024-10-17T18:45:00Z",
+                ),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",

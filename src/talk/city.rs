@@ -23,8 +23,23 @@ const VENUES: [(&str, Tz); 5] = [
 ];
 
 /// The zone of the first city named in `text` (capitalised words only, so
-/// "the nice reading" never reads as places).
+/// "the nice reading" never reads as places): a post's title or `location`,
+/// where a city's name is the venue's.
 pub fn zone_in(text: &str) -> Option<Tz> {
+    first_city(text, false)
+}
+
+/// The zone of the first city a post's prose names as a place. Prose also
+/// names people, and many surnames and given names are cities' ("Mei
+/// Santos", "Austin Parker, honeycomb.io"): a name that reads as part of a
+/// person's is passed over. Taking it would put every talk of the post
+/// silently in that city's zone; passing over it leaves the next city named,
+/// or the default zone with a warning.
+pub fn zone_in_prose(text: &str) -> Option<Tz> {
+    first_city(text, true)
+}
+
+fn first_city(text: &str, prose: bool) -> Option<Tz> {
     // Word by word, looking ahead only from a capitalised word: this reads
     // the whole text of every post whose title names no city.
     let mut words = text
@@ -70,6 +85,9 @@ pub fn zone_in(text: &str) -> Option<Tz> {
                 {
                     break;
                 }
+                if prose && in_a_persons_name(text, word, window[n - 1]) {
+                    break;
+                }
                 return CITIES[k].1.parse().ok();
             }
         }
@@ -90,6 +108,115 @@ const ORGANISATION_WORDS: [&str; 10] = [
     "Stock",
     "Public",
     "Giants",
+];
+
+/// Whether the city's name from `first` to `last` (words of `text`) is
+/// part of a person's name: right after a word that reads as a given name
+/// ("Andrew Santos"), or right before one that reads as a surname and ends
+/// a name in a list ("Austin Parker, honeycomb.io", "Sydney Chen & …").
+/// A word reads as a name when it is capitalised and the rest lower case,
+/// and is not one that names places or events ([`PLACE_WORDS`]): "KubeCon
+/// Seattle", "NDC Oslo", "Summit Vienna", "Seattle Convention Center" stay
+/// places.
+fn in_a_persons_name(text: &str, first: &str, last: &str) -> bool {
+    let start = first.as_ptr() as usize - text.as_ptr() as usize;
+    let end = last.as_ptr() as usize - text.as_ptr() as usize + last.len();
+    let before = text[..start].strip_suffix(' ');
+    let given = before.is_some_and(|b| {
+        let from = b
+            .rfind(|c: char| !c.is_alphabetic())
+            .map_or(0, |i| i + b[i..].chars().next().map_or(1, char::len_utf8));
+        reads_as_a_name(&b[from..])
+    });
+    let surname = text[end..].strip_prefix(' ').is_some_and(|a| {
+        let to = a.find(|c: char| !c.is_alphabetic()).unwrap_or(a.len());
+        let rest = a[to..].trim_start_matches(' ');
+        reads_as_a_name(&a[..to])
+            && (rest.is_empty() || rest.starts_with([',', ';', '&', ')', '\n', '(']))
+    });
+    given || surname
+}
+
+/// A capitalised word, the rest lower case, of two letters or more, that
+/// is not in [`PLACE_WORDS`].
+fn reads_as_a_name(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && word.chars().nth(1).is_some()
+        && chars.all(char::is_lowercase)
+        && !PLACE_WORDS.contains(&word)
+}
+
+/// Capitalised words that come before or after a city's name in places,
+/// events and sentences ("Our Seattle meetup", "Visit Paris"), not in
+/// people's names.
+const PLACE_WORDS: [&str; 66] = [
+    "An",
+    "And",
+    "Arena",
+    "Around",
+    "At",
+    "Beautiful",
+    "Camp",
+    "Center",
+    "Central",
+    "Centre",
+    "Chapter",
+    "Community",
+    "Con",
+    "Conf",
+    "Conference",
+    "Congress",
+    "Convention",
+    "Day",
+    "Days",
+    "Downtown",
+    "East",
+    "Edition",
+    "Expo",
+    "Fest",
+    "Festival",
+    "Forum",
+    "From",
+    "Greater",
+    "Group",
+    "Hackathon",
+    "Hall",
+    "Hello",
+    "Historic",
+    "Hotel",
+    "In",
+    "Join",
+    "Live",
+    "Marriott",
+    "Meetup",
+    "Messe",
+    "Metro",
+    "Near",
+    "Next",
+    "North",
+    "Office",
+    "Old",
+    "Online",
+    "Our",
+    "Palace",
+    "See",
+    "Sessions",
+    "South",
+    "Sprint",
+    "Summit",
+    "Sunny",
+    "Symposium",
+    "The",
+    "This",
+    "To",
+    "University",
+    "Venue",
+    "Visit",
+    "Welcome",
+    "West",
+    "Workshop",
+    "Your",
 ];
 
 /// An event of [`VENUES`] named at the start of `words`. "SCALE" (the
@@ -158,6 +285,36 @@ mod tests {
         for (text, want) in table {
             assert_eq!(zone_in(text), want, "{text}");
         }
+        // In prose, a city's name that is part of a person's is no venue.
+        let seattle = Some(chrono_tz::America::Los_Angeles);
+        let prose = [
+            ("Cluster Mesh - Joe Ferreira & Adithya Santos, Sony", None),
+            ("In this talk, Duffie Santos will share lessons", None),
+            (
+                "Juraci Kröhling, OllyGarden; Austin Parker, honeycomb.io",
+                None,
+            ),
+            ("Sydney Chen & Liz Rice", None),
+            ("Speakers: Mei Kowalski, Andrew Santos", None),
+            ("Mei Santos presents; we meet in Seattle", seattle),
+            ("Come to KubeCon Seattle", seattle),
+            ("See you at the Seattle Convention Center, Hall 4", seattle),
+            ("Our Seattle Meetup, every month", seattle),
+            ("Greater Seattle users", seattle),
+            ("kicks off in Seattle, WA", seattle),
+            ("Seattle Center: room 2", seattle),
+            ("NDC Oslo", Some(chrono_tz::Europe::Oslo)),
+            ("Summit Vienna", Some(chrono_tz::Europe::Vienna)),
+        ];
+        for (text, want) in prose {
+            assert_eq!(zone_in_prose(text), want, "{text}");
+        }
+        // A title names the venue: the same words there are a place.
+        assert_eq!(
+            zone_in("Adithya Santos, Sony"),
+            Some(chrono_tz::America::Sao_Paulo)
+        );
+        assert!(PLACE_WORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(
             CITIES.windows(2).all(|w| w[0].0 < w[1].0),
             "sorted for binary search"

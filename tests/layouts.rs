@@ -806,6 +806,17 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // A webinar's page: its one time in emoji fields, written in three
+        // zones (10:00 PDT, -7, two days after the US change), its end
+        // from the duration field.
+        (
+            "webinar_fields_in_three_zones_with_a_duration.md",
+            vec![(
+                "Webinar: Observability for the rest of us",
+                "2024-03-12T17:00:00Z",
+                "2024-03-12T18:00:00Z",
+            )],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",

@@ -14,13 +14,15 @@
 //! (📅 a date, 🕑 a time, 📍 a place, 👥 the speakers). The date and time
 //! come from a `When:` field, or a `Date:` and a `Time:` field together,
 //! and must be the whole of what those fields say: a field that says more
-//! ("10:00–17:00, booth B4") is not read as a talk's time.
+//! ("10:00–17:00, booth B4") is not read as a talk's time. A `Duration:`
+//! field (or ⏱ / ⏳) gives the end of a time written without one
+//! (`🕒 10:00 AM PT`, `⏱️ 60 minutes`).
 
 use super::super::doc::{Kind, Unit};
 use super::super::find::Candidate;
-use super::super::when::Found;
+use super::super::when::{Clock, Found, TimeSpec};
 use super::super::zone::WrittenZone;
-use super::lines::{leading_time, strip_separators};
+use super::lines::{leading_time, other_zones, strip_separators};
 use super::sessions::is_session;
 use super::{Context, candidate};
 
@@ -34,6 +36,8 @@ enum Label {
     Time,
     /// A date and a time together (`When:`, `Date & Time:`).
     When,
+    /// How long it lasts (`Duration: 90 minutes`, `⏱️ 1 hour`).
+    Duration,
     Speaker,
     /// A place, a room, a link, a level: read past, not used.
     Other,
@@ -50,6 +54,7 @@ fn field(text: &str) -> Option<(Label, &str)> {
         let label = match head.trim().to_ascii_lowercase().as_str() {
             "date" | "day" => Label::Date,
             "time" | "hours" | "start time" => Label::Time,
+            "duration" | "length" => Label::Duration,
             "when" | "date & time" | "date and time" | "date/time" | "datetime" | "starts" => {
                 Label::When
             }
@@ -80,9 +85,8 @@ fn emoji_label(text: &str) -> (Option<Label>, &str) {
     };
     let label = match first {
         '📅' | '📆' | '🗓' => Label::Date,
-        '\u{1F550}'..='\u{1F567}' | '⏰' | '⌚' | '⏱' | '⏲' | '🕰' | '⌛' | '⏳' => {
-            Label::Time
-        }
+        '\u{1F550}'..='\u{1F567}' | '⏰' | '⌚' | '⏲' | '🕰' => Label::Time,
+        '⏱' | '⌛' | '⏳' => Label::Duration,
         '👥' | '👤' | '🎤' | '🗣' | '🎙' | '🧑' | '👩' | '👨' => Label::Speaker,
         '📍' | '📌' | '🏢' | '🏛' | '🗺' | '🚪' | '🔗' | '🎥' | '📺' => {
             Label::Other
@@ -135,6 +139,8 @@ struct Fields {
     /// The units the fields take.
     took: usize,
     speaker: Option<String>,
+    /// How long the talk lasts, in minutes, from a `Duration:` field.
+    minutes: Option<u32>,
     /// A field names a booth, a meal or a social event (`**Where:** Booth
     /// S12`): the card is no talk.
     social: bool,
@@ -155,6 +161,7 @@ fn continues(units: &[Unit], k: usize) -> bool {
 /// paragraph above them (a bold title's).
 fn fields(units: &[Unit], first: usize, same_paragraph: bool) -> Option<Fields> {
     let (mut date, mut time, mut when, mut speaker) = (None, None, None, None);
+    let mut minutes = None;
     let mut time_at = first;
     let mut social = false;
     let mut k = first;
@@ -173,6 +180,11 @@ fn fields(units: &[Unit], first: usize, same_paragraph: bool) -> Option<Fields> 
             Label::Time => &mut time,
             Label::When => &mut when,
             Label::Speaker => &mut speaker,
+            Label::Duration => {
+                minutes = minutes.or(duration_minutes(value));
+                k += 1;
+                continue;
+            }
             Label::Other => {
                 k += 1;
                 continue;
@@ -199,8 +211,75 @@ fn fields(units: &[Unit], first: usize, same_paragraph: bool) -> Option<Fields> 
         time_at,
         took: k - first,
         speaker,
+        minutes,
         social,
     })
+}
+
+/// How many minutes a `Duration:` field says: `60 minutes`, `90 min`,
+/// `1 hour`, `1.5 hours`, `1h30`, `1 hour 30 minutes`. None for anything
+/// else, or for more than a day.
+fn duration_minutes(text: &str) -> Option<u32> {
+    let t = text.trim().trim_end_matches('.').to_ascii_lowercase();
+    let mut total = 0.0_f64;
+    let mut rest = t.as_str();
+    let mut read_any = false;
+    while !rest.is_empty() {
+        let n_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let n: f64 = rest[..n_len].parse().ok()?;
+        let after = rest[n_len..].trim_start();
+        let unit_len = after
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after.len());
+        let per = match &after[..unit_len] {
+            "h" | "hr" | "hrs" | "hour" | "hours" => 60.0,
+            "m" | "min" | "mins" | "minute" | "minutes" => 1.0,
+            // `1h30`: minutes after hours, unnamed.
+            "" if read_any => 1.0,
+            _ => return None,
+        };
+        total += n * per;
+        read_any = true;
+        rest = after[unit_len..].trim_start();
+        rest = rest
+            .strip_prefix("and ")
+            .or_else(|| rest.strip_prefix(", "))
+            .unwrap_or(rest)
+            .trim_start();
+    }
+    (read_any && total > 0.0 && total <= 24.0 * 60.0).then_some(total.round() as u32)
+}
+
+/// A time with no end given one `minutes` after its start, on the start's
+/// clock (a 12-hour start gives a 12-hour end).
+fn with_length(mut found: Found, minutes: Option<u32>) -> Found {
+    if let (Some(t), Some(m)) = (found.time.as_mut(), minutes)
+        && t.end.is_none()
+    {
+        let start = t.start;
+        let hour24 = match start.pm {
+            Some(true) if start.hour < 12 => start.hour + 12,
+            Some(false) if start.hour == 12 => 0,
+            _ => start.hour,
+        };
+        let end = (hour24 * 60 + start.minute + m) % (24 * 60);
+        let (h, minute) = (end / 60, end % 60);
+        t.end = Some(match start.pm {
+            Some(_) => Clock {
+                hour: if h % 12 == 0 { 12 } else { h % 12 },
+                minute,
+                pm: Some(h >= 12),
+            },
+            None => Clock {
+                hour: h,
+                minute,
+                pm: None,
+            },
+        });
+    }
+    found
 }
 
 /// A card or heading that names a talk, with its time alone on the next
@@ -233,21 +312,25 @@ pub(super) fn titled_then_time(
             time_at: at + 1,
             took: 1,
             speaker: None,
+            minutes: None,
             social: false,
         },
         None => return None,
     };
     // `Date: January 22, 2025 | Time: 17:00 UTC`: the second label goes.
     let text = without_time_label(&f.text);
-    let (found, rest) = leading_time(&text).map(|(f, rest)| {
+    let (found, also, rest) = leading_time(&text).map(|(f, rest)| {
+        let (also, rest) = other_zones(rest);
         (
             f,
+            also,
             strip_separators(rest).is_empty() || is_place(&text, rest),
         )
     })?;
     if !rest || f.social || !is_session(&u.text) || is_details_heading(&u.text) {
         return None;
     }
+    let found = with_length(found, f.minutes);
     let url = u.links.first().map(|l| l.url.clone());
     let mut c = candidate(
         u.line,
@@ -259,6 +342,7 @@ pub(super) fn titled_then_time(
         prose_zone,
     );
     c.byline = f.speaker;
+    c.also = also;
     // Its heading is its title, not a track.
     if c.track.as_deref() == Some(u.text.as_str()) {
         c.track = None;
@@ -271,7 +355,10 @@ pub(super) fn titled_then_time(
 /// `Date:` and a `Time:` line): the fields from unit `at` on, with the unit
 /// of their time and the number of units they take. The post's one talk,
 /// titled by the post, when nothing else in it is a talk.
-pub(super) fn event_time(units: &[Unit], at: usize) -> Option<(Found, usize, usize)> {
+pub(super) fn event_time(
+    units: &[Unit],
+    at: usize,
+) -> Option<(Found, Option<TimeSpec>, usize, usize)> {
     let u = &units[at];
     if !matches!(u.kind, Kind::Line { .. } | Kind::Item { .. })
         || !field(&u.text)
@@ -282,8 +369,13 @@ pub(super) fn event_time(units: &[Unit], at: usize) -> Option<(Found, usize, usi
     let f = fields(units, at, false).filter(|f| !f.social)?;
     let text = without_time_label(&f.text);
     let (found, rest) = leading_time(&text)?;
-    (found.date.is_some() && strip_separators(rest).is_empty())
-        .then_some((found, f.time_at, f.took))
+    let (also, rest) = other_zones(rest);
+    (found.date.is_some() && strip_separators(rest).is_empty()).then_some((
+        with_length(found, f.minutes),
+        also,
+        f.time_at,
+        f.took,
+    ))
 }
 
 /// What may follow a card's time: its room or venue after a separator
@@ -363,5 +455,60 @@ mod tests {
             "January 22, 2025 | 17:00 UTC"
         );
         assert_eq!(without_time_label("Time: 17:00"), "Time: 17:00");
+    }
+
+    #[test]
+    fn durations_give_an_end_on_the_start_clock() {
+        assert_eq!(
+            field("⏱️ 60 minutes"),
+            Some((Label::Duration, "60 minutes"))
+        );
+        assert_eq!(field("Duration: 1h30"), Some((Label::Duration, "1h30")));
+        for (text, want) in [
+            ("60 minutes", Some(60)),
+            ("90 min", Some(90)),
+            ("1 hour", Some(60)),
+            ("1.5 hours", Some(90)),
+            ("2 hrs.", Some(120)),
+            ("1h30", Some(90)),
+            ("1 hour 30 minutes", Some(90)),
+            ("1 hour and 15 minutes", Some(75)),
+            ("45m", Some(45)),
+            ("about an hour", None),
+            ("60", None),
+            ("30 days", None),
+            ("25 hours", None),
+            ("", None),
+        ] {
+            assert_eq!(duration_minutes(text), want, "{text:?}");
+        }
+        let at = |hour, minute, pm| Clock { hour, minute, pm };
+        let end = |start: Clock, minutes| {
+            let found = Found {
+                date: None,
+                time: Some(TimeSpec {
+                    start,
+                    end: None,
+                    zone: None,
+                }),
+                date_zone: None,
+            };
+            with_length(found, Some(minutes)).time.and_then(|t| t.end)
+        };
+        assert_eq!(
+            end(at(10, 0, Some(false)), 60),
+            Some(at(11, 0, Some(false)))
+        );
+        assert_eq!(
+            end(at(11, 30, Some(false)), 45),
+            Some(at(12, 15, Some(true)))
+        );
+        assert_eq!(end(at(12, 0, Some(true)), 90), Some(at(1, 30, Some(true))));
+        assert_eq!(
+            end(at(11, 0, Some(true)), 90),
+            Some(at(12, 30, Some(false)))
+        );
+        assert_eq!(end(at(18, 30, None), 90), Some(at(20, 0, None)));
+        assert_eq!(end(at(23, 30, None), 60), Some(at(0, 30, None)));
     }
 }

@@ -144,14 +144,7 @@ pub(super) fn line_entry(
 ) -> Option<Candidate> {
     let u = &units[at];
     let (found, rest) = leading_time(&u.text)?;
-    let (also, mut rest) = match second_zone_time(rest) {
-        Some((t, after)) => (Some(t), after),
-        None => (None, rest),
-    };
-    // A third zone and more (`9am PT / 12pm ET / 5pm GMT`): read past.
-    while let Some((_, after)) = second_zone_time(rest) {
-        rest = after;
-    }
+    let (also, rest) = other_zones(rest);
     let mut rest = strip_separators(rest);
     // `@ room - title`
     if let Some(r) = rest.strip_prefix('@') {
@@ -285,8 +278,22 @@ pub(super) fn lone_time_title(units: &[Unit], at: usize) -> Option<&Unit> {
     (when::scan(&parent.text).time.is_none() && !parent.links.is_empty()).then_some(parent)
 }
 
+/// The same start written again in other zones after a time (`10:00 AM PT
+/// / 1:00 PM ET / 5:00 PM GMT`): the first of them, which is checked
+/// against the start once it resolves, and the text after the last (a
+/// third zone and more are read past).
+pub(super) fn other_zones(rest: &str) -> (Option<TimeSpec>, &str) {
+    let Some((also, mut rest)) = second_zone_time(rest) else {
+        return (None, rest);
+    };
+    while let Some((_, after)) = second_zone_time(rest) {
+        rest = after;
+    }
+    (Some(also), rest)
+}
+
 /// `10:00 PT / 19:00 CEST`: the same start in a second zone, after a slash.
-pub(super) fn second_zone_time(rest: &str) -> Option<(TimeSpec, &str)> {
+fn second_zone_time(rest: &str) -> Option<(TimeSpec, &str)> {
     let r = rest.trim_start().strip_prefix('/')?;
     let (f, after) = leading_time(r.trim_start())?;
     let t = f.time.filter(|t| t.zone.is_some())?;

@@ -119,19 +119,13 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
         }
         if i > event_skip
             && (scan.date.is_some() || scan.time.is_some())
-            && let Some((found, time_at, took)) = card::event_time(units, i - 1)
+            && let Some((found, also, time_at, took)) = card::event_time(units, i - 1)
         {
             event_skip = i - 1 + took;
             let line = units[time_at].line;
-            events.push(candidate(
-                line,
-                line,
-                title.to_string(),
-                None,
-                found,
-                &ctx,
-                prose_zone,
-            ));
+            let mut c = candidate(line, line, title.to_string(), None, found, &ctx, prose_zone);
+            c.also = also;
+            events.push(c);
         }
         // `### Day 2` under "November 13–15, 2024": the event's second day.
         if let Some(n) = day_number(u, scan)

@@ -817,6 +817,25 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 "2024-03-12T18:00:00Z",
             )],
         ),
+        // Headings that are only a time, each over its talk's title (a
+        // link, a plain line, a bold line); CEST (+2). The last is over
+        // prose: no talk, and a note.
+        (
+            "time_headings_then_titles.md",
+            vec![
+                (
+                    "Supply chain security in practice",
+                    "2024-09-16T12:00:00Z",
+                    "2024-09-16T12:45:00Z",
+                ),
+                ("Lightning talks", "2024-09-16T13:00:00Z", ""),
+                (
+                    "Reproducible builds with Nix",
+                    "2024-09-16T14:00:00Z",
+                    "2024-09-16T14:30:00Z",
+                ),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",
@@ -891,6 +910,7 @@ fn check_notes_the_times_that_became_no_talk() {
         "table_time_column.md:13: note: a time that became no talk: a table row",
         "table_with_an_empty_header.md:10: note: a time that became no talk: a table row",
         "talks_in_sentences.md:11: note: a time that became no talk: a time inside running prose",
+        "time_headings_then_titles.md:24: note: a time that became no talk: a time with no title after it",
         "time_then_bold.md:12: note: a time that became no talk: a break, meal",
         "title_after_the_time.md:11: note: a time that became no talk: a time inside running prose",
         "what_and_who_columns.md:11: note: a time that became no talk: a table row",
@@ -903,7 +923,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 15 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 16 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

@@ -205,6 +205,11 @@ fn candidate(
         }
         let f = when::scan(&clean(&nb_text));
         f.time?;
+        // A heading with a time and no date (`#### 15:00`) opens the next
+        // entry of a schedule under day headings: it is not this one's.
+        if matches!(nb.kind, Kind::Heading(_)) && f.date.is_none() {
+            return None;
+        }
         found = f;
         time_line_idx = nb.start;
         next = bi + 2;

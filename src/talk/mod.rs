@@ -214,8 +214,13 @@ pub fn unused_times(post: &Post, talks: &[Talk], errors: &[Diagnostic]) -> Vec<D
     let past = past_sections(&units);
     units
         .iter()
-        .filter(|u| !matches!(u.kind, doc::Kind::Heading(_)) && !used.contains(&u.line))
-        .filter(|u| when::scan(&u.text).time.is_some())
+        .filter(|u| !used.contains(&u.line))
+        // A heading with a time is a section's (`## Morning, 9:00–12:00`)
+        // unless it is only the time, which opens a talk under it.
+        .filter(|u| {
+            when::scan(&u.text).time.is_some()
+                && (!matches!(u.kind, doc::Kind::Heading(_)) || schedule::only_a_time(&u.text))
+        })
         .map(|u| {
             let why = if past.iter().any(|r| r.contains(&u.line)) {
                 "under a heading of past events (a recap, not a schedule)"

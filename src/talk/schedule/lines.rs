@@ -224,6 +224,22 @@ pub fn why_no_talk(u: &Unit) -> &'static str {
     }
 }
 
+/// Whether `n`, right under a heading `u` that holds only a time, is its
+/// talk's title: a line that opens a paragraph or item, in bold or a link
+/// from its first word (`**Reproducible builds with Nix**`), or short, with
+/// no time of its own. A paragraph of prose under the time is not.
+fn heading_time_title(u: &Unit, n: &Unit) -> bool {
+    const TITLE_BYTES: usize = 100;
+    matches!(
+        n.kind,
+        Kind::Line { first: true } | Kind::Item { first: true }
+    ) && n.line <= u.line + 2
+        && (n.lead_bold.as_deref() == Some(n.text.as_str())
+            || n.links.first().is_some_and(|l| n.text.starts_with(&l.text))
+            || n.text.len() <= TITLE_BYTES)
+        && when::scan(&n.text).time.is_none()
+}
+
 /// Labels that name a talk's title on its own line (`_Topic_: …`).
 pub(super) const LABELS: [&str; 4] = ["topic", "title", "talk", "session"];
 
@@ -240,9 +256,14 @@ pub(super) fn strip_label<'a>(text: &'a str, label: &str) -> Option<&'a str> {
 /// a `Topic:`/`Title:` line among the next lines of its paragraph or item,
 /// else the next line of it; for a nested bullet holding only a time, the
 /// item it is nested under (`- [Title][4] led by …` then `  - Tuesday,
-/// December 11 @ 10:50 AM PST`).
+/// December 11 @ 10:50 AM PST`); for a heading holding only a time
+/// (`### 10:30 – 10:55`), the line that opens the paragraph under it, when
+/// it reads as a title.
 pub(super) fn lone_time_title(units: &[Unit], at: usize) -> Option<&Unit> {
     let u = &units[at];
+    if matches!(u.kind, Kind::Heading(_)) {
+        return units.get(at + 1).filter(|n| heading_time_title(u, n));
+    }
     let same_block: Vec<&Unit> = units[at + 1..]
         .iter()
         .take(4)

@@ -73,6 +73,12 @@ fn stated_zones(units: &[Unit], scans: &[Found]) -> Vec<(usize, WrittenZone)> {
         .collect()
 }
 
+/// Whether `text` is a time and nothing else (`10:30 – 10:55`, `Friday
+/// 14:00 CET`): as a heading, it opens the talk written under it.
+pub fn only_a_time(text: &str) -> bool {
+    lines::leading_time(text).is_some_and(|(_, rest)| lines::strip_separators(rest).is_empty())
+}
+
 /// Finds the time-first and table entries of a document. `reference` is the
 /// post's date (weekday-only headings count from it); `year_hint` the year
 /// its title states; `title` the post's.
@@ -109,7 +115,9 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
                 ctx.zone = Some(z);
             }
             ctx.year = heading_year(&u.text).or(ctx.year);
-            if (2..=3).contains(&level) {
+            // A heading that is only a time (`### 10:30 – 10:55`) is its
+            // talk's, not a track's.
+            if (2..=3).contains(&level) && !(scan.time.is_some() && only_a_time(&u.text)) {
                 ctx.track = Some(u.text.clone());
             }
         } else if scan.time.is_none()

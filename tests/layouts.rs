@@ -836,6 +836,23 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Headers almanac does not know (German): the cells that are a
+        // date or a time alone are the time columns; CEST (+2).
+        (
+            "table_headers_in_another_language.md",
+            vec![
+                (
+                    "Podman ohne Root",
+                    "2024-08-17T08:00:00Z",
+                    "2024-08-17T08:45:00Z",
+                ),
+                (
+                    "eBPF für Einsteiger",
+                    "2024-08-18T12:00:00Z",
+                    "2024-08-18T12:45:00Z",
+                ),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",

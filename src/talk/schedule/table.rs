@@ -8,7 +8,7 @@ use super::super::find::Candidate;
 use super::super::when::{self, DateSpec};
 use super::super::zone::WrittenZone;
 use super::days::{next_weekday, weekday_of};
-use super::lines::{leading_time, strip_separators};
+use super::lines::{leading_time, strip_separators, time_word};
 use super::sessions::{contains_word, is_session, stated_zone};
 use super::{Context, candidate};
 
@@ -112,6 +112,7 @@ pub(super) fn row_entries(
             })
             .collect()
     };
+    let columns = time_by_content(u, columns);
     let time_cols: Vec<usize> = (0..columns.len())
         .filter(|&c| columns[c] == Column::Time)
         .collect();
@@ -240,6 +241,29 @@ fn unlabelled_columns(u: &Unit) -> Vec<Column> {
             _ => Column::Other,
         })
         .collect()
+}
+
+/// Time columns whose headers almanac does not know (in another language,
+/// `| Datum | Uhrzeit | Vortrag |`, or an empty header over the times of a
+/// table of rooms, `| | Hall A | Hall B |`): a column whose header says
+/// nothing almanac knows (a track's, else) and whose cell in this row is a
+/// date or a time alone is a time column. A track's cell that is only a
+/// time names no talk either way.
+fn time_by_content(u: &Unit, mut columns: Vec<Column>) -> Vec<Column> {
+    for (c, cell) in u.cells.iter().enumerate() {
+        if columns.get(c) == Some(&Column::Track) && is_a_date_or_time(&cell.text) {
+            columns[c] = Column::Time;
+        }
+    }
+    columns
+}
+
+/// A cell that is a date, a time or both, and nothing else.
+fn is_a_date_or_time(text: &str) -> bool {
+    text.split_whitespace().all(time_word) && {
+        let f = when::scan(text);
+        f.date.is_some() || f.time.is_some()
+    }
 }
 
 /// The weekday a cell names: a whole name among its words ("Sunday 8 -

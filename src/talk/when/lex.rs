@@ -305,6 +305,12 @@ pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
                 toks.push(Tok::Time { hour: 0, minute: 0 });
                 continue;
             }
+            // `between 14:00 and 15:30`, `between 2 and 3 pm`: "and" after
+            // "between" and a time is a range's dash.
+            if word.eq_ignore_ascii_case("and") && after_between(&toks) {
+                toks.push(Tok::Dash);
+                continue;
+            }
             toks.push(if word.eq_ignore_ascii_case("am") {
                 Tok::AmPm { pm: false }
             } else if word.eq_ignore_ascii_case("pm") {
@@ -423,6 +429,23 @@ pub fn may_name_weekday(line: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether the tokens end with "between" and a time's tokens (a clock or
+/// an hour, its am/pm and zone), so that an "and" next closes a range.
+fn after_between(toks: &[Tok]) -> bool {
+    let time = toks
+        .iter()
+        .rev()
+        .take_while(|t| {
+            matches!(
+                t,
+                Tok::Time { .. } | Tok::Num { .. } | Tok::AmPm { .. } | Tok::Zone(_)
+            )
+        })
+        .count();
+    (1..=3).contains(&time)
+        && matches!(toks[..toks.len() - time].last(), Some(Tok::Word(w)) if w.as_bytes() == b"between")
 }
 
 #[cfg(test)]

@@ -215,6 +215,29 @@ mod tests {
         ));
     }
 
+    /// `between 14:00 and 15:30` is a range; other "and"s join nothing.
+    #[test]
+    fn between_one_time_and_another() {
+        let range = |text: &str| {
+            super::scan(text)
+                .time
+                .map(|t| (t.start.hour, t.start.minute, t.end.map(|e| (e.hour, e.pm))))
+        };
+        assert_eq!(
+            range("on 29 May 2024 between 14:00 and 15:30 CEST"),
+            Some((14, 0, Some((15, None))))
+        );
+        assert_eq!(
+            range("May 29 between 2 and 3 pm"),
+            Some((2, 0, Some((3, Some(true)))))
+        );
+        assert_eq!(range("May 29 at 14:00 and 16:00"), Some((14, 0, None)));
+        assert_eq!(
+            range("between sessions, May 29 at 14:00 and then"),
+            Some((14, 0, None))
+        );
+    }
+
     /// A four-digit clock is read alone only when marked as one (`1430
     /// hrs`): a year stays a year.
     #[test]

@@ -307,7 +307,7 @@ pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
             }
             // `between 14:00 and 15:30`, `between 2 and 3 pm`: "and" after
             // "between" and a time is a range's dash.
-            if word.eq_ignore_ascii_case("and") && after_between(&toks) {
+            if word.eq_ignore_ascii_case("and") && after_between(toks) {
                 toks.push(Tok::Dash);
                 continue;
             }

@@ -853,6 +853,45 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Bold rows that only name a day head the rows under them; the
+        // city in the title gives CDT (-5).
+        (
+            "table_with_day_rows.md",
+            vec![
+                ("Opening keynote", "2024-09-24T14:00:00Z", ""),
+                ("Platform teams that last", "2024-09-24T15:00:00Z", ""),
+                ("Terraform testing lab", "2024-09-24T15:00:00Z", ""),
+                ("Incident command for everyone", "2024-09-25T14:30:00Z", ""),
+            ],
+        ),
+        // "Pacific" after a time (PDT, -7, two days after the US change),
+        // `11 a.m.–noon`, and PST as written (-8).
+        (
+            "region_names_after_times.md",
+            vec![
+                ("Welcome and roadmap", "2024-03-12T16:00:00Z", ""),
+                (
+                    "Contributor onboarding",
+                    "2024-03-12T18:00:00Z",
+                    "2024-03-12T19:00:00Z",
+                ),
+                ("Release process", "2024-03-13T17:00:00Z", ""),
+            ],
+        ),
+        // A title, then a separator and the time that ends the item, under
+        // day headings; BST (+1). Lunch is no talk.
+        (
+            "title_then_time_under_day_headings.md",
+            vec![
+                ("Keynote: The next ten years", "2025-04-02T08:15:00Z", ""),
+                (
+                    "Autoscaling that works",
+                    "2025-04-02T10:45:00Z",
+                    "2025-04-02T11:15:00Z",
+                ),
+                ("Debugging eBPF programs", "2025-04-03T13:30:00Z", ""),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",
@@ -930,6 +969,7 @@ fn check_notes_the_times_that_became_no_talk() {
         "time_headings_then_titles.md:24: note: a time that became no talk: a time with no title after it",
         "time_then_bold.md:12: note: a time that became no talk: a break, meal",
         "title_after_the_time.md:11: note: a time that became no talk: a time inside running prose",
+        "title_then_time_under_day_headings.md:16: note: a time that became no talk: a time inside running prose",
         "what_and_who_columns.md:11: note: a time that became no talk: a table row",
         "workshop_day_with_typo_and_past.md:12: note: a time that became no talk: a break, meal",
         "workshop_day_with_typo_and_past.md:13: warning: 1:00 am is listed after a later entry of the same day; read as 1:00 pm",
@@ -940,7 +980,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 16 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 17 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

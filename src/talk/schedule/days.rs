@@ -36,8 +36,17 @@ pub(super) fn day_of(
     let heading = matches!(u.kind, Kind::Heading(_));
     let short = u.text.chars().count() <= 60;
     let bold_line = short && u.lead_bold.as_deref() == Some(&u.text);
-    if u.kind == Kind::Row || f.time.is_some() {
+    if f.time.is_some() {
         return None;
+    }
+    // `| **Wednesday, September 25** | | |`: a row that only names a day
+    // heads the rows under it.
+    if u.kind == Kind::Row {
+        let mut filled = u.cells.iter().filter(|c| !c.text.trim().is_empty());
+        return match (filled.next(), filled.next()) {
+            (Some(c), None) if leading_date(&c.text) => f.date,
+            _ => None,
+        };
     }
     // A short line that opens with a date ("Tuesday, May 1, 2018 (before
     // KubeCon)", "June 24th, 2019").

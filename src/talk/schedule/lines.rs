@@ -39,7 +39,12 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
         if n >= MAX_WORDS {
             break;
         }
-        if !(at_clock || on_date || time_word(word.trim())) {
+        // `9:00 a.m. Pacific — Title`: a region's name right after the
+        // time, not before a capitalised word ("10:00 Central Hall").
+        let region = n > 0
+            && zone::region_word(word.trim()).is_some()
+            && !next.is_some_and(|x| x.starts_with(char::is_uppercase));
+        if !(at_clock || on_date || region || time_word(word.trim())) {
             // `9:00 AM Pacific Time | Title`: a zone written out in words
             // after the time is read with it, whole.
             let Some((_, len)) = (n > 0).then(|| zone::lookup_name(&text[end..])).flatten() else {
@@ -74,6 +79,14 @@ pub(crate) fn time_word(w: &str) -> bool {
     if core.is_empty() {
         // Only the trimmed characters: `~` and `:` stand between a time's parts.
         return matches!(w, "~" | ":");
+    }
+    // `a.m.–noon`: parts of a range written without spaces (with a digit,
+    // `9–noon`, the word is read below).
+    if core.contains(['–', '—'])
+        && !core.contains(|c: char| c.is_ascii_digit())
+        && core.split(['–', '—']).all(|part| !part.is_empty())
+    {
+        return core.split(['–', '—']).all(time_word);
     }
     if core.chars().any(|c| c.is_ascii_digit()) {
         // `11:50am-12:30pm` is 15, an ISO date-time with seconds and an
@@ -199,6 +212,70 @@ pub(super) fn line_entry(
     c.also = also;
     c.byline = byline;
     Some(c)
+}
+
+/// A list item or line that is a title, then a separator and a time that
+/// ends it (`- Autoscaling that works (John Doe) – 11:45`, `Closing panel |
+/// 16:00–16:45 CET`): the time's date comes from the day heading above.
+/// The title must be a session's and name no date or time of its own, and
+/// the separator punctuation: "Doors open at 9:00" is a sentence.
+pub(super) fn trailing_time_entry(
+    u: &Unit,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+) -> Option<Candidate> {
+    const MAX_TITLE_CHARS: usize = 150;
+    if !matches!(
+        u.kind,
+        Kind::Item { first: true } | Kind::Line { first: true }
+    ) {
+        return None;
+    }
+    let text = u.text.trim_end_matches(['.', ';']);
+    let (at, sep) = [" – ", " — ", " - ", " | ", " · ", " • ", " @ ", ": ", ", "]
+        .iter()
+        .filter_map(|sep| text.rfind(sep).map(|i| (i, *sep)))
+        .max_by_key(|&(i, _)| i)?;
+    let (head, tail) = (text[..at].trim(), &text[at + sep.len()..]);
+    // The time may be a range whose dash is the separator found (`Title –
+    // 10:00 – 10:30`): then the time starts at the separator before it.
+    let (head, tail) = match leading_time(tail) {
+        Some((f, rest)) if f.time.is_some() && strip_separators(rest).is_empty() => {
+            match head.rsplit_once(sep.trim()) {
+                Some((h, start)) if time_alone(&format!("{start}{sep}{tail}")) => {
+                    (h.trim(), &text[h.len()..])
+                }
+                _ => (head, tail),
+            }
+        }
+        _ => return None,
+    };
+    let (found, rest) = leading_time(strip_separators(tail))?;
+    let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",:-–—|·•@".contains(c));
+    let title_scan = when::scan(head);
+    if !strip_separators(rest).is_empty()
+        || head.is_empty()
+        || head.chars().count() > MAX_TITLE_CHARS
+        || title_scan.time.is_some()
+        || title_scan.date.is_some()
+        // `… talk "Title" on Tuesday, July 9 at 14:50`: a sentence's day.
+        || head.split_whitespace().last().is_some_and(time_word)
+        || !is_session(head)
+        || super::super::sentence::is_presenting_clause(head)
+    {
+        return None;
+    }
+    let (title, byline) = split_byline(head);
+    let url = u.links.first().map(|l| l.url.clone());
+    let mut c = candidate(u.line, u.line, title, url, found, ctx, prose_zone);
+    c.byline = byline;
+    Some(c)
+}
+
+/// A time and nothing else.
+fn time_alone(text: &str) -> bool {
+    leading_time(text)
+        .is_some_and(|(f, rest)| f.time.is_some() && strip_separators(rest).is_empty())
 }
 
 /// Why a unit that holds a schedule-like time became no talk: what

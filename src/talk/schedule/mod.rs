@@ -240,6 +240,9 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
                 })
                 .collect();
         }
+        if found.is_empty() && scan.time.is_some() {
+            found.extend(lines::trailing_time_entry(u, &ctx, prose_zone));
+        }
         if found.is_empty() {
             // The one date a sentence gives for the event ("on September
             // 14th"), for entries that meet no day heading.

@@ -231,6 +231,11 @@ pub(super) fn trailing_time_entry(
     ) {
         return None;
     }
+    // A line that opens with a date or time is the time-first reader's
+    // (every dated line of a post that no reader took comes here).
+    if u.text.split_whitespace().next().is_some_and(time_word) && leading_time(&u.text).is_some() {
+        return None;
+    }
     let text = u.text.trim_end_matches(['.', ';']);
     let (at, sep) = [" – ", " — ", " - ", " | ", " · ", " • ", " @ ", ": ", ", "]
         .iter()

@@ -892,6 +892,40 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Debugging eBPF programs", "2025-04-03T13:30:00Z", ""),
             ],
         ),
+        // A bold title, then its time in parentheses (and a remark), under
+        // a day heading; CEST (+2).
+        (
+            "bold_title_then_its_time.md",
+            vec![
+                (
+                    "Async drop, at last",
+                    "2025-05-13T08:00:00Z",
+                    "2025-05-13T08:30:00Z",
+                ),
+                (
+                    "Borrow checker internals",
+                    "2025-05-13T09:15:00Z",
+                    "2025-05-13T09:45:00Z",
+                ),
+            ],
+        ),
+        // `From 10:00 to 10:30: Title` under the one date the prose gives;
+        // an underscore inside a word stays in the title; CEST (+2).
+        (
+            "from_to_lines.md",
+            vec![
+                (
+                    "Opening remarks",
+                    "2024-06-21T08:00:00Z",
+                    "2024-06-21T08:30:00Z",
+                ),
+                (
+                    "Async I/O with io_uring",
+                    "2024-06-21T08:30:00Z",
+                    "2024-06-21T09:15:00Z",
+                ),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",

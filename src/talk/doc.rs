@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::find::clean;
+use super::markup::clean;
 
 /// What kind of block a unit comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,6 +16,7 @@ pub mod how;
 pub mod html;
 mod identity;
 pub mod listed;
+pub mod markup;
 pub mod plain;
 pub mod resolve;
 pub mod schedule;
@@ -529,7 +530,7 @@ fn past_sections(units: &[doc::Unit]) -> Vec<std::ops::Range<usize>> {
 fn post_city(post: &Post) -> Option<chrono_tz::Tz> {
     city::zone_in(&post.title)
         .or_else(|| post.location.as_deref().and_then(city::zone_in))
-        .or_else(|| city::zone_in_prose(&find::clean(&post.body)))
+        .or_else(|| city::zone_in_prose(&markup::clean(&post.body)))
 }
 
 /// The first year a text writes ("KubeVirt Summit 2023").

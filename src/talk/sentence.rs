@@ -123,7 +123,7 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
             },
             None => continue,
         };
-        let mut found = when::scan(&super::find::clean(rest));
+        let mut found = when::scan(&super::markup::clean(rest));
         // "[A](…) at 10:00 on Wednesday, 30 October, and [B](…) at 2pm on
         // Thursday, 31 October": a date between the last time and this
         // title is the last time's; one written from the title on, before
@@ -134,14 +134,14 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
             let upto = self::spans(&source[end..])
                 .first()
                 .map_or(source.len(), |s| end + s.at);
-            if let own @ Some(_) = when::scan(&super::find::clean(&source[at..upto])).date {
+            if let own @ Some(_) = when::scan(&super::markup::clean(&source[at..upto])).date {
                 found.date = own;
             }
         }
         // "on Monday 18th and Tuesday 19th at 17:30": days without a month,
         // before this time; the reader gives them their month.
         let days = if found.date.is_none() {
-            when::weekday_days(&super::find::clean(&source[segment..end]))
+            when::weekday_days(&super::markup::clean(&source[segment..end]))
         } else {
             Vec::new()
         };
@@ -287,7 +287,7 @@ fn second_zone(source: &str, from: usize, next: usize) -> Option<TimeSpec> {
         return None;
     }
     let after = &source[from + slash + 1..];
-    when::scan(&super::find::clean(after))
+    when::scan(&super::markup::clean(after))
         .time
         .filter(|t| t.zone.is_some())
 }

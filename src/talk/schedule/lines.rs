@@ -36,6 +36,11 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
                     || month_word(&n)
                     || weekday_of(n.trim_end_matches(',')).is_some()
             });
+        // `From 10:00 to 10:30: Opening remarks`: "from" opening the text
+        // before a clock.
+        let from_clock = n == 0
+            && word.trim().eq_ignore_ascii_case("from")
+            && next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()));
         if n >= MAX_WORDS {
             break;
         }
@@ -44,7 +49,7 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
         let region = n > 0
             && zone::region_word(word.trim()).is_some()
             && !next.is_some_and(|x| x.starts_with(char::is_uppercase));
-        if !(at_clock || on_date || region || time_word(word.trim())) {
+        if !(at_clock || on_date || from_clock || region || time_word(word.trim())) {
             // `9:00 AM Pacific Time | Title`: a zone written out in words
             // after the time is read with it, whole.
             let Some((_, len)) = (n > 0).then(|| zone::lookup_name(&text[end..])).flatten() else {
@@ -216,7 +221,9 @@ pub(super) fn line_entry(
 
 /// A list item or line that is a title, then a separator and a time that
 /// ends it (`- Autoscaling that works (John Doe) – 11:45`, `Closing panel |
-/// 16:00–16:45 CET`): the time's date comes from the day heading above.
+/// 16:00–16:45 CET`), or a bold title and the time after it (see
+/// [`bold_title_then_time`]): the time's date comes from the day heading
+/// above.
 /// The title must be a session's and name no date or time of its own, and
 /// the separator punctuation: "Doors open at 9:00" is a sentence.
 pub(super) fn trailing_time_entry(
@@ -235,6 +242,9 @@ pub(super) fn trailing_time_entry(
     // (every dated line of a post that no reader took comes here).
     if u.text.split_whitespace().next().is_some_and(time_word) && leading_time(&u.text).is_some() {
         return None;
+    }
+    if let Some(c) = bold_title_then_time(u, ctx, prose_zone) {
+        return Some(c);
     }
     let text = u.text.trim_end_matches(['.', ';']);
     let (at, sep) = [" – ", " — ", " - ", " | ", " · ", " • ", " @ ", ": ", ", "]
@@ -271,6 +281,40 @@ pub(super) fn trailing_time_entry(
         return None;
     }
     let (title, byline) = split_byline(head);
+    let url = u.links.first().map(|l| l.url.clone());
+    let mut c = candidate(u.line, u.line, title, url, found, ctx, prose_zone);
+    c.byline = byline;
+    Some(c)
+}
+
+/// `**Async drop, at last** (10:00–10:30)`, `**Title** — 14:00, Room 2`:
+/// a bold title that opens the line, then its time, then at most a short
+/// remark (a room, the speakers).
+fn bold_title_then_time(
+    u: &Unit,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+) -> Option<Candidate> {
+    const MAX_REMARK_WORDS: usize = 8;
+    let title = u.lead_bold.as_deref()?.trim();
+    let rest = u.text.trim_start().strip_prefix(title)?;
+    // `**When:** March 20, 10:30–17:00`: a field's label, not a title.
+    if title.ends_with(':') || rest.starts_with(':') {
+        return None;
+    }
+    let rest = strip_separators(rest).trim_start_matches(['(', ' ']);
+    let (found, after) = leading_time(rest)?;
+    found.time?;
+    let remark = strip_separators(after.trim_start_matches([')', ' ']));
+    let title_scan = when::scan(title);
+    if remark.split_whitespace().count() > MAX_REMARK_WORDS
+        || title_scan.time.is_some()
+        || title_scan.date.is_some()
+        || !is_session(title)
+    {
+        return None;
+    }
+    let (title, byline) = split_byline(title);
     let url = u.links.first().map(|l| l.url.clone());
     let mut c = candidate(u.line, u.line, title, url, found, ctx, prose_zone);
     c.byline = byline;

@@ -247,6 +247,9 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Polars vs pandas", "2024-04-23T12:15:00Z", ""),
             ],
         ),
+        // A label, a moment or a deadline then a time names no talk,
+        // under a day heading too.
+        ("labels_and_deadlines_then_times.md", vec![]),
         // A date and hours in bold inside a sentence name no talk.
         ("bold_date_in_prose.md", vec![]),
         // Quoted cards: a bold title, its date and time on the next line,
@@ -994,6 +997,9 @@ fn check_notes_the_times_that_became_no_talk() {
         "bold_date_in_prose.md:6: note: a time that became no talk: a time inside running prose",
         "booth_hours_in_fields.md:8: note: a time that became no talk: a time inside running prose",
         "dated_times_before_links.md:6: note: a time that became no talk: a time inside running prose",
+        "labels_and_deadlines_then_times.md:9: note: a time that became no talk: a time inside running prose",
+        "labels_and_deadlines_then_times.md:10: note: a time that became no talk: a time inside running prose",
+        "labels_and_deadlines_then_times.md:11: note: a time that became no talk: a time inside running prose",
         "maintenance_window_fields.md:6: note: a time that became no talk: a time inside running prose",
         "medium_export.md:28: note: a time that became no talk: a time with no title",
         "meetup_when_field.md:11: note: a time that became no talk: a time inside running prose",
@@ -1014,7 +1020,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 17 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 20 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

@@ -275,6 +275,7 @@ pub(super) fn trailing_time_entry(
         || title_scan.date.is_some()
         // `… talk "Title" on Tuesday, July 9 at 14:50`: a sentence's day.
         || head.split_whitespace().last().is_some_and(time_word)
+        || names_a_moment(head)
         || !is_session(head)
         || super::super::sentence::is_presenting_clause(head)
     {
@@ -319,6 +320,34 @@ fn bold_title_then_time(
     let mut c = candidate(u.line, u.line, title, url, found, ctx, prose_zone);
     c.byline = byline;
     Some(c)
+}
+
+/// A label or a moment, not a session: `Time: 10:00`, `Start – 09:00`,
+/// `Submission deadline: …`, `Livestream starts – 10:00`.
+fn names_a_moment(head: &str) -> bool {
+    const LABELS: [&str; 12] = [
+        "time", "date", "when", "where", "start", "end", "hours", "duration", "location", "venue",
+        "room", "timezone",
+    ];
+    const MOMENTS: [&str; 12] = [
+        "deadline",
+        "due",
+        "closes",
+        "opens",
+        "starts",
+        "ends",
+        "begins",
+        "cfp",
+        "submissions",
+        "notification",
+        "notifications",
+        "check-in",
+    ];
+    let lower = head.to_lowercase();
+    LABELS.contains(&lower.trim())
+        || MOMENTS
+            .iter()
+            .any(|w| super::sessions::contains_word(&lower, w))
 }
 
 /// A time and nothing else.

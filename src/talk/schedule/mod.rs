@@ -240,7 +240,12 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
                 })
                 .collect();
         }
-        if found.is_empty() && scan.time.is_some() {
+        // A title then its time, only where a date is known: a line such
+        // as `- Kick-off – 09:00` in a post with no day is no schedule.
+        if found.is_empty()
+            && scan.time.is_some()
+            && (scan.date.is_some() || ctx.day.is_some() || seen_day.is_some())
+        {
             found.extend(lines::trailing_time_entry(u, &ctx, prose_zone));
         }
         if found.is_empty() {

@@ -1000,6 +1000,7 @@ fn check_notes_the_times_that_became_no_talk() {
         "labels_and_deadlines_then_times.md:9: note: a time that became no talk: a time inside running prose",
         "labels_and_deadlines_then_times.md:10: note: a time that became no talk: a time inside running prose",
         "labels_and_deadlines_then_times.md:11: note: a time that became no talk: a time inside running prose",
+        "labels_and_deadlines_then_times.md:12: note: a time that became no talk: a time inside running prose",
         "maintenance_window_fields.md:6: note: a time that became no talk: a time inside running prose",
         "medium_export.md:28: note: a time that became no talk: a time with no title",
         "meetup_when_field.md:11: note: a time that became no talk: a time inside running prose",
@@ -1020,7 +1021,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 20 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 21 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

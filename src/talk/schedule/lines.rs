@@ -311,6 +311,7 @@ fn bold_title_then_time(
     if remark.split_whitespace().count() > MAX_REMARK_WORDS
         || title_scan.time.is_some()
         || title_scan.date.is_some()
+        || names_a_moment(title)
         || !is_session(title)
     {
         return None;

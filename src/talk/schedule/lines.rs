@@ -267,21 +267,37 @@ pub(super) fn trailing_time_entry(
     };
     let (found, rest) = leading_time(strip_separators(tail))?;
     let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",:-–—|·•@".contains(c));
-    let title_scan = when::scan(head);
     if !strip_separators(rest).is_empty()
         || head.is_empty()
         || head.chars().count() > MAX_TITLE_CHARS
-        || title_scan.time.is_some()
-        || title_scan.date.is_some()
         // `… talk "Title" on Tuesday, July 9 at 14:50`: a sentence's day.
         || head.split_whitespace().last().is_some_and(time_word)
-        || names_a_moment(head)
-        || !is_session(head)
         || super::super::sentence::is_presenting_clause(head)
     {
         return None;
     }
-    let (title, byline) = split_byline(head);
+    titled_before_its_time(u, head, found, ctx, prose_zone)
+}
+
+/// The talk a line names by `title`, written before its time `found`: no
+/// talk when the title names a date or time of its own, a label or a
+/// moment, or no session.
+fn titled_before_its_time(
+    u: &Unit,
+    title: &str,
+    found: Found,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+) -> Option<Candidate> {
+    let title_scan = when::scan(title);
+    if title_scan.time.is_some()
+        || title_scan.date.is_some()
+        || names_a_moment(title)
+        || !is_session(title)
+    {
+        return None;
+    }
+    let (title, byline) = split_byline(title);
     let url = u.links.first().map(|l| l.url.clone());
     let mut c = candidate(u.line, u.line, title, url, found, ctx, prose_zone);
     c.byline = byline;
@@ -307,20 +323,10 @@ fn bold_title_then_time(
     let (found, after) = leading_time(rest)?;
     found.time?;
     let remark = strip_separators(after.trim_start_matches([')', ' ']));
-    let title_scan = when::scan(title);
-    if remark.split_whitespace().count() > MAX_REMARK_WORDS
-        || title_scan.time.is_some()
-        || title_scan.date.is_some()
-        || names_a_moment(title)
-        || !is_session(title)
-    {
+    if remark.split_whitespace().count() > MAX_REMARK_WORDS {
         return None;
     }
-    let (title, byline) = split_byline(title);
-    let url = u.links.first().map(|l| l.url.clone());
-    let mut c = candidate(u.line, u.line, title, url, found, ctx, prose_zone);
-    c.byline = byline;
-    Some(c)
+    titled_before_its_time(u, title, found, ctx, prose_zone)
 }
 
 /// A label or a moment, not a session: `Time: 10:00`, `Start – 09:00`,

@@ -929,6 +929,23 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Plain paragraphs: a title line, a speaker line, then the date
+        // and time; EDT (-4).
+        (
+            "plain_title_speaker_and_time_lines.md",
+            vec![
+                (
+                    "Scaling Kubernetes operators",
+                    "2024-08-15T14:00:00Z",
+                    "2024-08-15T14:45:00Z",
+                ),
+                (
+                    "Building a community around Fedora",
+                    "2024-08-16T18:00:00Z",
+                    "2024-08-16T18:35:00Z",
+                ),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",

@@ -386,12 +386,33 @@ pub fn why_no_talk(u: &Unit) -> &'static str {
     }
 }
 
+/// Longest line read as a title when nothing else marks it as one (a
+/// link, bold): a short line, not a sentence of prose.
+const TITLE_BYTES: usize = 100;
+
+/// The line that opens the paragraph of unit `at`, at most two lines
+/// above it.
+fn paragraph_opening(units: &[Unit], at: usize) -> Option<&Unit> {
+    let u = &units[at];
+    (1..=2.min(at))
+        .map(|k| &units[at - k])
+        .enumerate()
+        .find_map(|(k, p)| {
+            let same_paragraph = p.line + k + 1 == u.line;
+            match p.kind {
+                _ if !same_paragraph => Some(None),
+                Kind::Line { first: true } => Some(Some(p)),
+                Kind::Line { first: false } => None,
+                _ => Some(None),
+            }
+        })?
+}
+
 /// Whether `n`, right under a heading `u` that holds only a time, is its
 /// talk's title: a line that opens a paragraph or item, in bold or a link
 /// from its first word (`**Reproducible builds with Nix**`), or short, with
 /// no time of its own. A paragraph of prose under the time is not.
 fn heading_time_title(u: &Unit, n: &Unit) -> bool {
-    const TITLE_BYTES: usize = 100;
     matches!(
         n.kind,
         Kind::Line { first: true } | Kind::Item { first: true }
@@ -447,6 +468,14 @@ pub(super) fn lone_time_title(units: &[Unit], at: usize) -> Option<&Unit> {
     }
     if let Some(n) = same_block.first() {
         return Some(n);
+    }
+    // `Title` / `Jane Roe, Red Hat` / `Thursday, August 15 | 10:00 AM`:
+    // the line that opens the paragraph, a line or two above the time.
+    if u.kind == (Kind::Line { first: false }) {
+        return paragraph_opening(units, at).filter(|p| {
+            let f = when::scan(&p.text);
+            p.text.len() <= TITLE_BYTES && f.time.is_none() && f.date.is_none()
+        });
     }
     if !matches!(u.kind, Kind::Item { first: true }) {
         return None;

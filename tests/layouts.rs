@@ -946,6 +946,23 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // `Talk:`/`Session:` title lines, then `When:` (and `Speaker:`)
+        // fields in the same paragraph; CET (+1).
+        (
+            "talk_and_when_lines.md",
+            vec![
+                (
+                    "Zero-downtime migrations",
+                    "2024-03-19T13:30:00Z",
+                    "2024-03-19T14:00:00Z",
+                ),
+                (
+                    "Feature flags at scale",
+                    "2024-03-20T10:00:00Z",
+                    "2024-03-20T10:30:00Z",
+                ),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",

@@ -9,6 +9,9 @@
 //! 📍 Hall C
 //! ```
 //!
+//! The title may also be a labelled line (`Talk: [Title](…)`, `Session:
+//! …`) whose paragraph goes on with the fields.
+//!
 //! A field is a line that opens with a label of one to three words and a
 //! colon (bold, italic or plain) or with an emoji that people use as one
 //! (📅 a date, 🕑 a time, 📍 a place, 👥 the speakers). The date and time
@@ -22,7 +25,7 @@ use super::super::doc::{Kind, Unit};
 use super::super::find::Candidate;
 use super::super::when::{Clock, Found, TimeSpec};
 use super::super::zone::WrittenZone;
-use super::lines::{leading_time, other_zones, strip_separators};
+use super::lines::{LABELS, leading_time, other_zones, strip_label, strip_separators};
 use super::sessions::is_session;
 use super::{Context, candidate};
 
@@ -297,17 +300,27 @@ pub(super) fn titled_then_time(
     let u = &units[at];
     let bold_line = matches!(u.kind, Kind::Line { first: true })
         && u.lead_bold.as_deref() == Some(u.text.as_str());
-    if !matches!(u.kind, Kind::Heading(2..)) && !bold_line {
+    // `Talk: [Title](…)` then `When: Tue 19 Mar, 14:30–15:00 CET`: a
+    // labelled title line whose paragraph goes on with the fields.
+    let labelled = matches!(
+        u.kind,
+        Kind::Line { first: true } | Kind::Item { first: true }
+    )
+    .then(|| LABELS.iter().find_map(|l| strip_label(&u.text, l)))
+    .flatten();
+    if !matches!(u.kind, Kind::Heading(2..)) && !bold_line && labelled.is_none() {
         return None;
     }
+    let title = labelled.unwrap_or(&u.text);
+    let same_paragraph = bold_line || labelled.is_some();
     let n = units
         .get(at + 1)
         .filter(|n| matches!(n.kind, Kind::Line { .. } | Kind::Item { .. }))?;
-    let f = match fields(units, at + 1, bold_line) {
+    let f = match fields(units, at + 1, same_paragraph) {
         Some(f) => f,
         // The date and time alone on the next unit (for a bold title, the
         // next line of its paragraph).
-        None if !bold_line || continues(units, at + 1) => Fields {
+        None if !same_paragraph || continues(units, at + 1) => Fields {
             text: n.text.clone(),
             time_at: at + 1,
             took: 1,
@@ -327,7 +340,7 @@ pub(super) fn titled_then_time(
             strip_separators(rest).is_empty() || is_place(&text, rest),
         )
     })?;
-    if !rest || f.social || !is_session(&u.text) || is_details_heading(&u.text) {
+    if !rest || f.social || !is_session(title) || is_details_heading(title) {
         return None;
     }
     let found = with_length(found, f.minutes);
@@ -335,7 +348,7 @@ pub(super) fn titled_then_time(
     let mut c = candidate(
         u.line,
         units[f.time_at].line,
-        u.text.clone(),
+        title.to_string(),
         url,
         found,
         ctx,

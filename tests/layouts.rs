@@ -963,6 +963,40 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Numbered items: a bold title, its date, time and room on the
+        // item's next line (the room is no talk); Vienna, CEST (+2).
+        (
+            "bold_numbered_items_with_a_room.md",
+            vec![
+                (
+                    "Rust in the kernel: status update",
+                    "2024-09-18T08:00:00Z",
+                    "2024-09-18T08:45:00Z",
+                ),
+                (
+                    "Scheduler extensions with BPF",
+                    "2024-09-19T13:30:00Z",
+                    "2024-09-19T14:15:00Z",
+                ),
+            ],
+        ),
+        // HTML cards: a heading, a speaker's line, then the date and time;
+        // EDT (-4).
+        (
+            "html_cards_with_a_speaker_line.md",
+            vec![
+                (
+                    "Signals in every framework",
+                    "2024-05-23T15:00:00Z",
+                    "2024-05-23T15:30:00Z",
+                ),
+                (
+                    "The web platform in 2024",
+                    "2024-05-23T18:00:00Z",
+                    "2024-05-23T18:30:00Z",
+                ),
+            ],
+        ),
         // 10:00 PDT (-7) and 19:00 CEST (+2) are the same instant.
         (
             "two_zones_on_one_line.md",

@@ -298,8 +298,10 @@ pub(super) fn titled_then_time(
     prose_zone: Option<WrittenZone>,
 ) -> Option<(Candidate, usize)> {
     let u = &units[at];
-    let bold_line = matches!(u.kind, Kind::Line { first: true })
-        && u.lead_bold.as_deref() == Some(u.text.as_str());
+    let bold_line = matches!(
+        u.kind,
+        Kind::Line { first: true } | Kind::Item { first: true }
+    ) && u.lead_bold.as_deref() == Some(u.text.as_str());
     // `Talk: [Title](…)` then `When: Tue 19 Mar, 14:30–15:00 CET`: a
     // labelled title line whose paragraph goes on with the fields.
     let labelled = matches!(
@@ -319,15 +321,29 @@ pub(super) fn titled_then_time(
     let f = match fields(units, at + 1, same_paragraph) {
         Some(f) => f,
         // The date and time alone on the next unit (for a bold title, the
-        // next line of its paragraph).
-        None if !same_paragraph || continues(units, at + 1) => Fields {
-            text: n.text.clone(),
-            time_at: at + 1,
-            took: 1,
-            speaker: None,
-            minutes: None,
-            social: false,
-        },
+        // next line of its paragraph), or on the one after a speaker's
+        // line under a heading (`<h3>Title</h3><p>Ana Ruiz</p><p>May 23,
+        // 2024 · 11:00</p>`).
+        None if !same_paragraph || continues(units, at + 1) => {
+            match speaker_then_time(units, at + 1).filter(|_| !same_paragraph) {
+                Some(time) => Fields {
+                    text: time.text.clone(),
+                    time_at: at + 2,
+                    took: 2,
+                    speaker: Some(n.text.clone()),
+                    minutes: None,
+                    social: false,
+                },
+                None => Fields {
+                    text: n.text.clone(),
+                    time_at: at + 1,
+                    took: 1,
+                    speaker: None,
+                    minutes: None,
+                    social: false,
+                },
+            }
+        }
         None => return None,
     };
     // `Date: January 22, 2025 | Time: 17:00 UTC`: the second label goes.
@@ -361,6 +377,26 @@ pub(super) fn titled_then_time(
         c.track = None;
     }
     Some((c, f.took))
+}
+
+/// The unit after `at` when unit `at` is a short line with no date or
+/// time (a speaker's name) and the next one is a date and time alone,
+/// within two lines.
+fn speaker_then_time(units: &[Unit], at: usize) -> Option<&Unit> {
+    const SPEAKER_CHARS: usize = 80;
+    let (who, time) = (units.get(at)?, units.get(at + 1)?);
+    let f = super::super::when::scan(&who.text);
+    let alone = leading_time(&time.text).is_some_and(|(t, rest)| {
+        t.time.is_some() && t.date.is_some() && strip_separators(rest).is_empty()
+    });
+    (matches!(who.kind, Kind::Line { .. } | Kind::Item { .. })
+        && matches!(time.kind, Kind::Line { .. } | Kind::Item { .. })
+        && who.text.chars().count() <= SPEAKER_CHARS
+        && f.time.is_none()
+        && f.date.is_none()
+        && time.line <= who.line + 2
+        && alone)
+        .then_some(time)
 }
 
 /// The event's own date and time, in fields under no title of their own

@@ -304,10 +304,12 @@ pub(super) fn titled_then_time(
     ) && u.lead_bold.as_deref() == Some(u.text.as_str());
     // `Talk: [Title](…)` then `When: Tue 19 Mar, 14:30–15:00 CET`: a
     // labelled title line whose paragraph goes on with the fields.
-    let labelled = matches!(
+    // (A label is one short word: its colon is looked for in the first
+    // bytes only, not through every paragraph of the post.)
+    let labelled = (matches!(
         u.kind,
         Kind::Line { first: true } | Kind::Item { first: true }
-    )
+    ) && u.text.bytes().take(10).any(|b| b == b':'))
     .then(|| LABELS.iter().find_map(|l| strip_label(&u.text, l)))
     .flatten();
     if !matches!(u.kind, Kind::Heading(2..)) && !bold_line && labelled.is_none() {

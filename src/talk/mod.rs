@@ -220,7 +220,7 @@ pub fn unused_times(post: &Post, talks: &[Talk], errors: &[Diagnostic]) -> Vec<D
         // unless it is only the time, which opens a talk under it.
         .filter(|u| {
             when::scan(&u.text).time.is_some()
-                && (!matches!(u.kind, doc::Kind::Heading(_)) || schedule::only_a_time(&u.text))
+                && (!matches!(u.kind, doc::Kind::Heading(_)) || schedule::time_alone(&u.text))
         })
         .map(|u| {
             let why = if past.iter().any(|r| r.contains(&u.line)) {

@@ -327,23 +327,19 @@ pub(super) fn titled_then_time(
         // line under a heading (`<h3>Title</h3><p>Ana Ruiz</p><p>May 23,
         // 2024 · 11:00</p>`).
         None if !same_paragraph || continues(units, at + 1) => {
-            match speaker_then_time(units, at + 1).filter(|_| !same_paragraph) {
-                Some(time) => Fields {
-                    text: time.text.clone(),
-                    time_at: at + 2,
-                    took: 2,
-                    speaker: Some(n.text.clone()),
-                    minutes: None,
-                    social: false,
-                },
-                None => Fields {
-                    text: n.text.clone(),
-                    time_at: at + 1,
-                    took: 1,
-                    speaker: None,
-                    minutes: None,
-                    social: false,
-                },
+            let after_speaker = if same_paragraph {
+                None
+            } else {
+                speaker_then_time(units, at + 1)
+            };
+            let took = 1 + usize::from(after_speaker.is_some());
+            Fields {
+                text: after_speaker.unwrap_or(n).text.clone(),
+                time_at: at + took,
+                took,
+                speaker: after_speaker.map(|_| n.text.clone()),
+                minutes: None,
+                social: false,
             }
         }
         None => return None,
@@ -387,18 +383,21 @@ pub(super) fn titled_then_time(
 fn speaker_then_time(units: &[Unit], at: usize) -> Option<&Unit> {
     const SPEAKER_CHARS: usize = 80;
     let (who, time) = (units.get(at)?, units.get(at + 1)?);
-    let f = super::super::when::scan(&who.text);
-    let alone = leading_time(&time.text).is_some_and(|(t, rest)| {
-        t.time.is_some() && t.date.is_some() && strip_separators(rest).is_empty()
-    });
-    (matches!(who.kind, Kind::Line { .. } | Kind::Item { .. })
+    // The cheap tests first: every heading whose next line gives no time
+    // comes here.
+    let shapes = matches!(who.kind, Kind::Line { .. } | Kind::Item { .. })
         && matches!(time.kind, Kind::Line { .. } | Kind::Item { .. })
-        && who.text.chars().count() <= SPEAKER_CHARS
-        && f.time.is_none()
-        && f.date.is_none()
         && time.line <= who.line + 2
-        && alone)
-        .then_some(time)
+        && who.text.chars().count() <= SPEAKER_CHARS;
+    let names_no_time = || {
+        let f = super::super::when::scan(&who.text);
+        f.time.is_none() && f.date.is_none()
+    };
+    let dated_time_alone = || {
+        leading_time(&time.text)
+            .is_some_and(|(t, rest)| t.date.is_some() && strip_separators(rest).is_empty())
+    };
+    (shapes && names_no_time() && dated_time_alone()).then_some(time)
 }
 
 /// The event's own date and time, in fields under no title of their own

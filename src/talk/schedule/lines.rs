@@ -251,24 +251,20 @@ pub(super) fn trailing_time_entry(
         .iter()
         .filter_map(|sep| text.rfind(sep).map(|i| (i, *sep)))
         .max_by_key(|&(i, _)| i)?;
-    let (head, tail) = (text[..at].trim(), &text[at + sep.len()..]);
+    let head = text[..at].trim();
+    let (found, rest) = leading_time(&text[at + sep.len()..])?;
+    if !strip_separators(rest).is_empty() {
+        return None;
+    }
     // The time may be a range whose dash is the separator found (`Title –
     // 10:00 – 10:30`): then the time starts at the separator before it.
-    let (head, tail) = match leading_time(tail) {
-        Some((f, rest)) if f.time.is_some() && strip_separators(rest).is_empty() => {
-            match head.rsplit_once(sep.trim()) {
-                Some((h, start)) if time_alone(&format!("{start}{sep}{tail}")) => {
-                    (h.trim(), &text[h.len()..])
-                }
-                _ => (head, tail),
-            }
-        }
-        _ => return None,
-    };
-    let (found, rest) = leading_time(strip_separators(tail))?;
+    let range = head.rsplit_once(sep.trim()).and_then(|(h, _)| {
+        let (f, rest) = leading_time(strip_separators(&text[h.len()..]))?;
+        strip_separators(rest).is_empty().then_some((h, f))
+    });
+    let (head, found) = range.unwrap_or((head, found));
     let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",:-–—|·•@".contains(c));
-    if !strip_separators(rest).is_empty()
-        || head.is_empty()
+    if head.is_empty()
         || head.chars().count() > MAX_TITLE_CHARS
         // `… talk "Title" on Tuesday, July 9 at 14:50`: a sentence's day.
         || head.split_whitespace().last().is_some_and(time_word)
@@ -332,7 +328,7 @@ fn bold_title_then_time(
 /// A label or a moment, not a session: `Time: 10:00`, `Start – 09:00`,
 /// `Submission deadline: …`, `Livestream starts – 10:00`.
 fn names_a_moment(head: &str) -> bool {
-    const LABELS: [&str; 12] = [
+    const FIELD_LABELS: [&str; 12] = [
         "time", "date", "when", "where", "start", "end", "hours", "duration", "location", "venue",
         "room", "timezone",
     ];
@@ -351,16 +347,17 @@ fn names_a_moment(head: &str) -> bool {
         "check-in",
     ];
     let lower = head.to_lowercase();
-    LABELS.contains(&lower.trim())
+    FIELD_LABELS.contains(&lower.trim())
         || MOMENTS
             .iter()
             .any(|w| super::sessions::contains_word(&lower, w))
 }
 
-/// A time and nothing else.
-fn time_alone(text: &str) -> bool {
-    leading_time(text)
-        .is_some_and(|(f, rest)| f.time.is_some() && strip_separators(rest).is_empty())
+/// Whether `text` is a time and nothing else (`10:30 – 10:55`, `Friday
+/// 14:00 CET`): a table cell that is the time, or a heading that opens the
+/// talk written under it.
+pub fn time_alone(text: &str) -> bool {
+    leading_time(text).is_some_and(|(_, rest)| strip_separators(rest).is_empty())
 }
 
 /// Why a unit that holds a schedule-like time became no talk: what

@@ -32,7 +32,7 @@ use card::titled_then_time;
 use days::{concrete, day_number, day_of, heading_year, nearest_weekday_day, next_weekday, wd_of};
 use lines::line_entry;
 pub(super) use lines::time_word;
-pub use lines::why_no_talk;
+pub use lines::{time_alone, why_no_talk};
 pub use sessions::{contains_word, is_session, stated_zone};
 use table::row_entries;
 
@@ -73,12 +73,6 @@ fn stated_zones(units: &[Unit], scans: &[Found]) -> Vec<(usize, WrittenZone)> {
         .collect()
 }
 
-/// Whether `text` is a time and nothing else (`10:30 – 10:55`, `Friday
-/// 14:00 CET`): as a heading, it opens the talk written under it.
-pub fn only_a_time(text: &str) -> bool {
-    lines::leading_time(text).is_some_and(|(_, rest)| lines::strip_separators(rest).is_empty())
-}
-
 /// Finds the time-first and table entries of a document. `reference` is the
 /// post's date (weekday-only headings count from it); `year_hint` the year
 /// its title states; `title` the post's.
@@ -117,7 +111,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             ctx.year = heading_year(&u.text).or(ctx.year);
             // A heading that is only a time (`### 10:30 – 10:55`) is its
             // talk's, not a track's.
-            if (2..=3).contains(&level) && !(scan.time.is_some() && only_a_time(&u.text)) {
+            if (2..=3).contains(&level) && !(scan.time.is_some() && time_alone(&u.text)) {
                 ctx.track = Some(u.text.clone());
             }
         } else if scan.time.is_none()

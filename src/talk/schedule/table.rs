@@ -8,7 +8,7 @@ use super::super::find::Candidate;
 use super::super::when::{self, DateSpec};
 use super::super::zone::WrittenZone;
 use super::days::{next_weekday, weekday_of};
-use super::lines::{leading_time, strip_separators, time_word};
+use super::lines::{time_alone, time_word};
 use super::sessions::{contains_word, is_session, stated_zone};
 use super::{Context, candidate};
 
@@ -228,9 +228,7 @@ pub(super) fn row_entries(
 /// Markdown wants one): the first cell of the row that is a time alone is
 /// the time, the first other the title, the next the speakers.
 fn unlabelled_columns(u: &Unit) -> Vec<Column> {
-    let is_time =
-        |text: &str| leading_time(text).is_some_and(|(_, rest)| strip_separators(rest).is_empty());
-    let time = u.cells.iter().position(|c| is_time(&c.text));
+    let time = u.cells.iter().position(|c| time_alone(&c.text));
     let mut others = (0..u.cells.len()).filter(|&c| Some(c) != time);
     let (title, speaker) = (others.next(), others.next());
     (0..u.cells.len())

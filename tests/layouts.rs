@@ -1002,6 +1002,43 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
             "two_zones_on_one_line.md",
             vec![("Ask the maintainers", "2025-06-12T17:00:00Z", "")],
         ),
+        // A bold title, a `Speaker:` field, then the date and time alone
+        // (and a room): the room is no title. Atlanta, EDT (-4).
+        (
+            "speaker_field_then_date_line.md",
+            vec![
+                (
+                    "Recipes in Drupal 11",
+                    "2025-03-25T17:00:00Z",
+                    "2025-03-25T17:45:00Z",
+                ),
+                (
+                    "Headless with Next.js",
+                    "2025-03-26T13:00:00Z",
+                    "2025-03-26T13:45:00Z",
+                ),
+            ],
+        ),
+        // A heading or an item whose time is in the parentheses that end
+        // it; a weekday alone is the next such day after the talk above.
+        // Seattle, PDT (-7).
+        (
+            "time_in_parentheses_after_the_title.md",
+            vec![
+                ("Async traits in practice", "2025-09-03T21:30:00Z", ""),
+                ("The borrow checker, explained", "2025-09-04T17:00:00Z", ""),
+                (
+                    "Notebooks at scale",
+                    "2025-09-05T17:30:00Z",
+                    "2025-09-05T18:00:00Z",
+                ),
+                (
+                    "Kernels in the browser",
+                    "2025-09-05T21:00:00Z",
+                    "2025-09-05T21:30:00Z",
+                ),
+            ],
+        ),
     ])
 }
 

@@ -25,7 +25,7 @@ use super::super::doc::{Kind, Unit};
 use super::super::find::Candidate;
 use super::super::when::{Clock, Found, TimeSpec};
 use super::super::zone::WrittenZone;
-use super::lines::{LABELS, leading_time, other_zones, strip_label, strip_separators};
+use super::lines::{LABELS, leading_time, other_zones, strip_label, strip_separators, time_alone};
 use super::sessions::is_session;
 use super::{Context, candidate};
 
@@ -174,7 +174,14 @@ fn fields(units: &[Unit], first: usize, same_paragraph: bool) -> Option<Fields> 
         {
             break;
         }
-        let Some((label, value)) = field(&n.text) else {
+        // `Speaker: Jane Roe` then `Tuesday, March 25 | 1:00pm–1:45pm`: a
+        // date and time alone after a field is the card's `When:` (alone
+        // right under the title, it is read without fields, below).
+        let unlabelled = || {
+            let none_yet = when.is_none() && date.is_none() && time.is_none();
+            (k > first && none_yet && time_alone(&n.text)).then_some((Label::When, n.text.as_str()))
+        };
+        let Some((label, value)) = field(&n.text).or_else(unlabelled) else {
             break;
         };
         social |= value.chars().any(char::is_alphabetic) && !is_session(value);

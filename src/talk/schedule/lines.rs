@@ -226,16 +226,21 @@ pub(super) fn line_entry(
 /// above.
 /// The title must be a session's and name no date or time of its own, and
 /// the separator punctuation: "Doors open at 9:00" is a sentence.
+/// With the weekday that opens the time, for a time whose date is only
+/// that weekday (`(Wednesday 14:00–14:30)`).
 pub(super) fn trailing_time_entry(
     u: &Unit,
     ctx: &Context,
     prose_zone: Option<WrittenZone>,
-) -> Option<Candidate> {
+) -> Option<(Candidate, Option<u32>)> {
     const MAX_TITLE_CHARS: usize = 150;
-    if !matches!(
-        u.kind,
-        Kind::Item { first: true } | Kind::Line { first: true }
-    ) {
+    let heading = matches!(u.kind, Kind::Heading(2..));
+    if !heading
+        && !matches!(
+            u.kind,
+            Kind::Item { first: true } | Kind::Line { first: true }
+        )
+    {
         return None;
     }
     // A line that opens with a date or time is the time-first reader's
@@ -243,8 +248,14 @@ pub(super) fn trailing_time_entry(
     if u.text.split_whitespace().next().is_some_and(time_word) && leading_time(&u.text).is_some() {
         return None;
     }
+    if let Some(found) = parenthesised_time_entry(u, ctx, prose_zone) {
+        return Some(found);
+    }
+    if heading {
+        return None;
+    }
     if let Some(c) = bold_title_then_time(u, ctx, prose_zone) {
-        return Some(c);
+        return Some((c, None));
     }
     let text = u.text.trim_end_matches(['.', ';']);
     let (at, sep) = [" – ", " — ", " - ", " | ", " · ", " • ", " @ ", ": ", ", "]
@@ -272,7 +283,38 @@ pub(super) fn trailing_time_entry(
     {
         return None;
     }
-    titled_before_its_time(u, head, found, ctx, prose_zone)
+    titled_before_its_time(u, head, found, ctx, prose_zone).map(|c| (c, None))
+}
+
+/// `Notebooks at scale — Ana Lee (Tuesday 10:30–11:00, Room A)`, `###
+/// Async traits in practice (Wed, Sep 3, 2:30 PM PDT)`: a title, then its
+/// time in the parentheses that end the line or heading, with at most a
+/// short remark after it (a room). A heading so written is its talk's
+/// title, not a track.
+fn parenthesised_time_entry(
+    u: &Unit,
+    ctx: &Context,
+    prose_zone: Option<WrittenZone>,
+) -> Option<(Candidate, Option<u32>)> {
+    const MAX_REMARK_WORDS: usize = 4;
+    let text = u.text.trim_end_matches(['.', ';', ' ']);
+    let inner = text.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let (head, inner) = (inner[..open].trim_end(), &inner[open + 1..]);
+    let (found, rest) = leading_time(inner)?;
+    found.time?;
+    if strip_separators(rest).split_whitespace().count() > MAX_REMARK_WORDS {
+        return None;
+    }
+    let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",:-–—|·•@".contains(c));
+    if head.is_empty() || super::super::sentence::is_presenting_clause(head) {
+        return None;
+    }
+    let mut c = titled_before_its_time(u, head, found, ctx, prose_zone)?;
+    if c.track.as_deref() == Some(u.text.as_str()) {
+        c.track = None;
+    }
+    Some((c, when::opening_weekday(inner)))
 }
 
 /// The talk a line names by `title`, written before its time `found`: no

@@ -195,7 +195,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
         // weekday opens the line, with no date; the first such day on or
         // after the last entry's, else the date above, else the event's
         // first or the post's (never the date above whatever its weekday).
-        let weekday = matches!(u.kind, Kind::Line { .. } | Kind::Item { .. })
+        let mut weekday = matches!(u.kind, Kind::Line { .. } | Kind::Item { .. })
             .then(|| when::opening_weekday(&u.text))
             .flatten();
         let dated =
@@ -240,7 +240,10 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             && scan.time.is_some()
             && (scan.date.is_some() || ctx.day.is_some() || seen_day.is_some())
         {
-            found.extend(lines::trailing_time_entry(u, &ctx, prose_zone));
+            if let Some((c, wd)) = lines::trailing_time_entry(u, &ctx, prose_zone) {
+                weekday = weekday.or(wd);
+                found.push(c);
+            }
         }
         if found.is_empty() {
             // The one date a sentence gives for the event ("on September

@@ -1002,6 +1002,33 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
             "two_zones_on_one_line.md",
             vec![("Ask the maintainers", "2025-06-12T17:00:00Z", "")],
         ),
+        // Titles in italics in sentences (capitalised, two words or more;
+        // "*very happy*" is emphasis), one after an invitation's "for".
+        // Oslo, CEST (+2).
+        (
+            "italic_titles_in_sentences.md",
+            vec![
+                ("Rust for C# developers", "2025-05-21T11:40:00Z", ""),
+                ("Event sourcing, again", "2025-05-22T08:20:00Z", ""),
+            ],
+        ),
+        // `**What:**` names the talk, `**When:**` its time; a card at a
+        // booth is none. London, BST (+1).
+        (
+            "what_and_when_fields.md",
+            vec![
+                (
+                    "Cilium in production",
+                    "2025-04-03T10:00:00Z",
+                    "2025-04-03T11:00:00Z",
+                ),
+                (
+                    "Hubble deep dive",
+                    "2025-04-04T13:00:00Z",
+                    "2025-04-04T13:30:00Z",
+                ),
+            ],
+        ),
         // A bold title, a `Speaker:` field, then the date and time alone
         // (and a room): the room is no title. Atlanta, EDT (-4).
         (
@@ -1102,6 +1129,7 @@ fn check_notes_the_times_that_became_no_talk() {
         "bold_date_in_prose.md:6: note: a time that became no talk: a time inside running prose",
         "booth_hours_in_fields.md:8: note: a time that became no talk: a time inside running prose",
         "dated_times_before_links.md:6: note: a time that became no talk: a time inside running prose",
+        "italic_titles_in_sentences.md:10: note: a time that became no talk: a time inside running prose",
         "labels_and_deadlines_then_times.md:9: note: a time that became no talk: a time inside running prose",
         "labels_and_deadlines_then_times.md:10: note: a time that became no talk: a time inside running prose",
         "labels_and_deadlines_then_times.md:11: note: a time that became no talk: a time inside running prose",
@@ -1116,6 +1144,7 @@ fn check_notes_the_times_that_became_no_talk() {
         "time_then_bold.md:12: note: a time that became no talk: a break, meal",
         "title_after_the_time.md:11: note: a time that became no talk: a time inside running prose",
         "title_then_time_under_day_headings.md:16: note: a time that became no talk: a time inside running prose",
+        "what_and_when_fields.md:17: note: a time that became no talk: a time inside running prose",
         "what_and_who_columns.md:11: note: a time that became no talk: a table row",
         "workshop_day_with_typo_and_past.md:12: note: a time that became no talk: a break, meal",
         "workshop_day_with_typo_and_past.md:13: warning: 1:00 am is listed after a later entry of the same day; read as 1:00 pm",
@@ -1126,7 +1155,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 21 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 23 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

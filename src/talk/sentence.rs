@@ -117,7 +117,7 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
                 Some(segment + span.at),
             ),
             // "…, Dana Chu presents [\"Title\"](…)": the title after the time.
-            None if start < own => match title_after(&source[end..next]) {
+            None if start < own => match title_after(&source[end..next], invites(source)) {
                 Some(t) => (t, None),
                 None => continue,
             },
@@ -218,10 +218,26 @@ const PRESENTING: [&str; 14] = [
 /// presenter when a name stands before the verb: (title, link, byline).
 /// Without such a verb, a link after a time is prose ("we will be at the
 /// booth on May 7 at 12:00; see [the map](…)").
-fn title_after(stretch: &str) -> Option<(String, Option<String>, Option<String>)> {
+/// In a sentence that is an invitation (`invitation`), "for" right after
+/// the time leads to the title as such a verb does ("Join Jane Roe on
+/// Wednesday, May 21 at 13:40 CEST for *Rust for C# developers*").
+fn title_after(
+    stretch: &str,
+    invitation: bool,
+) -> Option<(String, Option<String>, Option<String>)> {
     let spans = spans(stretch);
     let span = choose(&spans)?;
     let lead = &stretch[..span.at.min(stretch.len())];
+    if invitation {
+        let mut words = lead.split_whitespace();
+        if words
+            .next_back()
+            .is_some_and(|w| w.eq_ignore_ascii_case("for"))
+            && words.all(super::schedule::time_word)
+        {
+            return Some((span.text.clone(), span.url.clone(), None));
+        }
+    }
     let (at, verb) = ascii_words(lead)
         .filter(|(_, w)| PRESENTING.iter().any(|p| w.eq_ignore_ascii_case(p)))
         .last()?;
@@ -246,6 +262,15 @@ fn title_after(stretch: &str) -> Option<(String, Option<String>, Option<String>)
         span.url.clone(),
         byline.then(|| who.to_string()),
     ))
+}
+
+/// A sentence that opens by inviting the reader ("Join Jane Roe on …",
+/// "Join us …").
+fn invites(source: &str) -> bool {
+    let first = source.trim_start_matches(|c: char| !c.is_alphanumeric());
+    first
+        .get(..5)
+        .is_some_and(|w| w.eq_ignore_ascii_case("join "))
 }
 
 /// Whether a title read from the rest of a line is a clause that says
@@ -336,6 +361,7 @@ fn parsed_spans(md: &str) -> Vec<Span> {
     // The link or bold text being read, and whether text came before it.
     let mut link: Option<Span> = None;
     let mut bold: Option<Span> = None;
+    let mut italic: Option<Span> = None;
     let mut seen_text = false;
     for (ev, range) in Parser::new_ext(md, Options::empty()).into_offset_iter() {
         match ev {
@@ -373,11 +399,31 @@ fn parsed_spans(md: &str) -> Vec<Span> {
                     seen_text = true;
                 }
             }
+            // `for *Rust for C# developers*`: a title in italics, as titles
+            // of works are set; read as a quotation, and only when it looks
+            // like one (two words or more, capitalised), not emphasis
+            // ("we are *really excited*").
+            Event::Start(Tag::Emphasis) if link.is_none() && bold.is_none() => {
+                italic = Some(Span::open(None, false, !seen_text, range.start));
+            }
+            Event::End(TagEnd::Emphasis) => {
+                if let Some(mut i) = italic.take() {
+                    i.text = squash(&i.text);
+                    i.quoted = i.text.split_whitespace().count() >= 2
+                        && i.text.starts_with(|c: char| c.is_uppercase());
+                    if i.quoted {
+                        out.push(i);
+                    }
+                    seen_text = true;
+                }
+            }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(l) = link.as_mut() {
                     l.text.push_str(&t);
                 } else if let Some(b) = bold.as_mut() {
                     b.text.push_str(&t);
+                } else if let Some(i) = italic.as_mut() {
+                    i.text.push_str(&t);
                 } else {
                     out.extend(quotes(&t, range.start));
                     if !t.trim().is_empty() {

@@ -463,7 +463,7 @@ fn heading_time_title(u: &Unit, n: &Unit) -> bool {
 }
 
 /// Labels that name a talk's title on its own line (`_Topic_: …`).
-pub(super) const LABELS: [&str; 4] = ["topic", "title", "talk", "session"];
+pub(super) const LABELS: [&str; 5] = ["topic", "title", "talk", "session", "what"];
 
 /// `Topic: The title` → `The title` (any case, the label then a colon).
 pub(super) fn strip_label<'a>(text: &'a str, label: &str) -> Option<&'a str> {

@@ -593,7 +593,7 @@ mod tests {
         assert!(!is_label("Scaling Postgres") && !is_label("A title with four words:"));
         assert!(is_presenting_clause("Dana Chu presents"));
         assert!(!is_presenting_clause("Presents") && !is_presenting_clause("Lightning talks"));
-        let after = |s: &str| title_after(s).map(|(t, _, by)| (t, by));
+        let after = |s: &str| title_after(s, false).map(|(t, _, by)| (t, by));
         assert_eq!(
             after(" MST, Dana Chu presents\n[\"Edge\"](https://x/1)."),
             Some(("\"Edge\"".to_string(), Some("Dana Chu".to_string())))
@@ -608,6 +608,16 @@ mod tests {
             after(" UTC, join us at the booth; see [the map](https://x/3)"),
             None
         );
+        // An invitation's "for" right after the time, and only there.
+        let invited = |s: &str| title_after(s, true).map(|(t, _, _)| t);
+        assert_eq!(
+            invited(" CEST for *Rust for C# developers*."),
+            Some("Rust for C# developers".to_string())
+        );
+        assert_eq!(invited(" CEST, lunch for [everyone](https://x/4)"), None);
+        assert_eq!(title_after(" CEST for *Rust for C# devs*", false), None);
+        assert!(invites("Join Jane Roe on May 21") && invites("**Join us** on"));
+        assert!(!invites("Joining us") && !invites("We join"));
     }
 
     fn unit(source: &str) -> Unit {

@@ -239,11 +239,10 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
         if found.is_empty()
             && scan.time.is_some()
             && (scan.date.is_some() || ctx.day.is_some() || seen_day.is_some())
+            && let Some((c, wd)) = lines::trailing_time_entry(u, &ctx, prose_zone)
         {
-            if let Some((c, wd)) = lines::trailing_time_entry(u, &ctx, prose_zone) {
-                weekday = weekday.or(wd);
-                found.push(c);
-            }
+            weekday = weekday.or(wd);
+            found.push(c);
         }
         if found.is_empty() {
             // The one date a sentence gives for the event ("on September

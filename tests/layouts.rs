@@ -1029,6 +1029,29 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Two events in one post, each under a heading naming its city:
+        // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
+        // -5 after DST ended); a talk's own heading names no place.
+        (
+            "two_events_in_two_cities.md",
+            vec![
+                (
+                    "Securing the build",
+                    "2025-08-25T12:30:00Z",
+                    "2025-08-25T13:10:00Z",
+                ),
+                (
+                    "Zero-trust CI",
+                    "2025-11-11T16:00:00Z",
+                    "2025-11-11T16:30:00Z",
+                ),
+                (
+                    "Lessons from Tokyo",
+                    "2025-11-12T19:15:00Z",
+                    "2025-11-12T19:45:00Z",
+                ),
+            ],
+        ),
         // A bold title, a `Speaker:` field, then the date and time alone
         // (and a room): the room is no title. Atlanta, EDT (-4).
         (

@@ -52,6 +52,10 @@ pub struct Candidate {
     /// The same start written in a second zone (`10:00 PT / 19:00 CEST`):
     /// checked against the first, which wins.
     pub also: Option<TimeSpec>,
+    /// The zone of the city named by the heading of the entry's section, in
+    /// a post whose headings name cities in different zones (`## KubeCon
+    /// EU (London)`, `## KubeCon NA (Atlanta)`).
+    pub section_city: Option<chrono_tz::Tz>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -252,6 +256,7 @@ fn candidate(
             byline,
             abstract_md: abstract_parts.join("\n\n"),
             also: None,
+            section_city: None,
         },
         next.max(j),
     ))

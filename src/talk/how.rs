@@ -64,6 +64,8 @@ pub enum ZoneFrom {
     /// The zone most of the post's talks write.
     Usual(WrittenZone),
     City(Tz),
+    /// The city its section's heading names, in a post of several cities.
+    Section(Tz),
     Default(Tz),
 }
 
@@ -115,6 +117,10 @@ impl std::fmt::Display for How {
             ZoneFrom::Rule(tz) => format!("{}, from the configuration's `events:` rule", tz.name()),
             ZoneFrom::Usual(w) => format!("{}, the zone the post's other talks write", w.label()),
             ZoneFrom::City(tz) => format!("{}, from the city the post names", tz.name()),
+            ZoneFrom::Section(tz) => format!(
+                "{}, from the city its section's heading names (the post's headings name cities in other zones too)",
+                tz.name()
+            ),
             ZoneFrom::Default(tz) => format!(
                 "{}, the configured default (nothing in the post or configuration names one)",
                 tz.name()

@@ -421,6 +421,14 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
     {
         out.push(e);
     }
+    // A heading that is a talk's own title ("### [Lessons from Tokyo](…)")
+    // heads no section.
+    let titles: std::collections::HashSet<usize> = out.iter().map(|c| c.line).collect();
+    for (range, tz) in city_sections(&units, &titles) {
+        for c in out.iter_mut().filter(|c| range.contains(&c.line)) {
+            c.section_city = Some(tz);
+        }
+    }
     // Recaps are not schedules: nothing under a "Past talks" heading.
     let past = past_sections(&units);
     out.retain(|c| !past.iter().any(|r| r.contains(&c.line)));
@@ -523,6 +531,45 @@ fn past_sections(units: &[doc::Unit]) -> Vec<std::ops::Range<usize>> {
     if let Some((_, from)) = open {
         out.push(from..usize::MAX);
     }
+    out
+}
+
+/// The lines under each heading that names a city (up to the next heading
+/// of its level or above), with that city's zone; none unless the
+/// headings name cities in two zones or more (a post of several events),
+/// so that a heading naming the post's one city, or a speaker's home
+/// ("## Speakers from Tokyo" in a post in UTC), changes nothing. In order,
+/// so a deeper heading's section, later, overrides its parent's. Headings
+/// on the lines `titles` (talks' own) and headings with a link name no
+/// section's place, and a city in a person's name is no place ("###
+/// Austin Parker").
+fn city_sections(
+    units: &[doc::Unit],
+    titles: &std::collections::HashSet<usize>,
+) -> Vec<(std::ops::Range<usize>, chrono_tz::Tz)> {
+    let mut out: Vec<(std::ops::Range<usize>, chrono_tz::Tz)> = Vec::new();
+    let mut open: Vec<(usize, usize, chrono_tz::Tz)> = Vec::new();
+    for u in units {
+        let doc::Kind::Heading(level) = u.kind else {
+            continue;
+        };
+        let level = usize::from(level);
+        while let Some(&(_, from, tz)) = open.last().filter(|(l, _, _)| level <= *l) {
+            out.push((from..u.line, tz));
+            open.pop();
+        }
+        if titles.contains(&u.line) || !u.links.is_empty() {
+            continue;
+        }
+        if let Some(tz) = city::zone_in_prose(&u.text) {
+            open.push((level, u.line, tz));
+        }
+    }
+    out.extend(open.into_iter().map(|(_, from, tz)| (from..usize::MAX, tz)));
+    if out.iter().all(|(_, tz)| *tz == out[0].1) {
+        return Vec::new();
+    }
+    out.sort_by_key(|(r, _)| r.start);
     out
 }
 

@@ -95,7 +95,20 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
         end_local += Duration::days(1);
     }
 
-    let (zone, mut zone_from) = settle_zone(written, zones, start_local, &mut warnings)?;
+    // A section headed by a city (`## KubeCon NA (Atlanta)`, in a post of
+    // several cities) is in that city's zone, unless the entry writes one,
+    // the post or a rule sets one, or the zone stated for it agrees.
+    let section = c.section_city.filter(|&tz| {
+        on_entry.is_none()
+            && zones.iana.is_none()
+            && !c
+                .stated_zone
+                .is_some_and(|w| written_offset(w, start_local) == zone_offset(tz, start_local))
+    });
+    let (zone, mut zone_from) = match section {
+        Some(tz) => (TalkZone::Iana(tz), ZoneFrom::Section(tz)),
+        None => settle_zone(written, zones, start_local, &mut warnings)?,
+    };
     if on_entry.is_none()
         && let ZoneFrom::Entry(w) = zone_from
     {
@@ -329,6 +342,14 @@ fn settle_zone(
                 ))
             }
         },
+    }
+}
+
+/// A written zone's UTC offset at a local time.
+fn written_offset(w: WrittenZone, local: NaiveDateTime) -> Option<i32> {
+    match w {
+        WrittenZone::Abbrev { offset, .. } | WrittenZone::Offset(offset) => Some(offset),
+        WrittenZone::Region { tz, .. } => zone_offset(tz, local),
     }
 }
 

@@ -316,6 +316,7 @@ pub(super) fn candidate(
         byline: None,
         abstract_md: String::new(),
         also: None,
+        section_city: None,
     }
 }
 

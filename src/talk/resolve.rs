@@ -101,9 +101,8 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
     let section = c.section_city.filter(|&tz| {
         on_entry.is_none()
             && zones.iana.is_none()
-            && !c
-                .stated_zone
-                .is_some_and(|w| written_offset(w, start_local) == zone_offset(tz, start_local))
+            && c.stated_zone
+                .is_none_or(|w| written_offset(w, start_local) != zone_offset(tz, start_local))
     });
     let (zone, mut zone_from) = match section {
         Some(tz) => (TalkZone::Iana(tz), ZoneFrom::Section(tz)),

@@ -1029,6 +1029,19 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // An HTML table whose When cells break the date from the time with
+        // `<br>`. London, GMT (+0) in February.
+        (
+            "html_table_with_breaks_in_cells.md",
+            vec![
+                ("Open source AI", "2025-02-04T10:30:00Z", ""),
+                (
+                    "Funding maintainers",
+                    "2025-02-05T14:00:00Z",
+                    "2025-02-05T14:30:00Z",
+                ),
+            ],
+        ),
         // Two events in one post, each under a heading naming its city:
         // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
         // -5 after DST ended); a talk's own heading names no place.

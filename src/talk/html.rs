@@ -289,6 +289,14 @@ fn text_of(el: ElementRef<'_>) -> String {
         for child in el.children() {
             match (child.value(), ElementRef::wrap(child)) {
                 (Node::Text(t), _) => out.push_str(t),
+                // `<td>4 Feb 2025<br/>10:30</td>`: a break or a block
+                // separates words, as a browser shows them ("202510:30"
+                // is no date).
+                (_, Some(e)) if e.value().name() == "br" || is_block(e) => {
+                    out.push(' ');
+                    walk(e, out);
+                    out.push(' ');
+                }
                 (_, Some(e)) => match e.value().attr("datetime").filter(|d| {
                     e.value().name() == "time"
                         && d.len() <= 40
@@ -346,6 +354,15 @@ mod tests {
         read(html, 10, &mut units);
         let lines: Vec<(usize, &str)> = units.iter().map(|u| (u.line, u.text.as_str())).collect();
         assert_eq!(lines, [(11, "2:35pm: One"), (12, "2:35pm: Two")]);
+    }
+
+    #[test]
+    fn a_break_or_a_block_in_a_cell_separates_words() {
+        let html = "<table><tr><th>When</th><th>Talk</th></tr>\n<tr><td>4 Feb 2025<br/>10:30</td><td><p>Open</p><p>AI</p></td></tr></table>";
+        let mut units = Vec::new();
+        read(html, 1, &mut units);
+        let cells: Vec<&str> = units[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(cells, ["4 Feb 2025 10:30", "Open AI"]);
     }
 
     #[test]

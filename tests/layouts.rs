@@ -1042,6 +1042,29 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // A session's label, its time in parentheses, then the title, one
+        // per line of a paragraph; a meal's label is no talk. Lisbon, WEST
+        // (+1).
+        (
+            "session_labels_with_times_in_parentheses.md",
+            vec![
+                (
+                    "Foundations of type theory",
+                    "2025-07-07T08:00:00Z",
+                    "2025-07-07T09:30:00Z",
+                ),
+                (
+                    "Dependent types in Lean",
+                    "2025-07-07T13:00:00Z",
+                    "2025-07-07T14:30:00Z",
+                ),
+                (
+                    "Proof automation",
+                    "2025-07-08T08:00:00Z",
+                    "2025-07-08T11:30:00Z",
+                ),
+            ],
+        ),
         // Two events in one post, each under a heading naming its city:
         // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
         // -5 after DST ended); a talk's own heading names no place.
@@ -1175,6 +1198,7 @@ fn check_notes_the_times_that_became_no_talk() {
         "meetup_when_field.md:11: note: a time that became no talk: a time inside running prose",
         "table_time_column.md:13: note: a time that became no talk: a table row",
         "table_with_an_empty_header.md:10: note: a time that became no talk: a table row",
+        "session_labels_with_times_in_parentheses.md:11: note: a time that became no talk: a time inside running prose",
         "talks_in_sentences.md:11: note: a time that became no talk: a time inside running prose",
         "time_headings_then_titles.md:24: note: a time that became no talk: a time with no title after it",
         "time_then_bold.md:12: note: a time that became no talk: a break, meal",
@@ -1191,7 +1215,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 23 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 24 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

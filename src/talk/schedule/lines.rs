@@ -234,6 +234,12 @@ pub(super) fn trailing_time_entry(
     prose_zone: Option<WrittenZone>,
 ) -> Option<(Candidate, Option<u32>)> {
     const MAX_TITLE_CHARS: usize = 150;
+    // One paragraph may hold several such lines.
+    if matches!(u.kind, Kind::Line { .. } | Kind::Item { .. })
+        && let Some(c) = label_then_time(u, ctx, prose_zone)
+    {
+        return Some((c, None));
+    }
     let heading = matches!(u.kind, Kind::Heading(2..));
     if !heading
         && !matches!(
@@ -362,6 +368,35 @@ fn bold_title_then_time(
     found.time?;
     let remark = strip_separators(after.trim_start_matches([')', ' ']));
     if remark.split_whitespace().count() > MAX_REMARK_WORDS {
+        return None;
+    }
+    titled_before_its_time(u, title, found, ctx, prose_zone)
+}
+
+/// `Session 1 (9:00–10:30): Foundations of type theory`, `Morning
+/// (9:00–12:30) – Introduction to pandas`: a short label (a session's, not
+/// a break's), its time in parentheses, then the title.
+fn label_then_time(u: &Unit, ctx: &Context, prose_zone: Option<WrittenZone>) -> Option<Candidate> {
+    const MAX_LABEL_WORDS: usize = 3;
+    let text = u.text.as_str();
+    let open = text.find('(')?;
+    let label = text[..open].trim();
+    if label.is_empty() || label.split_whitespace().count() > MAX_LABEL_WORDS || !is_session(label)
+    {
+        return None;
+    }
+    let close = open + text[open..].find(')')?;
+    let (found, rest) = leading_time(&text[open + 1..close])?;
+    found.time?;
+    if !strip_separators(rest).is_empty() {
+        return None;
+    }
+    let after = text[close + 1..].trim_start();
+    let title = [":", "–", "—", "-", "|"]
+        .iter()
+        .find_map(|sep| after.strip_prefix(sep))?
+        .trim();
+    if title.is_empty() {
         return None;
     }
     titled_before_its_time(u, title, found, ctx, prose_zone)

@@ -1065,6 +1065,21 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // A time, then a title in quotation marks and its presenter: the
+        // title without them (a link's text keeps its own). Salt Lake City,
+        // MST (-7).
+        (
+            "quoted_titles_after_the_time.md",
+            vec![
+                (
+                    "Building a platform with Backstage",
+                    "2024-11-13T18:15:00Z",
+                    "",
+                ),
+                ("Scorecards for everyone", "2024-11-14T22:25:00Z", ""),
+                ("\"Quoted link title\"", "2024-11-15T16:00:00Z", ""),
+            ],
+        ),
         // Two events in one post, each under a heading naming its city:
         // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
         // -5 after DST ended); a talk's own heading names no place.

@@ -207,7 +207,10 @@ pub(super) fn line_entry(
         url = Some(l.url.clone());
     }
     let title = strip_trailing_speakers(&u.source, &title);
-    let (title, byline) = split_byline(&title);
+    // A link's text keeps its quotation marks.
+    let (title, byline) = quoted_title(&title)
+        .filter(|_| u.links.iter().all(|l| l.text != title))
+        .unwrap_or_else(|| split_byline(&title));
     // "On Wednesday at 2:30pm, Dana Chu presents": the title comes after
     // (`sentence::entries` reads it).
     if !is_session(&title) || super::super::sentence::is_presenting_clause(&title) {
@@ -584,6 +587,38 @@ fn second_zone_time(rest: &str) -> Option<(TimeSpec, &str)> {
     let (f, after) = leading_time(r.trim_start())?;
     let t = f.time.filter(|t| t.zone.is_some())?;
     Some((t, after))
+}
+
+/// `"Scorecards for everyone" presented by John Doe`: a title in quotation
+/// marks that opens the text, without them, and the speakers named after
+/// it.
+fn quoted_title(text: &str) -> Option<(String, Option<String>)> {
+    let (open, close) = match text.chars().next()? {
+        '"' => ('"', '"'),
+        '“' => ('“', '”'),
+        _ => return None,
+    };
+    let inner = &text[open.len_utf8()..];
+    let end = inner.find(close)?;
+    let (title, after) = (inner[..end].trim(), inner[end + close.len_utf8()..].trim());
+    if title.split_whitespace().count() < 2 {
+        return None;
+    }
+    let after = after.trim_start_matches(|c: char| matches!(c, ',' | '-' | '–' | '—' | ' '));
+    let who = ["presented by ", "by ", "with "]
+        .iter()
+        .find_map(|w| {
+            after
+                .get(..w.len())
+                .filter(|h| h.eq_ignore_ascii_case(w))
+                .map(|_| &after[w.len()..])
+        })
+        .unwrap_or(after)
+        .trim();
+    Some((
+        title.to_string(),
+        who.starts_with(char::is_uppercase).then(|| who.to_string()),
+    ))
 }
 
 /// `Title, by Jane Doe`: the speakers after `, by` are not the title.

@@ -604,7 +604,7 @@ fn quoted_title(text: &str) -> Option<(String, Option<String>)> {
     if title.split_whitespace().count() < 2 {
         return None;
     }
-    let after = after.trim_start_matches(|c: char| matches!(c, ',' | '-' | '–' | '—' | ' '));
+    let after = after.trim_start_matches([',', '-', '–', '—', ' ']);
     let who = ["presented by ", "by ", "with "]
         .iter()
         .find_map(|w| {

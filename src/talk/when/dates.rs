@@ -136,11 +136,15 @@ pub fn weekday_days(text: &str) -> Vec<(u32, u32)> {
         if date_at(&toks, i).is_some() {
             continue;
         }
-        let j = if toks.get(i + 1) == Some(&Tok::Comma) {
+        let mut j = if toks.get(i + 1) == Some(&Tok::Comma) {
             i + 2
         } else {
             i + 1
         };
+        // `Wednesday the 12th`
+        if word_at(&toks, j) == Some(b"the".as_slice()) {
+            j += 1;
+        }
         // A day, not a clock: `Monday 18th`, not `Monday 18:00` (a time
         // token), `Monday 8 am` nor `Monday 8 - 11` (a range of hours).
         let followed_by_range = matches!(toks.get(j + 1), Some(Tok::Dash | Tok::AmPm { .. }));

@@ -288,6 +288,10 @@ mod tests {
             ),
             vec![(0, 18), (1, 19)]
         );
+        assert_eq!(
+            super::weekday_days("[Talk A](x): Wednesday the 12th at 11:55 am"),
+            vec![(2, 12)]
+        );
         // A whole date, hours after a weekday, or no weekday: none.
         assert!(super::weekday_days("Monday, November 18th at 10:00").is_empty());
         assert!(super::weekday_days("Sunday 8 - 11:30 am").is_empty());

@@ -1080,6 +1080,23 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("\"Quoted link title\"", "2024-11-15T16:00:00Z", ""),
             ],
         ),
+        // A `Time:` field, then a `Title:` field in the same item (and a
+        // `Location:` that names no talk). Salt Lake City, MST (-7).
+        (
+            "time_field_then_title_field.md",
+            vec![
+                (
+                    "Policy as code with Kyverno",
+                    "2024-11-13T18:00:00Z",
+                    "2024-11-13T18:30:00Z",
+                ),
+                (
+                    "Kyverno CLI deep dive",
+                    "2024-11-13T21:30:00Z",
+                    "2024-11-13T22:05:00Z",
+                ),
+            ],
+        ),
         // Two events in one post, each under a heading naming its city:
         // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
         // -5 after DST ended); a talk's own heading names no place.

@@ -161,7 +161,10 @@ pub(super) fn line_entry(
     prose_zone: Option<WrittenZone>,
 ) -> Option<Candidate> {
     let u = &units[at];
-    let (found, rest) = leading_time(&u.text)?;
+    let (found, rest, labelled) = match leading_time(&u.text) {
+        Some((found, rest)) => (found, rest, false),
+        None => (when_field(&u.text)?, "", true),
+    };
     let (also, rest) = other_zones(rest);
     let mut rest = strip_separators(rest);
     // `@ room - title`
@@ -178,6 +181,11 @@ pub(super) fn line_entry(
     let mut line = u.line;
     if title.is_empty() {
         let n = lone_time_title(units, at)?;
+        // After a `Time:` field, only a `Title:` field names the talk (not
+        // `Location: …`).
+        if labelled && !LABELS.iter().any(|l| strip_label(&n.text, l).is_some()) {
+            return None;
+        }
         title = n.text.clone();
         url = n.links.first().map(|l| l.url.clone()).filter(|u| u != "#");
         line = n.line;
@@ -220,6 +228,24 @@ pub(super) fn line_entry(
     c.also = also;
     c.byline = byline;
     Some(c)
+}
+
+/// `**Time:** 11:00 AM - 11:30 AM MST` (then `**Title:** …` in the same
+/// item): a `Time:`/`When:` field whose value is a time alone. Looked for
+/// only in a line that opens with such a label (every line that opens with
+/// no time comes here).
+fn when_field(text: &str) -> Option<Found> {
+    const LABEL_BYTES: usize = 14;
+    let colon = text.bytes().take(LABEL_BYTES).position(|b| b == b':')?;
+    let label = text[..colon].trim().to_ascii_lowercase();
+    if !matches!(
+        label.as_str(),
+        "time" | "when" | "date & time" | "date and time" | "date/time"
+    ) {
+        return None;
+    }
+    let (found, rest) = leading_time(text[colon + 1..].trim_start())?;
+    strip_separators(rest).is_empty().then_some(found)
 }
 
 /// A list item or line that is a title, then a separator and a time that

@@ -1097,6 +1097,23 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // `CST` in a Hong Kong post is China Standard Time (+8), not US
+        // Central (-6), a 14-hour difference.
+        (
+            "zone_abbreviations_read_by_the_city.md",
+            vec![
+                (
+                    "Multi-cluster networking",
+                    "2024-08-21T03:00:00Z",
+                    "2024-08-21T03:35:00Z",
+                ),
+                (
+                    "Edge AI with KubeEdge",
+                    "2024-08-22T06:15:00Z",
+                    "2024-08-22T06:50:00Z",
+                ),
+            ],
+        ),
         // Two events in one post, each under a heading naming its city:
         // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
         // -5 after DST ended); a talk's own heading names no place.

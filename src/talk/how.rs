@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::When;
-use super::zone::WrittenZone;
+use super::zone::{self, WrittenZone};
 
 /// Where the post's IANA zone came from; decides how a contradiction is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,15 +101,23 @@ impl std::fmt::Display for How {
             ZoneSource::FrontMatter => "front matter `timezone`",
             ZoneSource::Rule => "the configuration's `events:` rule",
         };
+        // `CST` read as China's in a Hong Kong post says so.
+        let written = |w: WrittenZone| match w {
+            WrittenZone::Abbrev { name, offset } if zone::lookup(name) != Some(w) => format!(
+                "{name} (read as {}, the post's zone on that date)",
+                zone::format_offset(offset)
+            ),
+            _ => w.label(),
+        };
         let zone = match self.zone {
-            ZoneFrom::Entry(w) => format!("{}, written on the entry", w.label()),
+            ZoneFrom::Entry(w) => format!("{}, written on the entry", written(w)),
             ZoneFrom::Stated(w) => format!(
                 "{}, stated for the section or post (\"All times are …\", a time column's header)",
-                w.label()
+                written(w)
             ),
             ZoneFrom::Agrees(w, tz, s) => format!(
                 "{} written, which agrees with {} from {}",
-                w.label(),
+                written(w),
                 tz.name(),
                 source(s)
             ),

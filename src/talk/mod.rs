@@ -130,9 +130,12 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         // no IANA zone, no zone the other talks write, and a talk that
         // writes none (a scan of the whole text, skipped when it cannot
         // matter).
+        // Also when a talk writes an abbreviation the city may read
+        // otherwise (`CST` in Hong Kong).
         city: (iana.is_none()
-            && usual.is_none()
-            && (post.listed_talks.is_some() || candidates.iter().any(|c| !writes_a_zone(c))))
+            && (usual.is_none()
+                && (post.listed_talks.is_some() || candidates.iter().any(|c| !writes_a_zone(c)))
+                || candidates.iter().any(writes_an_ambiguous_zone)))
         .then(|| post_city(post))
         .flatten(),
         default_duration: config.default_duration,
@@ -594,6 +597,19 @@ fn writes_a_zone(c: &Candidate) -> bool {
         || c.found.date_zone.is_some()
         || c.context.is_some_and(|(_, z)| z.is_some())
         || c.stated_zone.is_some()
+}
+
+/// Whether a candidate's zone is an abbreviation with several readings.
+fn writes_an_ambiguous_zone(c: &Candidate) -> bool {
+    [
+        c.found.time.and_then(|t| t.zone),
+        c.found.date_zone,
+        c.context.and_then(|(_, z)| z),
+        c.stated_zone,
+    ]
+    .into_iter()
+    .flatten()
+    .any(zone::is_ambiguous)
 }
 
 /// The zone most talks of the post write (ties: the first written).

@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 
 pub use super::how::{DateFrom, How, YearFrom, ZoneFrom, ZoneSource};
 use super::when::{Clock, DateSpec};
-use super::zone::{WrittenZone, format_offset};
+use super::zone::{self, WrittenZone, format_offset};
 use super::{Candidate, When};
 
 /// What the post tells about zones, gathered before its talks are resolved.
@@ -103,6 +103,13 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
             && zones.iana.is_none()
             && c.stated_zone
                 .is_none_or(|w| written_offset(w, start_local) != zone_offset(tz, start_local))
+    });
+    // `CST` in a Hong Kong post: China's, not US Central.
+    let written = written.map(|w| match zones.iana.map(|(tz, _)| tz).or(zones.city) {
+        Some(tz) if zone::is_ambiguous(w) => {
+            zone_offset(tz, start_local).map_or(w, |o| zone::reading_at(w, o))
+        }
+        _ => w,
     });
     let (zone, mut zone_from) = match section {
         Some(tz) => (TalkZone::Iana(tz), ZoneFrom::Section(tz)),

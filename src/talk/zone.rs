@@ -85,6 +85,38 @@ const ABBREVIATIONS: &[(&str, i32)] = &[
     ("HST", -10 * H),
 ];
 
+/// The other zones an abbreviation of [`ABBREVIATIONS`] names, read when
+/// the post's own zone (its city's, or one set for it) agrees with one of
+/// them on the talk's date: `CST` in a Hong Kong or Shanghai post is China
+/// Standard Time, `IST` in a Dublin post Irish Standard Time.
+const OTHER_READINGS: &[(&str, i32)] = &[
+    ("CST", 8 * H),
+    ("IST", H),
+    ("IST", 2 * H),
+    ("BST", 6 * H),
+    ("AST", 3 * H),
+];
+
+/// Whether `w` is an abbreviation with other readings than its usual one.
+pub fn is_ambiguous(w: WrittenZone) -> bool {
+    matches!(w, WrittenZone::Abbrev { name, .. } if OTHER_READINGS.iter().any(|(n, _)| *n == name))
+}
+
+/// `w` read as the zone whose offset is `offset`, when it is one of its
+/// readings (`CST` at +8 is China's); else `w` as it is.
+pub fn reading_at(w: WrittenZone, offset: i32) -> WrittenZone {
+    match w {
+        WrittenZone::Abbrev { name, .. }
+            if OTHER_READINGS
+                .iter()
+                .any(|&(n, o)| n == name && o == offset) =>
+        {
+            WrittenZone::Abbrev { name, offset }
+        }
+        _ => w,
+    }
+}
+
 /// Generic names that follow daylight saving time.
 const REGIONS: &[(&str, Tz)] = &[
     ("ET", chrono_tz::America::New_York),
@@ -336,6 +368,32 @@ mod tests {
         assert_eq!(parse_offset("+0530"), Some(19800));
         assert_eq!(parse_offset("+99"), None);
         assert_eq!(format_offset(-25200), "UTC-07:00");
+    }
+
+    #[test]
+    fn an_ambiguous_abbreviation_takes_the_reading_the_post_s_zone_has() {
+        let cst = lookup("CST").unwrap();
+        assert!(is_ambiguous(cst) && !is_ambiguous(lookup("CET").unwrap()));
+        // China's +8; Cuba's -5 is no reading almanac knows; US Central stays.
+        assert_eq!(
+            reading_at(cst, 8 * H),
+            WrittenZone::Abbrev {
+                name: "CST",
+                offset: 8 * H
+            }
+        );
+        assert_eq!(reading_at(cst, -5 * H), cst);
+        let ist = lookup("IST").unwrap();
+        assert_eq!(
+            reading_at(ist, H),
+            WrittenZone::Abbrev {
+                name: "IST",
+                offset: H
+            }
+        );
+        // A zone with one reading is never re-read.
+        let cet = lookup("CET").unwrap();
+        assert_eq!(reading_at(cet, 2 * H), cet);
     }
 
     #[test]

@@ -1114,6 +1114,34 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // `**Tuesday**` headings count from the event's dates in the prose
+        // (March 25–27), not from the post's date. Santa Clara,
+        // California (not Cuba), PDT (-7).
+        (
+            "weekday_headings_under_the_event_dates.md",
+            vec![
+                (
+                    "Incident review at scale",
+                    "2025-03-25T17:45:00Z",
+                    "2025-03-25T18:30:00Z",
+                ),
+                (
+                    "SLOs that matter",
+                    "2025-03-26T21:00:00Z",
+                    "2025-03-26T21:45:00Z",
+                ),
+            ],
+        ),
+        // Days with a weekday and no year, before the post's date: the
+        // post's year, not the next year they fall on that weekday (2031).
+        // Ghent, CET (+1).
+        (
+            "weekdays_before_the_post_date.md",
+            vec![
+                ("Talk A", "2025-02-03T10:00:00Z", ""),
+                ("Talk B", "2025-02-04T14:30:00Z", ""),
+            ],
+        ),
         // Two events in one post, each under a heading naming its city:
         // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
         // -5 after DST ended); a talk's own heading names no place.

@@ -48,6 +48,10 @@ pub enum YearFrom {
     Stated(i32),
     /// The first year on or after the post's date with that day (and weekday).
     AfterPostDate(NaiveDate),
+    /// The latest year up to the post's with that day and weekday, when no
+    /// year within one after the post's date has them (a post written after
+    /// its event).
+    BeforePostDate(NaiveDate),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +100,9 @@ impl std::fmt::Display for How {
             YearFrom::AfterPostDate(d) => {
                 format!("the first year on or after the post's date ({d}) that fits")
             }
+            YearFrom::BeforePostDate(d) => format!(
+                "the latest year up to the post's date ({d}) whose day falls on that weekday (none does within a year after it)"
+            ),
         };
         let source = |s: ZoneSource| match s {
             ZoneSource::FrontMatter => "front matter `timezone`",

@@ -432,6 +432,23 @@ fn settle_date(
             {
                 return Ok((date, YearFrom::Stated(date.year())));
             }
+            // A weekday that fits no date in the year after the post's date
+            // names a day before it (a post written after its event), not
+            // one six years on: the post's year, else the year before.
+            let fits = |y: i32| {
+                NaiveDate::from_ymd_opt(y, d.month, d.day)
+                    .filter(|date| d.weekday.is_none_or(|w| wd_of(*date) == w))
+            };
+            let within_a_year = (reference.year()..=reference.year() + 1)
+                .filter_map(fits)
+                .any(|date| date >= reference);
+            if !within_a_year
+                && let Some(date) = [reference.year(), reference.year() - 1]
+                    .into_iter()
+                    .find_map(fits)
+            {
+                return Ok((date, YearFrom::BeforePostDate(reference)));
+            }
             for y in reference.year()..=reference.year() + 12 {
                 let Some(date) = NaiveDate::from_ymd_opt(y, d.month, d.day) else {
                     continue;

@@ -137,7 +137,15 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             ctx.day = Some(next_weekday(d, wd_of(d)));
             continue;
         }
-        if let Some(day) = day_of(u, scan, reference, year_hint, last_day) {
+        // A weekday alone counts from the last entry's day, else from the
+        // date the prose gives the event ("March 25–27, 2025", then
+        // `**Tuesday**`), when that is not before the post.
+        let from = last_day.or_else(|| {
+            seen_day
+                .and_then(|d| concrete(&d, year_hint))
+                .filter(|d| *d >= reference)
+        });
+        if let Some(day) = day_of(u, scan, reference, year_hint, from) {
             ctx.day = Some(day);
             continue;
         }

@@ -1142,6 +1142,32 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Talk B", "2025-02-04T14:30:00Z", ""),
             ],
         ),
+        // A time, a room, then the title in italics after `·`. Bologna,
+        // CEST (+2).
+        (
+            "room_then_italic_title.md",
+            vec![
+                ("Typing in practice", "2025-05-29T09:15:00Z", ""),
+                ("Async Django", "2025-05-29T13:00:00Z", ""),
+            ],
+        ),
+        // A `Session ID` column is a catalogue's number, no talk of its own.
+        // Las Vegas, PST (-8).
+        (
+            "session_id_column.md",
+            vec![
+                (
+                    "Scaling containers",
+                    "2024-12-03T18:00:00Z",
+                    "2024-12-03T19:00:00Z",
+                ),
+                (
+                    "Serverless at scale",
+                    "2024-12-04T22:30:00Z",
+                    "2024-12-04T23:30:00Z",
+                ),
+            ],
+        ),
         // Two events in one post, each under a heading naming its city:
         // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
         // -5 after DST ended); a talk's own heading names no place.

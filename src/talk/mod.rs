@@ -20,6 +20,7 @@ pub mod markup;
 pub mod plain;
 pub mod resolve;
 pub mod schedule;
+mod sections;
 pub mod sentence;
 pub mod when;
 pub mod zone;
@@ -33,6 +34,7 @@ pub use find::Candidate;
 use identity::{Ids, short};
 pub use identity::{absolute_url, normalize_url, parse_speakers, split_title};
 pub use resolve::{How, TalkZone};
+use sections::{city_sections, past_sections};
 
 /// When a talk happens, in UTC and as written locally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -505,75 +507,6 @@ fn possessive(lines: &[&str], body_line: usize, c: &Candidate) -> bool {
         from += i + 1;
     }
     false
-}
-
-/// The line ranges under headings that name past events ("Past Talks",
-/// "Previous webinars", "Past events in 2023"): each runs to the next
-/// heading of the same or a higher level.
-fn past_sections(units: &[doc::Unit]) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut open: Option<(u8, usize)> = None;
-    for u in units {
-        let doc::Kind::Heading(level) = u.kind else {
-            continue;
-        };
-        if let Some((l, from)) = open
-            && level <= l
-        {
-            out.push(from..u.line);
-            open = None;
-        }
-        let lower = u.text.to_lowercase();
-        let past = lower
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| matches!(w, "past" | "previous" | "earlier"));
-        if past && open.is_none() {
-            open = Some((level, u.line));
-        }
-    }
-    if let Some((_, from)) = open {
-        out.push(from..usize::MAX);
-    }
-    out
-}
-
-/// The lines under each heading that names a city (up to the next heading
-/// of its level or above), with that city's zone; none unless the
-/// headings name cities in two zones or more (a post of several events),
-/// so that a heading naming the post's one city, or a speaker's home
-/// ("## Speakers from Tokyo" in a post in UTC), changes nothing. In order,
-/// so a deeper heading's section, later, overrides its parent's. Headings
-/// on the lines `titles` (talks' own) and headings with a link name no
-/// section's place, and a city in a person's name is no place ("###
-/// Austin Parker").
-fn city_sections(
-    units: &[doc::Unit],
-    titles: &std::collections::HashSet<usize>,
-) -> Vec<(std::ops::Range<usize>, chrono_tz::Tz)> {
-    let mut out: Vec<(std::ops::Range<usize>, chrono_tz::Tz)> = Vec::new();
-    let mut open: Vec<(usize, usize, chrono_tz::Tz)> = Vec::new();
-    for u in units {
-        let doc::Kind::Heading(level) = u.kind else {
-            continue;
-        };
-        let level = usize::from(level);
-        while let Some(&(_, from, tz)) = open.last().filter(|(l, _, _)| level <= *l) {
-            out.push((from..u.line, tz));
-            open.pop();
-        }
-        if titles.contains(&u.line) || !u.links.is_empty() {
-            continue;
-        }
-        if let Some(tz) = city::zone_in_prose(&u.text) {
-            open.push((level, u.line, tz));
-        }
-    }
-    out.extend(open.into_iter().map(|(_, from, tz)| (from..usize::MAX, tz)));
-    if out.iter().all(|(_, tz)| *tz == out[0].1) {
-        return Vec::new();
-    }
-    out.sort_by_key(|(r, _)| r.start);
-    out
 }
 
 /// The zone of the city the post names: in its title, its `location`, then its text.

@@ -264,6 +264,16 @@ fn title_after(
     ))
 }
 
+/// The titles a line sets off in italics or quotation marks (see
+/// [`parsed_spans`]): `*Typing in practice*`, `"Title"`.
+pub fn set_off_titles(md: &str) -> Vec<String> {
+    spans(md)
+        .into_iter()
+        .filter(|s| s.quoted && s.url.is_none() && !s.bold)
+        .map(|s| s.text)
+        .collect()
+}
+
 /// A sentence that opens by inviting the reader ("Join Jane Roe on …",
 /// "Join us …").
 fn invites(source: &str) -> bool {

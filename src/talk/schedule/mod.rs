@@ -6,6 +6,8 @@
 //!   `11:00-12:00 @ H.3242 - [Title](url)`, `1400-1425: **Title**`,
 //!   `**9:00 am** Welcome`, `**Monday, November 6 • 10:25am:** Title - Speaker`,
 //!   or a time alone with the title on the next line of the item;
+//! - a title, then its time (`titled`): `- Autoscaling that works – 11:45`,
+//!   `### Title (Wed, Sep 3, 2:30 PM PDT)`, `Session 1 (9:00–10:30): Title`;
 //! - a table row with a time column: one talk per title cell, or one per
 //!   track column when the row holds parallel talks.
 //!
@@ -21,6 +23,7 @@ mod days;
 mod lines;
 mod sessions;
 mod table;
+mod titled;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -247,7 +250,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
         if found.is_empty()
             && scan.time.is_some()
             && (scan.date.is_some() || ctx.day.is_some() || seen_day.is_some())
-            && let Some((c, wd)) = lines::trailing_time_entry(u, &ctx, prose_zone)
+            && let Some((c, wd)) = titled::trailing_time_entry(u, &ctx, prose_zone)
         {
             weekday = weekday.or(wd);
             found.push(c);

@@ -39,6 +39,10 @@ pub(super) fn column_of(header: &str) -> Column {
         || has("from")
     {
         Column::Time
+    } else if has("id") || has("code") || has("number") || has("no") || h.contains('#') {
+        // `Session ID`, `Talk #`: a catalogue's number for the session,
+        // not its title (`CON301` would be a talk of its own).
+        Column::Other
     } else if has("title")
         || has("session")
         || has("talk")

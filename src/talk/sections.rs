@@ -1,0 +1,79 @@
+//! Sections of a post, by its headings: the lines under a heading of past
+//! events (a recap, not a schedule), and under headings that name cities in
+//! different zones (a post of several events).
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use chrono_tz::Tz;
+
+use super::{city, doc};
+
+/// The line ranges under headings that name past events ("Past Talks",
+/// "Previous webinars", "Past events in 2023"): each runs to the next
+/// heading of the same or a higher level.
+pub(super) fn past_sections(units: &[doc::Unit]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<(u8, usize)> = None;
+    for u in units {
+        let doc::Kind::Heading(level) = u.kind else {
+            continue;
+        };
+        if let Some((l, from)) = open
+            && level <= l
+        {
+            out.push(from..u.line);
+            open = None;
+        }
+        let lower = u.text.to_lowercase();
+        let past = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| matches!(w, "past" | "previous" | "earlier"));
+        if past && open.is_none() {
+            open = Some((level, u.line));
+        }
+    }
+    if let Some((_, from)) = open {
+        out.push(from..usize::MAX);
+    }
+    out
+}
+
+/// The lines under each heading that names a city (up to the next heading
+/// of its level or above), with that city's zone; none unless the
+/// headings name cities in two zones or more (a post of several events),
+/// so that a heading naming the post's one city, or a speaker's home
+/// ("## Speakers from Tokyo" in a post in UTC), changes nothing. In order,
+/// so a deeper heading's section, later, overrides its parent's. Headings
+/// on the lines `titles` (talks' own) and headings with a link name no
+/// section's place, and a city in a person's name is no place ("###
+/// Austin Parker").
+pub(super) fn city_sections(
+    units: &[doc::Unit],
+    titles: &HashSet<usize>,
+) -> Vec<(Range<usize>, Tz)> {
+    let mut out: Vec<(Range<usize>, Tz)> = Vec::new();
+    let mut open: Vec<(usize, usize, Tz)> = Vec::new();
+    for u in units {
+        let doc::Kind::Heading(level) = u.kind else {
+            continue;
+        };
+        let level = usize::from(level);
+        while let Some(&(_, from, tz)) = open.last().filter(|(l, _, _)| level <= *l) {
+            out.push((from..u.line, tz));
+            open.pop();
+        }
+        if titles.contains(&u.line) || !u.links.is_empty() {
+            continue;
+        }
+        if let Some(tz) = city::zone_in_prose(&u.text) {
+            open.push((level, u.line, tz));
+        }
+    }
+    out.extend(open.into_iter().map(|(_, from, tz)| (from..usize::MAX, tz)));
+    if out.iter().all(|(_, tz)| *tz == out[0].1) {
+        return Vec::new();
+    }
+    out.sort_by_key(|(r, _)| r.start);
+    out
+}

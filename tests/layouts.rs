@@ -1168,6 +1168,37 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // A calendar emoji before the date and time that open the item.
+        // Vienna, CEST (+2).
+        (
+            "calendar_emoji_before_the_time.md",
+            vec![
+                ("Supply chains", "2024-09-16T09:55:00Z", ""),
+                ("Fuzzing the kernel", "2024-09-17T13:10:00Z", ""),
+            ],
+        ),
+        // `**Day 1 — 7 October 2024**`: the 7th, not a range of days from
+        // the 1st. Copenhagen, CEST (+2).
+        (
+            "numbered_days_with_their_dates.md",
+            vec![
+                (
+                    "Keynote: Open by default",
+                    "2024-10-07T07:00:00Z",
+                    "2024-10-07T07:30:00Z",
+                ),
+                (
+                    "Building a community",
+                    "2024-10-07T07:45:00Z",
+                    "2024-10-07T08:30:00Z",
+                ),
+                (
+                    "Licensing clinic",
+                    "2024-10-08T07:00:00Z",
+                    "2024-10-08T07:45:00Z",
+                ),
+            ],
+        ),
         // Two events in one post, each under a heading naming its city:
         // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
         // -5 after DST ended); a talk's own heading names no place.

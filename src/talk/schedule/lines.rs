@@ -11,6 +11,9 @@ use super::{Context, candidate};
 
 /// The time expression that opens `text`, and the text after it.
 pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
+    // `📅 Monday, September 16 at 11:55 CEST — Title`: a calendar's or a
+    // clock's emoji before the time is read past.
+    let text = without_time_emoji(text);
     // The run of words that can belong to a time; read whole first (one
     // reading of the grammar for the usual line), else word by word back.
     // At most 13 words are read, and the one after the last: not the rest
@@ -76,6 +79,21 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
         .find(|(f, _)| f.time.is_some())?;
     // The time must open the text: nothing but the time words before it.
     Some((f, &text[end..]))
+}
+
+/// `text` without the calendar or clock emoji (and the spaces) that open it.
+fn without_time_emoji(text: &str) -> &str {
+    match text.chars().next() {
+        Some('📅' | '📆' | '🗓' | '⏰' | '⌚' | '\u{1F550}'..='\u{1F567}') => text
+            .trim_start_matches(|c: char| {
+                c.is_whitespace()
+                    || matches!(
+                        c,
+                        '📅' | '📆' | '🗓' | '⏰' | '⌚' | '\u{FE0F}' | '\u{1F550}'..='\u{1F567}'
+                    )
+            }),
+        _ => text,
+    }
 }
 
 /// A word that can be part of a date/time expression.
@@ -179,6 +197,11 @@ pub(super) fn line_entry(
         .find(|l| rest.contains(&l.text))
         .map(|l| l.url.clone());
     let mut line = u.line;
+    // `🕑 10:00 AM PT` alone is a card's field (read with the card), not a
+    // time whose title is the next line (`📍 Zalando, …`).
+    if title.is_empty() && without_time_emoji(&u.text).len() < u.text.len() {
+        return None;
+    }
     if title.is_empty() {
         let n = lone_time_title(units, at)?;
         // After a `Time:` field, only a `Title:` field names the talk (not

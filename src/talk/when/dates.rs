@@ -203,8 +203,11 @@ pub(super) fn date_at(toks: &[Tok], i: usize) -> Option<(usize, DateSpec)> {
         }
     }
     // "22–24 April 2024": the first day of a range, the month and year
-    // written after its last.
-    if let Some(day) = day_at(toks, j)
+    // written after its last (not "Day 1 — 7 October 2024", the event's
+    // first day and its date).
+    let numbers_a_day =
+        j > 0 && word_at(toks, j - 1).is_some_and(|w| w.eq_ignore_ascii_case(b"day"));
+    if let Some(day) = day_at(toks, j).filter(|_| !numbers_a_day)
         && toks.get(j + 1) == Some(&Tok::Dash)
         && day_at(toks, j + 2).is_some_and(|last| last > day)
         && let Some(m) = word_at(toks, j + 3).and_then(month)

@@ -281,6 +281,14 @@ mod tests {
     }
 
     #[test]
+    fn a_numbered_day_then_its_date_is_no_range_of_days() {
+        let d = scan("Day 1 — 7 October 2024").date.unwrap();
+        assert_eq!((d.day, d.month, d.year), (7, 10, Some(2024)));
+        let d = scan("22–24 April 2024").date.unwrap();
+        assert_eq!((d.day, d.month), (22, 4));
+    }
+
+    #[test]
     fn weekdays_with_a_day_and_no_month() {
         assert_eq!(
             super::weekday_days(

@@ -1199,6 +1199,23 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // HTML cards that show the time (in a `<span>`) above the title's
+        // `<h3>`, then the speaker. London, BST (+1).
+        (
+            "html_cards_with_the_time_above_the_title.md",
+            vec![
+                (
+                    "Loki 3.0 in production",
+                    "2024-09-25T10:40:00Z",
+                    "2024-09-25T11:10:00Z",
+                ),
+                (
+                    "Tempo and traces at scale",
+                    "2024-09-26T13:00:00Z",
+                    "2024-09-26T13:30:00Z",
+                ),
+            ],
+        ),
         // Two events in one post, each under a heading naming its city:
         // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
         // -5 after DST ended); a talk's own heading names no place.

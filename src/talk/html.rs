@@ -60,6 +60,33 @@ const SELF_ENDING: [&str; 24] = [
     "hr", "input", "meta", "link", "wbr", "area", "base", "col", "embed", "source", "track",
 ];
 
+/// Text and inline elements read between blocks, to be one line.
+#[derive(Default)]
+struct Run {
+    text: String,
+    links: Vec<Link>,
+    /// Decided by the first thing with text: bold (its text) or not.
+    lead_bold: Option<Option<String>>,
+}
+
+impl Run {
+    fn text(&mut self, t: &str) {
+        if self.lead_bold.is_none() && !t.trim().is_empty() {
+            self.lead_bold = Some(None);
+        }
+        self.text.push_str(t);
+    }
+
+    fn element(&mut self, e: ElementRef<'_>) {
+        let t = text_of(e);
+        if self.lead_bold.is_none() && !t.trim().is_empty() {
+            self.lead_bold = Some(matches!(e.value().name(), "strong" | "b").then(|| squash(&t)));
+        }
+        self.text.push_str(&t);
+        self.links.extend(links(e));
+    }
+}
+
 /// Appends the units of one HTML block that starts on file line `first_line`.
 pub fn read(source: &str, first_line: usize, out: &mut Vec<Unit>) {
     let flat = within_depth(source);
@@ -147,19 +174,67 @@ impl Reader<'_> {
                     .push(unit(line, Kind::Item { first: true }, &own, el));
             }
         }
+        // Text and inline elements between blocks (`<span class="time">…
+        // </span>` above a card's `<h3>`) are a line each run (in a list
+        // item, its own line was read above).
+        let first = self.out.len();
+        let mut run = Run::default();
         for child in el.children() {
             match ElementRef::wrap(child) {
-                Some(e) => self.walk(e, depth + 1, header.clone()),
+                Some(e) if is_block(e) || has_block_child(e) => {
+                    self.flush(std::mem::take(&mut run), name);
+                    self.walk(e, depth + 1, header.clone());
+                }
+                Some(e) if e.value().name() == "br" => run.text(" "),
+                Some(e) => run.element(e),
                 None => {
-                    if let Node::Text(t) = child.value()
-                        && !squash(t).is_empty()
-                        && name != "li"
-                    {
-                        let line = self.line_of(t);
-                        self.out.push(unit(line, Kind::Line { first: true }, t, el));
+                    if let Node::Text(t) = child.value() {
+                        run.text(t);
                     }
                 }
             }
+        }
+        self.flush(run, name);
+        self.time_before_title(first);
+    }
+
+    /// A run of text and inline elements as one line, unless `container`
+    /// is a list item.
+    fn flush(&mut self, run: Run, container: &str) {
+        let text = squash(&run.text);
+        if container == "li" || text.is_empty() {
+            return;
+        }
+        let line = self.line_of(&run.text);
+        self.out.push(Unit {
+            line,
+            kind: Kind::Line { first: true },
+            source: text.clone(),
+            text,
+            links: run.links,
+            lead_bold: run.lead_bold.flatten(),
+            cells: Vec::new(),
+            header: None,
+        });
+    }
+
+    /// `<div><span>Sept. 25, 11:40 – 12:10 BST</span><h3>Title</h3><p>Jane
+    /// Roe</p></div>`: a card that shows its time above its title is read
+    /// title first, as cards are (the units from `first` on are the
+    /// card's); only a small card whose other lines hold no time.
+    fn time_before_title(&mut self, first: usize) {
+        const MAX_CARD_UNITS: usize = 6;
+        const MAX_TIME_BYTES: usize = 80;
+        let units = &mut self.out[first..];
+        let has_time = |u: &Unit| super::when::scan(&u.text).time.is_some();
+        if (2..=MAX_CARD_UNITS).contains(&units.len())
+            && units[0].kind == (Kind::Line { first: true })
+            && matches!(units[1].kind, Kind::Heading(_))
+            && units[0].text.len() <= MAX_TIME_BYTES
+            && has_time(&units[0])
+            && !units[1..].iter().any(has_time)
+        {
+            units.swap(0, 1);
         }
     }
 
@@ -363,6 +438,27 @@ mod tests {
         read(html, 1, &mut units);
         let cells: Vec<&str> = units[0].cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(cells, ["4 Feb 2025 10:30", "Open AI"]);
+    }
+
+    #[test]
+    fn inline_text_between_blocks_is_a_line_and_a_time_above_a_title_goes_under_it() {
+        let html = "<div class=card>\n<span class=time>Sept. 25, 11:40 – 12:10 BST</span>\n<h3>Loki 3.0</h3>\n<p>Jane <a href=/j>Roe</a></p>\n</div>";
+        let mut units = Vec::new();
+        read(html, 1, &mut units);
+        let lines: Vec<(usize, &str)> = units.iter().map(|u| (u.line, u.text.as_str())).collect();
+        assert_eq!(
+            lines,
+            [
+                (3, "Loki 3.0"),
+                (2, "Sept. 25, 11:40 – 12:10 BST"),
+                (4, "Jane Roe")
+            ]
+        );
+        // Two times in the card: left in document order.
+        let html = "<div><span>10:00</span><h3>A</h3><p>11:00</p></div>";
+        let mut units = Vec::new();
+        read(html, 1, &mut units);
+        assert_eq!(units[0].text, "10:00");
     }
 
     #[test]

@@ -1216,6 +1216,23 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Dotted clocks with a German "Uhr" before the title. Karlsruhe,
+        // CEST (+2).
+        (
+            "dotted_clocks_with_uhr.md",
+            vec![
+                (
+                    "Reverse engineering firmware",
+                    "2024-05-30T12:00:00Z",
+                    "2024-05-30T12:45:00Z",
+                ),
+                (
+                    "Mesh networking",
+                    "2024-05-30T14:30:00Z",
+                    "2024-05-30T15:15:00Z",
+                ),
+            ],
+        ),
         // Two events in one post, each under a heading naming its city:
         // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
         // -5 after DST ended); a talk's own heading names no place.

@@ -124,6 +124,8 @@ pub(crate) fn time_word(w: &str) -> bool {
             | "a.m"
             | "p.m"
             | "hrs"
+            // German "o'clock" (`14.00–14.45 Uhr: Title`).
+            | "uhr"
             | "to"
             | "at"
             | "noon"

@@ -1233,6 +1233,24 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // An Event column names the conference, the Talk column the talk:
+        // one talk a row. CET (+1) and GMT written.
+        (
+            "event_and_talk_columns.md",
+            vec![
+                ("Java records", "2024-11-12T13:00:00Z", ""),
+                ("Virtual threads", "2024-12-03T10:00:00Z", ""),
+            ],
+        ),
+        // A meetup's agenda: doors and the apéro are no talks. Zurich, CET
+        // (+1).
+        (
+            "meetup_agenda_with_an_apero.md",
+            vec![
+                ("Gateway API in practice", "2024-11-19T17:30:00Z", ""),
+                ("Cluster API at scale", "2024-11-19T18:15:00Z", ""),
+            ],
+        ),
         // Two events in one post, each under a heading naming its city:
         // each section in its city's zone (Amsterdam CEST +2, Atlanta EST
         // -5 after DST ended); a talk's own heading names no place.
@@ -1363,6 +1381,8 @@ fn check_notes_the_times_that_became_no_talk() {
         "labels_and_deadlines_then_times.md:12: note: a time that became no talk: a time inside running prose",
         "maintenance_window_fields.md:6: note: a time that became no talk: a time inside running prose",
         "medium_export.md:28: note: a time that became no talk: a time with no title",
+        "meetup_agenda_with_an_apero.md:10: note: a time that became no talk: a break, meal",
+        "meetup_agenda_with_an_apero.md:13: note: a time that became no talk: a break, meal",
         "meetup_when_field.md:11: note: a time that became no talk: a time inside running prose",
         "session_labels_with_times_in_parentheses.md:11: note: a time that became no talk: a time inside running prose",
         "table_time_column.md:13: note: a time that became no talk: a table row",
@@ -1383,7 +1403,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 24 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 26 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

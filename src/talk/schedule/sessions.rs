@@ -7,7 +7,7 @@ use super::super::when;
 use super::super::zone::WrittenZone;
 
 /// Words of a title that make an entry a non-session (README "What is a talk").
-pub(super) const NOT_SESSIONS: [&str; 20] = [
+pub(super) const NOT_SESSIONS: [&str; 25] = [
     "booth",
     "pavilion",
     "break",
@@ -28,6 +28,11 @@ pub(super) const NOT_SESSIONS: [&str; 20] = [
     "offsite",
     "drinkup",
     "drinks",
+    "apéro",
+    "apero",
+    "aperitif",
+    "refreshments",
+    "snacks",
 ];
 
 /// Whether a title names a session (not a meal, break or social event).

@@ -83,6 +83,16 @@ pub(super) fn column_of(header: &str) -> Column {
     }
 }
 
+/// A title column's header that names the event rather than the talk
+/// (`Event`, `Conference`).
+fn names_the_event(header: &str) -> bool {
+    let h = header.to_lowercase();
+    contains_word(&h, "event")
+        && !["title", "session", "talk", "topic"]
+            .iter()
+            .any(|w| contains_word(&h, w))
+}
+
 /// The talks of one table row.
 pub(super) fn row_entries(
     u: &Unit,
@@ -175,9 +185,17 @@ pub(super) fn row_entries(
         t.zone = t.zone.or(end.zone);
     }
     let title_cols: Vec<usize> = {
+        // `| Date | Event | Talk |`: the event is the conference's name
+        // when another column names the talk.
         let titles: Vec<usize> = (0..columns.len())
             .filter(|&c| columns[c] == Column::Title)
             .collect();
+        let named = |c: &usize| header.get(*c).is_some_and(|h| !names_the_event(h));
+        let titles: Vec<usize> = if titles.iter().any(named) {
+            titles.into_iter().filter(named).collect()
+        } else {
+            titles
+        };
         if titles.is_empty() {
             (0..columns.len())
                 .filter(|&c| columns[c] == Column::Track)

@@ -241,6 +241,15 @@ pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
                 });
                 continue;
             }
+            // `11:55a`, `2:30p`: a glued "a"/"p" after a clock.
+            if matches!(word, "a" | "p")
+                && start > 0
+                && b[start - 1].is_ascii_digit()
+                && matches!(toks.last(), Some(Tok::Time { .. }))
+            {
+                toks.push(Tok::AmPm { pm: word == "p" });
+                continue;
+            }
             // `UTC+2`, `GMT-07:00`, and `UTC -3` with one space.
             let sign_at = if b.get(i) == Some(&b' ') { i + 1 } else { i };
             if (word == "UTC" || word == "GMT")

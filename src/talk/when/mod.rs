@@ -281,6 +281,17 @@ mod tests {
     }
 
     #[test]
+    fn a_glued_a_or_p_after_a_clock_is_am_or_pm() {
+        let t = scan("Wed 11/13, 2:30p").time.unwrap();
+        assert_eq!((t.start.hour, t.start.pm), (2, Some(true)));
+        let t = scan("11:55a: Talk").time.unwrap();
+        assert_eq!(t.start.pm, Some(false));
+        // Not after a bare number ("Room 5a") nor spaced ("10:00 a talk").
+        assert!(scan("Room 5a").time.is_none());
+        assert_eq!(scan("10:00 a talk").time.unwrap().start.pm, None);
+    }
+
+    #[test]
     fn a_numbered_day_then_its_date_is_no_range_of_days() {
         let d = scan("Day 1 — 7 October 2024").date.unwrap();
         assert_eq!((d.day, d.month, d.year), (7, 10, Some(2024)));

@@ -77,3 +77,36 @@ pub(super) fn city_sections(
     out.sort_by_key(|(r, _)| r.start);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units(md: &str) -> Vec<doc::Unit> {
+        doc::read(md, 1)
+    }
+
+    #[test]
+    fn headings_name_sections_only_when_they_name_cities_in_two_zones() {
+        let two = "## Summit (Amsterdam)\n\n- a\n\n## KubeCon, Atlanta\n\n- b\n\n### [Lessons from Tokyo](x)\n\n- c\n";
+        let u = units(two);
+        let none = HashSet::new();
+        let found = city_sections(&u, &none);
+        assert_eq!(
+            found,
+            [
+                (1..5, chrono_tz::Europe::Amsterdam),
+                (5..usize::MAX, chrono_tz::America::New_York)
+            ]
+        );
+        // One city (or one zone) in all headings: nothing to tell apart.
+        let one = "## Summit (Amsterdam)\n\n- a\n\n## Day two in Amsterdam\n\n- b\n";
+        assert!(city_sections(&units(one), &none).is_empty());
+        // A talk's own heading, or a speaker's name, is no place.
+        let talk = "## Summit (Amsterdam)\n\n### Lessons from Tokyo\n\nMarch 3, 10:00\n";
+        let titles: HashSet<usize> = [3].into();
+        assert!(city_sections(&units(talk), &titles).is_empty());
+        let person = "## Summit (Amsterdam)\n\n## Austin Parker\n";
+        assert!(city_sections(&units(person), &none).is_empty());
+    }
+}

@@ -428,8 +428,8 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
     }
     // A heading that is a talk's own title ("### [Lessons from Tokyo](…)")
     // heads no section.
-    let titles: std::collections::HashSet<usize> = out.iter().map(|c| c.line).collect();
-    for (range, tz) in city_sections(&units, &titles) {
+    let sections = city_sections(&units, |line| out.iter().any(|c| c.line == line));
+    for (range, tz) in sections {
         for c in out.iter_mut().filter(|c| range.contains(&c.line)) {
             c.section_city = Some(tz);
         }

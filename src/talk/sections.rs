@@ -2,7 +2,6 @@
 //! events (a recap, not a schedule), and under headings that name cities in
 //! different zones (a post of several events).
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use chrono_tz::Tz;
@@ -47,10 +46,10 @@ pub(super) fn past_sections(units: &[doc::Unit]) -> Vec<Range<usize>> {
 /// so a deeper heading's section, later, overrides its parent's. Headings
 /// on the lines `titles` (talks' own) and headings with a link name no
 /// section's place, and a city in a person's name is no place ("###
-/// Austin Parker").
+/// Austin Parker"). `is_title` is asked only of headings that name a city.
 pub(super) fn city_sections(
     units: &[doc::Unit],
-    titles: &HashSet<usize>,
+    is_title: impl Fn(usize) -> bool,
 ) -> Vec<(Range<usize>, Tz)> {
     let mut out: Vec<(Range<usize>, Tz)> = Vec::new();
     let mut open: Vec<(usize, usize, Tz)> = Vec::new();
@@ -63,10 +62,10 @@ pub(super) fn city_sections(
             out.push((from..u.line, tz));
             open.pop();
         }
-        if titles.contains(&u.line) || !u.links.is_empty() {
+        if !u.links.is_empty() {
             continue;
         }
-        if let Some(tz) = city::zone_in_prose(&u.text) {
+        if let Some(tz) = city::zone_in_prose(&u.text).filter(|_| !is_title(u.line)) {
             open.push((level, u.line, tz));
         }
     }
@@ -90,8 +89,8 @@ mod tests {
     fn headings_name_sections_only_when_they_name_cities_in_two_zones() {
         let two = "## Summit (Amsterdam)\n\n- a\n\n## KubeCon, Atlanta\n\n- b\n\n### [Lessons from Tokyo](x)\n\n- c\n";
         let u = units(two);
-        let none = HashSet::new();
-        let found = city_sections(&u, &none);
+        let none = |_| false;
+        let found = city_sections(&u, none);
         assert_eq!(
             found,
             [
@@ -101,12 +100,11 @@ mod tests {
         );
         // One city (or one zone) in all headings: nothing to tell apart.
         let one = "## Summit (Amsterdam)\n\n- a\n\n## Day two in Amsterdam\n\n- b\n";
-        assert!(city_sections(&units(one), &none).is_empty());
+        assert!(city_sections(&units(one), none).is_empty());
         // A talk's own heading, or a speaker's name, is no place.
         let talk = "## Summit (Amsterdam)\n\n### Lessons from Tokyo\n\nMarch 3, 10:00\n";
-        let titles: HashSet<usize> = [3].into();
-        assert!(city_sections(&units(talk), &titles).is_empty());
+        assert!(city_sections(&units(talk), |line| line == 3).is_empty());
         let person = "## Summit (Amsterdam)\n\n## Austin Parker\n";
-        assert!(city_sections(&units(person), &none).is_empty());
+        assert!(city_sections(&units(person), none).is_empty());
     }
 }

@@ -25,7 +25,10 @@ use super::super::doc::{Kind, Unit};
 use super::super::find::Candidate;
 use super::super::when::{Clock, Found, TimeSpec};
 use super::super::zone::WrittenZone;
-use super::lines::{LABELS, leading_time, other_zones, strip_label, strip_separators, time_alone};
+use super::lines::{
+    LABELS, clock_emoji, date_emoji, leading_time, other_zones, strip_label, strip_separators,
+    time_alone,
+};
 use super::sessions::is_session;
 use super::{Context, candidate};
 
@@ -87,8 +90,8 @@ fn emoji_label(text: &str) -> (Option<Label>, &str) {
         return (None, text);
     };
     let label = match first {
-        '📅' | '📆' | '🗓' => Label::Date,
-        '\u{1F550}'..='\u{1F567}' | '⏰' | '⌚' | '⏲' | '🕰' => Label::Time,
+        c if date_emoji(c) => Label::Date,
+        c if clock_emoji(c) => Label::Time,
         '⏱' | '⌛' | '⏳' => Label::Duration,
         '👥' | '👤' | '🎤' | '🗣' | '🎙' | '🧑' | '👩' | '👨' => Label::Speaker,
         '📍' | '📌' | '🏢' | '🏛' | '🗺' | '🚪' | '🔗' | '🎥' | '📺' => {

@@ -81,19 +81,23 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
     Some((f, &text[end..]))
 }
 
+/// An emoji people put before a date (📅 📆 🗓).
+pub(super) fn date_emoji(c: char) -> bool {
+    matches!(c, '📅' | '📆' | '🗓')
+}
+
+/// An emoji people put before a time (🕑 ⏰ ⌚ …).
+pub(super) fn clock_emoji(c: char) -> bool {
+    matches!(c, '\u{1F550}'..='\u{1F567}' | '⏰' | '⌚' | '⏲' | '🕰')
+}
+
 /// `text` without the calendar or clock emoji (and the spaces) that open it.
 fn without_time_emoji(text: &str) -> &str {
-    match text.chars().next() {
-        Some('📅' | '📆' | '🗓' | '⏰' | '⌚' | '\u{1F550}'..='\u{1F567}') => text
-            .trim_start_matches(|c: char| {
-                c.is_whitespace()
-                    || matches!(
-                        c,
-                        '📅' | '📆' | '🗓' | '⏰' | '⌚' | '\u{FE0F}' | '\u{1F550}'..='\u{1F567}'
-                    )
-            }),
-        _ => text,
+    let time_emoji = |c: char| date_emoji(c) || clock_emoji(c);
+    if !text.starts_with(time_emoji) {
+        return text;
     }
+    text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{FE0F}' || time_emoji(c))
 }
 
 /// A word that can be part of a date/time expression.
@@ -264,15 +268,13 @@ pub(super) fn line_entry(
 /// no time comes here).
 fn when_field(text: &str) -> Option<Found> {
     const LABEL_BYTES: usize = 14;
-    let colon = text.bytes().take(LABEL_BYTES).position(|b| b == b':')?;
-    let label = text[..colon].trim().to_ascii_lowercase();
-    if !matches!(
-        label.as_str(),
-        "time" | "when" | "date & time" | "date and time" | "date/time"
-    ) {
+    if !text.bytes().take(LABEL_BYTES).any(|b| b == b':') {
         return None;
     }
-    let (found, rest) = leading_time(text[colon + 1..].trim_start())?;
+    let value = ["time", "when", "date & time", "date and time", "date/time"]
+        .iter()
+        .find_map(|l| strip_label(text, l))?;
+    let (found, rest) = leading_time(value)?;
     strip_separators(rest).is_empty().then_some(found)
 }
 

@@ -73,12 +73,10 @@ pub(super) fn trailing_time_entry(
         strip_separators(rest).is_empty().then_some((h, f))
     });
     let (head, found) = range.unwrap_or((head, found));
-    let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",:-–—|·•@".contains(c));
-    if head.is_empty()
-        || head.chars().count() > MAX_TITLE_CHARS
+    let head = without_trailing_separator(head);
+    if head.chars().count() > MAX_TITLE_CHARS
         // `… talk "Title" on Tuesday, July 9 at 14:50`: a sentence's day.
         || head.split_whitespace().last().is_some_and(time_word)
-        || super::super::sentence::is_presenting_clause(head)
     {
         return None;
     }
@@ -105,10 +103,6 @@ fn parenthesised_time_entry(
     if strip_separators(rest).split_whitespace().count() > MAX_REMARK_WORDS {
         return None;
     }
-    let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",:-–—|·•@".contains(c));
-    if head.is_empty() || super::super::sentence::is_presenting_clause(head) {
-        return None;
-    }
     let mut c = titled_before_its_time(u, head, found, ctx, prose_zone)?;
     if c.track.as_deref() == Some(u.text.as_str()) {
         c.track = None;
@@ -116,9 +110,10 @@ fn parenthesised_time_entry(
     Some((c, when::opening_weekday(inner)))
 }
 
-/// The talk a line names by `title`, written before its time `found`: no
-/// talk when the title names a date or time of its own, a label or a
-/// moment, or no session.
+/// The talk a line names by `title`, written before its time `found`
+/// (the separator between them trimmed): no talk when the title is empty,
+/// names a date or time of its own, a label or a moment, or no session, or
+/// says someone presents what follows.
 fn titled_before_its_time(
     u: &Unit,
     title: &str,
@@ -126,6 +121,10 @@ fn titled_before_its_time(
     ctx: &Context,
     prose_zone: Option<WrittenZone>,
 ) -> Option<Candidate> {
+    let title = without_trailing_separator(title);
+    if title.is_empty() || super::super::sentence::is_presenting_clause(title) {
+        return None;
+    }
     let title_scan = when::scan(title);
     if title_scan.time.is_some()
         || title_scan.date.is_some()
@@ -139,6 +138,11 @@ fn titled_before_its_time(
     let mut c = candidate(u.line, u.line, title, url, found, ctx, prose_zone);
     c.byline = byline;
     Some(c)
+}
+
+/// A title without the separator before its time (`Title –`, `Title |`).
+fn without_trailing_separator(title: &str) -> &str {
+    title.trim_end_matches(|c: char| c.is_whitespace() || ",:-–—|·•@".contains(c))
 }
 
 /// `**Async drop, at last** (10:00–10:30)`, `**Title** — 14:00, Room 2`:
@@ -189,9 +193,6 @@ fn label_then_time(u: &Unit, ctx: &Context, prose_zone: Option<WrittenZone>) -> 
         .iter()
         .find_map(|sep| after.strip_prefix(sep))?
         .trim();
-    if title.is_empty() {
-        return None;
-    }
     titled_before_its_time(u, title, found, ctx, prose_zone)
 }
 

@@ -1311,6 +1311,47 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Plain titles, then the date and time after a separator, then a
+        // room or a speaker; the quotation marks of a title that is no
+        // link's text go. Bangkok, ICT (+7).
+        (
+            "plain_titles_then_date_time_and_room.md",
+            vec![
+                (
+                    "Open hardware for classrooms",
+                    "2025-03-13T07:00:00Z",
+                    "2025-03-13T07:30:00Z",
+                ),
+                (
+                    "Translating docs at scale",
+                    "2025-03-14T04:00:00Z",
+                    "2025-03-14T04:30:00Z",
+                ),
+                (
+                    "Community lightning talks",
+                    "2025-03-15T03:00:00Z",
+                    "2025-03-15T03:45:00Z",
+                ),
+                ("Closing panel", "2025-03-15T09:00:00Z", ""),
+            ],
+        ),
+        // A definition list (kramdown, Pandoc): the time is the term, the
+        // title its description after `: `. Berlin, CEST (+2).
+        (
+            "definition_list_times.md",
+            vec![
+                (
+                    "Writing parsers with nom",
+                    "2025-06-14T08:00:00Z",
+                    "2025-06-14T08:45:00Z",
+                ),
+                (
+                    "Embedded Rust on the RP2040",
+                    "2025-06-14T09:00:00Z",
+                    "2025-06-14T09:45:00Z",
+                ),
+            ],
+        ),
     ])
 }
 
@@ -1374,6 +1415,7 @@ fn check_notes_the_times_that_became_no_talk() {
         "bold_date_in_prose.md:6: note: a time that became no talk: a time inside running prose",
         "booth_hours_in_fields.md:8: note: a time that became no talk: a time inside running prose",
         "dated_times_before_links.md:6: note: a time that became no talk: a time inside running prose",
+        "definition_list_times.md:8: note: a time that became no talk: a time with no title after it or on the next line of its item",
         "italic_titles_in_sentences.md:10: note: a time that became no talk: a time inside running prose",
         "labels_and_deadlines_then_times.md:9: note: a time that became no talk: a time inside running prose",
         "labels_and_deadlines_then_times.md:10: note: a time that became no talk: a time inside running prose",
@@ -1403,7 +1445,7 @@ fn check_notes_the_times_that_became_no_talk() {
     for (line, want) in lines.iter().zip(want) {
         assert!(line.contains(want), "{line:?} lacks {want:?}");
     }
-    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 26 notes"));
+    assert!(text(&o.stderr).contains("0 errors, 1 warnings, 27 notes"));
 }
 
 /// `explain` shows each talk's lines and how its date, year and zone were

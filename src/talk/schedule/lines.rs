@@ -215,7 +215,9 @@ pub(super) fn line_entry(
         if labelled && !LABELS.iter().any(|l| strip_label(&n.text, l).is_some()) {
             return None;
         }
-        title = n.text.clone();
+        // `: Title`: a definition list's description (kramdown, Pandoc)
+        // under its term, the time.
+        title = n.text.strip_prefix(": ").unwrap_or(&n.text).to_string();
         url = n.links.first().map(|l| l.url.clone()).filter(|u| u != "#");
         line = n.line;
         if let Some(label) = LABELS.iter().find_map(|l| strip_label(&n.text, l)) {
@@ -463,7 +465,7 @@ fn after_a_room(u: &Unit, title: &str) -> Option<(String, Option<String>)> {
 /// `"Scorecards for everyone" presented by John Doe`: a title in quotation
 /// marks that opens the text, without them, and the speakers named after
 /// it.
-fn quoted_title(text: &str) -> Option<(String, Option<String>)> {
+pub(super) fn quoted_title(text: &str) -> Option<(String, Option<String>)> {
     let (open, close) = match text.chars().next()? {
         '"' => ('"', '"'),
         '“' => ('“', '”'),

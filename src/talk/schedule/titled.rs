@@ -8,7 +8,7 @@ use super::super::doc::{Kind, Unit};
 use super::super::find::Candidate;
 use super::super::when::{self, Found};
 use super::super::zone::WrittenZone;
-use super::lines::{leading_time, split_byline, strip_separators, time_word};
+use super::lines::{leading_time, quoted_title, split_byline, strip_separators, time_word};
 use super::sessions::is_session;
 use super::{Context, candidate};
 
@@ -57,7 +57,25 @@ pub(super) fn trailing_time_entry(
         return Some((c, None));
     }
     let text = u.text.trim_end_matches(['.', ';']);
-    let (at, sep) = [" – ", " — ", " - ", " | ", " · ", " • ", " @ ", ": ", ", "]
+    let (head, found) = time_then_remark(text).or_else(|| time_that_ends(text))?;
+    let head = without_trailing_separator(head);
+    if head.chars().count() > MAX_TITLE_CHARS
+        // `… talk "Title" on Tuesday, July 9 at 14:50`: a sentence's day.
+        || head.split_whitespace().last().is_some_and(time_word)
+    {
+        return None;
+    }
+    titled_before_its_time(u, head, found, ctx, prose_zone).map(|c| (c, None))
+}
+
+/// Separators between a title and the time after it.
+const TITLE_TIME_SEPARATORS: [&str; 9] =
+    [" – ", " — ", " - ", " | ", " · ", " • ", " @ ", ": ", ", "];
+
+/// `Closing panel | 16:00–16:45 CET`: the text before the last separator,
+/// and the time after it that ends the text.
+fn time_that_ends(text: &str) -> Option<(&str, Found)> {
+    let (at, sep) = TITLE_TIME_SEPARATORS
         .iter()
         .filter_map(|sep| text.rfind(sep).map(|i| (i, *sep)))
         .max_by_key(|&(i, _)| i)?;
@@ -72,15 +90,27 @@ pub(super) fn trailing_time_entry(
         let (f, rest) = leading_time(strip_separators(&text[h.len()..]))?;
         strip_separators(rest).is_empty().then_some((h, f))
     });
-    let (head, found) = range.unwrap_or((head, found));
-    let head = without_trailing_separator(head);
-    if head.chars().count() > MAX_TITLE_CHARS
-        // `… talk "Title" on Tuesday, July 9 at 14:50`: a sentence's day.
-        || head.split_whitespace().last().is_some_and(time_word)
-    {
-        return None;
-    }
-    titled_before_its_time(u, head, found, ctx, prose_zone).map(|c| (c, None))
+    Some(range.unwrap_or((head, found)))
+}
+
+/// `Open hardware for classrooms — 13 March 2025, 14:00–14:30, Hall 2`:
+/// the text before the first separator after which a date and time
+/// begin, when at most a short remark with no time of its own (a room, a
+/// speaker) follows them. (The last separator is the comma before the
+/// room, or the one between the date and the clock.)
+fn time_then_remark(text: &str) -> Option<(&str, Found)> {
+    const MAX_REMARK_WORDS: usize = 6;
+    let mut seps: Vec<(usize, &str)> = TITLE_TIME_SEPARATORS
+        .iter()
+        .flat_map(|sep| text.match_indices(sep))
+        .collect();
+    seps.sort_unstable();
+    seps.into_iter().find_map(|(at, sep)| {
+        let (found, rest) = leading_time(&text[at + sep.len()..])?;
+        let remark = strip_separators(rest.trim_start_matches([')', '(', ' ']));
+        let short = remark.split_whitespace().count() <= MAX_REMARK_WORDS;
+        (short && when::scan(remark).time.is_none()).then_some((text[..at].trim(), found))
+    })
 }
 
 /// `Notebooks at scale — Ana Lee (Tuesday 10:30–11:00, Room A)`, `###
@@ -133,7 +163,10 @@ fn titled_before_its_time(
     {
         return None;
     }
-    let (title, byline) = split_byline(title);
+    // A link's text keeps its quotation marks.
+    let (title, byline) = quoted_title(title)
+        .filter(|_| u.links.iter().all(|l| l.text != title))
+        .unwrap_or_else(|| split_byline(title));
     let url = u.links.first().map(|l| l.url.clone());
     let mut c = candidate(u.line, u.line, title, url, found, ctx, prose_zone);
     c.byline = byline;

@@ -274,6 +274,16 @@ pub fn set_off_titles(md: &str) -> Vec<String> {
         .collect()
 }
 
+/// The titles a line sets off in italics, bold or quotation marks, not
+/// as a link's text: `*Why your CI is slow* with Dana Chu`.
+pub fn emphasised_titles(md: &str) -> Vec<String> {
+    spans(md)
+        .into_iter()
+        .filter(|s| (s.quoted || s.bold) && s.url.is_none())
+        .map(|s| s.text)
+        .collect()
+}
+
 /// A sentence that opens by inviting the reader ("Join Jane Roe on …",
 /// "Join us …").
 fn invites(source: &str) -> bool {

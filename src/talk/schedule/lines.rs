@@ -252,6 +252,7 @@ pub(super) fn line_entry(
     // A link's text keeps its quotation marks.
     let (title, byline) = quoted_title(&title)
         .filter(|_| u.links.iter().all(|l| l.text != title))
+        .or_else(|| set_off_then_remark(u, &title))
         .unwrap_or_else(|| split_byline(&title));
     // "On Wednesday at 2:30pm, Dana Chu presents": the title comes after
     // (`sentence::entries` reads it).
@@ -460,6 +461,50 @@ fn after_a_room(u: &Unit, title: &str) -> Option<(String, Option<String>)> {
         .into_iter()
         .find(|t| after_separator(t))
         .map(|t| (t, None))
+}
+
+/// `*Why your CI is slow* with Dana Chu, Room 301A`, `**Fearless FFI** by
+/// Kim Nguyen`, `Talk: *Data contracts* (Bas de Vries)`: a title set off
+/// in italics or bold (after at most a short label), then the speakers or
+/// the room: the title ends with the set-off text, and the speakers named
+/// after "with" or "by" are its byline.
+fn set_off_then_remark(u: &Unit, title: &str) -> Option<(String, Option<String>)> {
+    const MAX_LABEL_WORDS: usize = 2;
+    if !u.source.contains(['*', '_']) {
+        return None;
+    }
+    super::super::sentence::emphasised_titles(&u.source)
+        .into_iter()
+        .find_map(|t| {
+            let at = title.find(t.as_str())?;
+            let label = &title[..at];
+            let labelled = label.is_empty()
+                || (label.ends_with(": ") && label.split_whitespace().count() <= MAX_LABEL_WORDS);
+            let after = &title[at + t.len()..];
+            let remark = [
+                " with ",
+                " by ",
+                " presented by ",
+                ", ",
+                " (",
+                " — ",
+                " – ",
+                " - ",
+            ]
+            .iter()
+            .find_map(|sep| after.strip_prefix(sep))?;
+            // `**eBPF**, from zero`: one bold word opens a title.
+            let whole = t.contains(' ') || after.starts_with(" with ") || after.starts_with(" by ");
+            (labelled && whole && !remark.is_empty()).then(|| {
+                let who = after
+                    .strip_prefix(" with ")
+                    .or_else(|| after.strip_prefix(" by "))
+                    .map(|w| w.trim_end_matches(')').trim())
+                    .filter(|w| w.starts_with(char::is_uppercase))
+                    .map(|w| w.split(", ").next().unwrap_or(w).to_string());
+                (title[..at + t.len()].to_string(), who)
+            })
+        })
 }
 
 /// `"Scorecards for everyone" presented by John Doe`: a title in quotation

@@ -85,6 +85,13 @@ fn write_bad_posts(dir: &Path) -> Vec<(&'static str, &'static str)> {
         ),
     )
     .unwrap();
+    // A date in numbers that reads either way, under a heading of another
+    // day: an error, not the heading's day.
+    fs::write(
+        bad.join("either-way.md"),
+        "---\ntitle: Calls\ndate: 2025-01-01\ntimezone: Europe/Paris\n---\n\n## Monday, 10 March 2025\n\n- 04/02/2025 14:00 – Office hours\n",
+    )
+    .unwrap();
     let outside = dir.parent().unwrap().join("outside-secret.md");
     fs::write(
         &outside,
@@ -127,6 +134,10 @@ fn write_bad_posts(dir: &Path) -> Vec<(&'static str, &'static str)> {
         (
             "weekday.md:10: error: talk \"A talk - A, B\": Monday contradicts the date",
             "weekday",
+        ),
+        (
+            "either-way.md:9: error: talk \"Office hours\": a date in numbers that reads as two days",
+            "ambiguous numeric date",
         ),
         (
             "dup-b.md: error: slug \"path\" is already used by",

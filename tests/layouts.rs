@@ -1372,6 +1372,50 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("eBPF, from zero to production$", "2024-10-29T17:00:00Z", ""),
             ],
         ),
+        // Dates with dots are day first (04.02 is 4 February, never 2
+        // April); `14h-15h`, an hour alone with its "h" in a range. Lyon,
+        // CET (+1).
+        (
+            "dotted_dates_and_hours_with_h.md",
+            vec![
+                (
+                    "Découvrir Rust$",
+                    "2025-01-28T13:00:00Z",
+                    "2025-01-28T14:00:00Z",
+                ),
+                (
+                    "Docker en pratique$",
+                    "2025-02-04T08:30:00Z",
+                    "2025-02-04T10:00:00Z",
+                ),
+            ],
+        ),
+        // A calendar and a clock emoji before each field of the line under
+        // a heading that names the talk. Chicago, CDT (-5).
+        (
+            "emoji_before_each_field.md",
+            vec![
+                ("Observability as a team sport$", "2025-08-27T19:00:00Z", ""),
+                (
+                    "Chaos engineering on a shoestring$",
+                    "2025-08-28T15:30:00Z",
+                    "",
+                ),
+            ],
+        ),
+        // A title, then its date and `@ 9am` in three zones that agree.
+        // PST (-8) in January.
+        (
+            "episodes_with_the_start_in_three_zones.md",
+            vec![
+                (
+                    "Episode 12: Debugging Kubernetes networking$",
+                    "2025-01-09T17:00:00Z",
+                    "",
+                ),
+                ("Episode 13: GitOps with Flux$", "2025-01-23T17:00:00Z", ""),
+            ],
+        ),
     ])
 }
 

@@ -70,6 +70,11 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
     let time = c.found.time.ok_or("no time")?;
     let (date, context_zone, date_from) = match (c.found.date, c.context) {
         (Some(d), _) => (d, None, DateFrom::Entry),
+        // `04/02/2025 14:00` under a heading of another day: the entry's
+        // own date is not the heading's.
+        (None, Some(_)) if c.found.unsettled_date => {
+            return Err("a date in numbers that reads as two days (day or month first): write the month's name, or the weekday before it".to_string());
+        }
         (None, Some((d, z))) => (d, z, DateFrom::Above),
         (None, None) => {
             return Err("a time but no date: write the day on the time line (\"Tuesday, March 19 • 10:00 - 10:30\") or in a heading above".to_string());

@@ -552,6 +552,7 @@ mod tests {
                     zone: None,
                 }),
                 date_zone: None,
+                unsettled_date: false,
             };
             with_length(found, Some(minutes)).time.and_then(|t| t.end)
         };

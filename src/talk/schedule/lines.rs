@@ -28,8 +28,7 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
         let next = words.peek().map(|n| n.trim());
         // `6 August @ 20:00 UTC`: an "@" before a clock joins date and time
         // (before a room, `11:00 @ H.3242 - Title`, it ends the time).
-        let at_clock = word.trim() == "@"
-            && next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()) && n.contains(':'));
+        let at_clock = word.trim() == "@" && next.is_some_and(is_clock_word);
         // `16:00 - 17:00 UTC on 21 January 2021`: "on" before a date joins it
         // to the time (before other words, `10:00 on Kubernetes`, it is title).
         let on_date = word.trim().eq_ignore_ascii_case("on")
@@ -81,6 +80,13 @@ pub(super) fn leading_time(text: &str) -> Option<(Found, &str)> {
     Some((f, &text[end..]))
 }
 
+/// `20:00`, `9am`, `5:30pm,`: a word that is a clock by itself.
+fn is_clock_word(w: &str) -> bool {
+    let w = w.trim_end_matches([',', ';', '.']).to_ascii_lowercase();
+    w.starts_with(|c: char| c.is_ascii_digit())
+        && (w.contains(':') || w.ends_with("am") || w.ends_with("pm"))
+}
+
 /// An emoji people put before a date (📅 📆 🗓).
 pub(super) fn date_emoji(c: char) -> bool {
     matches!(c, '📅' | '📆' | '🗓')
@@ -103,6 +109,14 @@ fn without_time_emoji(text: &str) -> &str {
 /// A word that can be part of a date/time expression.
 pub(crate) fn time_word(w: &str) -> bool {
     let core = w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '*' | '~' | '.'));
+    // `🗓️ Aug 27 | ⏰ 14:00 CDT`: the emoji before each part.
+    if !core.is_empty()
+        && core
+            .chars()
+            .all(|c| c == '\u{FE0F}' || date_emoji(c) || clock_emoji(c))
+    {
+        return true;
+    }
     if core.is_empty() {
         // Only the trimmed characters: `~` and `:` stand between a time's parts.
         return matches!(w, "~" | ":");

@@ -6,9 +6,11 @@
 
 use super::super::doc::{Kind, Unit};
 use super::super::find::Candidate;
-use super::super::when::{self, Found};
+use super::super::when::{self, Found, TimeSpec};
 use super::super::zone::WrittenZone;
-use super::lines::{leading_time, quoted_title, split_byline, strip_separators, time_word};
+use super::lines::{
+    leading_time, other_zones, quoted_title, split_byline, strip_separators, time_word,
+};
 use super::sessions::is_session;
 use super::{Context, candidate};
 
@@ -57,7 +59,8 @@ pub(super) fn trailing_time_entry(
         return Some((c, None));
     }
     let text = u.text.trim_end_matches(['.', ';']);
-    let (head, found) = time_then_remark(text).or_else(|| time_that_ends(text))?;
+    let (head, found, also) = time_then_remark(text)
+        .or_else(|| time_that_ends(text).map(|(head, found)| (head, found, None)))?;
     let head = without_trailing_separator(head);
     if head.chars().count() > MAX_TITLE_CHARS
         // `… talk "Title" on Tuesday, July 9 at 14:50`: a sentence's day.
@@ -65,7 +68,9 @@ pub(super) fn trailing_time_entry(
     {
         return None;
     }
-    titled_before_its_time(u, head, found, ctx, prose_zone).map(|c| (c, None))
+    let mut c = titled_before_its_time(u, head, found, ctx, prose_zone)?;
+    c.also = also;
+    Some((c, None))
 }
 
 /// Separators between a title and the time after it.
@@ -97,8 +102,9 @@ fn time_that_ends(text: &str) -> Option<(&str, Found)> {
 /// the text before the first separator after which a date and time
 /// begin, when at most a short remark with no time of its own (a room, a
 /// speaker) follows them. (The last separator is the comma before the
-/// room, or the one between the date and the clock.)
-fn time_then_remark(text: &str) -> Option<(&str, Found)> {
+/// room, or the one between the date and the clock.) With the start
+/// written again in other zones (`9am PT / 12pm ET`), if it is.
+fn time_then_remark(text: &str) -> Option<(&str, Found, Option<TimeSpec>)> {
     const MAX_REMARK_WORDS: usize = 6;
     let mut seps: Vec<(usize, &str)> = TITLE_TIME_SEPARATORS
         .iter()
@@ -107,9 +113,10 @@ fn time_then_remark(text: &str) -> Option<(&str, Found)> {
     seps.sort_unstable();
     seps.into_iter().find_map(|(at, sep)| {
         let (found, rest) = leading_time(&text[at + sep.len()..])?;
+        let (also, rest) = other_zones(rest);
         let remark = strip_separators(rest.trim_start_matches([')', '(', ' ']));
         let short = remark.split_whitespace().count() <= MAX_REMARK_WORDS;
-        (short && when::scan(remark).time.is_none()).then_some((text[..at].trim(), found))
+        (short && when::scan(remark).time.is_none()).then_some((text[..at].trim(), found, also))
     })
 }
 

@@ -352,7 +352,10 @@ fn numeric_date(toks: &[Tok], i: usize, wd: Option<u32>) -> Option<(usize, u32, 
         return None;
     }
     let day_month = valid(c, b, a).map(|date| (b, a, date));
-    let month_day = valid(c, a, b).map(|date| (a, b, date));
+    // `04.02.2025`: dots are the day-first countries' (no one writes the
+    // month first with them).
+    let dotted = *sep == Tok::Other;
+    let month_day = valid(c, a, b).filter(|_| !dotted).map(|date| (a, b, date));
     let on_weekday = |(_, _, date): &(u32, u32, chrono::NaiveDate)| {
         use chrono::Datelike as _;
         wd == Some(date.weekday().num_days_from_monday())
@@ -372,6 +375,19 @@ fn numeric_date(toks: &[Tok], i: usize, wd: Option<u32>) -> Option<(usize, u32, 
     Some((i + 5, m, d, Some(c as i32)))
 }
 
+/// Whether the tokens hold a date's shape in numbers (`04/02/2025`): two
+/// short numbers and a four-digit one, with the same separator between.
+pub(super) fn has_numeric_date(toks: &[Tok]) -> bool {
+    let short = |t: &Tok| matches!(t, Tok::Num { digits: 1..=2, .. });
+    toks.windows(5).any(|w| {
+        short(&w[0])
+            && matches!(w[1], Tok::Sep | Tok::Other)
+            && short(&w[2])
+            && w[3] == w[1]
+            && matches!(w[4], Tok::Num { digits: 4, .. })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,6 +404,9 @@ mod tests {
     fn numeric_dates_in_either_order_when_it_is_settled() {
         assert_eq!(read("16/09/2024, 11:00"), Some((9, 16, Some(2024))));
         assert_eq!(read("16.09.2024"), Some((9, 16, Some(2024))));
+        // Dotted: day first, always.
+        assert_eq!(read("04.02.2025"), Some((2, 4, Some(2025))));
+        assert_eq!(read("09.16.2024"), None);
         assert_eq!(read("9/16/2024"), Some((9, 16, Some(2024))));
         assert_eq!(read("2024/09/16"), Some((9, 16, Some(2024))));
         assert_eq!(read("05/05/2025"), Some((5, 5, Some(2025))));

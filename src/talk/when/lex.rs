@@ -116,6 +116,24 @@ fn iso_time_rest(text: &str, mut i: usize, toks: &mut Vec<Tok>) -> usize {
 
 /// Splits text into tokens. Never fails: what it does not know is `Other`.
 /// One pass over the characters; nothing is allocated but the tokens.
+/// Whether a dash and a digit come at byte `i` (after spaces): the rest of
+/// a range of hours (`14h-15h`, `14h – 15h30`).
+fn range_follows(b: &[u8], i: usize) -> bool {
+    let rest = &b[i.min(b.len())..];
+    let rest = rest.trim_ascii_start();
+    let dash = if rest.starts_with(b"-") {
+        1
+    } else if rest.starts_with("–".as_bytes()) || rest.starts_with("—".as_bytes()) {
+        3
+    } else {
+        return false;
+    };
+    rest[dash..]
+        .trim_ascii_start()
+        .first()
+        .is_some_and(u8::is_ascii_digit)
+}
+
 pub fn lex(text: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
     lex_into(text, &mut toks);
@@ -192,6 +210,22 @@ pub fn lex_into(text: &str, toks: &mut Vec<Tok>) {
                     }
                     continue;
                 }
+            }
+            // `14h-15h`, `9h30-11h`: an hour alone with its "h", only in a
+            // range (`a 2h workshop` is a length, not a clock).
+            if digits <= 2
+                && value <= 23
+                && matches!(b.get(i), Some(b'h' | b'H'))
+                && !b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+                && (range_follows(b, i + 1)
+                    || matches!(toks[..], [.., Tok::Time { .. }, Tok::Dash]))
+            {
+                toks.push(Tok::Time {
+                    hour: value,
+                    minute: 0,
+                });
+                i += 1;
+                continue;
             }
             if colon_time || dotted_time || h_time {
                 let minute = u32::from(b[i + 1] - b'0') * 10 + u32::from(b[i + 2] - b'0');
@@ -499,5 +533,19 @@ mod tests {
         for no in ["24h00", "14h5", "14h60", "14hours", "14h00x"] {
             assert_eq!(clock(no), None, "{no}");
         }
+        // An hour alone with its "h", only in a range.
+        let clocks = |text: &str| {
+            lex(text)
+                .into_iter()
+                .filter_map(|t| match t {
+                    Tok::Time { hour, minute } => Some((hour, minute)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(clocks("14h-15h"), [(14, 0), (15, 0)]);
+        assert_eq!(clocks("9h30 – 11h :"), [(9, 30), (11, 0)]);
+        assert_eq!(clocks("a 2h workshop at 14h"), []);
+        assert_eq!(clocks("2h - the rest"), []);
     }
 }

@@ -52,6 +52,10 @@ pub struct Found {
     pub time: Option<TimeSpec>,
     /// A zone written anywhere near the date (`Friday, November 15, 2024 (MST)`).
     pub date_zone: Option<WrittenZone>,
+    /// The text writes a date in numbers that reads as two days
+    /// (`04/02/2025`, with nothing to settle the order) and no other: the
+    /// entry must not take a date from above instead.
+    pub unsettled_date: bool,
 }
 
 /// Whether a text without digits may still write a time: "noon",
@@ -112,6 +116,7 @@ fn found_in(toks: &[Tok]) -> Found {
             date: last.map(|(_, _, d)| d),
             time: None,
             date_zone: last.and_then(|(_, e, _)| zone_after(toks, e)),
+            unsettled_date: last.is_none() && dates::has_numeric_date(toks),
         };
     };
     // Dates come in order and do not overlap: once one starts after the
@@ -130,6 +135,7 @@ fn found_in(toks: &[Tok]) -> Found {
         date: chosen.map(|(_, _, d)| d),
         time: Some(time),
         date_zone: chosen.and_then(|(_, e, _)| zone_after(toks, e)),
+        unsettled_date: chosen.is_none() && dates::has_numeric_date(toks),
     }
 }
 
@@ -213,6 +219,18 @@ mod tests {
             zone("October 15, 14:00 CET/PDT"),
             Some(WrittenZone::Abbrev { name: "CET", .. })
         ));
+    }
+
+    /// A date in numbers that reads either way is unsettled, so that its
+    /// entry takes no other date; a weekday or a number above 12 settles it.
+    #[test]
+    fn dates_in_numbers_that_read_either_way() {
+        assert!(super::scan("04/02/2025 14:00").unsettled_date);
+        assert!(super::scan("04/02/2025").unsettled_date);
+        assert!(!super::scan("Tuesday 04/02/2025 14:00").unsettled_date);
+        assert!(!super::scan("28/02/2025 14:00").unsettled_date);
+        assert!(!super::scan("04.02.2025 14:00").unsettled_date);
+        assert!(!super::scan("version 1.2, 14:00").unsettled_date);
     }
 
     /// `between 14:00 and 15:30` is a range; other "and"s join nothing.

@@ -1416,6 +1416,16 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Episode 13: GitOps with Flux$", "2025-01-23T17:00:00Z", ""),
             ],
         ),
+        // `11/04/2024` reads either way alone; the post's `10/28/2024`
+        // puts the month first. New York, EDT (-4), then EST (-5) from 3
+        // November.
+        (
+            "numeric_dates_settled_by_another.md",
+            vec![
+                ("Helm charts Q&A$", "2024-10-28T18:00:00Z", ""),
+                ("Operators Q&A$", "2024-11-04T19:00:00Z", ""),
+            ],
+        ),
     ])
 }
 

@@ -39,6 +39,9 @@ pub enum DateFrom {
     Above,
     /// Front matter `talks:`.
     Listed,
+    /// Written on the entry in numbers that read either way (`04/02/2025`),
+    /// in the order the post's other such dates settle (`10/28/2024`).
+    PostOrder,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +96,9 @@ impl std::fmt::Display for How {
                 "from the nearest day heading or date above (or the one date the post gives)"
             }
             DateFrom::Listed => "from front matter `talks:`",
+            DateFrom::PostOrder => {
+                "written on the entry in numbers, month or day first as the post's other such dates are"
+            }
         };
         let year = match self.year {
             YearFrom::Written => "written".to_string(),

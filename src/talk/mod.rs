@@ -141,6 +141,11 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         .then(|| post_city(post))
         .flatten(),
         default_duration: config.default_duration,
+        month_first: candidates
+            .iter()
+            .any(|c| c.found.either_way.is_some())
+            .then(|| when::month_first(&post.body))
+            .flatten(),
     };
     let location = post
         .location

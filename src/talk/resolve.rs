@@ -30,6 +30,10 @@ pub struct PostZones {
     /// The zone of the city the post names, for talks with no other zone.
     pub city: Option<Tz>,
     pub default_duration: Duration,
+    /// Whether the post's dates in numbers put the month first, where one
+    /// of them settles it (`10/28/2024`): asked only by a talk whose date
+    /// reads either way.
+    pub month_first: Option<bool>,
 }
 
 /// A resolved time and how it was decided, or why there is none. Warnings
@@ -70,11 +74,15 @@ pub fn resolve(c: &Candidate, zones: &PostZones) -> Resolved {
     let time = c.found.time.ok_or("no time")?;
     let (date, context_zone, date_from) = match (c.found.date, c.context) {
         (Some(d), _) => (d, None, DateFrom::Entry),
-        // `04/02/2025 14:00` under a heading of another day: the entry's
-        // own date is not the heading's.
-        (None, Some(_)) if c.found.unsettled_date => {
-            return Err("a date in numbers that reads as two days (day or month first): write the month's name, or the weekday before it".to_string());
-        }
+        // `04/02/2025 14:00`: the order the post's other dates settle;
+        // else no date, and not the heading's (the entry wrote its own).
+        (None, _) if c.found.unsettled_date => match (c.found.either_way, zones.month_first) {
+            (Some((_, month_first)), Some(true)) => (month_first, None, DateFrom::PostOrder),
+            (Some((day_first, _)), Some(false)) => (day_first, None, DateFrom::PostOrder),
+            _ => {
+                return Err("a date in numbers that reads as two days (day or month first): write the month's name, or the weekday before it".to_string());
+            }
+        },
         (None, Some((d, z))) => (d, z, DateFrom::Above),
         (None, None) => {
             return Err("a time but no date: write the day on the time line (\"Tuesday, March 19 • 10:00 - 10:30\") or in a heading above".to_string());
@@ -179,6 +187,7 @@ fn second_reading(
         year_hint: None,
         city: None,
         default_duration: Duration::zero(),
+        month_first: None,
     };
     let (tz, _) = settle_zone(Some(zone), &alone, local, &mut ignored).ok()?;
     let other = to_utc(local, &tz, &mut ignored).ok()?;

@@ -551,8 +551,7 @@ mod tests {
                     end: None,
                     zone: None,
                 }),
-                date_zone: None,
-                unsettled_date: false,
+                ..Found::default()
             };
             with_length(found, Some(minutes)).time.and_then(|t| t.end)
         };

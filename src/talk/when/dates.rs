@@ -388,6 +388,83 @@ pub(super) fn has_numeric_date(toks: &[Tok]) -> bool {
     })
 }
 
+/// The two readings of the first date in numbers with slashes that reads
+/// either way (`04/02/2025`): day first, then month first.
+pub(super) fn either_way(toks: &[Tok]) -> Option<(DateSpec, DateSpec)> {
+    toks.windows(5).find_map(|w| {
+        let [
+            Tok::Num {
+                value: a,
+                digits: 1..=2,
+                ..
+            },
+            Tok::Sep,
+            Tok::Num {
+                value: b,
+                digits: 1..=2,
+                ..
+            },
+            Tok::Sep,
+            Tok::Num {
+                value: y,
+                digits: 4,
+                ..
+            },
+        ] = *w
+        else {
+            return None;
+        };
+        let date = |month: u32, day: u32| {
+            chrono::NaiveDate::from_ymd_opt(y as i32, month, day)?;
+            Some(DateSpec {
+                month,
+                day,
+                year: Some(y as i32),
+                weekday: None,
+            })
+        };
+        Some((date(b, a)?, date(a, b)?)).filter(|_| a != b)
+    })
+}
+
+/// How a post writes its dates in numbers with slashes, where one of
+/// them settles it: `Some(true)` when one has its month first (`10/28/2024`),
+/// `Some(false)` when one has its day first (`28/10/2024`), `None` when
+/// none does or they disagree.
+pub fn month_first(text: &str) -> Option<bool> {
+    let (mut month_first, mut day_first) = (false, false);
+    let mut toks = Vec::new();
+    for line in text.lines().filter(|l| l.contains('/')) {
+        super::lex::lex_into(line, &mut toks);
+        for w in toks.windows(5) {
+            if let [
+                Tok::Num {
+                    value: a,
+                    digits: 1..=2,
+                    ..
+                },
+                Tok::Sep,
+                Tok::Num {
+                    value: b,
+                    digits: 1..=2,
+                    ..
+                },
+                Tok::Sep,
+                Tok::Num { digits: 4, .. },
+            ] = *w
+            {
+                month_first |= a <= 12 && (13..=31).contains(&b);
+                day_first |= b <= 12 && (13..=31).contains(&a);
+            }
+        }
+    }
+    match (month_first, day_first) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,6 +504,28 @@ mod tests {
         assert_eq!(read("9/16 11:00"), None);
         assert_eq!(read("Mon 2/30"), None);
         assert_eq!(read("version 1.2.3"), None);
+    }
+
+    /// A post's one date with a number above 12 settles the order of its
+    /// others; two that disagree, or none, settle nothing.
+    #[test]
+    fn the_order_of_a_posts_dates_in_numbers() {
+        assert_eq!(
+            month_first("- 10/28/2024 2:00 PM\n- 11/04/2024 2:00 PM"),
+            Some(true)
+        );
+        assert_eq!(
+            month_first("- 28/10/2024 14:00\n- 04/11/2024 14:00"),
+            Some(false)
+        );
+        assert_eq!(month_first("- 04/11/2024 14:00"), None);
+        assert_eq!(month_first("10/28/2024 and 28/10/2024"), None);
+        assert_eq!(month_first("28.10.2024"), None);
+        let toks = lex("04/02/2025 14:00");
+        let (day_first, month_first) = either_way(&toks).unwrap();
+        assert_eq!((day_first.month, day_first.day), (2, 4));
+        assert_eq!((month_first.month, month_first.day), (4, 2));
+        assert_eq!(either_way(&lex("05/05/2025")), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod times;
 
 use super::zone::WrittenZone;
 use dates::dates;
-pub use dates::{opening_weekday, weekday, weekday_days};
+pub use dates::{month_first, opening_weekday, weekday, weekday_days};
 pub use lex::{Tok, has_digit, lex, may_name_weekday};
 use times::times;
 
@@ -56,6 +56,9 @@ pub struct Found {
     /// (`04/02/2025`, with nothing to settle the order) and no other: the
     /// entry must not take a date from above instead.
     pub unsettled_date: bool,
+    /// Such a date's two readings, day first and month first, when both
+    /// are dates: the post's other dates in numbers may settle which.
+    pub either_way: Option<(DateSpec, DateSpec)>,
 }
 
 /// Whether a text without digits may still write a time: "noon",
@@ -117,6 +120,7 @@ fn found_in(toks: &[Tok]) -> Found {
             time: None,
             date_zone: last.and_then(|(_, e, _)| zone_after(toks, e)),
             unsettled_date: last.is_none() && dates::has_numeric_date(toks),
+            either_way: last.is_none().then(|| dates::either_way(toks)).flatten(),
         };
     };
     // Dates come in order and do not overlap: once one starts after the
@@ -136,6 +140,7 @@ fn found_in(toks: &[Tok]) -> Found {
         time: Some(time),
         date_zone: chosen.and_then(|(_, e, _)| zone_after(toks, e)),
         unsettled_date: chosen.is_none() && dates::has_numeric_date(toks),
+        either_way: chosen.is_none().then(|| dates::either_way(toks)).flatten(),
     }
 }
 

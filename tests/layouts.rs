@@ -1426,6 +1426,47 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Operators Q&A$", "2024-11-04T19:00:00Z", ""),
             ],
         ),
+        // `Date:` and `Time:` fields in one HTML paragraph, broken by
+        // `<br>`, under the title's heading. EST (-5), then EDT (-4) from 9
+        // March.
+        (
+            "html_fields_broken_by_br.md",
+            vec![
+                (
+                    "Intro to Kubernetes operators$",
+                    "2025-03-05T19:00:00Z",
+                    "2025-03-05T20:00:00Z",
+                ),
+                (
+                    "Building admission webhooks$",
+                    "2025-03-12T18:00:00Z",
+                    "2025-03-12T19:00:00Z",
+                ),
+            ],
+        ),
+        // Under the title's heading, a date alone, then the time alone on
+        // the next line (a Markdown hard break, or `<br>`); a room under
+        // them is no title.
+        (
+            "date_line_then_time_line.md",
+            vec![
+                (
+                    "Intro to Kubernetes operators$",
+                    "2025-03-05T19:00:00Z",
+                    "2025-03-05T20:00:00Z",
+                ),
+                (
+                    "Building admission webhooks$",
+                    "2025-03-12T18:00:00Z",
+                    "2025-03-12T19:00:00Z",
+                ),
+                (
+                    "Writing custom controllers$",
+                    "2025-03-19T18:00:00Z",
+                    "2025-03-19T19:00:00Z",
+                ),
+            ],
+        ),
     ])
 }
 

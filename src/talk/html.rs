@@ -149,6 +149,7 @@ impl Reader<'_> {
         if depth >= MAX_DEPTH || !has_block_child(el) {
             match name {
                 "li" => self.push(el, Kind::Item { first: true }),
+                _ if BLOCKS.contains(&name) && has_break(el) => self.lines(el),
                 _ if BLOCKS.contains(&name) || name == "html" => {
                     self.push(el, Kind::Line { first: true })
                 }
@@ -198,17 +199,46 @@ impl Reader<'_> {
         self.time_before_title(first);
     }
 
+    /// `<p><strong>Date:</strong> March 5, 2025<br><strong>Time:</strong>
+    /// 2:00 PM</p>`: a paragraph whose breaks make lines, read as the lines
+    /// of a Markdown paragraph with hard breaks are (the first opens it).
+    fn lines(&mut self, el: ElementRef<'_>) {
+        let mut run = Run::default();
+        let mut first = true;
+        for child in el.children() {
+            match ElementRef::wrap(child) {
+                Some(e) if e.value().name() == "br" => {
+                    first &= !self.push_run(std::mem::take(&mut run), Kind::Line { first });
+                }
+                Some(e) => run.element(e),
+                None => {
+                    if let Node::Text(t) = child.value() {
+                        run.text(t);
+                    }
+                }
+            }
+        }
+        self.push_run(run, Kind::Line { first });
+    }
+
     /// A run of text and inline elements as one line, unless `container`
     /// is a list item.
     fn flush(&mut self, run: Run, container: &str) {
+        if container != "li" {
+            self.push_run(run, Kind::Line { first: true });
+        }
+    }
+
+    /// A run as a unit of `kind`, unless it has no text: whether it was one.
+    fn push_run(&mut self, run: Run, kind: Kind) -> bool {
         let text = squash(&run.text);
-        if container == "li" || text.is_empty() {
-            return;
+        if text.is_empty() {
+            return false;
         }
         let line = self.line_of(&run.text);
         self.out.push(Unit {
             line,
-            kind: Kind::Line { first: true },
+            kind,
             source: text.clone(),
             text,
             links: run.links,
@@ -216,6 +246,7 @@ impl Reader<'_> {
             cells: Vec::new(),
             header: None,
         });
+        true
     }
 
     /// `<div><span>Sept. 25, 11:40 – 12:10 BST</span><h3>Title</h3><p>Jane
@@ -412,6 +443,13 @@ fn links(el: ElementRef<'_>) -> Vec<Link> {
 fn is_block(e: ElementRef<'_>) -> bool {
     let n = e.value().name();
     BLOCKS.contains(&n) || HEADINGS.contains(&n) || n == "tr"
+}
+
+/// Whether a `<br>` is among the element's children.
+fn has_break(el: ElementRef<'_>) -> bool {
+    el.children()
+        .filter_map(ElementRef::wrap)
+        .any(|e| e.value().name() == "br")
 }
 
 fn has_block_child(el: ElementRef<'_>) -> bool {

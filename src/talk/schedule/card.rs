@@ -23,7 +23,7 @@
 
 use super::super::doc::{Kind, Unit};
 use super::super::find::Candidate;
-use super::super::when::{Clock, Found, TimeSpec};
+use super::super::when::{self, Clock, Found, TimeSpec};
 use super::super::zone::WrittenZone;
 use super::lines::{
     LABELS, clock_emoji, date_emoji, leading_time, other_zones, strip_label, strip_separators,
@@ -337,19 +337,23 @@ pub(super) fn titled_then_time(
         // line under a heading (`<h3>Title</h3><p>Ana Ruiz</p><p>May 23,
         // 2024 · 11:00</p>`).
         None if !same_paragraph || continues(units, at + 1) => {
-            let after_speaker = if same_paragraph {
-                None
+            if let Some(f) = date_then_time(units, at + 1) {
+                f
             } else {
-                speaker_then_time(units, at + 1)
-            };
-            let took = 1 + usize::from(after_speaker.is_some());
-            Fields {
-                text: after_speaker.unwrap_or(n).text.clone(),
-                time_at: at + took,
-                took,
-                speaker: after_speaker.map(|_| n.text.clone()),
-                minutes: None,
-                social: false,
+                let after_speaker = if same_paragraph {
+                    None
+                } else {
+                    speaker_then_time(units, at + 1)
+                };
+                let took = 1 + usize::from(after_speaker.is_some());
+                Fields {
+                    text: after_speaker.unwrap_or(n).text.clone(),
+                    time_at: at + took,
+                    took,
+                    speaker: after_speaker.map(|_| n.text.clone()),
+                    minutes: None,
+                    social: false,
+                }
             }
         }
         None => return None,
@@ -385,6 +389,37 @@ pub(super) fn titled_then_time(
         c.track = None;
     }
     Some((c, f.took))
+}
+
+/// `March 5, 2025` then `2:00 PM – 3:00 PM EST` on the next line: a date
+/// alone on unit `at` and a time alone (or with a place) on the line right
+/// under it, read as one.
+fn date_then_time(units: &[Unit], at: usize) -> Option<Fields> {
+    let (date, time) = (units.get(at)?, units.get(at + 1)?);
+    let lines = matches!(date.kind, Kind::Line { .. } | Kind::Item { .. })
+        && time.kind == (Kind::Line { first: false })
+        // (The lines of an HTML paragraph broken by `<br>` may share one
+        // line of the file.)
+        && (date.line..=date.line + 1).contains(&time.line);
+    if !lines {
+        return None;
+    }
+    let d = when::scan(&date.text);
+    let date_alone = d.date.is_some()
+        && d.time.is_none()
+        && date.text.split_whitespace().all(super::lines::time_word);
+    let (t, rest) = leading_time(&time.text)?;
+    if !date_alone || t.date.is_some() || !strip_separators(rest).is_empty() {
+        return None;
+    }
+    Some(Fields {
+        text: format!("{} {}", date.text, time.text),
+        time_at: at + 1,
+        took: 2,
+        speaker: None,
+        minutes: None,
+        social: false,
+    })
 }
 
 /// The unit after `at` when unit `at` is a short line with no date or

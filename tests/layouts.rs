@@ -1467,6 +1467,38 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Weekday headings with the time and title, and the event's dates
+        // in the prose below them: the weekdays of that week, not of the
+        // week after the post's date. PST (-8).
+        (
+            "weekday_headings_above_the_event_dates.md",
+            vec![
+                ("Serverless at scale$", "2024-12-03T18:30:00Z", ""),
+                ("Cost-aware architectures$", "2024-12-04T22:00:00Z", ""),
+            ],
+        ),
+        // A numbered room before the title is not part of it ("Room for
+        // improvement" is a title). Edinburgh, BST (+1).
+        (
+            "room_then_title_after_the_time.md",
+            vec![
+                (
+                    "Getting started with Julia$",
+                    "2025-10-09T09:30:00Z",
+                    "2025-10-09T11:00:00Z",
+                ),
+                (
+                    "Parallel computing in Julia$",
+                    "2025-10-09T12:30:00Z",
+                    "2025-10-09T14:00:00Z",
+                ),
+                (
+                    "Room for improvement: profiling Julia$",
+                    "2025-10-09T14:30:00Z",
+                    "2025-10-09T15:00:00Z",
+                ),
+            ],
+        ),
     ])
 }
 

@@ -263,6 +263,7 @@ pub(super) fn line_entry(
         url = link.or(url);
     }
     let title = strip_trailing_speakers(&u.source, &title);
+    let title = without_a_room(&title);
     // A link's text keeps its quotation marks.
     let (title, byline) = quoted_title(&title)
         .filter(|_| u.links.iter().all(|l| l.text != title))
@@ -475,6 +476,48 @@ fn after_a_room(u: &Unit, title: &str) -> Option<(String, Option<String>)> {
         .into_iter()
         .find(|t| after_separator(t))
         .map(|t| (t, None))
+}
+
+/// `Room 2: Getting started with Julia`, `Hall B – Title`: a room named
+/// before the title is not part of it.
+fn without_a_room(title: &str) -> &str {
+    const ROOMS: [&str; 11] = [
+        "room",
+        "hall",
+        "track",
+        "stage",
+        "salle",
+        "sala",
+        "auditorium",
+        "theatre",
+        "theater",
+        "ballroom",
+        "aula",
+    ];
+    const MAX_ROOM_WORDS: usize = 3;
+    let Some((room, rest)) = [": ", " – ", " — ", " - ", " | "]
+        .iter()
+        .find_map(|sep| title.split_once(sep))
+    else {
+        return title;
+    };
+    // "Room for improvement: …" is a title: a room's name is a number or
+    // a letter code (`Room 301A`, `Hall B`, `Track 2`).
+    let mut words = room.split_whitespace();
+    let (first, name) = (
+        words.next().unwrap_or_default(),
+        words.next().unwrap_or_default(),
+    );
+    let code = name.contains(|c: char| c.is_ascii_digit())
+        || (name.len() <= 3 && name.chars().all(|c| c.is_ascii_uppercase()));
+    let is_room = ROOMS.iter().any(|r| first.eq_ignore_ascii_case(r))
+        && code
+        && words.count() + 2 <= MAX_ROOM_WORDS;
+    if is_room && !rest.trim().is_empty() {
+        rest.trim()
+    } else {
+        title
+    }
 }
 
 /// `*Why your CI is slow* with Dana Chu, Room 301A`, `**Fearless FFI** by

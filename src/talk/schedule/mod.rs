@@ -76,6 +76,24 @@ fn stated_zones(units: &[Unit], scans: &[Found]) -> Vec<(usize, WrittenZone)> {
         .collect()
 }
 
+/// The event's first day as the prose below unit `at` gives it ("### Tuesday,
+/// 10:30 — Title", then "re:Invent runs December 2–6, 2024"): the first
+/// date, with no time, not before the post's date, in a line after it.
+/// Weekdays count from there rather than from the post's date.
+fn event_dates_below(
+    units: &[Unit],
+    scans: &[Found],
+    at: usize,
+    reference: NaiveDate,
+    year_hint: Option<i32>,
+) -> Option<NaiveDate> {
+    units[at..]
+        .iter()
+        .zip(&scans[at..])
+        .filter(|(u, f)| f.time.is_none() && !matches!(u.kind, Kind::Heading(_)))
+        .find_map(|(_, f)| concrete(&f.date?, year_hint).filter(|d| *d >= reference))
+}
+
 /// Finds the time-first and table entries of a document. `reference` is the
 /// post's date (weekday-only headings count from it); `year_hint` the year
 /// its title states; `title` the post's.
@@ -206,9 +224,12 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
         // weekday opens the line, with no date; the first such day on or
         // after the last entry's, else the date above, else the event's
         // first or the post's (never the date above whatever its weekday).
-        let mut weekday = matches!(u.kind, Kind::Line { .. } | Kind::Item { .. })
-            .then(|| when::opening_weekday(&u.text))
-            .flatten();
+        let mut weekday = matches!(
+            u.kind,
+            Kind::Line { .. } | Kind::Item { .. } | Kind::Heading(_)
+        )
+        .then(|| when::opening_weekday(&u.text))
+        .flatten();
         let dated =
             || scan.date.is_some() || weekday.is_some() || !when::weekday_days(&u.text).is_empty();
         if found.is_empty() && (scan.time.is_some() && dated() || time_next) {
@@ -268,6 +289,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
                 && let Some(wd) = weekday
                 && let Some(from) = last_day
                     .or_else(|| ctx.day.or(seen_day).and_then(|d| concrete(&d, year_hint)))
+                    .or_else(|| event_dates_below(units, &scans, i, reference, year_hint))
                     .or(Some(reference))
             {
                 c.found.date = Some(next_weekday(from, wd));

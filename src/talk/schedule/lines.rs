@@ -265,10 +265,10 @@ pub(super) fn line_entry(
     let title = strip_trailing_speakers(&u.source, &title);
     let title = without_a_room(&title);
     // A link's text keeps its quotation marks.
-    let (title, byline) = quoted_title(&title)
+    let (title, byline) = quoted_title(title)
         .filter(|_| u.links.iter().all(|l| l.text != title))
-        .or_else(|| set_off_then_remark(u, &title))
-        .unwrap_or_else(|| split_byline(&title));
+        .or_else(|| set_off_then_remark(u, title))
+        .unwrap_or_else(|| split_byline(title));
     // "On Wednesday at 2:30pm, Dana Chu presents": the title comes after
     // (`sentence::entries` reads it).
     if !is_session(&title) || super::super::sentence::is_presenting_clause(&title) {

@@ -1499,6 +1499,45 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Items of several events, each naming its city before its date:
+        // each in its city's zone (Brussels CET +1, Pasadena PDT -7,
+        // Monterrey CST -6); the link after the time is the talk, the bold
+        // text the event.
+        (
+            "events_in_items_with_their_cities.md",
+            vec![
+                ("Packaging Rust for Debian$", "2024-02-03T13:00:00Z", ""),
+                ("Immutable distros$", "2024-03-15T18:30:00Z", ""),
+                ("Flatpak in 2024$", "2024-10-12T22:00:00Z", ""),
+            ],
+        ),
+        // Speakers' universities and a title name cities in other zones:
+        // no place of the talks. Paris, CET (+1).
+        (
+            "affiliations_name_no_place.md",
+            vec![
+                ("Scaling etcd$", "2024-03-20T09:00:00Z", ""),
+                ("Policy as code$", "2024-03-20T10:00:00Z", ""),
+                ("Lessons from Tokyo$", "2024-03-21T13:00:00Z", ""),
+            ],
+        ),
+        // A bold title, the speaker's line, then a weekday, the time and
+        // the room; the event's dates in the prose below. Austin, CDT (-5).
+        (
+            "bold_title_speaker_then_weekday_time.md",
+            vec![
+                (
+                    "Designing resilient APIs$",
+                    "2025-03-18T15:00:00Z",
+                    "2025-03-18T15:45:00Z",
+                ),
+                (
+                    "GraphQL federation in practice$",
+                    "2025-03-19T20:30:00Z",
+                    "2025-03-19T21:15:00Z",
+                ),
+            ],
+        ),
     ])
 }
 

@@ -111,7 +111,26 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
         let segment = from;
         from = end;
         let next = clocks.get(k + 1).map_or(source.len(), |&(n, _)| n);
+        // `**FOSDEM** (Brussels), Saturday 3 February, 14:00: [Title](…)`:
+        // a link right after the time names the talk; the bold text before
+        // it, the event.
+        let link_after = || {
+            let after = source[end..next].trim_start_matches([' ', ':', '-', '–', '—', '|']);
+            if !after.starts_with('[') {
+                return None;
+            }
+            self::spans(after)
+                .into_iter()
+                .find(|s| s.at == 0 && s.url.is_some())
+        };
         let (chosen, title_at) = match choose(&spans).filter(|s| segment + s.at < own) {
+            Some(span)
+                if span.url.is_none()
+                    && start < own
+                    && let Some(l) = link_after() =>
+            {
+                ((l.text, l.url, None), Some(end))
+            }
             Some(span) => (
                 (span.text.clone(), span.url.clone(), None),
                 Some(segment + span.at),

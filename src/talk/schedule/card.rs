@@ -155,6 +155,7 @@ struct Fields {
 /// Whether unit `k` is the next line of the paragraph or item above it.
 fn continues(units: &[Unit], k: usize) -> bool {
     k > 0
+        && k < units.len()
         && matches!(
             units[k].kind,
             Kind::Line { first: false } | Kind::Item { first: false }
@@ -340,7 +341,10 @@ pub(super) fn titled_then_time(
             if let Some(f) = date_then_time(units, at + 1) {
                 f
             } else {
-                let after_speaker = if same_paragraph {
+                // (In a bold title's paragraph, the speaker's line must go
+                // on with it: `**Title**` / `Priya Raman` / `Tuesday, 10:00 |
+                // Room A`.)
+                let after_speaker = if same_paragraph && !continues(units, at + 2) {
                     None
                 } else {
                     speaker_then_time(units, at + 1)
@@ -438,9 +442,13 @@ fn speaker_then_time(units: &[Unit], at: usize) -> Option<&Unit> {
         let f = super::super::when::scan(&who.text);
         f.time.is_none() && f.date.is_none()
     };
+    // With its date, or its weekday (`Tuesday, 10:00 - 10:45 | Room A`),
+    // then at most a room.
     let dated_time_alone = || {
-        leading_time(&time.text)
-            .is_some_and(|(t, rest)| t.date.is_some() && strip_separators(rest).is_empty())
+        leading_time(&time.text).is_some_and(|(t, rest)| {
+            (t.date.is_some() || when::opening_weekday(&time.text).is_some())
+                && (strip_separators(rest).is_empty() || is_place(&time.text, rest))
+        })
     };
     (shapes && names_no_time() && dated_time_alone()).then_some(time)
 }

@@ -170,6 +170,8 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             ctx.day = Some(day);
             continue;
         }
+        // The weekday that opens a card's time line (`Tuesday, 10:00`).
+        let mut card_weekday = None;
         let card = scan
             .time
             .is_none()
@@ -179,6 +181,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             (Some((c, took)), _) => {
                 // The card's time lines are read with it.
                 i += took;
+                card_weekday = when::opening_weekday(&units[i - 1].text);
                 vec![c]
             }
             // A weekday alone in a row counts from the last entry's day,
@@ -229,7 +232,8 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             Kind::Line { .. } | Kind::Item { .. } | Kind::Heading(_)
         )
         .then(|| when::opening_weekday(&u.text))
-        .flatten();
+        .flatten()
+        .or(card_weekday);
         let dated =
             || scan.date.is_some() || weekday.is_some() || !when::weekday_days(&u.text).is_empty();
         if found.is_empty() && (scan.time.is_some() && dated() || time_next) {

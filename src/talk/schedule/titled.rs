@@ -59,9 +59,18 @@ pub(super) fn trailing_time_entry(
         return Some((c, None));
     }
     let text = u.text.trim_end_matches(['.', ';']);
-    let (head, found, also) = time_then_remark(text)
-        .or_else(|| time_that_ends(text).map(|(head, found)| (head, found, None)))?;
-    let head = without_trailing_separator(head);
+    let (head, found, also, remark) = time_then_remark(text)
+        .or_else(|| time_that_ends(text).map(|(head, found)| (head, found, None, "")))?;
+    // `**FOSDEM** (Brussels), Saturday 3 February, 14:00: [Title](…)`: a
+    // link after the time is the talk; what comes before names the event.
+    let head = match u
+        .links
+        .iter()
+        .find(|l| !l.text.is_empty() && l.text == remark)
+    {
+        Some(l) => l.text.as_str(),
+        None => without_trailing_separator(head),
+    };
     if head.chars().count() > MAX_TITLE_CHARS
         // `… talk "Title" on Tuesday, July 9 at 14:50`: a sentence's day.
         || head.split_whitespace().last().is_some_and(time_word)
@@ -104,7 +113,7 @@ fn time_that_ends(text: &str) -> Option<(&str, Found)> {
 /// speaker) follows them. (The last separator is the comma before the
 /// room, or the one between the date and the clock.) With the start
 /// written again in other zones (`9am PT / 12pm ET`), if it is.
-fn time_then_remark(text: &str) -> Option<(&str, Found, Option<TimeSpec>)> {
+fn time_then_remark(text: &str) -> Option<(&str, Found, Option<TimeSpec>, &str)> {
     const MAX_REMARK_WORDS: usize = 6;
     let mut seps: Vec<(usize, &str)> = TITLE_TIME_SEPARATORS
         .iter()
@@ -116,7 +125,12 @@ fn time_then_remark(text: &str) -> Option<(&str, Found, Option<TimeSpec>)> {
         let (also, rest) = other_zones(rest);
         let remark = strip_separators(rest.trim_start_matches([')', '(', ' ']));
         let short = remark.split_whitespace().count() <= MAX_REMARK_WORDS;
-        (short && when::scan(remark).time.is_none()).then_some((text[..at].trim(), found, also))
+        (short && when::scan(remark).time.is_none()).then_some((
+            text[..at].trim(),
+            found,
+            also,
+            remark.trim_end(),
+        ))
     })
 }
 

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use chrono_tz::Tz;
 
-use super::{city, doc};
+use super::{city, doc, when};
 
 /// The line ranges under headings that name past events ("Past Talks",
 /// "Previous webinars", "Past events in 2023"): each runs to the next
@@ -75,6 +75,58 @@ pub(super) fn city_sections(
     }
     out.sort_by_key(|(r, _)| r.start);
     out
+}
+
+/// `* **FOSDEM** (Brussels), Saturday 3 February, 14:00: [Title](…)`,
+/// then `* **SCALE 21x** (Pasadena), …`: entries that each name their city,
+/// in two zones or more (a list of several events), each in its city's
+/// zone, as a section under a city's heading is (see [`city_sections`]).
+/// Only what the entry's line writes before its date and time, outside
+/// its title, is read: "Lessons from Tokyo" is a title, and a speaker's
+/// "(University of Houston)" after it no place; table rows (affiliation
+/// columns) are not read. Nor is anything in a post that states its zone.
+/// The indices of `candidates` with their zones.
+pub(super) fn entry_cities(
+    units: &[doc::Unit],
+    candidates: &[super::find::Candidate],
+) -> Vec<(usize, Tz)> {
+    if candidates.iter().any(|c| c.stated_zone.is_some()) {
+        return Vec::new();
+    }
+    let named: Vec<(usize, Tz)> = candidates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let u = units.iter().find(|u| u.line == c.line)?;
+            if u.kind == doc::Kind::Row {
+                return None;
+            }
+            let rest = u.text.replacen(c.text.as_str(), " ", 1);
+            Some((i, city::zone_in_prose(before_date_or_time(&rest))?))
+        })
+        .collect();
+    if named.iter().all(|(_, tz)| *tz == named[0].1) {
+        return Vec::new();
+    }
+    named
+}
+
+/// The text up to its first word with a digit or naming a weekday
+/// (`FOSDEM (Brussels), ` of `FOSDEM (Brussels), Saturday 3 February, 14:00`).
+fn before_date_or_time(text: &str) -> &str {
+    let at = text
+        .split_inclusive(' ')
+        .scan(0, |at, w| {
+            let start = *at;
+            *at += w.len();
+            Some((start, w))
+        })
+        .find(|(_, w)| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.contains(|c: char| c.is_ascii_digit()) || when::weekday(&w.to_lowercase()).is_some()
+        })
+        .map_or(text.len(), |(start, _)| start);
+    &text[..at]
 }
 
 #[cfg(test)]

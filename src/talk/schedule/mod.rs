@@ -23,6 +23,7 @@ mod days;
 mod lines;
 mod sessions;
 mod table;
+mod title;
 mod titled;
 
 use chrono::{Datelike, NaiveDate};

@@ -8,10 +8,9 @@ use super::super::doc::{Kind, Unit};
 use super::super::find::Candidate;
 use super::super::when::{self, Found, TimeSpec};
 use super::super::zone::WrittenZone;
-use super::lines::{
-    leading_time, other_zones, quoted_title, split_byline, strip_separators, time_word,
-};
+use super::lines::{leading_time, other_zones, strip_separators, time_word};
 use super::sessions::is_session;
+use super::title::{quoted_title, split_byline};
 use super::{Context, candidate};
 
 /// A list item or line that is a title, then a separator and a time that

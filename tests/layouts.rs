@@ -1538,6 +1538,75 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // Items that open with the event's day number (`Day 2, 15:05`),
+        // counted from the dates above. Munich, CEST (+2).
+        (
+            "numbered_days_in_items.md",
+            vec![
+                ("Cluster API in anger$", "2025-07-14T09:20:00Z", ""),
+                ("eBPF for SREs$", "2025-07-15T13:05:00Z", ""),
+            ],
+        ),
+        // Headings that name the speaker, and a `Talk:` field that names
+        // the talk. Oslo, CEST (+2).
+        (
+            "speaker_headings_with_a_talk_field.md",
+            vec![
+                (
+                    "Event sourcing without tears$",
+                    "2025-05-21T09:40:00Z",
+                    "2025-05-21T10:40:00Z",
+                ),
+                (
+                    "Blazor in production$",
+                    "2025-05-22T07:00:00Z",
+                    "2025-05-22T08:00:00Z",
+                ),
+            ],
+        ),
+        // A time, a bold title, then the speaker in italics. London, BST
+        // (+1).
+        (
+            "bold_titles_then_italic_speakers.md",
+            vec![
+                (
+                    "Keynote: Go at 15$",
+                    "2024-08-14T08:30:00Z",
+                    "2024-08-14T09:10:00Z",
+                ),
+                (
+                    "Generics in the wild$",
+                    "2024-08-14T09:15:00Z",
+                    "2024-08-14T09:55:00Z",
+                ),
+                (
+                    "Profiling with pprof$",
+                    "2024-08-15T10:00:00Z",
+                    "2024-08-15T10:40:00Z",
+                ),
+            ],
+        ),
+        // A bold date, the meetup and its time, then the talk in italics.
+        // Berlin and Hamburg, CET (+1).
+        (
+            "bold_dates_then_italic_titles.md",
+            vec![
+                ("Writing a database in Rust$", "2025-03-05T18:00:00Z", ""),
+                ("Go and SQLite$", "2025-03-19T17:30:00Z", ""),
+            ],
+        ),
+        // Abbreviations of zones in Africa, Asia and the Americas: EAT
+        // (+3), WAT (+1), PHT (+8), NST (-3:30), CLT (-4).
+        (
+            "zone_abbreviations_around_the_world.md",
+            vec![
+                ("Open data in Nairobi$", "2025-03-04T07:00:00Z", ""),
+                ("Fintech APIs in Lagos$", "2025-03-04T13:00:00Z", ""),
+                ("Flutter in Manila$", "2025-03-04T03:00:00Z", ""),
+                ("Cold-weather computing$", "2025-03-04T22:00:00Z", ""),
+                ("Observability in Santiago$", "2025-03-04T13:00:00Z", ""),
+            ],
+        ),
     ])
 }
 

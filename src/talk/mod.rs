@@ -443,6 +443,15 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
     for (c, tz) in entry_cities(&units, &out) {
         out[c].section_city = Some(tz);
     }
+    for c in out.iter_mut().filter(|c| c.found.date.is_none()) {
+        let day = c.context.and_then(|(first, _)| {
+            let u = units.iter().find(|u| u.line == c.time_line)?;
+            schedule::day_of_the_event(&u.text, &first)
+        });
+        if day.is_some() {
+            c.found.date = day;
+        }
+    }
     // Recaps are not schedules: nothing under a "Past talks" heading.
     let past = past_sections(&units);
     out.retain(|c| !past.iter().any(|r| r.contains(&c.line)));

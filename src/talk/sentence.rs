@@ -110,17 +110,18 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
         let segment = from;
         from = end;
         let next = clocks.get(k + 1).map_or(source.len(), |&(n, _)| n);
-        // `**FOSDEM** (Brussels), Saturday 3 February, 14:00: [Title](…)`:
-        // a link right after the time names the talk; the bold text before
-        // it, the event.
+        // `**FOSDEM** (Brussels), Saturday 3 February, 14:00: [Title](…)`,
+        // `**5 March** — Berlin Rust meetup, 19:00: *Title*`: a link or a
+        // title in italics or quotation marks right after the time names
+        // the talk; the bold text before it, the event or the day.
         let link_after = || {
             let after = source[end..next].trim_start_matches([' ', ':', '-', '–', '—', '|']);
-            if !after.starts_with('[') {
+            if !after.starts_with(['[', '*', '_', '"', '“']) {
                 return None;
             }
             self::spans(after)
                 .into_iter()
-                .find(|s| s.at == 0 && s.url.is_some())
+                .find(|s| s.at == 0 && (s.url.is_some() || (s.quoted && !s.bold)))
         };
         let (chosen, title_at) = match choose(&spans).filter(|s| segment + s.at < own) {
             Some(span)
@@ -135,7 +136,9 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
                 Some(segment + span.at),
             ),
             // "…, Dana Chu presents [\"Title\"](…)": the title after the time.
-            None if start < own => match title_after(&source[end..next], invites(source)) {
+            None if start < own => match title_after(&source[end..next], invites(source))
+                .or_else(|| link_after().map(|l| (l.text, l.url, None)))
+            {
                 Some(t) => (t, None),
                 None => continue,
             },

@@ -83,6 +83,25 @@ const ABBREVIATIONS: &[(&str, i32)] = &[
     ("AKST", -9 * H),
     ("AKDT", -8 * H),
     ("HST", -10 * H),
+    // Africa, Asia, the Americas and the Pacific beyond the above.
+    ("WAT", H),
+    ("CAT", 2 * H),
+    ("EAT", 3 * H),
+    ("IDT", 3 * H),
+    ("TRT", 3 * H),
+    ("NPT", 5 * H + 2700),
+    ("ICT", 7 * H),
+    ("PHT", 8 * H),
+    ("PHST", 8 * H),
+    ("MYT", 8 * H),
+    ("WITA", 8 * H),
+    ("WIT", 9 * H),
+    ("ACWST", 8 * H + 2700),
+    ("NST", -3 * H - 1800),
+    ("NDT", -2 * H - 1800),
+    ("CLT", -4 * H),
+    ("CLST", -3 * H),
+    ("UYT", -3 * H),
 ];
 
 /// The other zones an abbreviation of [`ABBREVIATIONS`] names, read when

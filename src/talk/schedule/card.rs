@@ -45,6 +45,9 @@ enum Label {
     /// How long it lasts (`Duration: 90 minutes`, `⏱️ 1 hour`).
     Duration,
     Speaker,
+    /// The talk's title (`**Talk:** Event sourcing without tears` under a
+    /// heading that names the speaker).
+    Title,
     /// A place, a room, a link, a level: read past, not used.
     Other,
 }
@@ -66,6 +69,7 @@ fn field(text: &str) -> Option<(Label, &str)> {
             }
             "speaker" | "speakers" | "presenter" | "presenters" | "by" | "who" | "host"
             | "hosts" | "instructor" | "instructors" | "moderator" | "panelists" => Label::Speaker,
+            "talk" | "title" | "session" | "topic" | "what" => Label::Title,
             _ => emoji.unwrap_or(Label::Other),
         };
         return Some((label, value.trim()));
@@ -145,6 +149,8 @@ struct Fields {
     /// The units the fields take.
     took: usize,
     speaker: Option<String>,
+    /// The title a `Talk:` field gives, which the card's heading is not.
+    title: Option<String>,
     /// How long the talk lasts, in minutes, from a `Duration:` field.
     minutes: Option<u32>,
     /// A field names a booth, a meal or a social event (`**Where:** Booth
@@ -168,6 +174,7 @@ fn continues(units: &[Unit], k: usize) -> bool {
 /// paragraph above them (a bold title's).
 fn fields(units: &[Unit], first: usize, same_paragraph: bool) -> Option<Fields> {
     let (mut date, mut time, mut when, mut speaker) = (None, None, None, None);
+    let mut title = None;
     let mut minutes = None;
     let mut time_at = first;
     let mut social = false;
@@ -194,6 +201,7 @@ fn fields(units: &[Unit], first: usize, same_paragraph: bool) -> Option<Fields> 
             Label::Time => &mut time,
             Label::When => &mut when,
             Label::Speaker => &mut speaker,
+            Label::Title => &mut title,
             Label::Duration => {
                 minutes = minutes.or(duration_minutes(value));
                 k += 1;
@@ -206,7 +214,7 @@ fn fields(units: &[Unit], first: usize, same_paragraph: bool) -> Option<Fields> 
         };
         if slot.is_none() {
             *slot = Some(value);
-            if label != Label::Speaker {
+            if !matches!(label, Label::Speaker | Label::Title) {
                 time_at = k;
             }
         }
@@ -225,6 +233,7 @@ fn fields(units: &[Unit], first: usize, same_paragraph: bool) -> Option<Fields> 
         time_at,
         took: k - first,
         speaker,
+        title: title.filter(|t| !t.is_empty()).map(str::to_string),
         minutes,
         social,
     })
@@ -355,6 +364,7 @@ pub(super) fn titled_then_time(
                     time_at: at + took,
                     took,
                     speaker: after_speaker.map(|_| n.text.clone()),
+                    title: None,
                     minutes: None,
                     social: false,
                 }
@@ -372,6 +382,12 @@ pub(super) fn titled_then_time(
             strip_separators(rest).is_empty() || is_place(&text, rest),
         )
     })?;
+    // `### Ingrid Larsen` then `**Talk:** Event sourcing without tears`:
+    // the field names the talk, the heading its speaker.
+    let (title, byline) = match f.title.as_deref() {
+        Some(t) if labelled.is_none() => (t, f.speaker.clone().or_else(|| Some(u.text.clone()))),
+        _ => (title, f.speaker.clone()),
+    };
     if !rest || f.social || !is_session(title) || is_details_heading(title) {
         return None;
     }
@@ -386,7 +402,7 @@ pub(super) fn titled_then_time(
         ctx,
         prose_zone,
     );
-    c.byline = f.speaker;
+    c.byline = byline;
     c.also = also;
     // Its heading is its title, not a track.
     if c.track.as_deref() == Some(u.text.as_str()) {
@@ -421,6 +437,7 @@ fn date_then_time(units: &[Unit], at: usize) -> Option<Fields> {
         time_at: at + 1,
         took: 2,
         speaker: None,
+        title: None,
         minutes: None,
         social: false,
     })

@@ -91,6 +91,30 @@ pub(super) fn day_number(u: &Unit, f: Found) -> Option<i64> {
     (1..=14).contains(&n).then_some(n)
 }
 
+/// `Day 2, 15:05 [Title](…)` under "July 14th–15th": the event's day that
+/// a line with a time opens with, counted from `first`, the date above it.
+pub fn day_of_the_event(text: &str, first: &DateSpec) -> Option<DateSpec> {
+    let rest = text.get(..4).filter(|d| d.eq_ignore_ascii_case("day "))?;
+    let digits: String = text[rest.len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let n: i64 = digits.parse().ok()?;
+    if !(1..=14).contains(&n) {
+        return None;
+    }
+    // With no year written, any leap year counts the days across a month's
+    // end; the year is found later, as for any date written without one.
+    let d = NaiveDate::from_ymd_opt(first.year.unwrap_or(2024), first.month, first.day)?
+        + Duration::days(n - 1);
+    Some(DateSpec {
+        weekday: first.year.map(|_| wd_of(d)),
+        month: d.month(),
+        day: d.day(),
+        year: first.year.map(|_| d.year()),
+    })
+}
+
 /// Whether the text's first word belongs to a date.
 pub(super) fn leading_date(text: &str) -> bool {
     text.split_whitespace().next().is_some_and(|w| {

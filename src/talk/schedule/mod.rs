@@ -33,6 +33,7 @@ use super::find::Candidate;
 use super::when::{self, DateSpec, Found};
 use super::zone::WrittenZone;
 use card::titled_then_time;
+pub(super) use days::day_of_the_event;
 use days::{concrete, day_number, day_of, heading_year, nearest_weekday_day, next_weekday, wd_of};
 use lines::line_entry;
 pub(super) use lines::time_word;

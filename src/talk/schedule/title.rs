@@ -81,38 +81,48 @@ pub(super) fn set_off_then_remark(u: &Unit, title: &str) -> Option<(String, Opti
     if !u.source.contains(['*', '_']) {
         return None;
     }
-    super::super::spans::emphasised_titles(&u.source)
-        .into_iter()
-        .find_map(|t| {
-            let at = title.find(t.as_str())?;
-            let label = &title[..at];
-            let labelled = label.is_empty()
-                || (label.ends_with(": ") && label.split_whitespace().count() <= MAX_LABEL_WORDS);
-            let after = &title[at + t.len()..];
-            let remark = [
-                " with ",
-                " by ",
-                " presented by ",
-                ", ",
-                " (",
-                " — ",
-                " – ",
-                " - ",
-            ]
-            .iter()
-            .find_map(|sep| after.strip_prefix(sep))?;
-            // `**eBPF**, from zero`: one bold word opens a title.
-            let whole = t.contains(' ') || after.starts_with(" with ") || after.starts_with(" by ");
-            (labelled && whole && !remark.is_empty()).then(|| {
-                let who = after
-                    .strip_prefix(" with ")
-                    .or_else(|| after.strip_prefix(" by "))
-                    .map(|w| w.trim_end_matches(')').trim())
-                    .filter(|w| w.starts_with(char::is_uppercase))
-                    .map(|w| w.split(", ").next().unwrap_or(w).to_string());
-                (title[..at + t.len()].to_string(), who)
-            })
+    let spans = super::super::spans::emphasised_titles(&u.source);
+    // `**Generics in the wild** _John Smith_`: the speakers set off after
+    // the title, with only a space between.
+    if let [t, who] = &spans[..]
+        && title
+            .strip_prefix(t.as_str())
+            .and_then(|r| r.strip_prefix(' '))
+            == Some(who.as_str())
+        && t.contains(' ')
+    {
+        return Some((t.clone(), Some(who.clone())));
+    }
+    spans.into_iter().find_map(|t| {
+        let at = title.find(t.as_str())?;
+        let label = &title[..at];
+        let labelled = label.is_empty()
+            || (label.ends_with(": ") && label.split_whitespace().count() <= MAX_LABEL_WORDS);
+        let after = &title[at + t.len()..];
+        let remark = [
+            " with ",
+            " by ",
+            " presented by ",
+            ", ",
+            " (",
+            " — ",
+            " – ",
+            " - ",
+        ]
+        .iter()
+        .find_map(|sep| after.strip_prefix(sep))?;
+        // `**eBPF**, from zero`: one bold word opens a title.
+        let whole = t.contains(' ') || after.starts_with(" with ") || after.starts_with(" by ");
+        (labelled && whole && !remark.is_empty()).then(|| {
+            let who = after
+                .strip_prefix(" with ")
+                .or_else(|| after.strip_prefix(" by "))
+                .map(|w| w.trim_end_matches(')').trim())
+                .filter(|w| w.starts_with(char::is_uppercase))
+                .map(|w| w.split(", ").next().unwrap_or(w).to_string());
+            (title[..at + t.len()].to_string(), who)
         })
+    })
 }
 
 /// `"Scorecards for everyone" presented by John Doe`: a title in quotation

@@ -1607,6 +1607,37 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Observability in Santiago$", "2025-03-04T13:00:00Z", ""),
             ],
         ),
+        // `Tue 3/25 @ 10:45a`: the "@" is no third part of the date (it
+        // was read as "Tue 3", a Tuesday the 3rd, in December). Santa
+        // Clara, PDT (-7).
+        (
+            "weekday_and_month_day_with_at.md",
+            vec![
+                ("Incident command for humans$", "2025-03-25T17:45:00Z", ""),
+                ("SLOs in the real world$", "2025-03-26T21:15:00Z", ""),
+            ],
+        ),
+        // Day columns headed `Monday 16.06.`: dotted, day first, no year.
+        // Berlin, CEST (+2).
+        (
+            "weekday_columns_with_dotted_days.md",
+            vec![
+                ("Vector search at scale$", "2025-06-16T08:00:00Z", ""),
+                ("Search relevance tuning$", "2025-06-17T08:00:00Z", ""),
+                ("OpenSearch internals$", "2025-06-16T09:00:00Z", ""),
+                ("Learning to rank$", "2025-06-17T09:00:00Z", ""),
+            ],
+        ),
+        // `**Day 2**` under "September 4 & 5" with no year written: the
+        // second day (it was the first). Amsterdam, CEST (+2).
+        (
+            "numbered_day_lines_under_a_yearless_date.md",
+            vec![
+                ("Keynote: Rails 8.1$", "2025-09-04T08:30:00Z", ""),
+                ("Solid Queue in production$", "2025-09-04T09:15:00Z", ""),
+                ("Hotwire Native$", "2025-09-05T08:00:00Z", ""),
+            ],
+        ),
     ])
 }
 

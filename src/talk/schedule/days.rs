@@ -100,13 +100,18 @@ pub fn day_of_the_event(text: &str, first: &DateSpec) -> Option<DateSpec> {
         .take_while(char::is_ascii_digit)
         .collect();
     let n: i64 = digits.parse().ok()?;
-    if !(1..=14).contains(&n) {
-        return None;
-    }
-    // With no year written, any leap year counts the days across a month's
-    // end; the year is found later, as for any date written without one.
+    (1..=14)
+        .contains(&n)
+        .then(|| days_after(first, n - 1))
+        .flatten()
+}
+
+/// The date `n` days after `first`, whose year may be unwritten: then any
+/// leap year counts the days across a month's end, and the year is found
+/// later, as for any date written without one.
+pub(super) fn days_after(first: &DateSpec, n: i64) -> Option<DateSpec> {
     let d = NaiveDate::from_ymd_opt(first.year.unwrap_or(2024), first.month, first.day)?
-        + Duration::days(n - 1);
+        + Duration::days(n);
     Some(DateSpec {
         weekday: first.year.map(|_| wd_of(d)),
         month: d.month(),

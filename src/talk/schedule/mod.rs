@@ -34,7 +34,10 @@ use super::when::{self, DateSpec, Found};
 use super::zone::WrittenZone;
 use card::titled_then_time;
 pub(super) use days::day_of_the_event;
-use days::{concrete, day_number, day_of, heading_year, nearest_weekday_day, next_weekday, wd_of};
+use days::{
+    concrete, day_number, day_of, days_after, heading_year, nearest_weekday_day, next_weekday,
+    wd_of,
+};
 use lines::line_entry;
 pub(super) use lines::time_word;
 pub use lines::{time_alone, why_no_talk};
@@ -154,10 +157,14 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
         }
         // `### Day 2` under "November 13–15, 2024": the event's second day.
         if let Some(n) = day_number(u, scan)
-            && let Some(first) = seen_day.and_then(|d| concrete(&d, year_hint))
+            && let Some(first) = seen_day
         {
-            let d = first + chrono::Duration::days(n - 1);
-            ctx.day = Some(next_weekday(d, wd_of(d)));
+            // The year may be unwritten ("on September 4 & 5").
+            let first = DateSpec {
+                year: first.year.or(year_hint),
+                ..first
+            };
+            ctx.day = days_after(&first, n - 1);
             continue;
         }
         // A weekday alone counts from the last entry's day, else from the

@@ -324,9 +324,20 @@ fn numeric_date(toks: &[Tok], i: usize, wd: Option<u32>) -> Option<(usize, u32, 
         }) => Some((value, digits)),
         _ => None,
     };
-    if wd.is_some() && toks.get(i + 1) == Some(&Tok::Sep) && toks.get(i + 3) != Some(&Tok::Sep) {
+    // A third number after the same separator makes it a date with a year
+    // (`Tue 3/25 @ 10:45a`: the "@" is no separator of the date).
+    let third = |sep: &Tok| {
+        toks.get(i + 3) == Some(sep) && matches!(toks.get(i + 4), Some(Tok::Num { .. }))
+    };
+    // `Monday 16.06.`: dotted, day first, the dot after it closing it.
+    let dotted = wd.is_some()
+        && toks.get(i + 1) == Some(&Tok::Other)
+        && toks.get(i + 3).is_none_or(|t| *t == Tok::Other)
+        && !third(&Tok::Other);
+    if wd.is_some() && (toks.get(i + 1) == Some(&Tok::Sep) && !third(&Tok::Sep) || dotted) {
         let ((a, da), (b, db)) = (num(i)?, num(i + 2)?);
         let (m, d) = match (a > 12, b > 12) {
+            _ if dotted => (b, a),
             (false, true) => (a, b),
             (true, false) => (b, a),
             _ => return None,
@@ -501,6 +512,10 @@ mod tests {
         assert_eq!(read("Mon 9/16 11:00"), Some((9, 16, None)));
         assert_eq!(read("Tuesday 17/9"), Some((9, 17, None)));
         assert_eq!(read("Mon 3/4 11:00"), None);
+        assert_eq!(read("Tue 3/25 @ 10:45a"), Some((3, 25, None)));
+        assert_eq!(read("Monday 16.06."), Some((6, 16, None)));
+        assert_eq!(read("Monday 04.06. 10:00"), Some((6, 4, None)));
+        assert_eq!(read("16.06. 10:00"), None);
         assert_eq!(read("9/16 11:00"), None);
         assert_eq!(read("Mon 2/30"), None);
         assert_eq!(read("version 1.2.3"), None);

@@ -152,12 +152,15 @@ pub(super) fn weekday_of(word: &str) -> Option<u32> {
     (w.len() >= 6).then(|| when::weekday(&w)).flatten()
 }
 
-/// The date nearest `near` (within a year either way) whose day of the
-/// month is `day` and whose weekday is `weekday` (0 = Monday): "Monday
-/// 18th" in a post about November 2024 is 18 November 2024.
+/// The date nearest `near` whose day of the month is `day` and whose
+/// weekday is `weekday` (0 = Monday): "Monday 18th" in a post about
+/// November 2024 is 18 November 2024. Only within two months either way: a
+/// weekday and day further off is a misreading (`Tue 3/25` read as "Tue
+/// 3"), and a talk months off is worse than one reported missing.
 pub(super) fn nearest_weekday_day(near: NaiveDate, weekday: u32, day: u32) -> Option<NaiveDate> {
+    const MAX_DAYS_OFF: i64 = 62;
     let first = near.with_day(1)?;
-    (-12..=12)
+    (-3..=3)
         .filter_map(|k: i32| {
             let month = if k < 0 {
                 first.checked_sub_months(chrono::Months::new(k.unsigned_abs()))
@@ -166,10 +169,32 @@ pub(super) fn nearest_weekday_day(near: NaiveDate, weekday: u32, day: u32) -> Op
             }?;
             month.with_day(day)
         })
-        .filter(|d| wd_of(*d) == weekday)
+        .filter(|d| wd_of(*d) == weekday && (*d - near).num_days().abs() <= MAX_DAYS_OFF)
         .min_by_key(|d| ((*d - near).num_days().abs(), *d < near))
 }
 
 pub(super) fn wd_of(d: NaiveDate) -> u32 {
     d.weekday().num_days_from_monday()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "Monday 18th" is the nearest such day, within two months either
+    /// way; a Tuesday the 3rd three months off is no reading.
+    #[test]
+    fn weekday_and_day_near_the_event() {
+        let near = NaiveDate::from_ymd_opt(2024, 11, 1).unwrap();
+        assert_eq!(
+            nearest_weekday_day(near, 0, 18),
+            NaiveDate::from_ymd_opt(2024, 11, 18)
+        );
+        let march = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        assert_eq!(nearest_weekday_day(march, 1, 3), None);
+        assert_eq!(
+            nearest_weekday_day(march, 1, 25),
+            NaiveDate::from_ymd_opt(2025, 3, 25)
+        );
+    }
 }

@@ -194,7 +194,7 @@ mod tests {
         assert_eq!(nearest_weekday_day(march, 1, 3), None);
         assert_eq!(
             nearest_weekday_day(march, 1, 25),
-            NaiveDate::from_ymd_opt(2025, 3, 25)
+            NaiveDate::from_ymd_opt(2025, 2, 25)
         );
     }
 }

@@ -386,45 +386,47 @@ fn numeric_date(toks: &[Tok], i: usize, wd: Option<u32>) -> Option<(usize, u32, 
     Some((i + 5, m, d, Some(c as i32)))
 }
 
-/// Whether the tokens hold a date's shape in numbers (`04/02/2025`): two
-/// short numbers and a four-digit one, with the same separator between.
+/// The numbers of a date written in numbers at the start of `w`
+/// (`04/02/2025`): two short numbers and a four-digit year with the same
+/// separator between them, `sep` or either of a slash and a dot when none
+/// is given; `(first, second, year)`.
+fn numbers_of_a_date(w: &[Tok], sep: Option<&Tok>) -> Option<(u32, u32, u32)> {
+    let short = |t: &Tok| match *t {
+        Tok::Num {
+            value,
+            digits: 1..=2,
+            ..
+        } => Some(value),
+        _ => None,
+    };
+    let [first, s1, second, s2, year, ..] = w else {
+        return None;
+    };
+    let Tok::Num {
+        value: y,
+        digits: 4,
+        ..
+    } = *year
+    else {
+        return None;
+    };
+    let sep_fits = sep.map_or(matches!(s1, Tok::Sep | Tok::Other), |sep| s1 == sep);
+    if !sep_fits || s1 != s2 {
+        return None;
+    }
+    Some((short(first)?, short(second)?, y))
+}
+
+/// Whether the tokens hold a date's shape in numbers (`04/02/2025`).
 pub(super) fn has_numeric_date(toks: &[Tok]) -> bool {
-    let short = |t: &Tok| matches!(t, Tok::Num { digits: 1..=2, .. });
-    toks.windows(5).any(|w| {
-        short(&w[0])
-            && matches!(w[1], Tok::Sep | Tok::Other)
-            && short(&w[2])
-            && w[3] == w[1]
-            && matches!(w[4], Tok::Num { digits: 4, .. })
-    })
+    (0..toks.len()).any(|i| numbers_of_a_date(&toks[i..], None).is_some())
 }
 
 /// The two readings of the first date in numbers with slashes that reads
 /// either way (`04/02/2025`): day first, then month first.
 pub(super) fn either_way(toks: &[Tok]) -> Option<(DateSpec, DateSpec)> {
-    toks.windows(5).find_map(|w| {
-        let [
-            Tok::Num {
-                value: a,
-                digits: 1..=2,
-                ..
-            },
-            Tok::Sep,
-            Tok::Num {
-                value: b,
-                digits: 1..=2,
-                ..
-            },
-            Tok::Sep,
-            Tok::Num {
-                value: y,
-                digits: 4,
-                ..
-            },
-        ] = *w
-        else {
-            return None;
-        };
+    (0..toks.len()).find_map(|i| {
+        let (a, b, y) = numbers_of_a_date(&toks[i..], Some(&Tok::Sep))?;
         let date = |month: u32, day: u32| {
             chrono::NaiveDate::from_ymd_opt(y as i32, month, day)?;
             Some(DateSpec {
@@ -447,23 +449,8 @@ pub fn month_first(text: &str) -> Option<bool> {
     let mut toks = Vec::new();
     for line in text.lines().filter(|l| l.contains('/')) {
         super::lex::lex_into(line, &mut toks);
-        for w in toks.windows(5) {
-            if let [
-                Tok::Num {
-                    value: a,
-                    digits: 1..=2,
-                    ..
-                },
-                Tok::Sep,
-                Tok::Num {
-                    value: b,
-                    digits: 1..=2,
-                    ..
-                },
-                Tok::Sep,
-                Tok::Num { digits: 4, .. },
-            ] = *w
-            {
+        for i in 0..toks.len() {
+            if let Some((a, b, _)) = numbers_of_a_date(&toks[i..], Some(&Tok::Sep)) {
                 month_first |= a <= 12 && (13..=31).contains(&b);
                 day_first |= b <= 12 && (13..=31).contains(&a);
             }

@@ -96,6 +96,9 @@ pub(super) fn entry_cities(
     let named: Vec<(usize, Tz)> = candidates
         .iter()
         .enumerate()
+        // A talk that writes its zone keeps it (see `resolve`): its
+        // city is not looked for.
+        .filter(|(_, c)| c.found.time.and_then(|t| t.zone).is_none() && c.found.date_zone.is_none())
         .filter_map(|(i, c)| {
             let u = units.iter().find(|u| u.line == c.line)?;
             if u.kind == doc::Kind::Row {

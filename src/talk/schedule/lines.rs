@@ -114,7 +114,7 @@ fn without_time_emoji(text: &str) -> &str {
 pub(crate) fn time_word(w: &str) -> bool {
     let core = w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '*' | '~' | '.'));
     // `🗓️ Aug 27 | ⏰ 14:00 CDT`: the emoji before each part.
-    if !core.is_empty()
+    if core.as_bytes().first().is_some_and(|b| !b.is_ascii())
         && core
             .chars()
             .all(|c| c == '\u{FE0F}' || date_emoji(c) || clock_emoji(c))

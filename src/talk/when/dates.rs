@@ -419,7 +419,9 @@ fn numbers_of_a_date(w: &[Tok], sep: Option<&Tok>) -> Option<(u32, u32, u32)> {
 
 /// Whether the tokens hold a date's shape in numbers (`04/02/2025`).
 pub(super) fn has_numeric_date(toks: &[Tok]) -> bool {
-    (0..toks.len()).any(|i| numbers_of_a_date(&toks[i..], None).is_some())
+    // Most texts have no four-digit number at all.
+    toks.iter().any(|t| matches!(t, Tok::Num { digits: 4, .. }))
+        && (0..toks.len()).any(|i| numbers_of_a_date(&toks[i..], None).is_some())
 }
 
 /// The two readings of the first date in numbers with slashes that reads

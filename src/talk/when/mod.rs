@@ -115,12 +115,13 @@ pub fn with_tokens<R>(text: &str, read: impl FnOnce(&[Tok]) -> R) -> R {
 fn found_in(toks: &[Tok]) -> Found {
     let Some((t_start, t_end, time)) = times(toks).next() else {
         let last = dates(toks).last();
+        let unsettled_date = last.is_none() && dates::has_numeric_date(toks);
         return Found {
             date: last.map(|(_, _, d)| d),
             time: None,
             date_zone: last.and_then(|(_, e, _)| zone_after(toks, e)),
-            unsettled_date: last.is_none() && dates::has_numeric_date(toks),
-            either_way: last.is_none().then(|| dates::either_way(toks)).flatten(),
+            unsettled_date,
+            either_way: unsettled_date.then(|| dates::either_way(toks)).flatten(),
         };
     };
     // Dates come in order and do not overlap: once one starts after the
@@ -135,12 +136,13 @@ fn found_in(toks: &[Tok]) -> Found {
         }
     }
     let chosen = before.or(after);
+    let unsettled_date = chosen.is_none() && dates::has_numeric_date(toks);
     Found {
         date: chosen.map(|(_, _, d)| d),
         time: Some(time),
         date_zone: chosen.and_then(|(_, e, _)| zone_after(toks, e)),
-        unsettled_date: chosen.is_none() && dates::has_numeric_date(toks),
-        either_way: chosen.is_none().then(|| dates::either_way(toks)).flatten(),
+        unsettled_date,
+        either_way: unsettled_date.then(|| dates::either_way(toks)).flatten(),
     }
 }
 

@@ -1638,6 +1638,28 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Hotwire Native$", "2025-09-05T08:00:00Z", ""),
             ],
         ),
+        // `**10:30–11:00** · *Title* · Speaker` under weekday headings: the
+        // speaker after the dot is not the title. Darmstadt, CEST (+2).
+        (
+            "italic_titles_between_dots.md",
+            vec![
+                (
+                    "Writing fast Python with Rust$",
+                    "2025-04-23T08:30:00Z",
+                    "2025-04-23T09:00:00Z",
+                ),
+                (
+                    "Polars in production$",
+                    "2025-04-23T12:00:00Z",
+                    "2025-04-23T12:30:00Z",
+                ),
+                (
+                    "Testing data pipelines$",
+                    "2025-04-24T09:45:00Z",
+                    "2025-04-24T10:15:00Z",
+                ),
+            ],
+        ),
     ])
 }
 

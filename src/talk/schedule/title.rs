@@ -71,7 +71,8 @@ pub(super) fn without_a_room(title: &str) -> &str {
     }
 }
 
-/// `*Why your CI is slow* with Dana Chu, Room 301A`, `**Fearless FFI** by
+/// `*Why your CI is slow* with Dana Chu, Room 301A`, `*Polars in production*
+/// · Jonas Weber`, `**Fearless FFI** by
 /// Kim Nguyen`, `Talk: *Data contracts* (Bas de Vries)`: a title set off
 /// in italics or bold (after at most a short label), then the speakers or
 /// the room: the title ends with the set-off text, and the speakers named
@@ -108,6 +109,8 @@ pub(super) fn set_off_then_remark(u: &Unit, title: &str) -> Option<(String, Opti
             " — ",
             " – ",
             " - ",
+            " · ",
+            " | ",
         ]
         .iter()
         .find_map(|sep| after.strip_prefix(sep))?;

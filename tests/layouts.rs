@@ -1660,6 +1660,17 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ),
             ],
         ),
+        // `Thu`/`Fri` rows under "May 15–16" with no year next to it: the
+        // event's days, not the week after the post's date. Kraków, CEST
+        // (+2).
+        (
+            "weekday_rows_under_yearless_event_dates.md",
+            vec![
+                ("Keynote$", "2025-05-15T08:15:00Z", ""),
+                ("LiveView at scale$", "2025-05-15T09:30:00Z", ""),
+                ("Phoenix 2.0$", "2025-05-16T07:30:00Z", ""),
+            ],
+        ),
     ])
 }
 

@@ -23,6 +23,22 @@ pub(super) fn concrete(d: &DateSpec, year_hint: Option<i32>) -> Option<NaiveDate
     NaiveDate::from_ymd_opt(d.year.or(year_hint)?, d.month, d.day)
 }
 
+/// [`concrete`], or for a date with no year known ("ElixirConf EU 2025 —
+/// Kraków, May 15–16"), the first on or after the post's date
+/// (`reference`), as the year of any date written without one is found:
+/// the event's first day that weekdays count from, not the post's date.
+pub(super) fn concrete_from(
+    d: &DateSpec,
+    year_hint: Option<i32>,
+    reference: NaiveDate,
+) -> Option<NaiveDate> {
+    concrete(d, year_hint).or_else(|| {
+        (reference.year()..=reference.year() + 1)
+            .filter_map(|y| NaiveDate::from_ymd_opt(y, d.month, d.day))
+            .find(|x| *x >= reference)
+    })
+}
+
 /// The day a heading or short line sets for what follows: a date without a
 /// time, or a weekday alone (the first such day on or after the previous
 /// entry's day, else the post's date).

@@ -35,8 +35,8 @@ use super::zone::WrittenZone;
 use card::titled_then_time;
 pub(super) use days::day_of_the_event;
 use days::{
-    concrete, day_number, day_of, days_after, heading_year, nearest_weekday_day, next_weekday,
-    wd_of,
+    concrete, concrete_from, day_number, day_of, days_after, heading_year, nearest_weekday_day,
+    next_weekday, wd_of,
 };
 use lines::line_entry;
 pub(super) use lines::time_word;
@@ -172,7 +172,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
         // `**Tuesday**`), when that is not before the post.
         let from = last_day.or_else(|| {
             seen_day
-                .and_then(|d| concrete(&d, year_hint))
+                .and_then(|d| concrete_from(&d, year_hint, reference))
                 .filter(|d| *d >= reference)
         });
         if let Some(day) = day_of(u, scan, reference, year_hint, from) {
@@ -196,7 +196,8 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             // A weekday alone in a row counts from the last entry's day,
             // else from the one date the post's prose gives the event.
             (None, Kind::Row) => {
-                let near = last_day.or(seen_day.and_then(|d| concrete(&d, year_hint)));
+                let near =
+                    last_day.or(seen_day.and_then(|d| concrete_from(&d, year_hint, reference)));
                 let found = row_entries(u, &ctx, prose_zone, reference, near, row_above);
                 row_above = found.first().and_then(|c| c.found.date).or(row_above);
                 found
@@ -247,7 +248,7 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             || scan.date.is_some() || weekday.is_some() || !when::weekday_days(&u.text).is_empty();
         if found.is_empty() && (scan.time.is_some() && dated() || time_next) {
             // Talks written in sentences ([`super::sentence`]).
-            let near = last_day.or(seen_day.and_then(|d| concrete(&d, year_hint)));
+            let near = last_day.or(seen_day.and_then(|d| concrete_from(&d, year_hint, reference)));
             found = super::sentence::entries(units, i - 1)
                 .into_iter()
                 .filter(|e| is_session(&e.title))
@@ -301,7 +302,11 @@ pub fn find(units: &[Unit], reference: NaiveDate, year_hint: Option<i32>, title:
             if c.found.date.is_none()
                 && let Some(wd) = weekday
                 && let Some(from) = last_day
-                    .or_else(|| ctx.day.or(seen_day).and_then(|d| concrete(&d, year_hint)))
+                    .or_else(|| {
+                        ctx.day
+                            .or(seen_day)
+                            .and_then(|d| concrete_from(&d, year_hint, reference))
+                    })
                     .or_else(|| event_dates_below(units, &scans, i, reference, year_hint))
                     .or(Some(reference))
             {

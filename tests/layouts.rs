@@ -1671,6 +1671,23 @@ fn expected() -> BTreeMap<&'static str, Vec<(&'static str, &'static str, &'stati
                 ("Phoenix 2.0$", "2025-05-16T07:30:00Z", ""),
             ],
         ),
+        // An HTML card whose one line gives the speaker, then the date,
+        // time and room after ` · `: the heading is the title. CET (+1).
+        (
+            "html_cards_with_speaker_and_time_on_one_line.md",
+            vec![
+                (
+                    "Distributed tracing 101$",
+                    "2025-11-05T13:00:00Z",
+                    "2025-11-05T13:45:00Z",
+                ),
+                (
+                    "Kafka without ZooKeeper$",
+                    "2025-11-06T09:00:00Z",
+                    "2025-11-06T09:45:00Z",
+                ),
+            ],
+        ),
     ])
 }
 

@@ -195,6 +195,17 @@ fn fields(units: &[Unit], first: usize, same_paragraph: bool) -> Option<Fields> 
         let Some((label, value)) = field(&n.text).or_else(unlabelled) else {
             break;
         };
+        // `Speaker: Mia Chen · Wednesday, November 5 · 14:00–14:45 CET`: the
+        // speaker, then the card's time on the same line.
+        let (label, value) = match (label, value.split_once(" · ")) {
+            (Label::Speaker, Some((who, rest)))
+                if when.is_none() && leading_time(rest).is_some_and(|(f, _)| f.time.is_some()) =>
+            {
+                speaker = speaker.or(Some(who));
+                (Label::When, rest)
+            }
+            _ => (label, value),
+        };
         social |= value.chars().any(char::is_alphabetic) && !is_session(value);
         let slot = match label {
             Label::Date => &mut date,

@@ -443,13 +443,13 @@ fn candidates(post: &Post, year_hint: Option<i32>) -> Vec<Candidate> {
     for (c, tz) in entry_cities(&units, &out) {
         out[c].section_city = Some(tz);
     }
+    // `Day 2, 15:05 [Title](…)`: the event's second day, counted from the
+    // date above.
     for c in out.iter_mut().filter(|c| c.found.date.is_none()) {
-        let day = c.context.and_then(|(first, _)| {
-            let u = units.iter().find(|u| u.line == c.time_line)?;
-            schedule::day_of_the_event(&u.text, &first)
-        });
-        if day.is_some() {
-            c.found.date = day;
+        if let Some((first, _)) = c.context
+            && let Some(u) = units.iter().find(|u| u.line == c.time_line)
+        {
+            c.found.date = schedule::day_of_the_event(&u.text, &first);
         }
     }
     // Recaps are not schedules: nothing under a "Past talks" heading.

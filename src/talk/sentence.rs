@@ -114,7 +114,7 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
         // `**5 March** — Berlin Rust meetup, 19:00: *Title*`: a link or a
         // title in italics or quotation marks right after the time names
         // the talk; the bold text before it, the event or the day.
-        let link_after = || {
+        let title_right_after = || {
             let after = source[end..next].trim_start_matches([' ', ':', '-', '–', '—', '|']);
             if !after.starts_with(['[', '*', '_', '"', '“']) {
                 return None;
@@ -127,7 +127,7 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
             Some(span)
                 if span.url.is_none()
                     && start < own
-                    && let Some(l) = link_after() =>
+                    && let Some(l) = title_right_after() =>
             {
                 ((l.text, l.url, None), Some(end))
             }
@@ -137,7 +137,7 @@ pub fn entries(units: &[Unit], at: usize) -> Vec<Entry> {
             ),
             // "…, Dana Chu presents [\"Title\"](…)": the title after the time.
             None if start < own => match title_after(&source[end..next], invites(source))
-                .or_else(|| link_after().map(|l| (l.text, l.url, None)))
+                .or_else(|| title_right_after().map(|l| (l.text, l.url, None)))
             {
                 Some(t) => (t, None),
                 None => continue,

@@ -467,7 +467,7 @@ fn speaker_then_time(units: &[Unit], at: usize) -> Option<&Unit> {
         && time.line <= who.line + 2
         && who.text.chars().count() <= SPEAKER_CHARS;
     let names_no_time = || {
-        let f = super::super::when::scan(&who.text);
+        let f = when::scan(&who.text);
         f.time.is_none() && f.date.is_none()
     };
     // With its date, or its weekday (`Tuesday, 10:00 - 10:45 | Room A`),
@@ -521,7 +521,7 @@ fn is_place(text: &str, rest: &str) -> bool {
         && place.split_whitespace().count() <= 4
         && !place.contains(':')
         && is_session(place)
-        && super::super::when::scan(place).time.is_none()
+        && when::scan(place).time.is_none()
 }
 
 /// The text without a `Time:` label after a separator (`January 22, 2025 |

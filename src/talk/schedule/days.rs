@@ -99,25 +99,31 @@ pub(super) fn day_number(u: &Unit, f: Found) -> Option<i64> {
     if !(heading || bold_line) || f.date.is_some() || f.time.is_some() {
         return None;
     }
-    let mut words = u.text.split(|c: char| c.is_whitespace() || c == ':');
-    if !words.next()?.eq_ignore_ascii_case("day") {
+    opening_day_number(&u.text).map(|(n, _)| n)
+}
+
+/// The number of the event's day that opens `text` (`Day 2`, `Day 2 –
+/// Workshops`, `Day 2, 15:05`), 1 to 14, and the text after it.
+fn opening_day_number(text: &str) -> Option<(i64, &str)> {
+    const DAY: &str = "day ";
+    text.get(..DAY.len())
+        .filter(|d| d.eq_ignore_ascii_case(DAY))?;
+    let rest = &text[DAY.len()..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if rest[digits..].starts_with(char::is_alphanumeric) {
         return None;
     }
-    let n: i64 = words.next()?.parse().ok()?;
-    (1..=14).contains(&n).then_some(n)
+    let n: i64 = rest[..digits].parse().ok()?;
+    (1..=14).contains(&n).then_some((n, &rest[digits..]))
 }
 
 /// `Day 2, 15:05 [Title](…)` under "July 14th–15th": the event's day that
 /// a line with a time opens with, counted from `first`, the date above it.
+/// Only when the time follows the number: "Day 2 recap, 12:00" is a title.
 pub fn day_of_the_event(text: &str, first: &DateSpec) -> Option<DateSpec> {
-    let rest = text.get(..4).filter(|d| d.eq_ignore_ascii_case("day "))?;
-    let digits: String = text[rest.len()..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    let n: i64 = digits.parse().ok()?;
-    (1..=14)
-        .contains(&n)
+    let (n, rest) = opening_day_number(text)?;
+    rest.trim_start_matches([' ', ',', ':', '-', '–', '—', '|', '·', '@'])
+        .starts_with(|c: char| c.is_ascii_digit())
         .then(|| days_after(first, n - 1))
         .flatten()
 }
@@ -196,6 +202,28 @@ pub(super) fn wd_of(d: NaiveDate) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Day 2, 15:05` is the day after the date above; "Day 2 recap, 12:00"
+    /// is a title, and `**Day 2 – Workshops**` a heading's number.
+    #[test]
+    fn the_events_numbered_days() {
+        let first = DateSpec {
+            weekday: None,
+            month: 7,
+            day: 31,
+            year: None,
+        };
+        let day = |text: &str| day_of_the_event(text, &first).map(|d| (d.month, d.day));
+        assert_eq!(day("Day 2, 15:05 Cluster API"), Some((8, 1)));
+        assert_eq!(day("Day 1 11:20 eBPF"), Some((7, 31)));
+        assert_eq!(day("Day 2 recap, 12:00"), None);
+        assert_eq!(day("Day 2nd, 12:00"), None);
+        assert_eq!(
+            opening_day_number("Day 2 – Workshops").map(|(n, _)| n),
+            Some(2)
+        );
+        assert_eq!(opening_day_number("Daylight saving, 10:00"), None);
+    }
 
     /// "Monday 18th" is the nearest such day, within two months either
     /// way; a Tuesday the 3rd three months off is no reading.

@@ -14,8 +14,9 @@ use super::title::{quoted_title, split_byline};
 use super::{Context, candidate};
 
 /// A list item or line that is a title, then a separator and a time that
-/// ends it (`- Autoscaling that works (John Doe) – 11:45`, `Closing panel |
-/// 16:00–16:45 CET`), or a bold title and the time after it (see
+/// ends it or is followed by a short remark (`- Autoscaling that works
+/// (John Doe) – 11:45`, `Closing panel | 16:00–16:45 CET`, see
+/// [`time_then_remark`]), or a bold title and the time after it (see
 /// [`bold_title_then_time`]): the time's date comes from the day heading
 /// above.
 /// The title must be a session's and name no date or time of its own, and
@@ -58,8 +59,7 @@ pub(super) fn trailing_time_entry(
         return Some((c, None));
     }
     let text = u.text.trim_end_matches(['.', ';']);
-    let (head, found, also, remark) = time_then_remark(text)
-        .or_else(|| time_that_ends(text).map(|(head, found)| (head, found, None, "")))?;
+    let (head, found, also, remark) = time_then_remark(text)?;
     // `**FOSDEM** (Brussels), Saturday 3 February, 14:00: [Title](…)`: a
     // link after the time is the talk; what comes before names the event.
     let head = match u
@@ -85,33 +85,14 @@ pub(super) fn trailing_time_entry(
 const TITLE_TIME_SEPARATORS: [&str; 9] =
     [" – ", " — ", " - ", " | ", " · ", " • ", " @ ", ": ", ", "];
 
-/// `Closing panel | 16:00–16:45 CET`: the text before the last separator,
-/// and the time after it that ends the text.
-fn time_that_ends(text: &str) -> Option<(&str, Found)> {
-    let (at, sep) = TITLE_TIME_SEPARATORS
-        .iter()
-        .filter_map(|sep| text.rfind(sep).map(|i| (i, *sep)))
-        .max_by_key(|&(i, _)| i)?;
-    let head = text[..at].trim();
-    let (found, rest) = leading_time(&text[at + sep.len()..])?;
-    if !strip_separators(rest).is_empty() {
-        return None;
-    }
-    // The time may be a range whose dash is the separator found (`Title –
-    // 10:00 – 10:30`): then the time starts at the separator before it.
-    let range = head.rsplit_once(sep.trim()).and_then(|(h, _)| {
-        let (f, rest) = leading_time(strip_separators(&text[h.len()..]))?;
-        strip_separators(rest).is_empty().then_some((h, f))
-    });
-    Some(range.unwrap_or((head, found)))
-}
-
-/// `Open hardware for classrooms — 13 March 2025, 14:00–14:30, Hall 2`:
-/// the text before the first separator after which a date and time
-/// begin, when at most a short remark with no time of its own (a room, a
-/// speaker) follows them. (The last separator is the comma before the
-/// room, or the one between the date and the clock.) With the start
-/// written again in other zones (`9am PT / 12pm ET`), if it is.
+/// `Closing panel | 16:00–16:45 CET`, `Title – 10:00 – 10:30`, `Open
+/// hardware for classrooms — 13 March 2025, 14:00–14:30, Hall 2`: the
+/// text before the first separator after which a time begins (a range
+/// whose dash is a separator is read whole from its start), when at most
+/// a short remark with no time of its own (a room, a speaker) follows it
+/// (the last separator is the comma before the room, or the one between
+/// the date and the clock); with the start written again in other zones
+/// (`9am PT / 12pm ET`), if it is, and the remark.
 fn time_then_remark(text: &str) -> Option<(&str, Found, Option<TimeSpec>, &str)> {
     const MAX_REMARK_WORDS: usize = 6;
     let mut seps: Vec<(usize, &str)> = TITLE_TIME_SEPARATORS

@@ -2,6 +2,9 @@
 //! Copenhagen"), for posts that write no zone at all: looked up in the
 //! embedded GeoNames table ([`cities::CITIES`]).
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use chrono_tz::Tz;
 
 use super::cities::CITIES;
@@ -40,8 +43,9 @@ pub fn zone_in_prose(text: &str) -> Option<Tz> {
 }
 
 fn first_city(text: &str, prose: bool) -> Option<Tz> {
-    // Word by word, looking ahead only from a capitalised word: this reads
-    // the whole text of every post whose title names no city.
+    // Word by word, looking ahead only from a capitalised word that begins
+    // a city's or a venue's name: this reads the whole text of every post
+    // whose title names no city, and most capitalised words begin none.
     let mut words = text
         .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '.')
         .map(|w| w.trim_matches('.'))
@@ -49,6 +53,10 @@ fn first_city(text: &str, prose: bool) -> Option<Tz> {
     let mut name = String::new();
     while let Some(word) = words.next() {
         if !word.starts_with(|c: char| c.is_uppercase()) {
+            continue;
+        }
+        lower_into(word, &mut name);
+        if !FIRST_WORDS.contains(name.as_str()) && !begins_a_venue(word) {
             continue;
         }
         // This word and the ones after it, as many as the longest name has.
@@ -61,17 +69,6 @@ fn first_city(text: &str, prose: bool) -> Option<Tz> {
         let window = &window[..len];
         if let Some(tz) = venue_at(window) {
             return Some(tz);
-        }
-        // Most capitalised words begin no city's name: one look, no joins.
-        name.clear();
-        name.extend(word.chars().flat_map(char::to_lowercase));
-        let from = CITIES.partition_point(|(c, _)| *c < name.as_str());
-        let begins_one = CITIES.get(from).is_some_and(|(c, _)| {
-            c.strip_prefix(name.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
-        });
-        if !begins_one {
-            continue;
         }
         // Longest name first: "Salt Lake City" before "Salt". A name
         // inside an organisation's ("The New York Times", a speaker's
@@ -93,6 +90,37 @@ fn first_city(text: &str, prose: bool) -> Option<Tz> {
         }
     }
     None
+}
+
+/// The first word of every city's name, lower case: the one look most
+/// capitalised words of a post get.
+static FIRST_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    CITIES
+        .iter()
+        .map(|(c, _)| c.split(' ').next().unwrap_or(c))
+        .collect()
+});
+
+/// `word` in lower case, into `out` (ASCII without the Unicode tables).
+fn lower_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// Whether `word` could open a name of [`VENUES`] (see [`venue_at`]).
+fn begins_a_venue(word: &str) -> bool {
+    VENUES.iter().any(|(venue, _)| {
+        let first = venue.split(' ').next().unwrap_or(venue);
+        match *venue {
+            "scale" => word == "SCALE",
+            _ => word.eq_ignore_ascii_case(first),
+        }
+    })
 }
 
 /// Words that, after a city's name, make it part of an organisation's:

@@ -497,7 +497,7 @@ fn names_a_gathering(title: &str) -> bool {
         "q&a",
     ];
     let t = title.to_lowercase();
-    schedule::is_session(title) && GATHERINGS.iter().any(|w| schedule::contains_word(&t, w))
+    schedule::is_session(title) && schedule::contains_any_word(&t, &GATHERINGS)
 }
 
 /// `[Name](url)'s talk …`: the link names the speaker, whatever its URL.

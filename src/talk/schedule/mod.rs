@@ -41,7 +41,7 @@ use days::{
 use lines::line_entry;
 pub(super) use lines::time_word;
 pub use lines::{time_alone, why_no_talk};
-pub use sessions::{contains_word, is_session, stated_zone};
+pub use sessions::{contains_any_word, contains_word, is_session, stated_zone};
 use table::row_entries;
 
 /// What the reader knows at a point of the document.

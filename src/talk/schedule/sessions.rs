@@ -41,7 +41,7 @@ pub fn is_session(title: &str) -> bool {
     let t = t.trim();
     // "(includes the expo from 18:00)": an aside, not a title.
     let aside = t.starts_with('(') && t.find(')').is_none_or(|i| i + 1 == t.len());
-    let social = NOT_SESSIONS.iter().any(|w| contains_word(t, w)) || networking_time(t);
+    let social = contains_any_word(t, &NOT_SESSIONS) || networking_time(t);
     t.chars().any(char::is_alphabetic) && !aside && !social
 }
 
@@ -100,6 +100,66 @@ pub fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
+/// Whether `text` holds one of `words` as a whole word (or words): not
+/// inside a longer one. Each word must begin with a letter or digit, so a
+/// match can only begin where a word of `text` does: one pass over the
+/// text's word starts, not a substring search per word (a title is asked
+/// about 25 words, and building a searcher cost more than the search).
+pub fn contains_any_word(text: &str, words: &[&str]) -> bool {
+    debug_assert!(words.iter().all(|w| w.starts_with(char::is_alphanumeric)));
+    let mut before_is_word = false;
+    for (i, c) in text.char_indices() {
+        let is_word = c.is_alphanumeric();
+        if is_word && !before_is_word {
+            let rest = &text[i..];
+            let found = words.iter().any(|w| {
+                rest.strip_prefix(w)
+                    .is_some_and(|after| !after.starts_with(char::is_alphanumeric))
+            });
+            if found {
+                return true;
+            }
+        }
+        before_is_word = is_word;
+    }
+    false
+}
+
+/// Whether `text` has "time" in it, in any case: every line of a post is
+/// asked. Four bytes compared at each place, with no branch per place, so
+/// the compiler makes vector compares of it.
+fn mentions_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() < 4 {
+        return false;
+    }
+    // The byte at each place and the three after it, as four slices of one
+    // length: zipped, they need no bounds check. `| 0x20` folds the case of
+    // exactly these four letters, and of no other byte onto them.
+    let n = b.len() - 3;
+    let (t, i, m, e) = (&b[..n], &b[1..=n], &b[2..n + 2], &b[3..]);
+    let mut from = 0;
+    while from < n {
+        let to = (from + 32).min(n);
+        let hit = t[from..to]
+            .iter()
+            .zip(&i[from..to])
+            .zip(&m[from..to])
+            .zip(&e[from..to])
+            .fold(false, |hit, (((t, i), m), e)| {
+                hit | ((t | 0x20 == b't')
+                    & (i | 0x20 == b'i')
+                    & (m | 0x20 == b'm')
+                    & (e | 0x20 == b'e'))
+            });
+        if hit {
+            return true;
+        }
+        from = to;
+    }
+    false
+}
+
 /// Zone names people write once for a whole schedule.
 pub(super) const NAMED_ZONES: [(&str, Tz); 8] = [
     ("california", chrono_tz::America::Los_Angeles),
@@ -116,11 +176,7 @@ pub(super) const NAMED_ZONES: [(&str, Tz); 8] = [
 /// with the word "time" (or in a heading), or a named region's time.
 pub fn stated_zone(text: &str, heading: bool) -> Option<WrittenZone> {
     // Most lines say nothing about time: decided without an allocation.
-    let about_time = heading
-        || text
-            .as_bytes()
-            .windows(4)
-            .any(|w| w.eq_ignore_ascii_case(b"time"));
+    let about_time = heading || mentions_time(text);
     if !about_time {
         return None;
     }
@@ -177,6 +233,51 @@ mod tests {
             "Security and networking with eBPF",
         ] {
             assert!(is_session(t), "{t}");
+        }
+    }
+
+    /// The substring search the word-start pass replaced, as it was.
+    fn reference_contains_word(text: &str, word: &str) -> bool {
+        text.match_indices(word).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + word.len()..].chars().next();
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && after.is_none_or(|c| !c.is_alphanumeric())
+        })
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert!(contains_any_word("happy hour & drinks", &NOT_SESSIONS));
+        assert!(contains_any_word("apéro!", &NOT_SESSIONS));
+        assert!(!contains_any_word(
+            "breakout: lunchtime talks",
+            &["break", "lunch"]
+        ));
+        assert!(contains_any_word("talktalk talk", &["talk"]));
+        assert!(!mentions_time("tim"));
+        assert!(mentions_time("All TIMES are"));
+        assert!(!mentions_time("t i m e, tame, tiMs"));
+    }
+
+    proptest::proptest! {
+        /// Words are found where the substring search found them, in text
+        /// made of the words' own letters, separators and accents.
+        #[test]
+        fn word_starts_find_what_the_substring_search_found(
+            text in "[a-e &é'-]{0,40}",
+            words in proptest::collection::vec("[a-e][a-e é]{0,3}", 1..4),
+        ) {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let reference = words.iter().any(|w| reference_contains_word(&text, w));
+            proptest::prop_assert_eq!(contains_any_word(&text, &words), reference);
+        }
+
+        /// "time" in any case is found wherever four bytes spell it.
+        #[test]
+        fn time_is_found_wherever_it_is_written(text in "[tTiImMeE x]{0,80}") {
+            let reference = text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"time"));
+            proptest::prop_assert_eq!(mentions_time(&text), reference);
         }
     }
 }

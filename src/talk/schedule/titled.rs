@@ -252,8 +252,5 @@ fn names_a_moment(head: &str) -> bool {
         "check-in",
     ];
     let lower = head.to_lowercase();
-    FIELD_LABELS.contains(&lower.trim())
-        || MOMENTS
-            .iter()
-            .any(|w| super::sessions::contains_word(&lower, w))
+    FIELD_LABELS.contains(&lower.trim()) || super::sessions::contains_any_word(&lower, &MOMENTS)
 }

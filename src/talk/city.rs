@@ -116,11 +116,16 @@ fn lower_into(word: &str, out: &mut String) {
 fn begins_a_venue(word: &str) -> bool {
     VENUES.iter().any(|(venue, _)| {
         let first = venue.split(' ').next().unwrap_or(venue);
-        match *venue {
-            "scale" => word == "SCALE",
-            _ => word.eq_ignore_ascii_case(first),
-        }
+        venue_word(venue, first, word)
     })
+}
+
+/// Whether a word of the text is the word `v` of the venue's name `venue`.
+fn venue_word(venue: &str, v: &str, word: &str) -> bool {
+    match venue {
+        "scale" => word == "SCALE",
+        _ => word.eq_ignore_ascii_case(v),
+    }
 }
 
 /// Words that, after a city's name, make it part of an organisation's:
@@ -255,12 +260,9 @@ fn venue_at(words: &[&str]) -> Option<Tz> {
         // Word by word, not joined: this is asked at every capitalised
         // word of a post that names no zone.
         let mut named = words.iter();
-        let same = venue.split(' ').all(|v| {
-            named.next().is_some_and(|w| match venue {
-                "scale" => *w == "SCALE",
-                _ => w.eq_ignore_ascii_case(v),
-            })
-        });
+        let same = venue
+            .split(' ')
+            .all(|v| named.next().is_some_and(|w| venue_word(venue, v, w)));
         same.then_some(tz)
     })
 }

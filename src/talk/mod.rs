@@ -6,7 +6,8 @@
 //! date/time text, `resolve` settles year, zone
 //! (`city` for posts that only name their city) and clock into UTC, and this
 //! module assembles the result (title, speakers, UID). `listed` takes the
-//! talks an author lists in front matter instead. Pure functions: no
+//! talks an author lists in front matter instead, and `unused` notes the
+//! times that became no talk. Pure functions: no
 //! I/O, no clock. Problems come back as diagnostics with the line of the talk.
 pub mod cities;
 pub mod city;
@@ -23,6 +24,7 @@ pub mod schedule;
 mod sections;
 pub mod sentence;
 pub mod spans;
+mod unused;
 pub mod when;
 pub mod zone;
 
@@ -36,6 +38,7 @@ use identity::{Ids, short};
 pub use identity::{absolute_url, normalize_url, parse_speakers, split_title};
 pub use resolve::{How, TalkZone};
 use sections::{city_sections, entry_cities, past_sections};
+pub use unused::unused_times;
 
 /// When a talk happens, in UTC and as written locally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,6 +160,7 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
     if let Some(listed) = &post.listed_talks {
         let (talks, listed_diags) = listed::talks(post, listed, &zones, location, &mut ids);
         diags.extend(listed_diags);
+        diags.extend(default_zone_warning(post, &talks));
         return (talks, diags);
     }
     let mut talks = Vec::with_capacity(candidates.len());
@@ -206,46 +210,35 @@ pub fn extract(post: &Post, config: &Config) -> (Vec<Talk>, Vec<Diagnostic>) {
         });
     }
     settle_disagreements(post, &mut talks, &mut diags);
+    diags.extend(default_zone_warning(post, &talks));
     (talks, diags)
 }
 
-/// Notes for the lines that hold a schedule-like time but gave no talk
-/// (`talks` are the post's talks; lines already named by an error are
-/// left to it), with the reason: what `almanac check` reports so an author
-/// sees a talk that was missed.
-pub fn unused_times(post: &Post, talks: &[Talk], errors: &[Diagnostic]) -> Vec<Diagnostic> {
-    if post.listed_talks.is_some() {
-        return Vec::new();
-    }
-    let used: std::collections::HashSet<usize> = talks
-        .iter()
-        .flat_map(|t| [t.line, t.time_line])
-        .chain(errors.iter().map(|d| d.line))
-        .collect();
-    let units = doc::read(&post.body, post.body_line);
-    let past = past_sections(&units);
-    units
-        .iter()
-        .filter(|u| !used.contains(&u.line))
-        // A heading with a time is a section's (`## Morning, 9:00–12:00`)
-        // unless it is only the time, which opens a talk under it.
-        .filter(|u| {
-            when::scan(&u.text).time.is_some()
-                && (!matches!(u.kind, doc::Kind::Heading(_)) || schedule::time_alone(&u.text))
-        })
-        .map(|u| {
-            let why = if past.iter().any(|r| r.contains(&u.line)) {
-                "under a heading of past events (a recap, not a schedule)"
-            } else {
-                schedule::why_no_talk(u)
-            };
-            Diagnostic::note(
-                &post.path,
-                u.line,
-                format!("a time that became no talk: {why}"),
-            )
-        })
-        .collect()
+/// One warning for the talks read in the configured default zone, at the
+/// first one's line. That nothing in the post or the configuration names
+/// a zone is a fact about the post, so it is said once, not once per talk:
+/// a post of 20 such talks gave 20 identical warnings (70,000 lines for
+/// 10,000 generated posts, and as many kept for `/healthz` and the
+/// problems page). `almanac explain` still says it of every talk.
+fn default_zone_warning(post: &Post, talks: &[Talk]) -> Option<Diagnostic> {
+    let mut read = talks.iter().filter_map(|t| match t.how.zone {
+        how::ZoneFrom::Default(tz) => Some((t.time_line, tz)),
+        _ => None,
+    });
+    let (line, tz) = read.next()?;
+    let which = match (1 + read.count(), talks.len()) {
+        (1, 1) => "its talk".to_string(),
+        (n, all) if n == all => format!("its {n} talks"),
+        (n, all) => format!("{n} of its {all} talks"),
+    };
+    Some(Diagnostic::warning(
+        &post.path,
+        line,
+        format!(
+            "no time zone written and none configured for this post; assuming {} for {which} (set `timezone:` in the front matter or an `events:` rule)",
+            tz.name()
+        ),
+    ))
 }
 
 /// When the environment variable `ALMANAC_TEST_PANIC` is set, a post whose
@@ -644,6 +637,33 @@ mod tests {
         assert!(errors[0].contains("Tuesday"));
         assert!(errors[1].contains("25:00"));
         assert!(errors[2].contains("CEST"));
+    }
+
+    #[test]
+    fn no_zone_anywhere_is_warned_of_once_per_post() {
+        let p = crate::post::parse(
+            Path::new("p.md"),
+            b"---\ndate: '2024-02-02T12:00:00Z'\ntitle: T\n---\n[A](u1)\n\nMarch 19, 2024, 09:00\n\n[B](u2)\n\nMarch 19, 2024, 10:00\n\n[C](u3)\n\nMarch 19, 2024, 11:00\n",
+            None,
+        )
+        .unwrap()
+        .0;
+        let (talks, diags) = extract(&p, &Config::default());
+        assert_eq!(talks.len(), 3);
+        let warnings: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("p.md:7: warning: no time zone written")
+                && warnings[0].contains("assuming UTC for its 3 talks"),
+            "{}",
+            warnings[0]
+        );
+        // Every talk still says how its zone was decided.
+        assert!(
+            talks
+                .iter()
+                .all(|t| matches!(t.how.zone, how::ZoneFrom::Default(_)))
+        );
     }
 
     #[test]

@@ -351,16 +351,11 @@ fn settle_zone(
         (None, None) => match (zones.usual, zones.city) {
             (Some(w), _) => Ok((fixed(w), ZoneFrom::Usual(w))),
             (None, Some(tz)) => Ok((TalkZone::Iana(tz), ZoneFrom::City(tz))),
-            (None, None) => {
-                warnings.push(format!(
-                    "no time zone written and none configured for this post; assuming {} (set `timezone:` in the front matter or an `events:` rule)",
-                    zones.default.name()
-                ));
-                Ok((
-                    TalkZone::Iana(zones.default),
-                    ZoneFrom::Default(zones.default),
-                ))
-            }
+            // Warned of once per post, not here (`talk::default_zone_warning`).
+            (None, None) => Ok((
+                TalkZone::Iana(zones.default),
+                ZoneFrom::Default(zones.default),
+            )),
         },
     }
 }

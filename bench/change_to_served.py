@@ -118,7 +118,13 @@ def main():
             conn.request("GET", f"/events/{slug}.ics")
             r = conn.getresponse()
             body = r.read().decode("utf-8", "replace")
-            if r.status == 200 and title[:30] in body.replace("\r\n ", ""):
+            body = body.replace("\r\n ", "")
+            # Its own calendar, not an older post's of the same title that
+            # holds the slug (at 30,000 posts the generator repeats titles):
+            # the first talk, the one edited below, must be in it.
+            m = re.search(r"\n(?:### )?\[([^\]\n]+)\]\(", text)
+            first = m.group(1).split(" - ")[0][:30] if m else None
+            if r.status == 200 and title[:30] in body and first and first in body:
                 target = (name, slug, text)
                 break
         if not target:

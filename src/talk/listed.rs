@@ -269,6 +269,34 @@ mod post_tests {
 
     use crate::config::Config;
 
+    /// Listed talks of a post with no zone: those that write none are read
+    /// in the default zone, with one warning for all of them, at the first.
+    #[test]
+    fn listed_talks_without_a_zone_are_warned_of_once() {
+        let text = "---
+title: T
+date: 2024-02-02
+talks:
+  - title: Written in UTC
+    start: 2024-03-21T09:00Z
+  - title: No zone
+    start: 2024-03-21 10:00
+  - title: No zone either
+    start: 2024-03-21 11:00
+---
+";
+        let (post, _) = crate::post::parse(Path::new("p.md"), text.as_bytes(), None).unwrap();
+        let (talks, diags) = crate::talk::extract(&post, &Config::default());
+        assert_eq!(talks.len(), 3);
+        let warnings: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "p.md:8: warning: no time zone written and none configured for this post; assuming UTC for 2 of its 3 talks (set `timezone:` in the front matter or an `events:` rule)"
+            ]
+        );
+    }
+
     /// A post listing its talks in front matter: they are its talks (the
     /// body's own schedule is not read), each problem names its line, and
     /// the good entries are kept.

@@ -6,11 +6,13 @@
    none deleted until all have run (fresh_builds says why), then with the
    peers' build-bench.py, which empties the folder just before each build.
 2. No-op rebuild: `almanac build` again, nothing changed: wall time, files written.
-3. Change to served: bench/change_to_served.py at the largest size, without and
-   with a wrk load.
+3. Change to served: bench/change_to_served.py at each size from 10,000 posts
+   up (the largest if none is that large), without and with a wrk load.
 4. Serving: wrk -t2 -c64 against `almanac serve` and nginx (gzip_static on
    almanac's own .gz files) for one per-event calendar: plain, gzip, 304.
-5. Memory of `almanac serve` at the largest size: peak and steady.
+5. Memory of `almanac serve`: peak and steady. Serving and its memory are
+   measured at 10,000 posts, where their targets are set (the largest size
+   if 10,000 is not run).
 6. Starts (bench/starts.py) at each size: cold (empty out/) and warm (after a
    clean stop) time to the first 200, warm time until current, against
    `hugo server`'s time to its first 200.
@@ -38,6 +40,20 @@ BIN = os.path.join(REPO, "target", "release", "almanac")
 _spec = importlib.util.spec_from_file_location("build_bench", os.path.join(PEERS, "build-bench.py"))
 build_bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build_bench)
+
+
+# The size at which the serving and change-to-served targets are set.
+TARGET_SIZE = 10000
+
+
+def change_sizes(sizes):
+    """Change to served grows with the site (each edit remakes what lists
+    every event), so it is measured at each size from the target's up."""
+    return [n for n in sizes if n >= TARGET_SIZE] or [max(sizes)]
+
+
+def serve_size(sizes):
+    return TARGET_SIZE if TARGET_SIZE in sizes else max(sizes)
 
 
 def run(cmd, **kw):
@@ -137,7 +153,7 @@ def noop(a, work, cfg, size):
 
 
 def change_to_served(a, size, load, results):
-    out = os.path.join(results, f"change-to-served{'-load' if load else ''}.json")
+    out = os.path.join(results, f"change-to-served{'-load' if load else ''}-{size}.json")
     cmd = [sys.executable, os.path.join(HERE, "change_to_served.py"), "--posts", str(size), "--rounds", str(a.rounds),
            "--json", out] + (["--load"] if load else [])
     p = subprocess.run(cmd, text=True, capture_output=True)
@@ -183,7 +199,7 @@ def serving(a, work, cfg, size, results):
         status = open(f"/proc/{d.pid}/status").read()
         mem = {k: int(re.search(rf"{k}:\s+(\d+) kB", status).group(1)) // 1024 for k in ("VmHWM", "VmRSS")}
         http = json.load(open(out_json)) if p.returncode == 0 else None
-        return {"path": path, "bytes": size_b, "http": http, "memory_mib": {"peak": mem["VmHWM"], "steady": mem["VmRSS"]}}
+        return {"posts": size, "path": path, "bytes": size_b, "http": http, "memory_mib": {"peak": mem["VmHWM"], "steady": mem["VmRSS"]}}
     finally:
         if nginx:
             subprocess.run([os.path.join(PEERS, "nginx-stop.sh"), nginx], capture_output=True)
@@ -224,8 +240,8 @@ def table(r):
     if r.get("noop"):
         rows.append(f"| no-op rebuild: wall s, files written | {r['noop']['wall_s']} s, {r['noop']['files_written']} | - | - |")
     for key, what in (("change_to_served", "no load"), ("change_to_served_load", "under wrk -t2 -c64")):
-        c = r.get(key)
-        if c:
+        got = r.get(key) or []
+        for c in [got] if isinstance(got, dict) else got:
             rows.append(f"| change to served, {c['posts']} posts, {what}: median / p99 ms | {c['median_ms']} / {c['p99_ms']} | - | - |")
     s = r.get("serve") or {}
     summ = (s.get("http") or {}).get("summary", {})
@@ -242,7 +258,7 @@ def table(r):
         if st.get("edited"):
             rows.append(f"| warm start, {n} posts, one post edited while stopped: first 200 / current, s | {st['edited']['first_s']} / {st['edited']['current_s']} | - | - |")
     if s.get("memory_mib"):
-        rows.append(f"| memory of serve: peak / steady MiB | {s['memory_mib']['peak']} / {s['memory_mib']['steady']} | - | - |")
+        rows.append(f"| memory of serve, {s.get('posts', '-')} posts: peak / steady MiB | {s['memory_mib']['peak']} / {s['memory_mib']['steady']} | - | - |")
     return rows
 
 
@@ -274,10 +290,10 @@ def main():
     if "noop" not in skip:
         report["noop"] = noop(a, a.work, cfg, big)
     if "change" not in skip:
-        report["change_to_served"] = change_to_served(a, big, False, a.results)
-        report["change_to_served_load"] = change_to_served(a, big, True, a.results)
+        for key, load in (("change_to_served", False), ("change_to_served_load", True)):
+            report[key] = [c for n in change_sizes(sizes) if (c := change_to_served(a, n, load, a.results))]
     if "serve" not in skip:
-        report["serve"] = serving(a, a.work, cfg, big, a.results)
+        report["serve"] = serving(a, a.work, cfg, serve_size(sizes), a.results)
     if "starts" not in skip:
         report["starts"] = starts(a, a.work, a.results)
     report["table"] = table(report)

@@ -2,7 +2,8 @@
 # The benchmark against the peers (Hugo for building, nginx for serving), on
 # this machine, in one run; prints one table and writes it as JSON.
 # Usage: bench/run.sh [RESULTS_DIR]
-#   env: SIZES=1000,10000 RUNS=3 DURATION=10 ROUNDS=100 (see bench/run.py --help)
+#   env: SIZES=1000,10000 RUNS=3 DURATION=10 ROUNDS=100 (see bench/run.py --help);
+#   SIZES=1000,10000,30000 adds the 30,000-post rows (about an hour more).
 # Installs what it needs (Debian's hugo, nginx, wrk, time, curl) and builds
 # almanac in release mode. Not a test: it asserts nothing.
 set -euo pipefail

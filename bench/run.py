@@ -248,8 +248,8 @@ def table(r):
     for mode in ("plain", "gzip", "revalidate"):
         al, ng = summ.get("almanac", {}).get(mode), summ.get("nginx", {}).get(mode)
         if al and ng:
-            rows.append(f"| serving {mode}: requests/s | {al['rps']['median']:.0f} | nginx {ng['rps']['median']:.0f} | {ratio(al['rps']['median'], ng['rps']['median'])} |")
-            rows.append(f"| serving {mode}: p99 ms | {al['p99_ms']['median']} | nginx {ng['p99_ms']['median']} | {ratio(al['p99_ms']['median'], ng['p99_ms']['median'])} |")
+            rows.append(f"| serving {mode}, {s.get('posts', '-')} posts: requests/s | {al['rps']['median']:.0f} | nginx {ng['rps']['median']:.0f} | {ratio(al['rps']['median'], ng['rps']['median'])} |")
+            rows.append(f"| serving {mode}, {s.get('posts', '-')} posts: p99 ms | {al['p99_ms']['median']} | nginx {ng['p99_ms']['median']} | {ratio(al['p99_ms']['median'], ng['p99_ms']['median'])} |")
     for n, st in sorted((r.get("starts") or {}).items(), key=lambda kv: int(kv[0])):
         h = st.get("hugo", {})
         rows.append(f"| cold start, {n} posts: first 200, s | {st['cold']['first_s']} | hugo server {h.get('first_s', '-')} | {ratio(st['cold']['first_s'], h.get('first_s'))} |")

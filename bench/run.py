@@ -240,8 +240,7 @@ def table(r):
     if r.get("noop"):
         rows.append(f"| no-op rebuild: wall s, files written | {r['noop']['wall_s']} s, {r['noop']['files_written']} | - | - |")
     for key, what in (("change_to_served", "no load"), ("change_to_served_load", "under wrk -t2 -c64")):
-        got = r.get(key) or []
-        for c in [got] if isinstance(got, dict) else got:
+        for c in r.get(key) or []:
             rows.append(f"| change to served, {c['posts']} posts, {what}: median / p99 ms | {c['median_ms']} / {c['p99_ms']} | - | - |")
     s = r.get("serve") or {}
     summ = (s.get("http") or {}).get("summary", {})
